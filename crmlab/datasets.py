@@ -1,0 +1,277 @@
+"""Bundled datasets: one registry feeds ``load_data``, ``list_datasets``, the docs and the tests.
+
+The files live in the repository's ``datasets/`` folder, which is installed as the
+package ``crmlab._data``; they are opened through :mod:`importlib.resources`, so the
+same code works from an editable checkout and from an installed wheel. The registry
+is the dtype contract (ISLP's ``_unordered``/``_ordered``/``_index`` dicts, kept in one
+place): dates become datetime64, flags bool, levels categorical, and no column stays
+``object``. The synthetic files are made by the seeded generators in
+:mod:`crmlab._synth`; :func:`regenerate` rebuilds one in memory so a test can compare
+it with the committed file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+__all__ = ["load_data", "list_datasets", "describe", "regenerate", "write_datasets"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one bundled file is read and typed."""
+
+    file: str
+    title: str
+    source: str = "synthetic"  # "synthetic" (made by crmlab._synth) or a citation
+    dates: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    ordered: dict[str, list[str]] = field(default_factory=dict)
+    bools: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    reader: str = "csv"  # "csv", or "cdnow_master"/"cdnow_sample" for the raw text files
+
+
+_REGISTRY: dict[str, Spec] = {
+    "retail_customers": Spec(
+        "retail_customers.csv",
+        "Members of a membership retailer: sign-up, channel, demographics",
+        dates=["signup_date"],
+        ids=["customer_id"],
+        categories=["acquisition_channel", "region", "gender", "lifestyle"],
+        ordered={
+            "city_tier": ["tier 1", "tier 2", "tier 3", "tier 4"],
+            "income_band": ["low", "lower-middle", "upper-middle", "high"],
+            "membership": ["basic", "plus"],
+        },
+    ),
+    "retail_transactions": Spec(
+        "retail_transactions.csv.gz",
+        "Two years of orders of the membership retailer (returns negative)",
+        dates=["order_date"],
+        ids=["customer_id", "order_id"],
+        categories=["category", "channel"],
+    ),
+    "leads": Spec(
+        "leads.csv",
+        "B2B sales leads with MAN evidence, channel, cost and outcome",
+        dates=["created_date"],
+        ids=["lead_id"],
+        categories=["industry", "source_channel"],
+        ordered={"funnel_stage": ["new", "contacted", "meeting", "proposal", "won"]},
+        bools=["money", "authority", "need", "converted"],
+    ),
+    "accounts": Spec(
+        "accounts.csv",
+        "B2B accounts: revenue, margin, cost to serve, potential, manager priority",
+        ids=["account_id"],
+        categories=["industry", "region", "account_manager"],
+    ),
+    "survey": Spec(
+        "survey.csv",
+        "Customer survey: expectations vs. perceptions, satisfaction, NPS, churn",
+        ids=["customer_id"],
+        categories=["segment"],
+        ordered={"marketing_promise": ["modest", "accurate", "inflated"]},
+        bools=["churned"],
+    ),
+    "cdnow": Spec(
+        "cdnow/CDNOW_master.txt",
+        "CDNOW purchases 1997-01 to 1998-06, all 23,570 customers of the 1997 Q1 cohort",
+        source="Fader & Hardie (CDNOW), as shipped in the lifetimes wheel (MIT)",
+        dates=["order_date"],
+        ids=["customer_id"],
+        reader="cdnow_master",
+    ),
+    "cdnow_sample": Spec(
+        "cdnow/CDNOW_sample.txt",
+        "The 1/10 systematic sample of CDNOW (2,357 customers) used by Fader, Hardie & Lee (2005)",
+        source="Fader & Hardie (CDNOW), as shipped in the lifetimes wheel (MIT)",
+        dates=["order_date"],
+        ids=["customer_id", "sample_id"],
+        reader="cdnow_sample",
+    ),
+}
+
+
+def list_datasets() -> list[str]:
+    """Return the names of the bundled datasets, sorted.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> list_datasets()  # doctest: +NORMALIZE_WHITESPACE
+    ['accounts', 'cdnow', 'cdnow_sample', 'leads', 'retail_customers',
+     'retail_transactions', 'survey']
+    """
+    return sorted(_REGISTRY)
+
+
+def _spec(name: str) -> Spec:
+    if name not in _REGISTRY:
+        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise CRMDataError(
+            f"load_data: no dataset {name!r}. Choose one of {', '.join(list_datasets())}.{hint}"
+        )
+    return _REGISTRY[name]
+
+
+def _read_cdnow(handle, spec: Spec) -> pd.DataFrame:
+    if spec.reader == "cdnow_master":
+        names = ["customer_id", "order_date", "quantity", "amount"]
+        raw = pd.read_csv(handle, sep=r"\s+", header=0, names=names,
+                          dtype={"customer_id": str, "order_date": str})
+    else:
+        names = ["customer_id", "sample_id", "order_date", "quantity", "amount"]
+        raw = pd.read_csv(handle, sep=r"\s+", header=None, names=names,
+                          dtype={"customer_id": str, "sample_id": str, "order_date": str})
+    raw["order_date"] = pd.to_datetime(raw["order_date"], format="%Y%m%d")
+    return raw
+
+
+def _typed(df: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    for col in spec.dates:
+        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d" if spec.reader == "csv" else None)
+    for col in spec.categories:
+        df[col] = df[col].astype("category")
+    for col, levels in spec.ordered.items():
+        df[col] = pd.Categorical(df[col], categories=levels, ordered=True)
+    for col in spec.bools:
+        df[col] = df[col].astype(bool)
+    for col in spec.ids:
+        df[col] = df[col].astype("str")
+    return df
+
+
+def load_data(name: str) -> pd.DataFrame:
+    """Load a bundled dataset with its documented column types.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`list_datasets`; ``datasets/README.md`` has a data card for each.
+
+    Returns
+    -------
+    DataFrame
+        Dates are datetime64, flags bool, levels categorical (ordered where the
+        levels have an order), ids are strings.
+
+    Raises
+    ------
+    CRMDataError
+        If ``name`` is not a bundled dataset; the message lists the names.
+
+    Examples
+    --------
+    >>> leads = load_data("leads")
+    >>> leads["funnel_stage"].cat.categories.tolist()
+    ['new', 'contacted', 'meeting', 'proposal', 'won']
+    >>> cdnow = load_data("cdnow_sample")
+    >>> cdnow.shape, cdnow["customer_id"].nunique()
+    ((6919, 5), 2357)
+    >>> load_data("retail")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: load_data: no dataset 'retail'. Choose one of accounts, cdnow, cdnow_sample, leads, retail_customers, retail_transactions, survey. Did you mean 'retail_customers'?
+    """
+    spec = _spec(name)
+    resource = files("crmlab._data").joinpath(spec.file)
+    with resource.open("rb") as handle:
+        if spec.reader == "csv":
+            compression = "gzip" if spec.file.endswith(".gz") else None
+            df = pd.read_csv(handle, compression=compression,
+                             dtype={c: str for c in spec.ids})
+        else:
+            df = _read_cdnow(handle, spec)
+    return _typed(df, spec)
+
+
+def describe(name: str) -> str:
+    """Return a one-line description of a dataset and where it comes from.
+
+    Examples
+    --------
+    >>> print(describe("cdnow_sample"))  # doctest: +ELLIPSIS
+    cdnow_sample: The 1/10 systematic sample of CDNOW ... (source: Fader & Hardie ...)
+    """
+    spec = _spec(name)
+    return f"{name}: {spec.title} (source: {spec.source})"
+
+
+def regenerate(name: str) -> bytes:
+    """Rebuild a synthetic dataset's file content from its seeded generator.
+
+    The bytes are those of the uncompressed CSV, so a test can compare them with the
+    committed file.
+
+    Examples
+    --------
+    >>> regenerate("cdnow")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: regenerate: 'cdnow' is real data, not generated.
+    """
+    spec = _spec(name)
+    if spec.source != "synthetic":
+        raise CRMDataError(f"regenerate: {name!r} is real data, not generated.")
+    from crmlab import _synth
+
+    frame = _synth.generate(name)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_datasets(folder) -> list[str]:
+    """Write every synthetic dataset into ``folder`` (the repository's ``datasets/``).
+
+    Returns the file names written. Run ``python -m crmlab.datasets`` to refresh them.
+    """
+    import gzip
+    from pathlib import Path
+
+    folder = Path(folder)
+    written = []
+    for name, spec in _REGISTRY.items():
+        if spec.source != "synthetic":
+            continue
+        data = regenerate(name)
+        path = folder / spec.file
+        if spec.file.endswith(".gz"):
+            with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
+                                                       filename="") as gz:
+                gz.write(data)
+        else:
+            path.write_bytes(data)
+        written.append(spec.file)
+    return written
+
+
+def read_bytes(name: str) -> bytes:
+    """Return the committed file's uncompressed bytes (for the regeneration test)."""
+    import gzip
+
+    spec = _spec(name)
+    data = files("crmlab._data").joinpath(spec.file).read_bytes()
+    return gzip.decompress(data) if spec.file.endswith(".gz") else data
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[1] / "datasets"
+    for f in write_datasets(target):
+        print("wrote", target / f)
