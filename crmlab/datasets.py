@@ -184,7 +184,8 @@ def load_data(name: str) -> pd.DataFrame:
     >>> load_data("retail")
     Traceback (most recent call last):
     ...
-    crmlab._errors.CRMDataError: load_data: no dataset 'retail'. Choose one of accounts, cdnow, cdnow_sample, leads, retail_customers, retail_transactions, survey. Did you mean 'retail_customers'?
+    crmlab._errors.CRMDataError: load_data: no dataset 'retail'. Choose one of accounts, ...
+    Did you mean 'retail_customers'?
     """
     spec = _spec(name)
     resource = files("crmlab._data").joinpath(spec.file)

@@ -40,7 +40,8 @@ def use_chinese_font() -> str:
 
     path = files("mplfonts").joinpath("fonts", "NotoSansCJKsc-Regular.otf")
     font_manager.fontManager.addfont(str(path))
-    sans = [f for f in matplotlib.rcParams["font.sans-serif"] if f not in ("DejaVu Sans", CJK_FAMILY)]
+    ours = ("DejaVu Sans", CJK_FAMILY)
+    sans = [f for f in matplotlib.rcParams["font.sans-serif"] if f not in ours]
     matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans", CJK_FAMILY, *sans]
     # a list of families turns on matplotlib's per-glyph fallback
     matplotlib.rcParams["font.family"] = ["DejaVu Sans", CJK_FAMILY]

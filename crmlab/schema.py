@@ -116,7 +116,8 @@ def require(
     ...         params={"customer_id": "customer"})
     Traceback (most recent call last):
     ...
-    crmlab._errors.CRMDataError: rfm_table: no column 'customer_id'. Columns present: cust, amount. Pass the right name, for example customer='...'.
+    crmlab._errors.CRMDataError: rfm_table: no column 'customer_id'. Columns present: cust, amount.
+    Pass the right name, for example customer='...'.
     """
     params = dict(params or {})
     if isinstance(data, pd.Series):
@@ -134,7 +135,9 @@ def require(
         if name not in data.columns:
             raise _missing_column(name, params.get(name), present, caller)
     if len(data) == 0 and not allow_empty:
-        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that made it.")
+        raise CRMDataError(
+            f"{caller}: the table has no rows. Check the filter or file that made it."
+        )
     out = data.loc[:, list(dict.fromkeys(columns))].copy()
     for name, role in columns.items():
         if role not in ROLES:

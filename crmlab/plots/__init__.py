@@ -11,6 +11,11 @@ from crmlab.fonts import use_chinese_font
 
 use_chinese_font()
 
-# Topic submodules add their functions here (one private module per chapter):
-# from crmlab.plots._rfm import rfm_heatmap  # noqa: E402
-__all__: list[str] = []
+# One private module per chapter; each lists its public functions in __all__.
+from crmlab.plots import _acquisition, _key_accounts, _pyramid, _rfm  # noqa: E402
+from crmlab.plots._acquisition import *  # noqa: E402,F403
+from crmlab.plots._key_accounts import *  # noqa: E402,F403
+from crmlab.plots._pyramid import *  # noqa: E402,F403
+from crmlab.plots._rfm import *  # noqa: E402,F403
+
+__all__ = [*_acquisition.__all__, *_key_accounts.__all__, *_pyramid.__all__, *_rfm.__all__]

@@ -1,0 +1,26 @@
+# The course's two commands (README.md):
+#   make lab    create .venv if needed, install crmlab with the pinned versions, open JupyterLab
+#   make test   the same setup, then the whole test suite (unit, doctests, datasets, notebooks)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+LAB_ARGS ?=
+
+.PHONY: lab test exercises clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/sanitize.cfg $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,67 @@
+"""Test-suite policy, decided once (DESIGN.md "Notebook rules").
+
+Notebooks run under nbval (``--nbval``: every cell's output is compared with the
+committed one), with ``tests/sanitize.cfg`` as the one sanitize file. Policy:
+
+* ``text/plain`` is compared; ``text/html`` is not: it duplicates the plain text of
+  DataFrames and its markup changes between pandas versions. Images and widget views
+  are not compared (nbval's default); their presence is checked by other tests.
+* ``stderr`` is compared like any stream, and the committed notebooks have none
+  (``tests/test_notebooks.py``), so a new warning fails the run.
+* A notebook whose cells take more than ``NOTEBOOK_SECONDS`` in all fails.
+* Progress bars are off (``TQDM_DISABLE``) and matplotlib draws off-screen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+import pytest
+
+NOTEBOOK_SECONDS = 20.0
+
+os.environ.setdefault("TQDM_DISABLE", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+_elapsed: dict[str, float] = defaultdict(float)
+_last_cell: dict[str, str] = {}
+
+
+def _is_nbval(item) -> bool:
+    return type(item).__name__ == "IPyNbCell"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_nbval(item):
+            notebook = item.parent
+            if "text/html" not in notebook.skip_compare:
+                notebook.skip_compare = (*notebook.skip_compare, "text/html")
+            _last_cell[str(notebook.path)] = item.nodeid
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if _is_nbval(item) and call.when == "call":
+        path = str(item.parent.path)
+        _elapsed[path] += call.duration
+        if item.nodeid == _last_cell.get(path) and _elapsed[path] > NOTEBOOK_SECONDS:
+            report.outcome = "failed"
+            report.longrepr = (
+                f"{item.parent.path.name}: the cells took {_elapsed[path]:.1f} s in all; "
+                f"a chapter must run in under {NOTEBOOK_SECONDS:.0f} s."
+            )
+    return report
+
+
+try:  # hypothesis: no timing deadlines on a shared 2-core machine; fixed examples in CI
+    from hypothesis import settings
+
+    settings.register_profile("crmlab", deadline=None)
+    settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+    settings.load_profile("ci" if os.environ.get("CI") else "crmlab")
+except ImportError:  # pragma: no cover
+    pass
