@@ -19,7 +19,9 @@ from collections import defaultdict
 
 import pytest
 
-NOTEBOOK_SECONDS = 20.0
+pytest_plugins = ["pytester"]
+
+NOTEBOOK_SECONDS = float(os.environ.get("CRMLAB_NOTEBOOK_SECONDS", "20"))
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -52,7 +54,7 @@ def pytest_runtest_makereport(item, call):
             report.outcome = "failed"
             report.longrepr = (
                 f"{item.parent.path.name}: the cells took {_elapsed[path]:.1f} s in all; "
-                f"a chapter must run in under {NOTEBOOK_SECONDS:.0f} s."
+                f"a chapter must run in under {NOTEBOOK_SECONDS:g} s."
             )
     return report
 

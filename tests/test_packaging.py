@@ -123,3 +123,11 @@ def test_heavy_libraries_are_imported_lazily():
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_editable_checkout_reads_the_repository_files():
+    import crmlab
+    from importlib.resources import files
+
+    assert Path(crmlab.__file__).resolve().parent == ROOT / "crmlab"
+    assert Path(str(files("crmlab._data"))).resolve() == ROOT / "datasets"
