@@ -119,7 +119,7 @@ def list_datasets() -> list[str]:
 
 def _spec(name: str) -> Spec:
     if name not in _REGISTRY:
-        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1)
+        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise CRMDataError(
             f"load_data: no dataset {name!r}. Choose one of {', '.join(list_datasets())}.{hint}"
