@@ -1,0 +1,125 @@
+"""Feedback sentences in English and Chinese, and the switch between them."""
+
+from __future__ import annotations
+
+from crmlab._errors import CRMDataError
+
+_LANGUAGE = {"value": "en"}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "unanswered": (
+        "Not answered yet: replace the ... (or None) with your answer and run the cell.",
+        "尚未作答：请把 ...（或 None）换成你的答案，再运行该单元格。"),
+    "want_type": ("Expected {want}, got {got}.", "应为 {want}，实际得到 {got}。"),
+    "series_of_one": (
+        "You gave a Series holding one value; take the number out with .iloc[0] or .item().",
+        "你给出的是只含一个值的 Series；请用 .iloc[0] 或 .item() 取出数值。"),
+    "frame_of_one": (
+        "You gave a one-cell DataFrame; take the number out with .iloc[0, 0].",
+        "你给出的是只有一个单元格的 DataFrame；请用 .iloc[0, 0] 取出数值。"),
+    "number_as_text": (
+        "{got} is text, not a number: remove the quotes (or use float(...)).",
+        "{got} 是文本而不是数字：请去掉引号（或使用 float(...)）。"),
+    "not_finite": ("{got} is not a finite number.", "{got} 不是有限的数值。"),
+    "percentage": (
+        "{got} looks like a percentage: rates in crmlab are fractions (0.25 rather than 25).",
+        "{got} 看起来是百分数：crmlab 中的比率用小数表示（写 0.25，而不是 25）。"),
+    "fraction_for_percent": (
+        "{got} looks like a fraction, but this answer is in percent (or points).",
+        "{got} 看起来是小数，但此题答案以百分数（或分值）表示。"),
+    "complement": (
+        "Your value is 1 minus the answer: you computed the opposite share.",
+        "你的结果等于 1 减去正确答案：你算的是相反的那部分占比。"),
+    "too_high": ("{got} is too high.", "{got} 偏大。"),
+    "too_low": ("{got} is too low.", "{got} 偏小。"),
+    "frame_not_series": (
+        "You gave a one-column DataFrame; select the column as a Series: df[{col!r}].",
+        "你给出的是单列 DataFrame；请选取该列得到 Series：df[{col!r}]。"),
+    "series_not_frame": (
+        " A Series is one column; build a table with .to_frame() or keep all columns.",
+        " Series 只是一列；请用 .to_frame() 构造表格或保留所有列。"),
+    "length": ("Expected {want} values, got {got}.", "应有 {want} 个值，实际有 {got} 个。"),
+    "rows": ("Expected {want} rows, got {got}.", "应有 {want} 行，实际有 {got} 行。"),
+    "order": (
+        "The right values in the wrong order: check the sort (sort_values / sort_index).",
+        "数值正确但顺序不对：请检查排序（sort_values / sort_index）。"),
+    "index": (
+        "The row labels differ: unexpected {extra}; missing {missing}.",
+        "行标签不一致：多出 {extra}；缺少 {missing}。"),
+    "in_column": ("in column {col!r}", "（列 {col!r}）"),
+    "non_numeric": ("Some values{where} are not numbers.", "有些值{where}不是数字。"),
+    "off_by": (
+        "Every value{where} is off by {n}: scores and bins start at 1, check the +1 or the labels.",
+        "每个值{where}都相差 {n}：评分和分箱从 1 开始，请检查 +1 或标签。"),
+    "percentage_column": (
+        "The values{where} look like percentages: use fractions (0.25 rather than 25).",
+        "这些值{where}看起来是百分数：请用小数（写 0.25，而不是 25）。"),
+    "shuffled": (
+        "The values{where} are right but on the wrong rows: did a sort or a merge reorder them?",
+        "数值{where}正确但对应的行不对：是否排序或合并打乱了顺序？"),
+    "rows_differ": (
+        "{n} of {total} values{where} differ, first {rows}.",
+        "{total} 个值中有 {n} 个{where}不同，前几个：{rows}。"),
+    "got": ("got", "得到"),
+    "expected": ("expected", "应为"),
+    "missing_columns": ("Missing column(s): {cols}.", "缺少列：{cols}。"),
+    "extra_columns": (
+        "Columns you have that are not expected: {cols} (a different name?).",
+        "多出的列：{cols}（是否命名不同？）。"),
+    "wrong_bool": ("Not quite: look at the numbers again.", "不对：请再看一下数据。"),
+    "wrong_text": ("{got} is not the answer.", "{got} 不是正确答案。"),
+    "set_differs": (
+        "The items differ: unexpected {extra}; {missing} expected item(s) missing.",
+        "元素不一致：多出 {extra}；缺少 {missing} 个应有元素。"),
+    "list_differs": ("The items differ.", "元素不一致。"),
+    "missing_keys": ("Missing key(s): {keys}.", "缺少键：{keys}。"),
+    "pass": ("✅ {qid} correct.", "✅ {qid} 正确。"),
+    "fail": ("❌ {qid} not yet.", "❌ {qid} 还不对。"),
+    "hint": ("Hint: {hint}", "提示：{hint}"),
+    "unknown_question": (
+        "No exercise {qid!r}. Exercises of chapter {chapter}: {known}.",
+        "没有练习 {qid!r}。第 {chapter} 章的练习：{known}。"),
+}
+
+
+def set_language(language: str) -> str:
+    """Choose the language of exercise feedback: ``"en"`` (default) or ``"zh"``.
+
+    Parameters
+    ----------
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    str
+        The language now in force.
+
+    Raises
+    ------
+    CRMDataError
+        If the language is not one of the two.
+
+    Examples
+    --------
+    >>> set_language("zh")
+    'zh'
+    >>> say("too_high", got="0.9")
+    '0.9 偏大。'
+    >>> set_language("en")
+    'en'
+    """
+    if language not in ("en", "zh"):
+        raise CRMDataError(f"set_language: choose 'en' or 'zh', not {language!r}.")
+    _LANGUAGE["value"] = language
+    return language
+
+
+def language() -> str:
+    """Return the feedback language in force."""
+    return _LANGUAGE["value"]
+
+
+def say(key: str, **values) -> str:
+    """Return the feedback sentence ``key`` in the current language, filled in."""
+    en, zh = MESSAGES[key]
+    return (zh if _LANGUAGE["value"] == "zh" else en).format(**values)
