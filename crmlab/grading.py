@@ -397,7 +397,8 @@ def grade_notebook(path, lay: Layout, *, student: str | None = None, timeout: in
             status, reason = _judge(ex, run.answers[ex.grade_id])
             raised = [a for a in ex.answer_cells if a in run.errors]
             if status != "passed" and raised:
-                status, reason = "error", f"the answer cell {raised[0]!r} raised {run.errors[raised[0]]}"
+                status = "error"
+                reason = f"the answer cell {raised[0]!r} raised {run.errors[raised[0]]}"
         points = ex.points if status == "passed" else 0.0
         rows.append([student, ex.grade_id, points, ex.points, status, reason])
     return pd.DataFrame(rows, columns=COLUMNS)
