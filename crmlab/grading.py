@@ -42,7 +42,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.exercises._notebook import BEGIN_HIDDEN, END_HIDDEN
 
-__all__ = ["grade", "grade_notebook", "layout", "Layout"]
+__all__ = ["grade", "grade_notebook", "layout", "Layout", "self_check"]
 
 MIME = "application/vnd.crmlab.answers+json"
 COLUMNS = ["student", "exercise", "points", "max_points", "status", "reason"]
@@ -506,3 +506,42 @@ def grade(submissions, *, assignment: str, solutions="solutions", out=None, feed
             (fb / f"{student}.md").write_text(_feedback(student, rows, assignment),
                                               encoding="utf-8")
     return table
+
+
+def self_check(notebook, *, timeout: int = 120) -> pd.DataFrame:
+    """Run an exercise notebook as it is and summarise its check cells (for students).
+
+    Unlike :func:`grade`, this runs the notebook's own check cells in its kernel, as
+    JupyterLab would; it needs no solution notebook.
+
+    Returns
+    -------
+    DataFrame
+        One row per graded cell: exercise (its grade_id), passed, feedback (the first
+        lines the check printed or raised).
+    """
+    from nbclient import NotebookClient
+
+    path = Path(notebook)
+    if not path.exists():
+        raise CRMDataError(f"check: no notebook {str(path)!r}.")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent.resolve())}})
+    client.log.setLevel(logging.CRITICAL)
+    client.execute(stderr=subprocess.DEVNULL)
+    rows = []
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if not meta.get("grade") or cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors:
+            import re
+
+            lines = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in errors[0].traceback]
+            text = " ".join(lines[1:] if lines and lines[0].startswith("❌") else lines[-1:])
+            rows.append([meta["grade_id"], False, text or errors[0].ename])
+        else:
+            rows.append([meta["grade_id"], True, ""])
+    return pd.DataFrame(rows, columns=["exercise", "passed", "feedback"])

@@ -1,0 +1,3 @@
+"""Plots for the bias chapter."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Plots for the clv chapter."""
+
+__all__: list[str] = []

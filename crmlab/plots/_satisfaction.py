@@ -1,0 +1,3 @@
+"""Plots for the satisfaction chapter."""
+
+__all__: list[str] = []

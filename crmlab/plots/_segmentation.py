@@ -1,0 +1,3 @@
+"""Plots for the segmentation chapter."""
+
+__all__: list[str] = []

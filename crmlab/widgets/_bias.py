@@ -1,0 +1,3 @@
+"""Explorers for the bias chapter."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Explorers for the clv chapter."""
+
+__all__: list[str] = []

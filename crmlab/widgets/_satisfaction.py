@@ -1,0 +1,3 @@
+"""Explorers for the satisfaction chapter."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Explorers for the segmentation chapter."""
+
+__all__: list[str] = []
