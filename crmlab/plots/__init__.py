@@ -12,16 +12,7 @@ from crmlab.fonts import use_chinese_font
 use_chinese_font()
 
 # One private module per chapter; each lists its public functions in __all__.
-from crmlab.plots import _acquisition, _key_accounts, _pyramid, _rfm  # noqa: E402
-from crmlab.plots._acquisition import *  # noqa: E402,F403
-from crmlab.plots._bias import *  # noqa: E402,F403
-from crmlab.plots._clv import *  # noqa: E402,F403
-from crmlab.plots._key_accounts import *  # noqa: E402,F403
-from crmlab.plots._pyramid import *  # noqa: E402,F403
-from crmlab.plots._rfm import *  # noqa: E402,F403
-from crmlab.plots._satisfaction import *  # noqa: E402,F403
-from crmlab.plots._segmentation import *  # noqa: E402,F403
-from crmlab.plots import (
+from crmlab.plots import (  # noqa: E402
     _acquisition,
     _bias,
     _clv,
@@ -31,6 +22,14 @@ from crmlab.plots import (
     _satisfaction,
     _segmentation,
 )  # noqa: E402
+from crmlab.plots._acquisition import *  # noqa: E402,F403
+from crmlab.plots._bias import *  # noqa: E402,F403
+from crmlab.plots._clv import *  # noqa: E402,F403
+from crmlab.plots._key_accounts import *  # noqa: E402,F403
+from crmlab.plots._pyramid import *  # noqa: E402,F403
+from crmlab.plots._rfm import *  # noqa: E402,F403
+from crmlab.plots._satisfaction import *  # noqa: E402,F403
+from crmlab.plots._segmentation import *  # noqa: E402,F403
 
 __all__ = [
     *_acquisition.__all__,
