@@ -9,7 +9,11 @@ committed one), with ``tests/sanitize.cfg`` as the one sanitize file. Policy:
 * ``stderr`` is compared like any stream, and the committed notebooks have none
   (``tests/test_notebooks.py``), so a new warning fails the run.
 * A notebook whose cells take more than ``NOTEBOOK_SECONDS`` in all fails.
-* Progress bars are off (``TQDM_DISABLE``) and matplotlib draws off-screen.
+* Progress bars are off (``TQDM_DISABLE``); kernels keep the inline backend.
+* nbval runs cells with ``store_history=False``, which breaks IPython's trailing-``;``
+  rule (``DisplayHook.quiet`` reads the last *stored* input), so a plot cell ending in
+  ``;`` would print ``[Text(...)]`` under nbval but not in JupyterLab. We run cells the
+  way JupyterLab does, with history.
 """
 
 from __future__ import annotations
@@ -24,8 +28,18 @@ pytest_plugins = ["pytester"]
 NOTEBOOK_SECONDS = float(os.environ.get("CRMLAB_NOTEBOOK_SECONDS", "20"))
 
 os.environ.setdefault("TQDM_DISABLE", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+try:
+    from nbval.kernel import RunningKernel
+
+    def _execute_like_jupyterlab(self, cell_input, allow_stdin=None):
+        return self.kc.execute(cell_input, store_history=True, allow_stdin=allow_stdin,
+                               stop_on_error=False)
+
+    RunningKernel.execute_cell_input = _execute_like_jupyterlab
+except ImportError:  # pragma: no cover - nbval is a dev dependency
+    pass
 
 _elapsed: dict[str, float] = defaultdict(float)
 _last_cell: dict[str, str] = {}

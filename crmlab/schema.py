@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from dateutil import parser as dateutil_parser
 
 from crmlab._errors import CRMDataError
 
@@ -318,7 +319,8 @@ def read_transactions(
         Issue a ``UserWarning`` when rows were dropped. Notebooks pass ``warn=False``
         and show :func:`report` instead.
     **read_kwargs
-        Passed to :func:`pandas.read_csv` (e.g. ``sep``, ``skiprows``, ``nrows``) or
+        Passed to :func:`pandas.read_csv` (e.g. ``sep``, ``nrows``, an int ``skiprows``
+        to place the header yourself) or
         :func:`pandas.read_parquet` (e.g. ``columns``).
 
     Returns
@@ -445,7 +447,7 @@ def report(data: pd.DataFrame) -> str:
     >>> raw = pd.DataFrame({"customer_id": ["C1", None, "C2"],
     ...                     "order_date": ["2024-01-05", "2024-01-06", "2024/1/7"],
     ...                     "amount": ["¥10", "5", "0"]})
-    >>> print(report(read_transactions(raw, warn=False, as_of="2025-01-01")))
+    >>> print(report(read_transactions(raw, warn=False)))
     the DataFrame: 3 rows in, 2 rows out, 1 dropped
     dropped:
       missing customer_id: 1 (row 1)
@@ -494,13 +496,11 @@ def _load(src, names: list, sheet, encoding, kwargs: dict) -> _Raw:
             f"{_CALLER}: expected a file path or a pandas DataFrame, got "
             f"{type(src).__name__}. Pass a path such as 'sales.csv' or pd.DataFrame(...)."
         )
-    path = Path(src)
+    path = Path(src).expanduser()
     if not path.is_file():
         raise _not_found(path)
-    suffixes = [s.lower() for s in path.suffixes[-2:]]
-    gz = suffixes[-1:] == [".gz"]
-    ext = (suffixes[:-1] if gz else suffixes)[-1:] or [""]
-    ext = ext[0]
+    gz = path.name.lower().endswith(".gz")
+    ext = Path(path.name.lower().removesuffix(".gz")).suffix
     if ext in _CSV:
         data = path.read_bytes()
         return _read_csv(gzip.decompress(data) if gz else data, names, encoding, kwargs,
@@ -596,7 +596,8 @@ def _read_csv(data, names: list, encoding, kwargs: dict, source: str) -> _Raw:
             return widths[0] > 1, sum(w == widths[0] for w in widths), widths[0]
 
         sep = max(seps, key=score)
-    hdr = kwargs.pop("skiprows", hdr)
+    if isinstance(kwargs.get("skiprows"), int):  # the caller knows where the header is
+        hdr = kwargs.pop("skiprows")
     header = next(csv.reader([head[hdr]], delimiter=sep), []) if hdr < len(head) else []
     dtype = {h: str for h in header if h.strip() in names}
     text = text.rstrip() + "\n"  # blank lines at the end are not rows
@@ -745,7 +746,7 @@ def _dates(col: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.ndarray, dict]
         digits = len(re.findall(r"\d+", t))
         if digits >= 3 or (digits == 2 and re.search(r"[A-Za-z]{3}", t)):
             try:
-                stamp = pd.Timestamp(_dateutil_parse(t, dayfirst=dayfirst))
+                stamp = pd.Timestamp(dateutil_parser.parse(t, dayfirst=dayfirst))
             except (ValueError, OverflowError):
                 continue
             tz[k] = stamp.tz is not None
@@ -758,12 +759,6 @@ def _dates(col: pd.Series, dayfirst: bool) -> tuple[pd.Series, np.ndarray, dict]
         "order_date: non-ISO dates read": _take(other, codes, False).astype(bool),
         "order_date: time zone removed": _take(tz, codes, False).astype(bool),
     }
-
-
-def _dateutil_parse(text: str, dayfirst: bool):
-    from dateutil import parser
-
-    return parser.parse(text, dayfirst=dayfirst)
 
 
 def _amounts(col: pd.Series, decimal: str) -> tuple[pd.Series, np.ndarray, dict]:
@@ -913,15 +908,13 @@ def _clean(raw: _Raw, roles: dict, params: dict, *, decimal, dayfirst, as_of,
             + ", ".join(f"{k} {why}" for why, k in dropped.items())
             + "). Check the column names and the file."
         )
-    out = frame.loc[alive].copy()
-    out[inv["customer_id"]] = ids[alive].to_numpy()
-    out[inv["customer_id"]] = out[inv["customer_id"]].astype("str")
+    out = frame.loc[alive].reset_index(drop=True)
+    parsed = {"customer_id": ids, "order_date": dates, "amount": amounts}
     if "order_id" in inv:
-        out[inv["order_id"]] = orders[alive].astype("str").to_numpy()
-        out[inv["order_id"]] = out[inv["order_id"]].astype("str")
-    out[inv["order_date"]] = dates[alive].to_numpy()
-    out[inv["amount"]] = amounts[alive].to_numpy()
-    out = out.rename(columns=roles).reset_index(drop=True)
+        parsed["order_id"] = orders
+    for canon, values in parsed.items():
+        out[inv[canon]] = values[alive].reset_index(drop=True)
+    out = out.rename(columns=roles)
 
     flags = {"column names: spaces stripped": renamed,
              "customer_id: spaces stripped": int(padded[alive].sum())}
