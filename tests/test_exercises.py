@@ -108,7 +108,8 @@ def test_lists_sets_text_bool_and_dicts():
 
 def test_feedback_in_chinese():
     set_language("zh")
-    assert compare(34.2, 0.342)[0] == "34.2 看起来是百分数：crmlab 中的比率用小数表示（写 0.25，而不是 25）。"
+    expected = "34.2 看起来是百分数：crmlab 中的比率用小数表示（写 0.25，而不是 25）。"
+    assert compare(34.2, 0.342)[0] == expected
     with pytest.raises(CRMDataError, match="choose 'en' or 'zh'"):
         set_language("fr")
 
@@ -138,7 +139,8 @@ def test_check_fails_with_feedback_and_hint():
     ]
     # in a notebook, IPython shows only these lines, not a traceback
     rendered = info.value._render_traceback_()
-    assert "98.1 not yet" in rendered[0] and rendered[-1] == "Hint: Divide the conversions by the leads."
+    assert "98.1 not yet" in rendered[0]
+    assert rendered[-1] == "Hint: Divide the conversions by the leads."
 
 
 def test_check_in_chinese():
