@@ -25,7 +25,8 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    reqs = project["dependencies"] + extras["dev"] + extras["instructor"]
     return dict(_split(r) for r in reqs)
 
 
