@@ -1,4 +1,4 @@
-"""Customer lifetime value (客户终身价值): margin-multiple formulas.
+"""Customer lifetime value (客户终身价值): margin-multiple formulas and buy-till-you-die models.
 
 This module holds the closed-form CLV of Gupta & Lehmann ("Customers as assets",
 2003): a customer brings a margin ``m`` each period, stays from one period to the next
@@ -15,9 +15,11 @@ All rates are decimals: retention 0.9 and discount 0.12, not 90 and 12 (a public
 calculator that mixes the two gets nonsense). A rate above 1 raises
 :class:`crmlab.CRMDataError` with the fix.
 
-A later issue adds the probabilistic models on transaction data (``BetaGeo``,
-``GammaGamma``, ``ShiftedBetaGeometric`` and ``summary_from_transactions``, see
-DESIGN.md); they will live in this module too.
+The probabilistic models on transaction data are re-exported here from
+:mod:`crmlab._btyd` (imported on first use, so ``import crmlab.clv`` stays light):
+``summary_from_transactions`` (the Fader-Hardie summary), ``BetaGeo`` (BG/NBD),
+``GammaGamma``, ``ShiftedBetaGeometric``, ``calibration_holdout``, ``clv_table`` and the
+published sBG cohorts ``SBG_COHORTS``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ import numpy as np
 
 from crmlab._errors import CRMDataError
 
-__all__ = ["margin_multiple", "simple_clv"]
+__all__ = [  # noqa: F822 - the BTYD names resolve lazily through __getattr__ below
+    "margin_multiple", "simple_clv", "summary_from_transactions", "BetaGeo", "GammaGamma",
+    "ShiftedBetaGeometric", "calibration_holdout", "clv_table", "SBG_COHORTS",
+]
 
 
 def _number(value, name: str, caller: str) -> float:
@@ -253,7 +258,7 @@ def simple_clv(
 # Fader-Hardie summary live in crmlab._btyd; they are re-exported here lazily so that
 # ``import crmlab.clv`` does not import scipy.
 _BTYD = {"BetaGeo", "GammaGamma", "ShiftedBetaGeometric", "summary_from_transactions",
-         "calibration_holdout", "clv_table"}
+         "calibration_holdout", "clv_table", "SBG_COHORTS"}
 
 
 def __getattr__(name):

@@ -1,0 +1,504 @@
+"""Tests of the buy-till-you-die models in crmlab.clv (crmlab._btyd), their plots and widget.
+
+The published numbers come from Fader, Hardie & Lee (2005a, BG/NBD on the CDNOW 1/10
+sample), Fader & Hardie (2013, Gamma-Gamma on the same data) and Fader & Hardie (2007,
+sBG on two cohorts). The summary is compared with lifetimes 0.11.3 when it is installed.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import crmlab  # noqa: E402
+from crmlab import CRMDataError, clv, plots, widgets  # noqa: E402
+
+CAL_END, OBS_END = "1997-09-30", "1998-06-30"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return crmlab.load_data("cdnow_sample")
+
+
+@pytest.fixture(scope="module")
+def cal_summary(cdnow):
+    """The Fader-Hardie-Lee calibration summary: 39 weeks, days expressed in weeks."""
+    return clv.summary_from_transactions(cdnow, amount="amount", observation_end=CAL_END,
+                                         freq="D", unit="W")
+
+
+@pytest.fixture(scope="module")
+def bg(cal_summary):
+    return clv.BetaGeo().fit(cal_summary)
+
+
+@pytest.fixture(scope="module")
+def gg(cal_summary):
+    return clv.GammaGamma().fit(cal_summary)
+
+
+def _log() -> pd.DataFrame:
+    """Hand-checked log; 2024-01-01 is a Monday, observation end Wed 2024-01-31.
+
+    A: 01-01 twice (10 + 5, merged), Wed 01-03 (20), Wed 01-10 (40), Wed 01-24 (30).
+    B: Sun 01-07 (8) and Mon 01-08 (12): different weeks. C: Sat 01-20 only.
+    D: first seen after the observation end. A also buys on Thu 02-01 (after the end,
+    but in the same week).
+    """
+    rows = [("A", "2024-01-01 09:00", 10.0), ("A", "2024-01-01 17:30", 5.0),
+            ("A", "2024-01-03", 20.0), ("A", "2024-01-10", 40.0), ("A", "2024-01-24", 30.0),
+            ("B", "2024-01-07", 8.0), ("B", "2024-01-08", 12.0), ("C", "2024-01-20", 50.0),
+            ("D", "2024-02-10", 9.0), ("A", "2024-02-01", 100.0)]
+    df = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    df["order_date"] = pd.to_datetime(df["order_date"], format="ISO8601")
+    return df
+
+
+def _summary(x, t_x, T, m=None) -> pd.DataFrame:
+    data = {"frequency": x, "recency": t_x, "T": T}
+    if m is not None:
+        data["monetary_value"] = m
+    return pd.DataFrame(data, index=pd.Index([f"c{i}" for i in range(len(x))],
+                                             name="customer_id"))
+
+
+# ------------------------------------------------------------------------------ summary
+
+
+def test_summary_by_day_by_hand():
+    s = clv.summary_from_transactions(_log(), amount="amount", observation_end="2024-01-31")
+    assert s.index.tolist() == ["A", "B", "C"]
+    assert s.loc["A"].tolist() == [3.0, 23.0, 30.0, 30.0]  # repeats 20, 40, 30
+    assert s.loc["B"].tolist() == [1.0, 1.0, 24.0, 12.0]
+    assert s.loc["C"].tolist() == [0.0, 0.0, 11.0, 0.0]
+    assert s.attrs["observation_end"] == pd.Timestamp("2024-01-31")
+    assert (s.attrs["freq"], s.attrs["unit"]) == ("D", "D")
+    assert s.attrs["dropped"] == {"purchases after observation_end": 2,
+                                  "customers first seen after observation_end": 1}
+
+
+def test_summary_by_week_by_hand():
+    s = clv.summary_from_transactions(_log(), amount="amount", observation_end="2024-01-31",
+                                      freq="W")
+    # A: weeks of 01-01 (10+5+20), 01-08 (40), 01-22 (30) and 01-29 (100 on Thu 02-01,
+    # same week as the observation end, so it counts, as in lifetimes)
+    assert s.loc["A"].tolist() == [3.0, 4.0, 4.0, (40 + 30 + 100) / 3]
+    assert s.loc["B"].tolist() == [1.0, 1.0, 4.0, 12.0]  # Sunday and Monday: two weeks
+    assert s.loc["C"].tolist() == [0.0, 0.0, 2.0, 0.0]
+    assert s.attrs["dropped"]["purchases after observation_end"] == 1
+
+
+def test_summary_days_in_weeks():
+    s = clv.summary_from_transactions(_log(), observation_end="2024-01-31", unit="W")
+    assert list(s.columns) == ["frequency", "recency", "T"]
+    np.testing.assert_allclose(s.loc["A"], [3.0, 23 / 7, 30 / 7])
+    assert s.attrs["unit"] == "W" and s.attrs["freq"] == "D"
+
+
+def test_summary_default_end_is_last_date_and_input_untouched():
+    log = _log()
+    before = log.copy()
+    s = clv.summary_from_transactions(log)
+    pd.testing.assert_frame_equal(log, before)
+    assert s.attrs["observation_end"] == pd.Timestamp("2024-02-10")
+    assert s.loc["D"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_summary_single_customer_other_column_names():
+    log = pd.DataFrame({"cust": ["x", "x"], "when": pd.to_datetime(["2024-03-01", "2024-03-05"]),
+                        "paid": [3.0, 4.0]})
+    s = clv.summary_from_transactions(log, customer="cust", date="when", amount="paid",
+                                      observation_end="2024-03-10")
+    assert s.index.name == "cust"
+    assert s.loc["x"].tolist() == [1.0, 4.0, 9.0, 4.0]
+
+
+def test_summary_errors():
+    log = _log()
+    with pytest.raises(CRMDataError, match="no column 'customer_id'"):
+        clv.summary_from_transactions(log.rename(columns={"customer_id": "cust"}))
+    with pytest.raises(CRMDataError, match="freq='M'"):
+        clv.summary_from_transactions(log, freq="M")
+    with pytest.raises(CRMDataError, match="unit='D'"):
+        clv.summary_from_transactions(log, freq="W", unit="D")
+    with pytest.raises(CRMDataError, match="no purchase on or before observation_end"):
+        clv.summary_from_transactions(log, observation_end="2023-12-31")
+    with pytest.raises(CRMDataError, match="is not a date"):
+        clv.summary_from_transactions(log, observation_end="end of year")
+    with pytest.raises(CRMDataError, match="must hold dates"):
+        clv.summary_from_transactions(log.assign(order_date=log["order_date"].astype(str)))
+    with pytest.raises(CRMDataError, match="no rows"):
+        clv.summary_from_transactions(log.iloc[:0])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.integers(0, 60),
+                          st.floats(0.5, 500, allow_nan=False)), min_size=1, max_size=40),
+       st.sampled_from([("D", "D"), ("W", "W"), ("D", "W")]))
+def test_summary_properties(rows, freq_unit):
+    freq, unit = freq_unit
+    log = pd.DataFrame(rows, columns=["customer_id", "day", "amount"])
+    log["order_date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(log["day"], unit="D")
+    s = clv.summary_from_transactions(log, amount="amount", freq=freq, unit=unit,
+                                      observation_end="2024-03-31")
+    assert len(s) == log["customer_id"].nunique()
+    assert (s["recency"] <= s["T"]).all() and (s["recency"] >= 0).all()
+    assert (s["frequency"] >= 0).all() and (s["frequency"] == s["frequency"].round()).all()
+    assert (s["frequency"] < log.groupby("customer_id").size().reindex(s.index)).all()
+    assert ((s["frequency"] == 0) == (s["recency"] == 0)).all()
+    assert ((s["monetary_value"] > 0) == (s["frequency"] > 0)).all()
+
+
+# ------------------------------------------------- equality with lifetimes (2,357 customers)
+
+
+def _lifetimes_summary(data, amount, end, freq, multiplier):
+    lifetimes_utils = pytest.importorskip("lifetimes.utils")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return lifetimes_utils.summary_data_from_transaction_data(
+            data, "customer_id", "order_date", amount, observation_period_end=end,
+            freq=freq, freq_multiplier=multiplier)
+
+
+@pytest.mark.parametrize("amount", [None, "amount"])
+@pytest.mark.parametrize("end", [CAL_END, OBS_END])
+@pytest.mark.parametrize("freq,unit,multiplier", [("D", "D", 1), ("W", "W", 1), ("D", "W", 7)])
+def test_summary_equals_lifetimes(cdnow, amount, end, freq, unit, multiplier):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pytest.importorskip("lifetimes")
+    ref = _lifetimes_summary(cdnow, amount, end, freq, multiplier)
+    mine = clv.summary_from_transactions(cdnow, amount=amount, observation_end=end,
+                                         freq=freq, unit=unit)
+    assert len(mine) == 2357
+    pd.testing.assert_frame_equal(mine, ref, check_exact=True, check_names=False)
+
+
+def test_calibration_holdout_equals_lifetimes(cdnow):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lifetimes_utils = pytest.importorskip("lifetimes.utils")
+        # lifetimes 0.11.3 on pandas 3 fails without a monetary column ("No objects to
+        # concatenate"), so compare with one
+        ref = lifetimes_utils.calibration_and_holdout_data(
+            cdnow, "customer_id", "order_date", calibration_period_end=CAL_END,
+            observation_period_end=OBS_END, freq="D", freq_multiplier=7,
+            monetary_value_col="amount")
+    mine = clv.calibration_holdout(cdnow, calibration_end=CAL_END, observation_end=OBS_END,
+                                   amount="amount", unit="W")
+    names = {"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T",
+             "monetary_value_cal": "monetary_value"}
+    ref = ref.rename(columns=names)
+    same = ["frequency", "recency", "T", "monetary_value", "frequency_holdout",
+            "duration_holdout"]
+    pd.testing.assert_frame_equal(mine[same], ref[same], check_exact=True, check_names=False)
+
+
+# ---------------------------------------------------------------------------- holdout
+
+
+def test_calibration_holdout_by_hand():
+    h = clv.calibration_holdout(_log(), calibration_end="2024-01-09",
+                                observation_end="2024-01-31", amount="amount")
+    assert h.index.tolist() == ["A", "B"]  # C is first seen in the holdout
+    assert h.loc["A", ["frequency", "recency", "T", "monetary_value"]].tolist() == [1.0, 2.0,
+                                                                                   8.0, 20.0]
+    assert h.loc["A", ["frequency_holdout", "duration_holdout",
+                       "monetary_value_holdout"]].tolist() == [2.0, 22.0, 35.0]
+    assert h.loc["B", "frequency_holdout"] == 0.0
+    assert h.attrs["dropped"] == {"purchases after observation_end": 2,
+                                  "customers first seen in the holdout": 1}
+    with pytest.raises(CRMDataError, match="must be after calibration_end"):
+        clv.calibration_holdout(_log(), calibration_end="2024-01-31",
+                                observation_end="2024-01-31")
+
+
+# ------------------------------------------------------------------------------ BG/NBD
+
+
+def test_bgnbd_reproduces_published_cdnow_estimates(bg, cal_summary):
+    # Fader, Hardie & Lee (2005a), Table 1 / p. 279
+    p = bg.params_
+    assert (round(p["r"], 3), round(p["alpha"], 3), round(p["a"], 3), round(p["b"], 3)) == (
+        0.243, 4.414, 0.793, 2.426)
+    assert round(bg.log_likelihood_, 1) == -9582.4
+    assert bg.freq_ == "W" and bg.n_ == 2357
+    assert len(cal_summary) == 2357 and int((cal_summary["frequency"] > 0).sum()) == 946
+    assert all(0 < v < p[k] for k, v in bg.standard_errors_.items())
+    assert repr(bg) == "BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426; fitted on 2,357 customers)"
+
+
+def test_bgnbd_published_conditional_expectation(bg):
+    # FHL (2005a) p. 281: x = 2, t_x = 30.43, T = 38.86 -> 1.226 purchases in 39 weeks
+    bg2 = clv.BetaGeo()
+    bg2.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    assert round(bg2.expected_purchases(39, frequency=2, recency=30.43, T=38.86), 3) == 1.226
+
+
+def test_bgnbd_predictions_sane(bg, cal_summary):
+    t = np.array([0.0, 1, 10, 39, 78, 200])
+    ex = bg.expected_purchases_new(t)
+    assert ex[0] == 0 and np.all(np.diff(ex) > 0)
+    alive = bg.probability_alive(cal_summary)
+    assert alive.between(0, 1).all() and alive.index.equals(cal_summary.index)
+    assert (alive[cal_summary["frequency"] == 0] == 1).all()  # BG/NBD: no repeat, no drop-out
+    e39 = bg.expected_purchases(39, cal_summary)
+    e78 = bg.expected_purchases(78, cal_summary)
+    assert (e39 >= 0).all() and (e78 > e39).all()
+    # the longer since the last purchase, the less likely alive
+    p = bg.probability_alive(frequency=3, recency=10, T=np.array([12.0, 20, 38]))
+    assert np.all(np.diff(p) < 0)
+
+
+def test_bgnbd_holdout_and_tracking(bg, cdnow):
+    h = clv.calibration_holdout(cdnow, calibration_end=CAL_END, observation_end=OBS_END,
+                                unit="W")
+    comp = bg.holdout_comparison(h)
+    assert comp.index.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert comp["customers"].sum() == 2357
+    assert comp.attrs["duration"] == 39.0
+    assert comp["actual"].is_monotonic_increasing and comp["predicted"].is_monotonic_increasing
+    assert (comp["predicted"] - comp["actual"]).abs().max() < 0.5
+    track = bg.tracking(cdnow, observation_end=OBS_END, calibration_end=CAL_END)
+    assert len(track) == 78 and track.attrs["calibration_end_period"] == 39
+    full = clv.summary_from_transactions(cdnow, observation_end=OBS_END)
+    assert track["actual"].iloc[-1] == full["frequency"].sum() == 4339
+    assert track["actual"].is_monotonic_increasing and track["predicted"].is_monotonic_increasing
+    assert abs(track["predicted"].iloc[38] / track["actual"].iloc[38] - 1) < 0.05
+
+
+def test_not_fitted_errors():
+    with pytest.raises(CRMDataError, match=r"BetaGeo is not fitted yet: call \.fit\(summary\)"):
+        clv.BetaGeo().expected_purchases_new(10)
+    with pytest.raises(CRMDataError, match="BetaGeo is not fitted yet"):
+        clv.BetaGeo().probability_alive(frequency=1, recency=1, T=2)
+    with pytest.raises(CRMDataError, match="BetaGeo is not fitted yet"):
+        clv.BetaGeo().expected_purchases(5, frequency=1, recency=1, T=2)
+    with pytest.raises(CRMDataError, match="GammaGamma is not fitted yet"):
+        clv.GammaGamma().conditional_expected_average_profit(_summary([1], [1], [2], [3.0]))
+    with pytest.raises(CRMDataError, match=r"ShiftedBetaGeometric is not fitted yet: call "
+                                           r"\.fit\(survivors\)"):
+        clv.ShiftedBetaGeometric().survival(3)
+    assert repr(clv.BetaGeo()) == "BetaGeo(not fitted)"
+
+
+@pytest.mark.parametrize("x,t_x,T,match", [
+    ([2.7, 1], [3, 1], [5, 5], r"whole numbers of repeat purchases.*2\.7"),
+    ([1, 1], [6, 1], [5, 5], "recency must not exceed T"),
+    ([1, -1], [1, 1], [5, 5], "must be >= 0"),
+    ([0, 1], [2, 1], [5, 5], "frequency 0 .* must have recency 0"),
+])
+def test_bgnbd_bad_summary(x, t_x, T, match):
+    with pytest.raises(CRMDataError, match=match):
+        clv.BetaGeo().fit(_summary(x, t_x, T))
+
+
+def test_bgnbd_other_errors(bg):
+    with pytest.raises(CRMDataError, match="no column 'T'"):
+        clv.BetaGeo().fit(pd.DataFrame({"frequency": [1], "recency": [1]}))
+    with pytest.raises(CRMDataError, match="expected the summary DataFrame"):
+        clv.BetaGeo().fit([1, 2, 3])
+    with pytest.raises(CRMDataError, match="penalizer"):
+        clv.BetaGeo(penalizer=-1).fit(_summary([1, 0], [1, 0], [3, 3]))
+    with pytest.raises(CRMDataError, match="pass a summary, or all of"):
+        bg.probability_alive(frequency=1)
+    with pytest.raises(CRMDataError, match="horizon t must be >= 0"):
+        bg.expected_purchases_new(-1)
+
+
+def test_bgnbd_penalizer_shrinks(cal_summary):
+    pen = clv.BetaGeo(penalizer=0.01).fit(cal_summary)
+    assert pen.params_["alpha"] < 4.414
+    assert pen.log_likelihood_ < -9582.4
+
+
+# ------------------------------------------------------------------------- Gamma-Gamma
+
+
+def test_gamma_gamma_reproduces_published_estimates(gg):
+    # Fader & Hardie (2013): p = 6.25, q = 3.74, gamma = 15.44 on the 946 repeat buyers
+    p = gg.params_
+    assert (round(p["p"], 2), round(p["q"], 2), round(p["gamma"], 2)) == (6.25, 3.74, 15.44)
+    assert gg.n_ == 946
+    # the model assumes spend independent of frequency: nearly uncorrelated here
+    assert round(gg.spend_frequency_correlation_, 2) == 0.11
+
+
+def test_gamma_gamma_conditional_spend(gg, cal_summary):
+    spend = gg.conditional_expected_average_profit(cal_summary)
+    p, q, g = gg.params_["p"], gg.params_["q"], gg.params_["gamma"]
+    population = p * g / (q - 1)
+    assert np.allclose(spend[cal_summary["frequency"] == 0], population)
+    # a weighted mean of the population mean and the customer's own mean
+    rep = cal_summary[cal_summary["frequency"] > 0]
+    own = rep["monetary_value"]
+    lo, hi = np.minimum(own, population), np.maximum(own, population)
+    assert ((spend[rep.index] >= lo - 1e-9) & (spend[rep.index] <= hi + 1e-9)).all()
+
+
+def test_gamma_gamma_errors():
+    with pytest.raises(CRMDataError, match="positive monetary_value .* c1"):
+        clv.GammaGamma().fit(_summary([1, 2], [1, 2], [3, 3], [5.0, -1.0]))
+    with pytest.raises(CRMDataError, match="no customer has a repeat purchase"):
+        clv.GammaGamma().fit(_summary([0, 0], [0, 0], [3, 3], [0.0, 0.0]))
+    with pytest.raises(CRMDataError, match="no column 'monetary_value'"):
+        clv.GammaGamma().fit(_summary([1], [1], [3]))
+    with pytest.raises(CRMDataError, match="whole numbers"):
+        clv.GammaGamma().fit(_summary([1.5], [1], [3], [2.0]))
+
+
+# ------------------------------------------------------------------------------- sBG
+
+
+@pytest.mark.parametrize("segment,alpha,beta", [("high end", 0.668, 3.806),
+                                                ("regular", 0.704, 1.182)])
+def test_sbg_reproduces_published_estimates(segment, alpha, beta):
+    # Fader & Hardie (2007): the first 7 years (8 counts) of each cohort
+    counts = clv.ShiftedBetaGeometric.published_cohorts[segment]
+    assert len(counts) == 8 and counts[0] == 1000
+    sbg = clv.ShiftedBetaGeometric().fit(counts)
+    assert (round(sbg.params_["alpha"], 3), round(sbg.params_["beta"], 3)) == (alpha, beta)
+    assert sbg.n_ == 1000 and sbg.periods_ == 7
+    # the fitted curve follows the data within 2.5% of the cohort
+    fitted = sbg.survival(np.arange(8)) * 1000
+    assert np.max(np.abs(fitted - np.array(counts))) < 25
+
+
+def test_sbg_quantities_by_hand():
+    sbg = clv.ShiftedBetaGeometric()
+    sbg.params_ = {"alpha": 1.0, "beta": 1.0}  # theta uniform
+    # S(t) = B(1, 1 + t) / B(1, 1) = 1 / (1 + t); r(t) = t / (t + 1)
+    np.testing.assert_allclose(sbg.survival([0, 1, 2, 3]), [1, 1 / 2, 1 / 3, 1 / 4])
+    np.testing.assert_allclose(sbg.retention_rate([1, 2, 3]), [1 / 2, 2 / 3, 3 / 4])
+    assert sbg.expected_lifetime() == float("inf")
+    sbg.params_ = {"alpha": 3.0, "beta": 2.0}
+    assert sbg.expected_lifetime() == pytest.approx(2.0)  # (a + b - 1) / (a - 1)
+    s = sbg.survival(np.arange(400))
+    assert sbg.expected_lifetime() == pytest.approx(s.sum(), rel=1e-4)
+
+
+@pytest.mark.parametrize("renewals", [0, 1, 4])
+def test_sbg_derl_equals_brute_force_sum(renewals):
+    sbg = clv.ShiftedBetaGeometric().fit(clv.ShiftedBetaGeometric.published_cohorts["regular"])
+    d, n = 0.1, renewals + 1
+    s = sbg.survival(np.arange(3000))
+    brute = np.sum(s[n:] / s[n - 1] / (1 + d) ** np.arange(len(s) - n))
+    assert sbg.derl(d, renewals) == pytest.approx(brute, rel=1e-9)
+    assert sbg.discounted_expected_lifetime(d) == pytest.approx(np.sum(s / 1.1 ** np.arange(3000)))
+
+
+def test_sbg_errors():
+    with pytest.raises(CRMDataError, match="cannot grow"):
+        clv.ShiftedBetaGeometric().fit([100, 80, 90])
+    with pytest.raises(CRMDataError, match="at least 2 counts"):
+        clv.ShiftedBetaGeometric().fit([100])
+    with pytest.raises(CRMDataError, match="finite and >= 0"):
+        clv.ShiftedBetaGeometric().fit([100, -5])
+    sbg = clv.ShiftedBetaGeometric().fit([100, 80, 70])
+    with pytest.raises(CRMDataError, match="discount=10 looks like a percentage"):
+        sbg.derl(10)
+    with pytest.raises(CRMDataError, match="discount must be > 0"):
+        sbg.derl(0.0)
+    with pytest.raises(CRMDataError, match="renewals"):
+        sbg.derl(0.1, renewals=-1)
+    with pytest.raises(CRMDataError, match="t must be >= 1"):
+        sbg.retention_rate(0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.05, 20), st.floats(0.05, 20))
+def test_sbg_survival_decreasing_retention_increasing(alpha, beta):
+    sbg = clv.ShiftedBetaGeometric()
+    sbg.params_ = {"alpha": alpha, "beta": beta}
+    s = sbg.survival(np.arange(30))
+    assert s[0] == pytest.approx(1.0)
+    assert np.all(np.diff(s) < 0) and np.all(s > 0)
+    assert np.all(np.diff(sbg.retention_rate(np.arange(1, 30))) > 0)
+
+
+# ---------------------------------------------------------------------------- clv_table
+
+
+def test_clv_table(bg, gg, cal_summary):
+    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.002, freq="W")
+    assert list(table.columns) == ["expected_purchases", "probability_alive",
+                                   "expected_average_spend", "clv"]
+    assert table.index.equals(cal_summary.index)
+    assert (table["clv"] >= 0).all()
+    assert table.attrs == {"time": 52.0, "unit": "W", "discount_rate": 0.002, "margin": 1.0}
+    # one customer by hand: discounted expected purchases of each week times spend
+    c = cal_summary.index[0]
+    row = cal_summary.loc[[c]]
+    cum = np.array([bg.expected_purchases(k, row).iloc[0] for k in range(0, 53)])
+    spend = gg.conditional_expected_average_profit(row).iloc[0]
+    by_hand = spend * np.sum(np.diff(cum) / 1.002 ** np.arange(1, 53))
+    assert table.loc[c, "clv"] == pytest.approx(by_hand, rel=1e-12)
+    # no discount: spend x expected purchases; margin scales linearly
+    flat = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.0, margin=0.3)
+    np.testing.assert_allclose(flat["clv"], 0.3 * table["expected_average_spend"]
+                               * table["expected_purchases"], rtol=1e-10)
+
+
+def test_clv_table_units_and_rates(bg, gg, cal_summary):
+    with pytest.raises(CRMDataError, match=r"model is in weeks .* but freq='M'"):
+        clv.clv_table(bg, gg, cal_summary, time=12, discount_rate=0.01, freq="M")
+    days = clv.summary_from_transactions(crmlab.load_data("cdnow_sample"), amount="amount",
+                                         observation_end=CAL_END)
+    with pytest.raises(CRMDataError, match=r"summary is in days \(unit='D'\)"):
+        clv.clv_table(bg, gg, days)
+    with pytest.raises(CRMDataError, match="discount_rate=90 looks like a percentage"):
+        clv.clv_table(bg, gg, cal_summary, discount_rate=90)
+    with pytest.raises(CRMDataError, match="margin=30 .* pass 0.3"):
+        clv.clv_table(bg, gg, cal_summary, margin=30)
+    with pytest.raises(CRMDataError, match="time=0"):
+        clv.clv_table(bg, gg, cal_summary, time=0)
+    with pytest.raises(CRMDataError, match="GammaGamma is not fitted yet"):
+        clv.clv_table(bg, clv.GammaGamma(), cal_summary)
+
+
+# ------------------------------------------------------------------------ plots, widget
+
+
+def test_plots(bg, gg, cal_summary, cdnow):
+    h = clv.calibration_holdout(cdnow, calibration_end=CAL_END, observation_end=OBS_END,
+                                unit="W")
+    ax = plots.calibration_holdout_chart(bg.holdout_comparison(h))
+    assert len(ax.lines) == 2 and "39 weeks" in ax.get_ylabel()
+    ax = plots.tracking_chart(bg.tracking(cdnow, observation_end=OBS_END,
+                                          calibration_end=CAL_END), ax=plt.figure().gca())
+    assert len(ax.lines) == 3 and len(ax.lines[0].get_xdata()) == 78
+    counts = clv.ShiftedBetaGeometric.published_cohorts["high end"]
+    sbg = clv.ShiftedBetaGeometric().fit(counts)
+    ax = plots.retention_curve(sbg, counts, periods=12, ax=plt.figure().gca())
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), np.array(counts) / 1000)
+    assert len(ax.lines[1].get_xdata()) == 13
+    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.002)
+    ax = plots.clv_distribution(table, ax=plt.figure().gca())
+    assert len(ax.patches) == 40
+
+
+def test_clv_explorer():
+    w = widgets.clv_explorer(margin=100, retention=0.8, discount=0.1)
+    assert w.result == pytest.approx(clv.simple_clv(100, 0.8, 0.1))
+    w.children[0].value = 200
+    w.children[2].value = 0.12
+    assert w.result == pytest.approx(clv.simple_clv(200, 0.8, 0.12))
+    assert w.result == pytest.approx(200 * clv.margin_multiple(0.8, 0.12))
