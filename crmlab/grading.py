@@ -116,9 +116,11 @@ _MODULES = {"crmlab", "pandas", "numpy", "math", "scipy"}
 
 
 def _read_split(text: str, typ: str):
-    import io
-
-    return pd.read_json(io.StringIO(text), orient="split", typ=typ, convert_dates=False)
+    parts = json.loads(text)
+    index = parts.get("index")
+    if typ == "series":
+        return pd.Series(parts["data"], index=index, name=parts.get("name"))
+    return pd.DataFrame(parts["data"], index=index, columns=parts["columns"])
 
 
 class _Opaque:
@@ -354,7 +356,13 @@ def _judge(ex: Exercise, values: dict) -> tuple[str, str]:
     def quiet_check(question_id, answer):
         return check(question_id, answer, quiet=True)
 
-    namespace = {"crmlab": crmlab, "check": quiet_check, "pd": pd, "np": np, **values}
+    class _Crmlab:  # crmlab as the check cells see it, with a check that prints nothing
+        check = staticmethod(quiet_check)
+
+        def __getattr__(self, name):
+            return getattr(crmlab, name)
+
+    namespace = {"crmlab": _Crmlab(), "check": quiet_check, "pd": pd, "np": np, **values}
     code = ex.public + "\n" + ex.hidden
     try:
         exec(compile(code, f"<check {ex.grade_id}>", "exec"), namespace)  # noqa: S102

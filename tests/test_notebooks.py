@@ -88,4 +88,5 @@ def test_plot_cells_show_a_figure_and_no_repr(path):
             plain = data.get("text/plain", "") if out.output_type == "execute_result" else ""
             assert not re.match(r"^(\[?<matplotlib|<Axes|Text\(|<Figure)", plain), (
                 f"cell {i} prints a matplotlib repr; end the plot cell with ';'")
-    assert images >= 1, "a chapter should show at least one figure"
+    if path.parent.name == "notebooks":
+        assert images >= 1, "a chapter should show at least one figure"

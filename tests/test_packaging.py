@@ -127,8 +127,9 @@ def test_heavy_libraries_are_imported_lazily():
 
 
 def test_editable_checkout_reads_the_repository_files():
-    import crmlab
     from importlib.resources import files
+
+    import crmlab
 
     assert Path(crmlab.__file__).resolve().parent == ROOT / "crmlab"
     assert Path(str(files("crmlab._data"))).resolve() == ROOT / "datasets"

@@ -104,6 +104,9 @@ class Result:
     def __bool__(self) -> bool:
         return self.passed
 
+    def _ipython_display_(self) -> None:
+        """Show nothing in a notebook: ``check`` has already printed the verdict."""
+
     def message(self) -> str:
         """Return the feedback as text: the verdict, what differs and the hint."""
         if self.passed:

@@ -1,3 +1,184 @@
-"""Plots for the satisfaction chapter."""
+"""Plots for the satisfaction chapter: expectation-perception gaps, NPS, churn drivers."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from crmlab import satisfaction
+from crmlab._errors import CRMDataError
+
+__all__ = ["gap_chart", "nps_chart", "driver_chart"]
+
+_NPS_COLORS = {"detractors": "tab:red", "passives": "tab:gray", "promoters": "tab:green"}
+_NPS_LABELS = {"detractors": "detractors 0-6 (贬损者)", "passives": "passives 7-8 (被动者)",
+               "promoters": "promoters 9-10 (推荐者)"}
+
+
+def _label(dim: str) -> str:
+    zh = satisfaction.DIMENSION_NAMES.get(str(dim))
+    return f"{dim} ({zh})" if zh else str(dim)
+
+
+def gap_chart(summary: pd.DataFrame, *, ax=None, **kwargs):
+    """Draw expectation vs. perception per dimension as a dumbbell chart.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`crmlab.satisfaction.gap_summary` (columns ``expectation``
+        and ``perception``, one row per dimension).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current Axes.
+    **kwargs
+        Passed to both ``ax.scatter`` calls (e.g. ``s=80``).
+
+    Returns
+    -------
+    matplotlib Axes
+        One segment per dimension (red where perception falls short of expectation,
+        green where it exceeds it), expectation dots and perception dots.
+
+    Raises
+    ------
+    CRMDataError
+        If ``summary`` lacks the ``expectation`` / ``perception`` columns.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> summary = pd.DataFrame({"expectation": [5.0, 4.0], "perception": [4.5, 4.6]},
+    ...                        index=["reliability", "tangibles"])
+    >>> fig, ax = plt.subplots()
+    >>> len(gap_chart(summary, ax=ax).lines)
+    2
+    >>> plt.close(fig)
+    """
+    if not isinstance(summary, pd.DataFrame) or not {"expectation", "perception"} <= set(
+            summary.columns):
+        raise CRMDataError("gap_chart: expected the output of satisfaction.gap_summary() "
+                           "(columns 'expectation' and 'perception').")
+    ax = plt.gca() if ax is None else ax
+    labels = [_label(d) for d in summary.index][::-1]
+    e = summary["expectation"].to_numpy(dtype=float)[::-1]
+    p = summary["perception"].to_numpy(dtype=float)[::-1]
+    y = np.arange(len(labels))
+    for yi, ei, pi in zip(y, e, p, strict=True):
+        ax.plot([ei, pi], [yi, yi], color="tab:red" if pi < ei else "tab:green", lw=3,
+                alpha=0.6, zorder=1)
+    ax.scatter(e, y, color="tab:gray", label="expectation (期望)", zorder=2, **kwargs)
+    ax.scatter(p, y, color="tab:blue", label="perception (感知)", zorder=3, **kwargs)
+    ax.set_yticks(y, labels)
+    ax.set(xlabel="mean rating, 1-7", ylabel="service dimension (服务维度)",
+           title="Expectation vs. perception (SERVQUAL gap, 服务质量差距)")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def nps_chart(scores, *, ax=None, **kwargs):
+    """Draw the shares of detractors, passives and promoters as stacked bars with the NPS.
+
+    Parameters
+    ----------
+    scores : Series, array, list or DataFrame
+        0-10 recommendation scores (one bar), or the output of
+        :func:`crmlab.satisfaction.nps_breakdown` (one bar per row, e.g. per
+        segment).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current Axes.
+    **kwargs
+        Passed to every ``ax.barh`` call.
+
+    Returns
+    -------
+    matplotlib Axes
+        Three bar segments per row, the NPS written at the end of each bar.
+
+    Raises
+    ------
+    CRMDataError
+        As :func:`crmlab.satisfaction.nps` for bad scores.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> fig, ax = plt.subplots()
+    >>> [round(float(p.get_width()), 3) for p in nps_chart([10, 9, 8, 7, 6, 0], ax=ax).patches]
+    [0.333, 0.333, 0.333]
+    >>> plt.close(fig)
+    """
+    if isinstance(scores, pd.DataFrame) and set(_NPS_COLORS) <= set(scores.columns):
+        table = scores
+    else:
+        table = satisfaction.nps_breakdown(scores)
+    ax = plt.gca() if ax is None else ax
+    labels = [str(i) for i in table.index][::-1]
+    left = np.zeros(len(table))
+    for group in _NPS_COLORS:
+        width = table[group].to_numpy(dtype=float)[::-1]
+        ax.barh(labels, width, left=left, color=_NPS_COLORS[group], label=_NPS_LABELS[group],
+                **kwargs)
+        left = left + width
+    if "nps" in table.columns:
+        for yi, value in enumerate(table["nps"].to_numpy(dtype=float)[::-1]):
+            ax.text(1.01, yi, f"NPS {value:+.0f}", va="center", fontsize="small",
+                    transform=ax.get_yaxis_transform())
+    ax.set_xlim(0, 1)
+    ax.set(xlabel="share of customers (客户占比)", title="Net Promoter Score (净推荐值)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize="small")
+    return ax
+
+
+def driver_chart(drivers: pd.DataFrame, *, value: str = "coef", ax=None, **kwargs):
+    """Draw the churn model's coefficients (or odds ratios) per feature as bars.
+
+    Parameters
+    ----------
+    drivers : DataFrame
+        Output of :func:`crmlab.satisfaction.churn_drivers`.
+    value : {"coef", "odds_ratio"}, default "coef"
+        What to draw: the change in log-odds of churn per standard deviation, or the
+        odds ratio (drawn around 1).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current Axes.
+    **kwargs
+        Passed to ``ax.barh``.
+
+    Returns
+    -------
+    matplotlib Axes
+        One bar per feature, largest effect at the top; red bars raise churn, blue
+        bars lower it.
+
+    Raises
+    ------
+    CRMDataError
+        If ``drivers`` lacks the ``value`` column or ``value`` is unknown.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> d = pd.DataFrame({"coef": [-1.0, 0.5], "odds_ratio": [0.37, 1.65]},
+    ...                  index=["gap_reliability", "complaints"])
+    >>> fig, ax = plt.subplots()
+    >>> [float(p.get_width()) for p in driver_chart(d, ax=ax).patches]
+    [0.5, -1.0]
+    >>> plt.close(fig)
+    """
+    if value not in ("coef", "odds_ratio"):
+        raise CRMDataError(f"driver_chart: value={value!r}; use 'coef' or 'odds_ratio'.")
+    if not isinstance(drivers, pd.DataFrame) or value not in drivers.columns:
+        raise CRMDataError(f"driver_chart: expected the output of satisfaction.churn_drivers() "
+                           f"with a {value!r} column.")
+    ax = plt.gca() if ax is None else ax
+    base = 1.0 if value == "odds_ratio" else 0.0
+    v = drivers[value].to_numpy(dtype=float)[::-1]
+    labels = [str(i) for i in drivers.index][::-1]
+    kwargs.setdefault("color", ["tab:red" if x > base else "tab:blue" for x in v])
+    ax.barh(labels, v - base, left=base, **kwargs)
+    ax.axvline(base, color="black", lw=0.8)
+    xlabel = ("change in log-odds of churn per 1 SD (流失对数几率)" if value == "coef"
+              else "odds ratio of churn per 1 SD (流失优势比)")
+    ax.set(xlabel=xlabel, ylabel="feature", title="What drives churn (客户流失的驱动因素)")
+    return ax
