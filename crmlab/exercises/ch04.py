@@ -1,0 +1,412 @@
+"""Checks for the chapter 04 exercises (solutions/04_pyramid_long_tail.ipynb).
+
+Every exercise is open-ended in the registry's sense: a validator compares the answer
+with the expected value (:func:`expected`, computed with :mod:`crmlab.pyramid` on the
+bundled ``retail_transactions`` and ``cdnow``) through the common comparator, and when
+the answer is wrong but equals a known wrong answer (the gross profit instead of the
+profit, Curry's pyramid instead of the textbook's, the two ABC rules swapped...) it says
+so in one sentence instead of "too high". Answers with several parts are checked as a
+dict built in the check cell (``{"peak": peak, "losers": losers}``); feedback names the
+part, e.g. ``[peak] ...``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Callable
+
+from crmlab.exercises._compare import compare
+from crmlab.exercises._registry import exercise
+from crmlab.exercises._text import language
+
+__all__ = ["expected"]
+
+# (wrong answer, English message, Chinese message)
+Mistake = tuple[object, str, str]
+
+
+def _say(en: str, zh: str) -> str:
+    return zh if language() == "zh" else en
+
+
+# --------------------------------------------------------------------------- data
+@functools.cache
+def _customers():
+    """One row per retail customer: amount, gross_profit, cost_to_serve, profit, orders."""
+    import crmlab
+
+    tx = crmlab.load_data("retail_transactions")
+    table = tx.groupby("customer_id")[["amount", "gross_profit", "cost_to_serve"]].sum()
+    table["profit"] = table["gross_profit"] - table["cost_to_serve"]
+    table["orders"] = tx.groupby("customer_id").size()
+    table["positive_amount"] = (tx["amount"].clip(lower=0)
+                                .groupby(tx["customer_id"]).sum())
+    table.attrs["losing_orders"] = int(((tx["gross_profit"] - tx["cost_to_serve"]) < 0).sum())
+    table.attrs["transactions"] = len(tx)
+    return table
+
+
+@functools.cache
+def _cdnow():
+    """CDNOW: the full table's per-customer amount, per-order amounts, the sample's."""
+    import crmlab
+
+    full = crmlab.load_data("cdnow")
+    sample = crmlab.load_data("cdnow_sample")
+    return (full.groupby("customer_id")["amount"].sum(), full["amount"],
+            sample.groupby("customer_id")["amount"].sum())
+
+
+def _value():
+    return _customers()["amount"]
+
+
+def _profit():
+    return _customers()["profit"]
+
+
+def _corrected(g: float, n: int) -> float:
+    return g * n / (n - 1)
+
+
+@functools.cache
+def _expected(qid: str):
+    from crmlab import pyramid
+
+    value, profit = _value(), _profit()
+    if qid == "4.1":
+        return profit.sort_values(ascending=False)
+    if qid == "4.2":
+        return pyramid.top_share(value, 0.2)
+    if qid == "4.3":
+        g_retail, g_cdnow = pyramid.gini(value), pyramid.gini(_cdnow()[0])
+        return {"gini_retail": g_retail, "gini_cdnow": g_cdnow,
+                "more_concentrated": "retailer" if g_retail > g_cdnow else "CDNOW"}
+    if qid == "4.4":
+        return {rule: int((pyramid.abc_classes(value, rule=rule) == "A").sum())
+                for rule in ("including", "before")}
+    if qid == "4.5":
+        return pyramid.pyramid_tiers(value).value_counts(sort=False)
+    if qid == "4.6":
+        whale = pyramid.whale_curve(profit)
+        return {"peak": whale.attrs["peak_height"], "losers": whale.attrs["losing_customers"]}
+    if qid == "4.7":
+        return {"contradictory": False, "tail_share": pyramid.long_tail_share(value)}
+    raise KeyError(qid)
+
+
+def expected(qid: str):
+    """Return the expected answer of a chapter 04 exercise (what the solution computes).
+
+    Parameters
+    ----------
+    qid : str
+        "4.1" to "4.7".
+
+    Returns
+    -------
+    object
+        A Series (4.1, 4.5), a float (4.2) or a dict of the parts (4.3, 4.4, 4.6, 4.7).
+        Cached: do not modify it.
+
+    Examples
+    --------
+    >>> expected("4.4")
+    {'including': 1538, 'before': 1539}
+    """
+    return _expected(qid)
+
+
+# --------------------------------------------------------------------------- judging
+def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
+    try:
+        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge(answer, want, mistakes: list[Mistake] = (), *, ordered: bool = True) -> list[str]:
+    """Compare; if wrong, name the known mistake the answer matches, if any.
+
+    A mistake is matched with a tight tolerance (the student's computation of it gives
+    the same numbers up to float noise), so two mistakes close to each other are told
+    apart; an answer rounded from the expected value is named as such.
+    """
+    problems = compare(answer, want, ordered=ordered)
+    if problems and answer is not Ellipsis and answer is not None:
+        for wrong, en, zh in mistakes:
+            if _matches(answer, wrong, ordered, rtol=1e-7):
+                return [_say(en, zh)]
+        if isinstance(want, float) and isinstance(answer, numbers.Real) \
+                and not isinstance(answer, bool):
+            for digits in range(1, 5):
+                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
+                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
+                                 f"precision (round only what you print).",
+                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
+                                 f"（只在打印时取整）。")]
+    return problems
+
+
+def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
+                 custom: dict[str, Callable] | None = None) -> list[str]:
+    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
+    if not isinstance(answer, dict) or any(k not in answer for k in want):
+        return compare(answer, want)
+    for key, value in want.items():
+        judge = (custom or {}).get(key)
+        problems = judge(answer[key]) if judge else _judge(answer[key], value,
+                                                           mistakes.get(key, []))
+        if problems:
+            return [f"[{key}] {problems[0]}"]
+    return []
+
+
+_PERCENT_OF_CUSTOMERS = (
+    "That is a share of customers, not a number of customers: count them "
+    "(.sum() of a True/False condition, or len(...)).",
+    "这是客户占比，不是客户人数：请计数（对 True/False 条件求 .sum()，或用 len(...)）。")
+
+
+# --------------------------------------------------------------------------- 4.1
+@exercise("4.1", open_ended=True,
+          hint="Group the orders by customer_id, sum gross_profit and cost_to_serve, subtract, "
+               "then sort_values(ascending=False).",
+          hint_zh="按 customer_id 分组，分别对 gross_profit 和 cost_to_serve 求和后相减，"
+                  "再 sort_values(ascending=False)。")
+def _q41(answer):
+    customers = _customers()
+    want = _expected("4.1")
+    if hasattr(answer, "__len__") and len(answer) == customers.attrs["transactions"] \
+            and len(answer) != len(want):
+        return [_say("One value per order: the question asks for one value per customer "
+                     "(group by customer_id and sum).",
+                     "这是每笔订单一个值：题目要求每位客户一个值（按 customer_id 分组求和）。")]
+    problems = _judge(answer, want, [
+        (customers["gross_profit"],
+         "These are gross profits: profit also subtracts the cost to serve "
+         "(gross_profit - cost_to_serve).",
+         "这是毛利：利润还要减去服务成本（gross_profit - cost_to_serve）。"),
+        (customers["amount"],
+         "These are revenues (amount): the question asks for profit "
+         "(gross_profit - cost_to_serve).",
+         "这是收入（amount）：题目要求的是利润（gross_profit - cost_to_serve）。"),
+        (-customers["profit"],
+         "The sign is flipped: profit = gross_profit - cost_to_serve.",
+         "符号反了：利润 = gross_profit - cost_to_serve。"),
+    ], ordered=False)
+    if problems:
+        return problems
+    if answer.is_monotonic_decreasing:
+        return []
+    if answer.is_monotonic_increasing:
+        return [_say("Sorted from the smallest up: the most profitable customer comes first "
+                     "(sort_values(ascending=False)).",
+                     "排序方向反了：最赚钱的客户应排在最前（sort_values(ascending=False)）。")]
+    return [_say("The values are right but not sorted from the largest down: "
+                 "use .sort_values(ascending=False).",
+                 "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。")]
+
+
+# --------------------------------------------------------------------------- 4.2
+@exercise("4.2", open_ended=True,
+          hint="pyramid.top_share(value, 0.2), or sort descending and divide the sum of the "
+               "first ceil(0.2 * n) customers by the total.",
+          hint_zh="pyramid.top_share(value, 0.2)；或降序排序后，用前 ceil(0.2 * n) 位客户的"
+                  "收入之和除以总收入。")
+def _q42(answer):
+    from crmlab import pyramid
+
+    value = _value()
+    ranked = value.sort_values(ascending=False)
+    floor = float(ranked.head(int(0.2 * len(ranked))).sum() / ranked.sum())
+    return _judge(answer, _expected("4.2"), [
+        (floor,
+         f"You counted int(0.2 * n) = {int(0.2 * len(value))} customers; the top 20 % of "
+         f"{len(value)} customers is ceil(0.2 * n) = {math.ceil(0.2 * len(value))} (math.ceil).",
+         f"你取了 int(0.2 * n) = {int(0.2 * len(value))} 位客户；{len(value)} 位客户的前 20 % 是 "
+         f"ceil(0.2 * n) = {math.ceil(0.2 * len(value))} 位（math.ceil）。"),
+        (pyramid.top_share(value, 0.2, method="interpolate"),
+         "That is the interpolated share (method='interpolate'); count whole customers, "
+         "ceil(0.2 * n), as top_share does by default.",
+         "这是插值得到的占比（method='interpolate'）；请按整数位客户 ceil(0.2 * n) 计算，"
+         "即 top_share 的默认做法。"),
+        (pyramid.top_share(_customers()["positive_amount"], 0.2),
+         "Returns are left out: net revenue keeps the negative amounts (sum every order).",
+         "漏掉了退货：净收入要包含负的金额（对所有订单求和）。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 4.3
+def _q43_choice(answer) -> list[str]:
+    if not isinstance(answer, str):
+        return compare(answer, "retailer")
+    got = answer.strip().casefold()
+    if got not in ("retailer", "cdnow"):
+        return [_say(f"{answer!r}: answer with one of the two names, 'retailer' or 'CDNOW'.",
+                     f"{answer!r}：请用两个名字之一作答：'retailer' 或 'CDNOW'。")]
+    if got != _expected("4.3")["more_concentrated"].casefold():
+        return [_say("Not by the Gini coefficient: the customer base with the larger Gini is "
+                     "the more concentrated one (a larger top 1 % share is not the same thing).",
+                     "按基尼系数判断不对：基尼系数较大的客户群更集中"
+                     "（前 1 % 的占比更高并不等同于此）。")]
+    return []
+
+
+@exercise("4.3", open_ended=True,
+          hint="pyramid.gini on one value per customer: cdnow.groupby('customer_id')['amount']"
+               ".sum() for CDNOW; the larger Gini is the more concentrated base.",
+          hint_zh="对每位客户一个值调用 pyramid.gini：CDNOW 用 cdnow.groupby('customer_id')"
+                  "['amount'].sum()；基尼系数越大越集中。")
+def _q43(answer):
+    from crmlab import pyramid
+
+    value = _value()
+    _, cd_orders, cd_sample = _cdnow()
+    correction = ("That has the small-sample correction n / (n - 1); crmlab's Gini (the "
+                  "chapter's convention) has none: use pyramid.gini.",
+                  "这里乘了小样本修正 n / (n - 1)；crmlab（本章）的基尼系数不做修正："
+                  "请用 pyramid.gini。")
+    return _judge_parts(answer, _expected("4.3"), {
+        "gini_retail": [
+            (_corrected(pyramid.gini(value), len(value)), *correction),
+            (pyramid.gini(_customers()["gross_profit"].clip(lower=0)),
+             "That is the Gini of gross profit: the question asks for revenue (amount).",
+             "这是毛利的基尼系数：题目要求收入（amount）。"),
+            (pyramid.gini(_customers()["positive_amount"]),
+             "Returns are left out: net revenue keeps the negative amounts.",
+             "漏掉了退货：净收入要包含负的金额。"),
+        ],
+        "gini_cdnow": [  # its n / (n - 1) correction is within the tolerance
+            (pyramid.gini(cd_orders),
+             "That is the Gini of single orders: add up the amount per customer first.",
+             "这是单笔订单的基尼系数：请先按客户汇总金额。"),
+            (pyramid.gini(cd_sample),
+             "That is cdnow_sample (a 10 % sample): use the full crmlab.load_data('cdnow').",
+             "这是 cdnow_sample（10 % 样本）：请用完整的 crmlab.load_data('cdnow')。"),
+        ],
+    }, custom={"more_concentrated": _q43_choice})
+
+
+# --------------------------------------------------------------------------- 4.4
+@exercise("4.4", open_ended=True,
+          hint="pyramid.abc_classes(value, rule=...) for each rule, then count the 'A's "
+               "(== 'A' and .sum(), or value_counts()).",
+          hint_zh="对每种规则调用 pyramid.abc_classes(value, rule=...)，再数出 'A' 的个数"
+                  "（== 'A' 再 .sum()，或 value_counts()）。")
+def _q44(answer):
+    from crmlab import pyramid
+
+    want = _expected("4.4")
+    if isinstance(answer, dict) and set(want) <= set(answer) and _matches(
+            {"including": answer["before"], "before": answer["including"]}, want):
+        return [_say("The two counts are swapped: 'including' puts the customer who crosses 80 % "
+                     "into B, so it has one A customer fewer than 'before'.",
+                     "两个数对调了：'including' 把跨过 80 % 的那位客户归入 B 类，"
+                     "所以它的 A 类客户比 'before' 少一位。")]
+    n = len(_value())
+    gross = _customers()["gross_profit"].clip(lower=0)
+    mistakes = [
+        (want[rule] / n, *_PERCENT_OF_CUSTOMERS) for rule in want
+    ]
+    return _judge_parts(answer, want, {
+        rule: [mistakes[i],
+               (int((pyramid.abc_classes(gross, rule=rule) == "A").sum()),
+                "That is the ABC class of gross profit: classify by revenue (amount).",
+                "这是按毛利做的 ABC 分类：请按收入（amount）分类。")]
+        for i, rule in enumerate(want)
+    })
+
+
+# --------------------------------------------------------------------------- 4.5
+@exercise("4.5", open_ended=True,
+          hint="pyramid.pyramid_tiers(value) (the textbook's 'su' scheme is the default), then "
+               ".value_counts(sort=False) keeps the tiers in pyramid order.",
+          hint_zh="pyramid.pyramid_tiers(value)（默认即教材的 'su' 方案），再用 "
+                  ".value_counts(sort=False) 保持金字塔的层级顺序。")
+def _q45(answer):
+    from crmlab import pyramid
+
+    value = _value()
+    want = _expected("4.5")
+    curry = ("These are Curry's tiers (1 / 4 / 15 / 80 %): the textbook's pyramid is "
+             "scheme='su' (1 / 19 / 30 / 50 %).",
+             "这是 Curry 金字塔（1 / 4 / 15 / 80 %）：教材的金字塔是 scheme='su'"
+             "（1 / 19 / 30 / 50 %）。")
+    mistakes = [
+        (pyramid.pyramid_tiers(value, "curry").value_counts(sort=False), *curry),
+        (pyramid.pyramid_tiers(value, "curry", language="zh").value_counts(sort=False), *curry),
+        (pyramid.pyramid_tiers(value, language="en").value_counts(sort=False),
+         "The right sizes with the English names: keep the textbook's Chinese tier names "
+         "(the default language of scheme='su').",
+         "层级人数正确但用了英文名：请保留教材的中文层级名（scheme='su' 的默认语言）。"),
+        (want / want.sum(),
+         "These are shares of customers: the question asks for the number of customers "
+         "per tier (value_counts without normalize=True).",
+         "这是客户占比：题目要求每层的客户人数（value_counts 不加 normalize=True）。"),
+        (pyramid.pyramid_tiers(_profit(), "zeithaml").value_counts(sort=False),
+         "These are Zeithaml's profit tiers: the question asks for the su pyramid by revenue.",
+         "这是 Zeithaml 的利润层级：题目要求按收入划分的 su 金字塔。"),
+    ]
+    return _judge(answer, want, mistakes)
+
+
+# --------------------------------------------------------------------------- 4.6
+@exercise("4.6", open_ended=True,
+          hint="whale = pyramid.whale_curve(profit): the peak is the largest "
+               "cumulative_profit_share (also whale.attrs), the losers have profit < 0.",
+          hint_zh="whale = pyramid.whale_curve(profit)：峰值是 cumulative_profit_share 的最大值"
+                  "（也在 whale.attrs 中），亏损客户是 profit < 0 的客户。")
+def _q46(answer):
+    from crmlab import pyramid
+
+    whale = pyramid.whale_curve(_profit())
+    want = _expected("4.6")
+    return _judge_parts(answer, want, {
+        "peak": [
+            (whale.attrs["peak_share"],
+             "That is the share of customers at the peak: the question asks for the height "
+             "of the peak, the cumulative profit as a share of the total profit.",
+             "这是峰值处的客户占比：题目要求峰的高度，即累计利润占总利润的比例。"),
+            (float(whale["cumulative_profit"].max()),
+             "That is the peak in yuan: divide by the total profit to get a share.",
+             "这是以元计的峰值：请除以总利润得到比例。"),
+        ],
+        "losers": [
+            (want["losers"] / len(_profit()), *_PERCENT_OF_CUSTOMERS),
+            (_customers().attrs["losing_orders"],
+             "That counts orders: sum the profit per customer first, then count the customers "
+             "below 0.",
+             "这是订单数：请先按客户汇总利润，再数利润小于 0 的客户。"),
+        ],
+    })
+
+
+# --------------------------------------------------------------------------- 4.7
+@exercise("4.7", open_ended=True,
+          hint="pyramid.long_tail_share(value) is the revenue share of everybody outside the "
+               "top 20 %; compare it with what the pyramid says about value per customer.",
+          hint_zh="pyramid.long_tail_share(value) 是前 20 % 以外所有客户的收入占比；"
+                  "再对比金字塔关于每位客户价值的结论。")
+def _q47(answer):
+    customers = _customers()
+    head = _expected("4.2")
+    n_head = math.ceil(0.2 * len(customers))
+    ranked = customers.sort_values("amount", ascending=False)
+    tail_profit = float(ranked["profit"].iloc[n_head:].sum() / customers["profit"].sum())
+    return _judge_parts(answer, _expected("4.7"), {
+        "tail_share": [
+            (0.8,
+             "0.8 is the tail's share of customers: the question asks for its share of "
+             "revenue.",
+             "0.8 是长尾的客户占比：题目要求它的收入占比。"),
+            (tail_profit,
+             "That is the tail's share of profit: the question asks for its share of revenue.",
+             "这是长尾的利润占比：题目要求它的收入占比。"),
+            (head,
+             "That is the head's share (the top 20 %): the tail is everybody else.",
+             "这是头部（前 20 %）的占比：长尾是其余所有客户。"),
+        ],
+    })

@@ -1,0 +1,512 @@
+"""Checks for the chapter 05 exercises (solutions/05_key_accounts.ipynb).
+
+Every expected value is computed with crmlab on the bundled ``accounts`` table, exactly
+as the solution notebook does. Most exercises ask for several variables; their check
+cell passes them as a dict (keys = the variable names) and each one is judged on its
+own, so the feedback names the variable that is wrong. Besides the generic feedback of
+:func:`crmlab.exercises._compare.compare`, each exercise recognises the typical wrong
+answers of the chapter (the revenue share for the profit share, the "begin" timing of
+the CLV, a gain in million yuan, ...) and says what they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from crmlab.exercises._compare import _kind, compare
+from crmlab.exercises._registry import exercise
+from crmlab.exercises._text import language, say
+
+__all__ = ["expected"]
+
+#: Weights of exercise 5.2.
+WEIGHTS_5_2 = {"value": 0.2, "profit": 0.4, "growth": 0.3, "fit": 0.1}
+#: Service-hour budget of exercise 5.4.
+HOURS_5_4 = 30_000
+#: Exercise 5.5: margin, retention, discount, acquisition cost.
+CLV_5_5 = {"margin": 120.0, "retention": 0.8, "discount": 0.1, "acquisition_cost": 150.0}
+#: Exercise 5.6: the student-card assumptions.
+CARD_5_6 = {"student_margin": 30.0, "student_retention": 0.9, "student_years": 4,
+            "career_margin": 500.0, "career_retention": 0.8, "growth": 0.04,
+            "discount": 0.1, "acquisition_cost": 200.0}
+#: Policies that serve accounts differently (exercise 5.7).
+DIFFERENTIATED = ("by_tier", "by_score", "optimal")
+
+
+def _say(en: str, zh: str) -> str:
+    return zh if language() == "zh" else en
+
+
+# --------------------------------------------------------------------------- data
+@functools.cache
+def _accounts():
+    import crmlab
+
+    return crmlab.load_data("accounts")
+
+
+@functools.cache
+def _plan():
+    """The chapter's allocation table: default scorecard, top 20% flagged, current hours."""
+    from crmlab import key_accounts
+
+    accounts = _accounts()
+    flagged = key_accounts.identify_key_accounts(key_accounts.scorecard(accounts), top=0.2)
+    return flagged.join(accounts.set_index("account_id")[["resource_hours"]])
+
+
+@functools.cache
+def _policies(total_hours: float):
+    from crmlab import key_accounts
+
+    return key_accounts.compare_policies(
+        _plan(), total_hours=total_hours, policies=["equal", "by_tier", "by_score", "optimal"])
+
+
+def _current_hours() -> float:
+    return float(_plan()["resource_hours"].sum())
+
+
+def _profit_share(key_ids) -> float:
+    accounts = _accounts()
+    return float(accounts.loc[accounts["account_id"].isin(set(key_ids)), "profit"].sum()
+                 / accounts["profit"].sum())
+
+
+def _card_parts(d):
+    from crmlab import clv
+
+    student = clv.simple_clv(d["student_margin"], d["student_retention"], d["discount"],
+                             horizon=d["student_years"])
+    career = clv.simple_clv(d["career_margin"], d["career_retention"], d["discount"],
+                            growth=d["growth"])
+    survive = d["student_retention"] ** d["student_years"]
+    discount = (1 + d["discount"]) ** -d["student_years"]
+    return student, career, survive, discount
+
+
+def expected(qid: str) -> dict:
+    """Return the right answers of a chapter 05 exercise, keyed by variable name.
+
+    Parameters
+    ----------
+    qid : str
+        ``"5.1"`` to ``"5.7"``.
+
+    Returns
+    -------
+    dict
+        Variable name -> expected value, as the check cell passes them (5.2 and 5.3
+        pass a single variable: the dict has one key). For the open question 5.7 the
+        reference answer (policy ``"by_score"``) is one of several accepted.
+
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 05 does not have.
+
+    Examples
+    --------
+    >>> expected("5.5")
+    {'multiple': 2.666..., 'customer_clv': 170.0...}
+    """
+    return dict(_EXPECTED[qid]())
+
+
+def _e51():
+    accounts = _accounts()
+    profit = (accounts["revenue"] * accounts["gross_margin"] - accounts["cost_to_serve"])
+    profit.index = accounts["account_id"]
+    return {"profit": profit, "n_loss": int((profit < 0).sum())}
+
+
+def _e52():
+    from crmlab import key_accounts
+
+    scored = key_accounts.scorecard(_accounts(), weights=WEIGHTS_5_2)
+    return {"top10": list(scored.index[:10])}
+
+
+def _e53():
+    from crmlab import key_accounts
+
+    flagged = key_accounts.identify_key_accounts(key_accounts.scorecard(_accounts()), top=0.2)
+    summary = key_accounts.key_account_summary(flagged)
+    return {"key_profit_share": float(summary.loc[key_accounts.KEY, "profit_share"])}
+
+
+def _e54():
+    table = _policies(HOURS_5_4)
+    three = table.loc[["equal", "by_tier", "by_score"], "profit"]
+    return {"best_policy": str(three.idxmax()),
+            "tier_gain": float(table.loc["by_tier", "profit"] - table.loc["equal", "profit"])}
+
+
+def _e55():
+    from crmlab import clv
+
+    d = CLV_5_5
+    return {"multiple": clv.margin_multiple(d["retention"], d["discount"]),
+            "customer_clv": clv.simple_clv(d["margin"], d["retention"], d["discount"],
+                                           acquisition_cost=d["acquisition_cost"])}
+
+
+def _e56():
+    from crmlab import clv
+
+    d = CARD_5_6
+    student, career, survive, discount = _card_parts(d)
+    return {"today_clv": clv.simple_clv(d["student_margin"], d["student_retention"],
+                                        d["discount"], acquisition_cost=d["acquisition_cost"]),
+            "lifetime_clv": student + survive * discount * career - d["acquisition_cost"]}
+
+
+def _e57():
+    table = _policies(_current_hours())
+    return {"treat_all_same": False, "policy": "by_score",
+            "gain": float(table.loc["by_score", "uplift_vs_equal"])}
+
+
+_EXPECTED = {"5.1": _e51, "5.2": _e52, "5.3": _e53, "5.4": _e54, "5.5": _e55, "5.6": _e56,
+             "5.7": _e57}
+
+
+# --------------------------------------------------------------------------- judging
+def _matches(answer, value, *, rtol=1e-4, ordered=True) -> bool:
+    try:
+        return not compare(answer, value, rtol=rtol, ordered=ordered)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge(answer, want, mistakes=(), *, rtol=1e-4, ordered=True) -> list[str]:
+    """The generic feedback, replaced by a specific one when the answer is a known mistake."""
+    problems = compare(answer, want, rtol=rtol, ordered=ordered)
+    if not problems:
+        return []
+    for value, en, zh in mistakes:
+        if _matches(answer, value, rtol=rtol, ordered=ordered):
+            return [_say(en, zh)]
+    return problems
+
+
+def _judge_parts(answer, want: dict, mistakes: dict, *, rtol=1e-4, ordered=True) -> list[str]:
+    """Judge a dict of answers key by key; each problem names its variable."""
+    if not isinstance(answer, dict):
+        return [say("want_type", want="dict", got=_kind(answer))]
+    problems = []
+    for key, value in want.items():
+        if key not in answer:
+            problems.append(say("missing_keys", keys=key))
+            continue
+        problems += [f"`{key}`: {p}" for p in
+                     _judge(answer[key], value, mistakes.get(key, ()), rtol=rtol,
+                            ordered=ordered)]
+    return problems
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) or (
+        hasattr(x, "dtype") and getattr(x, "ndim", 1) == 0 and x.dtype.kind in "iuf")
+
+
+# --------------------------------------------------------------------------- exercises
+@exercise(
+    "5.1",
+    hint="Profit = revenue * gross_margin - cost_to_serve, column by column; index it by "
+         "account_id (.set_axis(accounts['account_id']) or set_index first), then count "
+         "the negative values with (profit < 0).sum().",
+    hint_zh="利润 = revenue * gross_margin - cost_to_serve（逐列计算）；用 account_id 作索引"
+            "（先 set_index，或 .set_axis(accounts['account_id'])），再用 (profit < 0).sum() "
+            "数出亏损客户。",
+    open_ended=True,
+)
+def _(answer):
+    want = _e51()
+    accounts = _accounts().set_index("account_id")
+    gross = accounts["revenue"] * accounts["gross_margin"]
+    mistakes = {
+        "profit": [
+            (gross, "This is the gross profit (revenue * gross_margin): subtract cost_to_serve.",
+             "这是毛利（revenue * gross_margin）：还要减去 cost_to_serve。"),
+            (accounts["revenue"] * (accounts["gross_margin"] - accounts["cost_to_serve"]),
+             "Brackets: it is revenue * gross_margin, then minus cost_to_serve.",
+             "括号位置不对：先算 revenue * gross_margin，再减去 cost_to_serve。"),
+        ],
+        "n_loss": [
+            (len(accounts) - want["n_loss"],
+             "That is the number of profitable accounts; count those with profit < 0.",
+             "这是盈利客户的数量；请数出 profit < 0 的客户。"),
+        ],
+    }
+    return _judge_parts(answer, want, mistakes, ordered=False)
+
+
+@exercise(
+    "5.2",
+    hint="key_accounts.scorecard(accounts, weights=...) returns the accounts sorted by rank "
+         "with account_id as the index: take the first 10 labels, list(scored.index[:10]).",
+    hint_zh="key_accounts.scorecard(accounts, weights=...) 返回按排名排序、以 account_id 为索引"
+            "的表：取前 10 个索引标签，list(scored.index[:10])。",
+    open_ended=True,
+)
+def _(answer):
+    from crmlab import key_accounts
+
+    accounts = _accounts()
+    want = _e52()["top10"]
+    default = list(key_accounts.scorecard(accounts).index[:10])
+    ranked = key_accounts.scorecard(accounts, weights=WEIGHTS_5_2)
+    bottom = list(ranked.index[::-1][:10])
+    by_rank = list(key_accounts.scorecard(accounts, weights=WEIGHTS_5_2,
+                                          normalize="rank").index[:10])
+    by_revenue = list(accounts.nlargest(10, "revenue")["account_id"])
+    by_profit = list(accounts.nlargest(10, "profit")["account_id"])
+    mistakes = [
+        (by_revenue, "These are the 10 biggest accounts by revenue, not by score.",
+         "这是收入最高的 10 个客户，而不是评分最高的。"),
+        (by_profit, "These are the 10 most profitable accounts, not the 10 best scores.",
+         "这是利润最高的 10 个客户，而不是评分最高的。"),
+        (default, "These are the top 10 with the default weights: pass weights={...} as given.",
+         "这是默认权重下的前 10 名：请按题目传入 weights={...}。"),
+        (bottom, "These are the 10 lowest scores: rank 1 is the best account.",
+         "这是评分最低的 10 个客户：排名 1 才是最好的客户。"),
+        (by_rank, "These come from normalize='rank'; the exercise uses the default 'minmax'.",
+         "这是 normalize='rank' 的结果；本题使用默认的 'minmax'。"),
+    ]
+    if not isinstance(answer, str) and _matches(answer, sorted(want)) and want != sorted(want):
+        return [_say("The right 10 accounts, sorted by id: keep them in rank order (best first).",
+                     "10 个客户正确，但按编号排了序：请按排名顺序（最好的在前）给出。")]
+    return _judge(answer, want, mistakes)
+
+
+@exercise(
+    "5.3",
+    hint="identify_key_accounts(scored, top=0.2) flags the key accounts; "
+         "key_account_summary(...) has a profit_share column (a fraction of total profit).",
+    hint_zh="identify_key_accounts(scored, top=0.2) 标出关键客户；key_account_summary(...) "
+            "中的 profit_share 列就是占总利润的比例（小数）。",
+    open_ended=True,
+)
+def _(answer):
+    from crmlab import key_accounts
+
+    want = _e53()["key_profit_share"]
+    summary = key_accounts.key_account_summary(
+        key_accounts.identify_key_accounts(key_accounts.scorecard(_accounts()), top=0.2))
+    accounts = _accounts()
+    mistakes = [
+        (float(summary.loc[key_accounts.KEY, "revenue_share"]),
+         "That is the key accounts' share of revenue; the question asks for profit.",
+         "这是关键客户的收入占比；题目问的是利润占比。"),
+        (0.2, "That is the share of accounts (20 %); the question asks for profit.",
+         "这是客户数量占比（20%）；题目问的是利润占比。"),
+        (_profit_share(accounts.nlargest(60, "revenue")["account_id"]),
+         "That is the profit share of the 60 biggest accounts by revenue; use the scorecard.",
+         "这是收入最高的 60 个客户的利润占比；请用评分卡选出关键客户。"),
+        (_profit_share(accounts.nlargest(60, "profit")["account_id"]),
+         "That is the profit share of the 60 most profitable accounts; use the scorecard.",
+         "这是利润最高的 60 个客户的利润占比；请用评分卡选出关键客户。"),
+    ]
+    return _judge(answer, want, mistakes)
+
+
+@exercise(
+    "5.4",
+    hint="key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) gives the "
+         "profit of each policy; .idxmax() names the best, and the gain is a difference of "
+         "two profits, in yuan.",
+    hint_zh="key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) 给出每种"
+            "策略的利润；.idxmax() 找出最好的策略，收益是两个利润之差（单位：元）。",
+    open_ended=True,
+)
+def _(answer):
+    want = _e54()
+    gain = want["tier_gain"]
+    current = _policies(_current_hours())
+    table = _policies(HOURS_5_4)
+    mistakes = {
+        "best_policy": [
+            (name, f"{name!r} is not one of the three policies to compare "
+                   f"(equal, by_tier, by_score).",
+             f"{name!r} 不在要比较的三种策略（equal、by_tier、by_score）之中。")
+            for name in ("optimal", "current")
+        ],
+        "tier_gain": [
+            (gain / 1e6, "That looks like million yuan; give the gain in yuan.",
+             "这看起来是以百万元为单位；请以元为单位。"),
+            (-gain, "The sign is reversed: by_tier minus equal.",
+             "符号反了：应是 by_tier 减去 equal。"),
+            (float(current.loc["by_tier", "uplift_vs_equal"]),
+             "That is the gain with today's hours; use total_hours=30000.",
+             "这是按当前服务小时数算出的收益；请使用 total_hours=30000。"),
+            (float(table.loc["by_score", "uplift_vs_equal"]),
+             "That is the gain of by_score; the question asks for by_tier.",
+             "这是 by_score 的收益；题目问的是 by_tier。"),
+            (float(table.loc["by_tier", "profit"]),
+             "That is the total profit under by_tier; subtract the profit under equal.",
+             "这是 by_tier 下的总利润；还要减去 equal 下的利润。"),
+        ],
+    }
+    return _judge_parts(answer, want, mistakes)
+
+
+@exercise(
+    "5.5",
+    hint="clv.margin_multiple(retention, discount) and clv.simple_clv(margin, retention, "
+         "discount, acquisition_cost=...); rates are decimals (0.8, not 80) and the default "
+         "timing='end' is Gupta & Lehmann's convention.",
+    hint_zh="clv.margin_multiple(retention, discount) 与 clv.simple_clv(margin, retention, "
+            "discount, acquisition_cost=...)；比率用小数（0.8 而不是 80），默认 timing='end' "
+            "是 Gupta & Lehmann 的约定。",
+    open_ended=True,
+)
+def _(answer):
+    d = CLV_5_5
+    want = _e55()
+    r, i, m, cost = d["retention"], d["discount"], d["margin"], d["acquisition_cost"]
+    mistakes = {
+        "multiple": [
+            (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
+                          "the multiple is r / (1 + i - r).",
+             "1 / (1 - r) 是预期的留存年数，没有折现：边际乘数是 r / (1 + i - r)。"),
+            (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
+             "你漏掉了折现率：应为 r / (1 + i - r)。"),
+            ((1 + i) / (1 + i - r), "That is the multiple with margins at the start of each "
+                                    "year (timing='begin'); use the default 'end'.",
+             "这是每年年初获得边际的乘数（timing='begin'）；请使用默认的 'end'。"),
+        ],
+        "customer_clv": [
+            (m * (1 + i) / (1 + i - r) - cost,
+             "That is the value with timing='begin'; the exercise uses the default 'end'.",
+             "这是 timing='begin' 的值；本题使用默认的 'end'。"),
+            (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
+             "你忘了减去获取成本。"),
+            (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
+             "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
+        ],
+    }
+    return _judge_parts(answer, want, mistakes)
+
+
+@exercise(
+    "5.6",
+    hint="today_clv: simple_clv on the student margin alone (with the acquisition cost). "
+         "lifetime_clv: simple_clv(..., horizon=4) for the student years, plus "
+         "simple_clv(..., growth=...) for the career times 0.9**4 (still a customer) "
+         "times 1.1**-4 (4 years of discounting), minus the acquisition cost.",
+    hint_zh="today_clv：只用学生期的边际计算 simple_clv（减去获取成本）。lifetime_clv：学生 4 年用 "
+            "simple_clv(..., horizon=4)，加上职业期 simple_clv(..., growth=...) 乘以 0.9**4"
+            "（毕业时仍是客户）再乘以 1.1**-4（折现 4 年），减去获取成本。",
+    open_ended=True,
+)
+def _(answer):
+    d = CARD_5_6
+    want = _e56()
+    student, career, survive, discount = _card_parts(d)
+    cost = d["acquisition_cost"]
+    mistakes = {
+        "today_clv": [
+            (want["today_clv"] + cost, "You forgot to subtract the acquisition cost.",
+             "你忘了减去获取成本。"),
+        ],
+        "lifetime_clv": [
+            (student + survive * career - cost,
+             "The career value is not discounted to today: multiply by (1 + i) ** -4 too.",
+             "职业期的价值没有折现到今天：还要乘以 (1 + i) ** -4。"),
+            (student + discount * career - cost,
+             "Not every student is still a customer at graduation: multiply by 0.9 ** 4 too.",
+             "并非每个学生毕业时仍是客户：还要乘以 0.9 ** 4。"),
+            (student + career - cost,
+             "The career value must be weighted by survival (0.9 ** 4) and discounted "
+             "(1.1 ** -4) to today.",
+             "职业期的价值要乘以留存概率（0.9 ** 4）并折现到今天（1.1 ** -4）。"),
+            (want["lifetime_clv"] + cost, "You forgot to subtract the acquisition cost.",
+             "你忘了减去获取成本。"),
+        ],
+    }
+    return _judge_parts(answer, want, mistakes)
+
+
+@exercise(
+    "5.7",
+    hint="compare_policies(plan, total_hours=plan['resource_hours'].sum()) has an "
+         "uplift_vs_equal column: the extra profit of each policy over equal service.",
+    hint_zh="compare_policies(plan, total_hours=plan['resource_hours'].sum()) 中的 "
+            "uplift_vs_equal 列就是各策略相对平等服务多出的利润。",
+    open_ended=True,
+)
+def _(answer):
+    if not isinstance(answer, dict):
+        return [say("want_type", want="dict", got=_kind(answer))]
+    missing = [k for k in ("treat_all_same", "policy", "gain") if k not in answer]
+    if missing:
+        return [say("missing_keys", keys=", ".join(missing))]
+    table = _policies(_current_hours())
+    gains = {p: float(table.loc[p, "uplift_vs_equal"]) for p in DIFFERENTIATED}
+    problems = [f"`treat_all_same`: {p}"
+                for p in compare(answer["treat_all_same"], False)]
+    policy, gain = answer["policy"], answer["gain"]
+    if policy is Ellipsis or policy is None:
+        problems.append("`policy`: " + say("unanswered"))
+        policy = None
+    elif not isinstance(policy, str):
+        problems.append("`policy`: " + say("want_type", want="text (str)",
+                                           got=_kind(policy)))
+        policy = None
+    else:
+        policy = policy.strip().casefold()
+        if policy == "equal":
+            problems.append(_say(
+                "`policy`: equal service is the baseline; recommend a policy that serves "
+                "accounts differently (by_tier, by_score or optimal).",
+                "`policy`：平等服务只是基准；请推荐一种区别对待客户的策略（by_tier、by_score "
+                "或 optimal）。"))
+            policy = None
+        elif policy == "current":
+            problems.append(_say(
+                "`policy`: the managers' current allocation earns less than equal service; "
+                "choose by_tier, by_score or optimal.",
+                "`policy`：经理们当前的分配比平等服务赚得还少；请在 by_tier、by_score、optimal "
+                "中选择。"))
+            policy = None
+        elif policy not in gains:
+            problems.append(_say(f"`policy`: {answer['policy']!r} is not one of by_tier, "
+                                 f"by_score, optimal.",
+                                 f"`policy`：{answer['policy']!r} 不是 by_tier、by_score、"
+                                 f"optimal 之一。"))
+            policy = None
+    if gain is Ellipsis or gain is None:
+        problems.append("`gain`: " + say("unanswered"))
+    elif not _is_number(gain) or not math.isfinite(float(gain)):
+        problems += [f"`gain`: {p}" for p in compare(gain, 1.0)]
+    elif policy is not None:
+        want = gains[policy]
+        others = [p for p in gains if p != policy and _matches(gain, gains[p])]
+        wrong_hours = _policies(HOURS_5_4)
+        if _matches(gain, want):
+            pass
+        elif others:
+            problems.append(_say(f"`gain`: that is the gain of {others[0]}, not of {policy}: "
+                                 f"make policy and gain agree.",
+                                 f"`gain`：这是 {others[0]} 的收益，不是 {policy} 的："
+                                 f"请让 policy 与 gain 一致。"))
+        elif _matches(gain, want / 1e6):
+            problems.append(_say("`gain`: that looks like million yuan; give it in yuan.",
+                                 "`gain`：这看起来是以百万元为单位；请以元为单位。"))
+        elif _matches(gain, -want):
+            problems.append(_say(f"`gain`: the sign is reversed: {policy} minus equal.",
+                                 f"`gain`：符号反了：应是 {policy} 减去 equal。"))
+        elif _matches(gain, float(wrong_hours.loc[policy, "uplift_vs_equal"])):
+            problems.append(_say("`gain`: that is the gain with 30,000 hours (exercise 5.4); "
+                                 "use today's hours, plan['resource_hours'].sum().",
+                                 "`gain`：这是 30,000 小时下的收益（练习 5.4）；请使用当前的"
+                                 "服务小时数 plan['resource_hours'].sum()。"))
+        elif _matches(gain, float(table.loc[policy, "profit"])):
+            problems.append(_say("`gain`: that is the total profit; the gain is the "
+                                 "difference with equal service.",
+                                 "`gain`：这是总利润；收益是与平等服务之差。"))
+        else:
+            problems += [f"`gain`: {p}" for p in compare(gain, want)]
+    return problems
