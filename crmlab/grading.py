@@ -261,6 +261,13 @@ def _limits_cell(memory_mb: int | None):
     return nbformat.v4.new_code_cell("\n".join(lines))
 
 
+def _run(client) -> None:
+    """Execute with a fresh event loop that is closed afterwards (safe in worker threads)."""
+    import asyncio
+
+    asyncio.run(client.async_execute(stderr=subprocess.DEVNULL))
+
+
 @dataclass
 class _Run:
     answers: dict = field(default_factory=dict)  # grade_id -> {name: value}
@@ -311,7 +318,7 @@ def _execute(path: Path, lay: Layout, *, timeout: int, memory_mb: int | None) ->
         )
         client.log.setLevel(logging.CRITICAL)
         try:
-            client.execute(stderr=subprocess.DEVNULL)
+            _run(client)
         except DeadKernelError:
             run.problem = "the kernel died (crash or memory)"
         except Exception as err:  # a timeout while starting or any client failure
@@ -537,7 +544,7 @@ def self_check(notebook, *, timeout: int = 120) -> pd.DataFrame:
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     client.log.setLevel(logging.CRITICAL)
-    client.execute(stderr=subprocess.DEVNULL)
+    _run(client)
     rows = []
     for cell in nb.cells:
         meta = _nbgrader(cell)

@@ -1,0 +1,387 @@
+"""Chapter 03 exercises: the solutions pass, typical wrong answers fail with helpful feedback."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab import rfm
+from crmlab.exercises import questions, set_language
+from crmlab.exercises._registry import _EXERCISES, judge
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "solutions" / "03_rfm.ipynb"
+R_IDS = ["C00001", "C00002", "C00003", "C00632", "C00670", "C00718"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(scope="module")
+def tx():
+    return crmlab.load_data("retail_transactions")
+
+
+@pytest.fixture(scope="module")
+def table(tx):
+    return rfm.rfm_table(tx, order="order_id")
+
+
+@pytest.fixture(scope="module")
+def scored(table):
+    return rfm.rfm_scores(table)
+
+
+@pytest.fixture(scope="module")
+def joined(table, tx):
+    return table.join(rfm.customer_profit(tx))
+
+
+@pytest.fixture(scope="module")
+def cycle(tx):
+    return rfm.purchase_cycle(tx, due_window=3)
+
+
+def passes(qid, answer):
+    result = judge(qid, answer)
+    assert result.passed, result.message()
+
+
+def fails(qid, answer, *words):
+    """Assert the answer fails and the feedback (problems + hint) contains every word."""
+    result = judge(qid, answer)
+    assert not result.passed, f"{qid} accepted a wrong answer: {answer!r}"
+    text = result.message()
+    for word in words:
+        assert word in text, f"{word!r} not in feedback:\n{text}"
+    return text
+
+
+def test_chapter_has_seven_exercises_with_hints_in_both_languages():
+    assert questions(3) == [f"3.{k}" for k in range(1, 8)]
+    for qid in questions(3):
+        assert _EXERCISES[qid].hint and _EXERCISES[qid].hint_zh
+
+
+# ---------------------------------------------------------------- 3.1
+
+
+def _answer_3_1(table, **change):
+    answer = {"n_customers": len(table), "mean_recency": table["recency"].mean(),
+              "recent_share": (table["recency"] <= 30).mean()}
+    return {**answer, **change}
+
+
+def test_3_1_right_answer_passes(table):
+    assert len(table) == 4857
+    passes("3.1", _answer_3_1(table))
+    passes("3.1", _answer_3_1(table, mean_recency=round(table["recency"].mean(), 2)))
+
+
+def test_3_1_typical_mistakes(table, tx):
+    share = (table["recency"] <= 30).mean()
+    fails("3.1", _answer_3_1(table, recent_share=share * 100), "[recent_share]", "percentage")
+    fails("3.1", _answer_3_1(table, recent_share=1 - share), "[recent_share]", "1 minus")
+    # "in the last 30 days" includes day 30
+    fails("3.1", _answer_3_1(table, recent_share=(table["recency"] < 30).mean()), "too low")
+    # recency counted to the last order date instead of the day after
+    fails("3.1", _answer_3_1(table, mean_recency=table["recency"].mean() - 1),
+          "[mean_recency]", "too low")
+    fails("3.1", _answer_3_1(table, n_customers=len(tx)), "[n_customers]", "too high")
+    fails("3.1", _answer_3_1(table, n_customers="4857"), "is text, not a number")
+    fails("3.1", _answer_3_1(table, n_customers=...), "Not answered yet", "Hint: len(table)")
+
+
+# ---------------------------------------------------------------- 3.2
+
+
+def test_3_2_right_answers_pass(tx, table):
+    purchases = tx[tx["amount"] >= 0]
+    passes("3.2", purchases.groupby("customer_id").size().sort_values(ascending=False))
+    passes("3.2", purchases["customer_id"].value_counts())
+    passes("3.2", table["frequency"].sort_values(ascending=False, kind="stable"))
+
+
+def test_3_2_typical_mistakes(tx):
+    with_returns = tx.groupby("customer_id").size().sort_values(ascending=False)
+    text = fails("3.2", with_returns, "values differ", "a return is not an order")
+    assert "expected" in text
+    counts = tx[tx["amount"] >= 0].groupby("customer_id").size()
+    fails("3.2", counts, "not sorted from most to fewest", "sort_values(ascending=False)")
+    fails("3.2", counts.sort_values(), "not sorted from most to fewest")
+    fails("3.2", counts.sort_values(ascending=False).to_frame("orders"),
+          "one-column DataFrame", "df['orders']")
+    fails("3.2", counts.sort_values(ascending=False).head(10), "Expected 4857 values, got 10")
+    fails("3.2", list(counts), "Expected Series, got list")
+    fails("3.2", "42", "Expected Series, got text")
+    fails("3.2", ..., "Not answered yet")
+
+
+def test_3_2_feedback_in_chinese(tx):
+    set_language("zh")
+    counts = tx[tx["amount"] >= 0].groupby("customer_id").size()
+    fails("3.2", counts, "没有从多到少排序", "提示：")
+
+
+# ---------------------------------------------------------------- 3.3
+
+
+def _answer_3_3(scored, **change):
+    answer = {"share_555": (scored["rfm_code"] == "555").mean(),
+              "r_scores": scored.loc[R_IDS, "r_score"]}
+    return {**answer, **change}
+
+
+def test_3_3_right_answer_passes(scored):
+    assert (scored["rfm_code"] == "555").sum() == 253
+    passes("3.3", _answer_3_3(scored))
+    # plain values (as the grader sees them after JSON) pass too
+    plain = pd.Series([int(v) for v in scored.loc[R_IDS, "r_score"]], index=R_IDS)
+    passes("3.3", _answer_3_3(scored, r_scores=plain))
+
+
+def test_3_3_ties_by_value_is_another_convention(table, scored):
+    by_value = rfm.rfm_scores(table, ties="value")
+    # the three customers with recency 5 get R = 5 by rank, 4 by value
+    assert by_value.loc[R_IDS[3:], "r_score"].tolist() == [4, 4, 4]
+    assert scored.loc[R_IDS[3:], "r_score"].tolist() == [5, 5, 5]
+    fails("3.3", _answer_3_3(scored, r_scores=by_value.loc[R_IDS, "r_score"]),
+          "[r_scores]", "3 of 6 values differ", "C00632: got 4, expected 5", "rank-first")
+    fails("3.3", _answer_3_3(scored, share_555=(by_value["rfm_code"] == "555").mean()),
+          "[share_555]", "too low")
+
+
+def test_3_3_typical_mistakes(scored):
+    r = scored.loc[R_IDS, "r_score"]
+    share = (scored["rfm_code"] == "555").mean()
+    fails("3.3", _answer_3_3(scored, r_scores=r - 1), "off by -1")          # labels from 0
+    fails("3.3", _answer_3_3(scored, r_scores=6 - r), "values differ")       # recency reversed
+    fails("3.3", _answer_3_3(scored, r_scores=r.iloc[::-1]), "wrong order")
+    fails("3.3", _answer_3_3(scored, r_scores=scored.loc[R_IDS, ["r_score"]]),
+          "one-column DataFrame")
+    fails("3.3", _answer_3_3(scored, share_555=share * 100), "percentage")
+    fails("3.3", _answer_3_3(scored, share_555=(scored["rfm_code"] == "555").sum()), "too high")
+    # the code is text: comparing with the number 555 finds nobody
+    fails("3.3", _answer_3_3(scored, share_555=(scored["rfm_code"] == 555).mean()), "too low")
+
+
+# ---------------------------------------------------------------- 3.4
+
+
+def _answer_3_4(table, **change):
+    cn8 = rfm.rfm_segments(table, scheme="cn8", language="zh")
+    answer = {"cn8_counts": cn8["segment"].value_counts(),
+              "segment_c00002": rfm.rfm_segments(rfm.rfm_scores(table)).loc["C00002", "segment"]}
+    return {**answer, **change}
+
+
+def test_3_4_right_answers_pass_in_any_order(table):
+    answer = _answer_3_4(table)
+    assert answer["segment_c00002"] == "Can't Lose Them"
+    assert answer["cn8_counts"]["一般发展"] == 1699
+    passes("3.4", answer)
+    counts = answer["cn8_counts"]
+    passes("3.4", {**answer, "cn8_counts": counts.sort_index()})
+    plain = pd.Series(counts.to_numpy(), index=[str(s) for s in counts.index])
+    passes("3.4", {**answer, "cn8_counts": plain})
+    passes("3.4", {**answer, "segment_c00002": "can't lose them "})
+
+
+def test_3_4_typical_mistakes(table):
+    english = rfm.rfm_segments(table, scheme="cn8")["segment"].value_counts()
+    fails("3.4", _answer_3_4(table, cn8_counts=english), "[cn8_counts]",
+          "row labels differ", "language='zh'")
+    cn8 = rfm.rfm_segments(table, scheme="cn8", language="zh")
+    shares = cn8["segment"].value_counts(normalize=True)
+    fails("3.4", _answer_3_4(table, cn8_counts=shares), "[cn8_counts]", "values differ")
+    fails("3.4", _answer_3_4(table, cn8_counts=cn8["segment"]), "Expected 8 values, got 4857")
+    fails("3.4", _answer_3_4(table, segment_c00002="不能失去的客户"), "[segment_c00002]",
+          "is not the answer")
+    fails("3.4", _answer_3_4(table, segment_c00002="At Risk"), "is not the answer")
+    fails("3.4", _answer_3_4(table, segment_c00002=...), "Not answered yet")
+
+
+# ---------------------------------------------------------------- 3.5
+
+
+def _answer_3_5(joined, **change):
+    losers = joined[(joined["frequency"] >= 52) & (joined["profit"] < 0)]
+    answer = {"n_busy_losers": len(losers),
+              "busy_loser_order_share": losers["frequency"].sum() / joined["frequency"].sum()}
+    return {**answer, **change}
+
+
+def test_3_5_right_answers_pass(joined):
+    answer = _answer_3_5(joined)
+    assert answer["n_busy_losers"] == 223
+    assert answer["busy_loser_order_share"] == pytest.approx(0.18996, abs=1e-5)
+    passes("3.5", answer)
+    # counting orders with customer_profit's "orders" (returns included) is close enough
+    losers = joined[(joined["frequency"] >= 52) & (joined["profit"] < 0)]
+    passes("3.5", _answer_3_5(
+        joined, busy_loser_order_share=losers["orders"].sum() / joined["orders"].sum()))
+    passes("3.5", _answer_3_5(joined, busy_loser_order_share=0.19))
+
+
+def test_3_5_typical_mistakes(joined):
+    share = _answer_3_5(joined)["busy_loser_order_share"]
+    fails("3.5", _answer_3_5(joined, busy_loser_order_share=share * 100), "percentage")
+    strict = joined[(joined["frequency"] > 52) & (joined["profit"] < 0)]
+    assert len(strict) < 223
+    fails("3.5", _answer_3_5(joined, n_busy_losers=len(strict)), "[n_busy_losers]", "too low")
+    everyone = int((joined["profit"] < 0).sum())
+    fails("3.5", _answer_3_5(joined, n_busy_losers=everyone), "too high")
+    busy = joined[joined["frequency"] >= 52]
+    losers = busy[busy["profit"] < 0]
+    within_busy = losers["frequency"].sum() / busy["frequency"].sum()
+    fails("3.5", _answer_3_5(joined, busy_loser_order_share=within_busy),
+          "[busy_loser_order_share]", "too high", "all customers")
+    customer_share = len(losers) / len(joined)
+    fails("3.5", _answer_3_5(joined, busy_loser_order_share=customer_share), "too low")
+    fails("3.5", _answer_3_5(joined, n_busy_losers="223"), "is text")
+
+
+# ---------------------------------------------------------------- 3.6
+
+
+def _answer_3_6(cycle, **change):
+    answer = {"due_soon": cycle.loc[cycle["status"] == "due soon", "days_until_due"],
+              "cycle_c00010": cycle.loc["C00010", "median_interval"]}
+    return {**answer, **change}
+
+
+def test_3_6_right_answer_passes(cycle):
+    answer = _answer_3_6(cycle)
+    assert len(answer["due_soon"]) == 475 and answer["cycle_c00010"] == 9.5
+    passes("3.6", answer)
+    passes("3.6", _answer_3_6(cycle, due_soon=cycle["days_until_due"][
+        cycle["days_until_due"].between(0, 2)]))
+
+
+def test_3_6_typical_mistakes(tx, cycle):
+    week = rfm.purchase_cycle(tx)                          # default due_window=7
+    fails("3.6", _answer_3_6(cycle, due_soon=week.loc[week["status"] == "due soon",
+                                                       "days_until_due"]),
+          "[due_soon]", "Expected 475 values, got 902", "due_window=3")
+    with_overdue = cycle["days_until_due"][cycle["days_until_due"] <= 2].dropna()
+    fails("3.6", _answer_3_6(cycle, due_soon=with_overdue), "Expected 475 values")
+    due = _answer_3_6(cycle)["due_soon"]
+    fails("3.6", _answer_3_6(cycle, due_soon=due.sort_values()), "wrong order")
+    fails("3.6", _answer_3_6(cycle, due_soon=cycle[cycle["status"] == "due soon"]),
+          "Expected Series, got DataFrame")
+    fails("3.6", _answer_3_6(cycle, due_soon=list(due.index)), "Expected Series, got list")
+    fails("3.6", _answer_3_6(cycle, cycle_c00010=cycle.loc["C00010", "mean_interval"]),
+          "[cycle_c00010]", "too high", "median")
+    # same-day purchases not merged: zero-day gaps pull the median down
+    own = tx[(tx["customer_id"] == "C00010") & (tx["amount"] >= 0)].sort_values("order_date")
+    unmerged = own["order_date"].diff().dt.days.median()
+    assert unmerged == 9.0
+    fails("3.6", _answer_3_6(cycle, cycle_c00010=unmerged), "too low")
+
+
+# ---------------------------------------------------------------- 3.7
+
+
+def _share(joined, threshold):
+    frequent = joined[joined["frequency"] >= threshold]
+    return (frequent["profit"] < 0).mean()
+
+
+def _answer_3_7(joined, threshold=45, **change):
+    answer = {"frequent_always_valuable": False, "min_frequency": threshold,
+              "loser_share": _share(joined, threshold)}
+    return {**answer, **change}
+
+
+@pytest.mark.parametrize("threshold", [15, 45, np.float64(45.0), 52, 100.0, 200])
+def test_3_7_any_reasonable_definition_passes(joined, threshold):
+    passes("3.7", _answer_3_7(joined, threshold))
+    passes("3.7", _answer_3_7(joined, threshold, frequent_always_valuable=np.bool_(False)))
+
+
+def test_3_7_frequent_customers_lose_money_more_often(joined):
+    assert _share(joined, 45) == pytest.approx(0.261, abs=1e-3)
+    assert _share(joined, 45) > (joined["profit"] < 0).mean()
+
+
+def test_3_7_typical_mistakes(joined):
+    fails("3.7", _answer_3_7(joined, frequent_always_valuable=True),
+          "[frequent_always_valuable]", "26% of the customers with 45+ orders lose money")
+    fails("3.7", _answer_3_7(joined, frequent_always_valuable="no"),
+          "Expected True or False, got text")
+    share = _share(joined, 45)
+    fails("3.7", _answer_3_7(joined, loser_share=share * 100), "[loser_share]", "percentage")
+    fails("3.7", _answer_3_7(joined, loser_share=1 - share), "1 minus")
+    fails("3.7", _answer_3_7(joined, loser_share=(joined["profit"] < 0).mean()), "too low")
+    # the share computed for another threshold than the one given
+    fails("3.7", _answer_3_7(joined, 100, loser_share=share), "[loser_share]", "too low")
+    fails("3.7", _answer_3_7(joined, 5), "not 'buys often'", "at least 15")
+    fails("3.7", _answer_3_7(joined, 400), "Only 4 customers", "too few")
+    fails("3.7", _answer_3_7(joined, min_frequency="45"), "[min_frequency]",
+          "Expected number, got text")
+    fails("3.7", _answer_3_7(joined, min_frequency=...), "Not answered yet")
+    fails("3.7", {"loser_share": share}, "Missing key(s): frequent_always_valuable")
+    fails("3.7", 0.26, "Expected dict")
+    # what the grader's tests submit: zeros and the text '42' everywhere
+    fails("3.7", dict.fromkeys(_answer_3_7(joined), 0), "Expected True or False")
+    fails("3.7", dict.fromkeys(_answer_3_7(joined), "42"), "Expected True or False")
+
+
+def test_3_7_feedback_in_chinese(joined):
+    set_language("zh")
+    fails("3.7", _answer_3_7(joined, 5), "算不上", "提示：")
+
+
+# ---------------------------------------------------------------- the notebook
+
+
+def _free_names(code: str) -> set[str]:
+    tree = ast.parse(code)
+    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)} - assigned - set(dir(builtins))
+
+
+def _cells():
+    nb = nbformat.read(SOLUTION, as_version=4)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader")]
+    setup = [c for c in nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader")]
+    return graded, setup
+
+
+def test_answer_cells_are_self_contained():
+    """Each answer cell reads only what the setup cell defines, never another answer."""
+    graded, setup = _cells()
+    provided = {"crmlab", "check", "pd", "np", "plt"}
+    for cell in setup:
+        tree = ast.parse(cell.source)
+        provided |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Store)}
+        provided |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                     if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    answers = [c for c in graded if c.metadata.nbgrader.get("solution")]
+    assert len(answers) == 7
+    for cell in answers:
+        assert _free_names(cell.source) <= provided, cell.metadata.nbgrader.grade_id
+
+
+def test_check_cells_use_the_question_ids_and_points():
+    graded, _ = _cells()
+    checks = [c for c in graded if c.metadata.nbgrader.get("grade")]
+    assert [c.metadata.nbgrader.grade_id for c in checks] == \
+        [f"check_3_{k}" for k in range(1, 8)]
+    for k, cell in enumerate(checks, start=1):
+        assert cell.source.startswith(f'crmlab.check("3.{k}", ')
+    assert sum(c.metadata.nbgrader.points for c in checks) == 10
