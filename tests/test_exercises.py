@@ -238,3 +238,29 @@ def test_exercises_folder_is_what_the_build_produces(tmp_path):
     for path in built:
         assert filecmp.cmp(path, ROOT / "exercises" / path.name, shallow=False), (
             f"exercises/{path.name} differs from the build: run `crmlab exercises build`")
+
+
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
+def test_solution_cells_carry_nbgrader_metadata(path):
+    """nbgrader accepts solutions/ as its source/: regions sit in marked cells."""
+    nb = nbformat.read(path, as_version=4)
+    ids = []
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        lines = [line.strip() for line in cell.source.split("\n")]
+        if "### BEGIN SOLUTION" in lines:
+            assert meta.get("solution"), f"cell {i} has a solution region but no solution metadata"
+            if cell.cell_type == "markdown":
+                assert meta.get("grade") and meta.get("points") == 0, f"cell {i}"
+        if "### BEGIN HIDDEN TESTS" in lines:
+            assert meta.get("grade") and meta.get("locked"), f"cell {i}: hidden tests, not graded"
+        if meta:
+            ids.append(meta["grade_id"])
+            if meta.get("grade") and cell.cell_type == "code":
+                assert meta.get("points", 0) > 0, f"cell {i}: a graded check cell needs points"
+    assert len(ids) == len(set(ids)), "grade ids must be unique"
+    assert sum(1 for c in nb.cells if c.cell_type == "code"
+               and c.metadata.get("nbgrader", {}).get("grade")) >= 4, "4 to 8 exercises a chapter"
