@@ -1,0 +1,393 @@
+"""Chapter 09 exercises: the expected answers pass, typical wrong answers fail kindly."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab import clv
+from crmlab.exercises import ch09, questions, set_language
+from crmlab.exercises._registry import judge
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "solutions" / "09_clv.ipynb"
+QIDS = ["9.1", "9.2", "9.3", "9.4", "9.5", "9.6", "9.7"]
+CAL_END, HOLD_END = "1997-09-30", "1998-06-30"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return crmlab.load_data("cdnow_sample")
+
+
+@pytest.fixture(scope="module")
+def summary(cdnow):
+    return clv.summary_from_transactions(cdnow, observation_end=CAL_END, unit="W")
+
+
+@pytest.fixture(scope="module")
+def bg(summary):
+    return clv.BetaGeo().fit(summary)
+
+
+@pytest.fixture(scope="module")
+def calhold(cdnow):
+    return clv.calibration_holdout(cdnow, calibration_end=CAL_END, observation_end=HOLD_END,
+                                   unit="W")
+
+
+def fails(qid, answer, *words):
+    """Judge a wrong answer: it must fail, with feedback containing every word."""
+    result = judge(qid, answer)
+    assert not result.passed, f"{qid}: {answer!r} passed"
+    text = " ".join(result.problems)
+    for word in words:
+        assert word in text, f"{qid}: {word!r} not in {text!r}"
+    return text
+
+
+def passes(qid, answer):
+    result = judge(qid, answer)
+    assert result.passed, result.problems
+
+
+def with_(qid, **changes):
+    """The expected answer of ``qid`` with some parts replaced."""
+    return {**ch09.expected(qid), **changes}
+
+
+# ---------------------------------------------------------------- all exercises
+
+
+def test_questions_are_registered_in_order():
+    assert questions(9) == QIDS
+
+
+@pytest.mark.parametrize("qid", QIDS)
+def test_expected_answer_passes_and_blank_fails(qid):
+    want = ch09.expected(qid)
+    passes(qid, want)
+    passes(qid, ch09._EXPECTED[qid]())  # unrounded values pass too
+    fails(qid, ..., "Not answered yet")
+    fails(qid, None, "Not answered yet")
+    blank = {key: ... for key in want}  # the student version's stubs
+    text = fails(qid, blank, "Not answered yet")
+    assert all(f"`{key}`" in text for key in want)
+    fails(qid, list(want.values()), "Expected dict, got list")
+    first = next(iter(want))
+    fails(qid, {k: v for k, v in want.items() if k != first}, "Missing key(s)", first)
+
+
+def test_expected_values_are_the_published_numbers():
+    assert ch09.expected("9.1") == {"multiple": 2.5, "customer_clv": 350.0}
+    assert ch09.expected("9.2") == {"clv_growth": 571.43, "years_90": 7}
+    assert ch09.expected("9.3") == {"n_zero": 1411, "mean_frequency": 1.042, "mean_T": 32.716}
+    # Fader, Hardie & Lee (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426
+    assert ch09.expected("9.4") == {"params": {"r": 0.243, "alpha": 4.414},
+                                    "dropout": round(0.793 / (0.793 + 2.426), 3)}
+    assert ch09.expected("9.5")["next39"] == 1.226  # their worked example
+    # Fader & Hardie (2007), regular cohort: alpha = 0.704, beta = 1.182
+    e6 = ch09.expected("9.6")
+    assert e6["sbg_params"] == {"alpha": 0.704, "beta": 1.182}
+    assert e6["retention_10"] == pytest.approx((1.182 + 9) / (0.704 + 1.182 + 9), abs=1e-3)
+    e7 = ch09.expected("9.7")
+    assert e7["necessarily_lost"] is False
+    assert 0 < e7["silent_p_alive"] < 0.5 and 0 < e7["came_back"] < 0.5
+
+
+# ---------------------------------------------------------------- 9.1 margin multiple
+
+
+def test_9_1_wrong_answers():
+    m, r, i, cost = 200, 0.8, 0.12, 150
+    passes("9.1", {"multiple": clv.margin_multiple(r, i),
+                   "customer_clv": np.float64(clv.simple_clv(m, r, i, acquisition_cost=cost))})
+    fails("9.1", with_("9.1", multiple=80 / (1 + i - 80)), "`multiple`", "percentage", "0.8")
+    fails("9.1", with_("9.1", multiple=1 / (1 - r)), "expected tenure")
+    fails("9.1", with_("9.1", multiple=r / (1 - r)), "left out the discount rate")
+    fails("9.1", with_("9.1", multiple=(1 + i) / (1 + i - r)), "timing='begin'")
+    fails("9.1", with_("9.1", customer_clv=clv.simple_clv(m, r, i, acquisition_cost=cost,
+                                                           timing="begin")),
+          "`customer_clv`", "timing='begin'")
+    fails("9.1", with_("9.1", customer_clv=clv.simple_clv(m, r, i)),
+          "forgot to subtract the acquisition cost")
+    fails("9.1", with_("9.1", customer_clv=clv.simple_clv(m, r, i) + cost), "not added")
+    fails("9.1", with_("9.1", customer_clv=m / (1 - r) - cost), "ignores discounting")
+    fails("9.1", with_("9.1", customer_clv="350"), "is text, not a number")
+    fails("9.1", with_("9.1", customer_clv=pd.Series([350.0])), ".iloc[0]")
+    fails("9.1", with_("9.1", customer_clv=300.0), "too low")
+
+
+def test_9_1_feedback_in_chinese():
+    set_language("zh")
+    fails("9.1", with_("9.1", customer_clv=500.0), "获取成本")
+    result = judge("9.1", with_("9.1", multiple=5.0))
+    assert "clv.margin_multiple" in result.hint and "比率用小数" in result.hint
+
+
+# ---------------------------------------------------------------- 9.2 growth and horizon
+
+
+def test_9_2_wrong_answers():
+    m, r, i = 200, 0.8, 0.12
+    passes("9.2", {"clv_growth": clv.simple_clv(m, r, i, growth=0.05), "years_90": 7.0})
+    passes("9.2", with_("9.2", years_90=np.int64(7)))
+    fails("9.2", with_("9.2", clv_growth=clv.simple_clv(m, r, i)), "without growth")
+    fails("9.2", with_("9.2", clv_growth=clv.simple_clv(m, r, i, growth=0.05,
+                                                       acquisition_cost=150)),
+          "no acquisition cost")
+    fails("9.2", with_("9.2", clv_growth=clv.simple_clv(m, r, i, growth=0.05,
+                                                       timing="begin")), "timing='begin'")
+    fails("9.2", with_("9.2", clv_growth=clv.simple_clv(m * 1.05, r, i, growth=0.05)),
+          "first year's margin is 200")
+    fails("9.2", with_("9.2", clv_growth=m * r / (1 + i - 0.05 - r)),
+          "not subtracted from the discount rate")
+    # the horizon: 6 years reach 86.7 %, 7 years 90.5 %
+    lifetime = clv.simple_clv(m, r, i)
+    assert clv.simple_clv(m, r, i, horizon=6) < 0.9 * lifetime <= clv.simple_clv(
+        m, r, i, horizon=7)
+    fails("9.2", with_("9.2", years_90=6), "`years_90`", "still below 90%")
+    fails("9.2", with_("9.2", years_90=8), "more than needed")
+    fails("9.2", with_("9.2", years_90=9), "growing margin")
+    fails("9.2", with_("9.2", years_90=7.5), "too high")
+    fails("9.2", with_("9.2", years_90=True), "Expected number, got bool")
+
+
+# ---------------------------------------------------------------- 9.3 BTYD summary
+
+
+def test_9_3_wrong_answers(cdnow):
+    want = ch09.expected("9.3")
+    cal = cdnow[cdnow["order_date"] <= CAL_END]
+    lines = cal.groupby("customer_id").size()
+    by_week = clv.summary_from_transactions(cdnow, observation_end=CAL_END, freq="W")
+    in_days = clv.summary_from_transactions(cdnow, observation_end=CAL_END)
+    everything = clv.summary_from_transactions(cdnow, unit="W")
+    # the RFM confusions: counting the first purchase, not merging same-day orders
+    fails("9.3", with_("9.3", n_zero=0), "`n_zero`", "repeat purchases only")
+    fails("9.3", with_("9.3", n_zero=int((lines == 1).sum())), "single order line")
+    fails("9.3", with_("9.3", n_zero=2357 - 1411), "with a repeat purchase")
+    fails("9.3", with_("9.3", mean_frequency=want["mean_frequency"] + 1), "Off by one",
+          "first purchase")
+    fails("9.3", with_("9.3", mean_frequency=lines.mean()), "RFM-style")
+    fails("9.3", with_("9.3", mean_frequency=lines.mean() - 1), "same day")
+    # the units and the window
+    fails("9.3", with_("9.3", mean_T=in_days["T"].mean()), "`mean_T`", "in days", "unit='W'")
+    fails("9.3", with_("9.3", mean_T=in_days["recency"].mean() / 7), "mean recency")
+    fails("9.3", with_("9.3", n_zero=int((by_week["frequency"] == 0).sum())), "freq='W'")
+    fails("9.3", with_("9.3", mean_frequency=by_week["frequency"].mean()), "freq='W'")
+    fails("9.3", with_("9.3", mean_T=by_week["T"].mean()), "freq='W'")
+    fails("9.3", with_("9.3", mean_T=everything["T"].mean()), "observation_end='1997-09-30'")
+    fails("9.3", with_("9.3", n_zero=int((everything["frequency"] == 0).sum())),
+          "all the data")
+    fails("9.3", with_("9.3", n_zero=1411 / 2357), "too low")
+
+
+# ---------------------------------------------------------------- 9.4 BG/NBD fit
+
+
+def test_9_4_wrong_answers(cdnow, bg):
+    p = bg.params_
+    passes("9.4", {"params": dict(p), "dropout": p["a"] / (p["a"] + p["b"])})  # all 4 keys
+    passes("9.4", {"params": {"alpha": 4.414, "r": 0.243}, "dropout": 0.246})
+    in_days = clv.BetaGeo().fit(clv.summary_from_transactions(cdnow, observation_end=CAL_END))
+    assert in_days.params_["alpha"] == pytest.approx(7 * p["alpha"], rel=1e-3)
+    fails("9.4", with_("9.4", params={"r": round(in_days.params_["r"], 3),
+                                      "alpha": round(in_days.params_["alpha"], 3)}),
+          "`params`", "alpha is in days")
+    weekly = clv.BetaGeo().fit(clv.summary_from_transactions(
+        cdnow, observation_end=CAL_END, freq="W"))
+    fails("9.4", with_("9.4", params={k: weekly.params_[k] for k in ("r", "alpha")}),
+          "freq='W'")
+    whole = clv.BetaGeo().fit(clv.summary_from_transactions(cdnow, unit="W"))
+    fails("9.4", with_("9.4", params={k: whole.params_[k] for k in ("r", "alpha")}),
+          "calibration period only")
+    fails("9.4", with_("9.4", params={"r": 0.243}), "Missing key(s): alpha")
+    fails("9.4", with_("9.4", params=(0.243, 4.414)), "Expected dict")
+    fails("9.4", with_("9.4", params={"r": 0.24, "alpha": 4.41}), "[r]", "too low")
+    a, b = p["a"], p["b"]
+    fails("9.4", with_("9.4", dropout=b / (a + b)), "`dropout`", "probability of staying")
+    fails("9.4", with_("9.4", dropout=a / b), "not a / b")
+    fails("9.4", with_("9.4", dropout=a), "not a probability")
+    fails("9.4", with_("9.4", dropout=100 * a / (a + b)), "percentage")
+
+
+# ---------------------------------------------------------------- 9.5 one customer
+
+
+def test_9_5_wrong_answers(bg, summary):
+    one = summary.loc[["00004"]]  # the same customer, unrounded recency and T
+    passes("9.5", {"next39": bg.expected_purchases(39, one).iloc[0],
+                   "p_alive": bg.probability_alive(one).iloc[0]})
+    # with the published (rounded) estimates: the paper's 1.226
+    published = clv.BetaGeo()
+    published.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    passes("9.5", {"next39": published.expected_purchases(39, frequency=2, recency=30.43,
+                                                          T=38.86),
+                   "p_alive": published.probability_alive(frequency=2, recency=30.43,
+                                                          T=38.86)})
+    fails("9.5", with_("9.5", next39=bg.expected_purchases(39, one)), "`next39`", ".iloc[0]")
+    rfm_recency = {"frequency": 2, "recency": 38.86 - 30.43, "T": 38.86}
+    fails("9.5", {"next39": bg.expected_purchases(39, **rfm_recency),
+                  "p_alive": bg.probability_alive(**rfm_recency)},
+          "`next39`", "`p_alive`", "not the time since the last purchase")
+    three = {"frequency": 3, "recency": 30.43, "T": 38.86}
+    fails("9.5", with_("9.5", p_alive=bg.probability_alive(**three)), "2, not 3")
+    fails("9.5", with_("9.5", next39=bg.expected_purchases(39, **three)), "2, not 3")
+    fails("9.5", with_("9.5", next39=bg.expected_purchases(273, frequency=2, recency=30.43,
+                                                           T=38.86)), "not 273 days")
+    fails("9.5", with_("9.5", next39=bg.expected_purchases(52, frequency=2, recency=30.43,
+                                                           T=38.86)), "not a year of 52")
+    fails("9.5", with_("9.5", next39=bg.expected_purchases_new(39)), "brand-new customer")
+    fails("9.5", with_("9.5", p_alive=1 - ch09.expected("9.5")["p_alive"]), "1 minus")
+    fails("9.5", with_("9.5", p_alive=72.7), "percentage")
+
+
+# ---------------------------------------------------------------- 9.6 sBG
+
+
+def test_9_6_wrong_answers():
+    regular = clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS["regular"])
+    high = clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS["high end"])
+    passes("9.6", {"sbg_params": regular.params_, "retention_10": regular.retention_rate(10),
+                   "survive_12": regular.survival(12)})
+    fails("9.6", with_("9.6", sbg_params=high.params_), "`sbg_params`", "'high end' cohort")
+    fails("9.6", with_("9.6", retention_10=high.retention_rate(10)), "'high end' cohort")
+    fails("9.6", with_("9.6", retention_10=regular.retention_rate(9)), "year 9")
+    fails("9.6", with_("9.6", retention_10=regular.retention_rate(11)), "year 11")
+    fails("9.6", with_("9.6", retention_10=regular.survival(10)), "S(10) / S(9)")
+    fails("9.6", with_("9.6", retention_10=631 / 1000), "rises with tenure")
+    fails("9.6", with_("9.6", retention_10=241 / 262), "observed retention of year 7")
+    fails("9.6", with_("9.6", survive_12=regular.survival(11)), "`survive_12`", "11 years")
+    fails("9.6", with_("9.6", survive_12=regular.survival(13)), "13 years")
+    fails("9.6", with_("9.6", survive_12=0.631 ** 12), "constant retention")
+    fails("9.6", with_("9.6", survive_12=regular.retention_rate(12)), "retention rate of year 12")
+    fails("9.6", with_("9.6", survive_12=1000 * regular.survival(12)), "out of 1,000")
+    fails("9.6", with_("9.6", survive_12=high.survival(12)), "'high end' cohort")
+
+
+# ---------------------------------------------------------------- 9.7 discussion
+
+
+def test_9_7_wrong_answers(bg, calhold):
+    gap = calhold["T"] - calhold["recency"]
+    silent = calhold[(calhold["frequency"] > 0) & (gap >= 20)]
+    assert len(silent) == 359
+    passes("9.7", {"necessarily_lost": np.bool_(False),
+                   "silent_p_alive": bg.probability_alive(silent).mean(),
+                   "came_back": (silent["frequency_holdout"] > 0).mean()})
+    fails("9.7", with_("9.7", necessarily_lost=True), "`necessarily_lost`", "came_back")
+    fails("9.7", with_("9.7", necessarily_lost="no"), "Expected True or False")
+    strict = calhold[(calhold["frequency"] > 0) & (gap > 20)]
+    assert len(strict) < len(silent)
+    fails("9.7", with_("9.7", silent_p_alive=bg.probability_alive(strict).mean()),
+          "`silent_p_alive`", ">= 20")
+    fails("9.7", with_("9.7", came_back=(strict["frequency_holdout"] > 0).mean()), ">= 20")
+    with_zero = calhold[gap >= 20]
+    fails("9.7", with_("9.7", silent_p_alive=bg.probability_alive(with_zero).mean()),
+          "P(alive) = 1")
+    fails("9.7", with_("9.7", came_back=(with_zero["frequency_holdout"] > 0).mean()),
+          "without a repeat purchase")
+    fails("9.7", with_("9.7", silent_p_alive=bg.probability_alive(calhold).mean()),
+          "all customers")
+    fails("9.7", with_("9.7", came_back=(calhold["frequency_holdout"] > 0).mean()),
+          "all customers")
+    fails("9.7", with_("9.7", came_back=silent["frequency_holdout"].mean()),
+          "mean number of holdout purchases")
+    fails("9.7", with_("9.7", came_back=100 * ch09.expected("9.7")["came_back"]),
+          "percentage")
+
+
+# ---------------------------------------------------------------- the notebook
+
+
+def _cells():
+    nb = nbformat.read(SOLUTION, as_version=4)
+    return [(c.metadata.get("nbgrader", {}), c) for c in nb.cells]
+
+
+def _stored(code: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(code))
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _loaded(code: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(code))
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def test_solution_layout():
+    cells = _cells()
+    answers = [m["grade_id"] for m, _ in cells if m.get("solution")]
+    checks = [(m["grade_id"], m["points"]) for m, _ in cells if m.get("grade")]
+    assert answers == [f"answer_9_{k}" for k in range(1, 8)]
+    assert [g for g, _ in checks] == [f"check_9_{k}" for k in range(1, 8)]
+    assert sum(p for _, p in checks) == 10
+    for meta, cell in cells:
+        if meta.get("grade"):
+            qid = meta["grade_id"].replace("check_", "").replace("_", ".")
+            assert cell.source.startswith(f'crmlab.check("{qid}"')
+    last = cells[-1][1]
+    assert last.cell_type == "markdown" and "### BEGIN SOLUTION" in last.source
+    assert not cells[-1][0]  # the reasoning cell has no nbgrader metadata
+
+
+def test_answer_cells_are_self_contained():
+    """No answer cell reads a variable that another answer cell creates."""
+    answer_cells = [(m["grade_id"], c.source) for m, c in _cells() if m.get("solution")]
+    for gid, source in answer_cells:
+        free = _loaded(source) - _stored(source)
+        for other, other_source in answer_cells:
+            if other != gid:
+                assert not free & _stored(other_source), (gid, other, free & _stored(other_source))
+
+
+def test_check_cells_read_only_their_answers():
+    cells = _cells()
+    assigned: set[str] = set()
+    for meta, cell in cells:
+        if meta.get("solution"):
+            assigned = _stored(cell.source)
+        elif meta.get("grade"):
+            free = {n for n in _loaded(cell.source) - _stored(cell.source)
+                    if n != "crmlab" and not hasattr(builtins, n)}
+            assert free and free <= assigned, (meta["grade_id"], free, assigned)
+
+
+def _hidden(source: str) -> str:
+    lines = source.split("\n")
+    start, stop = lines.index("### BEGIN HIDDEN TESTS"), lines.index("### END HIDDEN TESTS")
+    return "\n".join(lines[start + 1:stop])
+
+
+def test_hidden_tests_accept_the_expected_answers_and_catch_wrong_ones():
+    hidden = {m["grade_id"]: _hidden(c.source) for m, c in _cells() if m.get("grade")}
+
+    def run(qid, **changes):
+        code = hidden["check_" + qid.replace(".", "_")]
+        assert code.strip()
+        exec(code, {"crmlab": crmlab, "pd": pd, "np": np, **with_(qid, **changes)})
+
+    for qid in QIDS:
+        run(qid)
+    wrong = [("9.1", {"customer_clv": 500.0}), ("9.2", {"years_90": 6.5}),
+             ("9.3", {"mean_T": 229.0}), ("9.4", {"params": {"r": 0.243, "alpha": 30.895}}),
+             ("9.5", {"next39": 1.195}), ("9.6", {"retention_10": 0.631}),
+             ("9.7", {"necessarily_lost": True}), ("9.7", {"came_back": 0.6})]
+    for qid, changes in wrong:
+        with pytest.raises(AssertionError):
+            run(qid, **changes)
