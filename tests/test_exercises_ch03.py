@@ -356,7 +356,7 @@ def _free_names(code: str) -> set[str]:
 
 def _cells():
     nb = nbformat.read(SOLUTION, as_version=4)
-    graded = [c for c in nb.cells if c.metadata.get("nbgrader")]
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader") and c.cell_type == "code"]
     setup = [c for c in nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader")]
     return graded, setup
 

@@ -317,7 +317,7 @@ def test_9_7_wrong_answers(bg, calhold):
 
 def _cells():
     nb = nbformat.read(SOLUTION, as_version=4)
-    return [(c.metadata.get("nbgrader", {}), c) for c in nb.cells]
+    return [(c.metadata.get("nbgrader", {}), c) for c in nb.cells if c.cell_type == "code"]
 
 
 def _stored(code: str) -> set[str]:
@@ -341,9 +341,10 @@ def test_solution_layout():
         if meta.get("grade"):
             qid = meta["grade_id"].replace("check_", "").replace("_", ".")
             assert cell.source.startswith(f'crmlab.check("{qid}"')
-    last = cells[-1][1]
+    last = nbformat.read(SOLUTION, as_version=4).cells[-1]
     assert last.cell_type == "markdown" and "### BEGIN SOLUTION" in last.source
-    assert not cells[-1][0]  # the reasoning cell has no nbgrader metadata
+    # the reasoning cell is an nbgrader manually graded answer worth 0 points
+    assert last.metadata["nbgrader"]["points"] == 0 and last.metadata["nbgrader"]["solution"]
 
 
 def test_answer_cells_are_self_contained():
