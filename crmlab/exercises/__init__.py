@@ -9,22 +9,26 @@ a hint (English and Chinese). ``check`` compares the student's answer with it
 failed cell.
 
 The notebook transforms (:mod:`crmlab.exercises._notebook`) turn ``solutions/`` into
-``exercises/`` with nbgrader's markers.
+``exercises/`` with nbgrader's markers; they are imported on first use, so a student's
+first ``check`` does not pay for nbformat.
 """
 
-from crmlab.exercises._notebook import (
-    build,
-    clear_hidden_tests,
-    clear_outputs,
-    clear_solutions,
-    normalize_metadata,
-    student_version,
-)
 from crmlab.exercises._registry import CheckFailed, Result, check, exercise, questions
 from crmlab.exercises._text import set_language
 
-__all__ = [
+_NOTEBOOK = {"build", "clear_hidden_tests", "clear_outputs", "clear_solutions",
+             "normalize_metadata", "student_version"}
+
+__all__ = [  # noqa: F822 - the notebook transforms resolve lazily through __getattr__
     "CheckFailed", "Result", "build", "check", "clear_hidden_tests", "clear_outputs",
     "clear_solutions", "exercise", "normalize_metadata", "questions", "set_language",
     "student_version",
 ]
+
+
+def __getattr__(name):
+    if name in _NOTEBOOK:
+        from crmlab.exercises import _notebook
+
+        return getattr(_notebook, name)
+    raise AttributeError(f"module 'crmlab.exercises' has no attribute {name!r}")

@@ -1,0 +1,484 @@
+"""Checks for the chapter 07 exercises (solutions/07_satisfaction.ipynb).
+
+Every exercise is open-ended in the registry's sense: a validator compares the answer
+with the expected value (:func:`expected`, computed with :mod:`crmlab.satisfaction` on
+the bundled ``survey``, or on the worked example of exercise 7.2) through the common
+comparator, and when the answer is wrong but equals a known wrong answer (the NPS as a
+fraction, 7-8 counted as promoters, the retention rate as end / start, the gap with its
+sign flipped, the largest coefficient instead of the strongest one...) it says so in one
+sentence instead of "too high". Answers with several parts are checked as a dict built in
+the check cell (``{"churn": churn, "retention": retention}``); feedback names the part,
+e.g. ``[retention] ...``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Callable
+
+from crmlab.exercises._compare import compare
+from crmlab.exercises._registry import exercise
+from crmlab.exercises._text import language
+
+__all__ = ["EXAMPLE_7_2", "expected"]
+
+#: The worked example of exercise 7.2: customers at the start, lost, at the end, new.
+EXAMPLE_7_2 = {"at_start": 1200, "lost": 150, "at_end": 1180, "new": 130}
+
+# (wrong answer, English message, Chinese message)
+Mistake = tuple[object, str, str]
+
+
+def _say(en: str, zh: str) -> str:
+    return zh if language() == "zh" else en
+
+
+# --------------------------------------------------------------------------- data
+@functools.cache
+def _survey():
+    import crmlab
+
+    return crmlab.load_data("survey")
+
+
+@functools.cache
+def _drivers():
+    from crmlab import satisfaction
+
+    return satisfaction.churn_drivers(_survey())
+
+
+@functools.cache
+def _promises():
+    from crmlab import satisfaction
+
+    return satisfaction.promise_effect(_survey())
+
+
+def _nps_with(promoter_min: int = 9, detractor_max: int = 6, column: str = "nps_score") -> float:
+    x = _survey()[column]
+    return float(100 * ((x >= promoter_min).mean() - (x <= detractor_max).mean()))
+
+
+def _by_promise(column: str):
+    return _survey().groupby("marketing_promise", observed=True)[column]
+
+
+@functools.cache
+def _expected(qid: str):
+    from crmlab import satisfaction
+
+    survey = _survey()
+    if qid == "7.1":
+        return satisfaction.nps(survey["nps_score"])
+    if qid == "7.2":
+        e = EXAMPLE_7_2
+        return {"churn": satisfaction.churn_rate(e["lost"], e["at_start"]),
+                "retention": satisfaction.retention_rate(e["at_start"], e["at_end"], e["new"])}
+    if qid == "7.3":
+        return satisfaction.gap_summary(survey)["gap"]
+    if qid == "7.4":
+        gaps = satisfaction.gap_summary(survey)["gap"]
+        strongest = _drivers()["coef"].abs().idxmax()
+        return {"largest_shortfall": str(gaps.idxmin()),
+                "churn_driver": str(strongest).removeprefix("gap_")}
+    if qid == "7.5":
+        p = _promises()
+        return float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"])
+    if qid == "7.6":
+        p = _promises()
+        return {"promise_more": False,
+                "nps_diff": float(p.loc["inflated", "nps"] - p.loc["accurate", "nps"])}
+    raise KeyError(qid)
+
+
+def expected(qid: str):
+    """Return the expected answer of a chapter 07 exercise (what the solution computes).
+
+    Parameters
+    ----------
+    qid : str
+        "7.1" to "7.6".
+
+    Returns
+    -------
+    object
+        A float (7.1, 7.5), a Series (7.3) or a dict of the parts (7.2, 7.4, 7.6).
+        Cached: do not modify it.
+
+    Examples
+    --------
+    >>> expected("7.2")
+    {'churn': 0.125, 'retention': 0.875}
+    >>> expected("7.4")
+    {'largest_shortfall': 'responsiveness', 'churn_driver': 'reliability'}
+    """
+    return _expected(qid)
+
+
+# --------------------------------------------------------------------------- judging
+def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
+    try:
+        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge(answer, want, mistakes: list[Mistake] = (), *, ordered: bool = True) -> list[str]:
+    """Compare; if wrong, name the known mistake the answer matches, if any.
+
+    A mistake is matched with a tight tolerance (the student's computation of it gives
+    the same numbers up to float noise), so two mistakes close to each other are told
+    apart; an answer rounded from the expected value is named as such.
+    """
+    problems = compare(answer, want, ordered=ordered)
+    if problems and answer is not Ellipsis and answer is not None:
+        for wrong, en, zh in mistakes:
+            if _matches(answer, wrong, ordered, rtol=1e-7):
+                return [_say(en, zh)]
+        if isinstance(want, float) and isinstance(answer, numbers.Real) \
+                and not isinstance(answer, bool):
+            for digits in range(0, 5):
+                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
+                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
+                                 f"precision (round only what you print).",
+                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
+                                 f"（只在打印时取整）。")]
+    return problems
+
+
+def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
+                 custom: dict[str, Callable] | None = None) -> list[str]:
+    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
+    if not isinstance(answer, dict) or any(k not in answer for k in want):
+        return compare(answer, want)
+    for key, value in want.items():
+        judge = (custom or {}).get(key)
+        problems = judge(answer[key]) if judge else _judge(answer[key], value,
+                                                           mistakes.get(key, []))
+        if problems:
+            return [f"[{key}] {problems[0]}"]
+    return []
+
+
+def _dimension(answer) -> str | None:
+    """The SERVQUAL dimension named by a text answer (English, gap_ prefix or Chinese)."""
+    from crmlab.satisfaction import DIMENSION_NAMES, DIMENSIONS
+
+    if not isinstance(answer, str):
+        return None
+    got = answer.strip().casefold().removeprefix("gap_")
+    chinese = {zh: en for en, zh in DIMENSION_NAMES.items()}
+    got = chinese.get(got, got)
+    return got if got in DIMENSIONS else None
+
+
+# --------------------------------------------------------------------------- 7.1
+@exercise("7.1", open_ended=True,
+          hint="satisfaction.nps(survey['nps_score']): promoters answer 9-10, detractors 0-6, "
+               "NPS = 100 * (share of promoters - share of detractors).",
+          hint_zh="satisfaction.nps(survey['nps_score'])：推荐者打 9-10 分，贬损者 0-6 分，"
+                  "NPS = 100 *（推荐者占比 - 贬损者占比）。")
+def _q71(answer):
+    survey = _survey()
+    want = _expected("7.1")
+    x = survey["nps_score"]
+    return _judge(answer, want, [
+        (want / 100,
+         "That is the difference of the two shares: the NPS is a score from -100 to 100, "
+         "so multiply it by 100.",
+         "这是两个占比之差：NPS 是 -100 到 100 之间的分值，请再乘以 100。"),
+        (-want,
+         "The sign is flipped: NPS = % promoters - % detractors.",
+         "符号反了：NPS = 推荐者占比 - 贬损者占比。"),
+        (100 * float((x >= 9).mean()),
+         "That is the share of promoters alone: subtract the share of detractors (0-6).",
+         "这只是推荐者的占比：还要减去贬损者（0-6 分）的占比。"),
+        (float((x >= 9).mean()),
+         "That is the share of promoters alone: subtract the share of detractors (0-6), "
+         "then multiply by 100.",
+         "这只是推荐者的占比：要减去贬损者（0-6 分）的占比，再乘以 100。"),
+        (_nps_with(promoter_min=7),
+         "You counted the passives (7-8) as promoters: promoters answer 9 or 10 only.",
+         "你把被动者（7-8 分）算作了推荐者：只有 9 或 10 分才是推荐者。"),
+        (_nps_with(promoter_min=8),
+         "You counted 8 as a promoter: promoters answer 9 or 10 only.",
+         "你把 8 分算作了推荐者：只有 9 或 10 分才是推荐者。"),
+        (_nps_with(detractor_max=5),
+         "You left 6 out of the detractors: detractors answer 0 to 6.",
+         "你没有把 6 分算作贬损者：贬损者是 0 到 6 分。"),
+        (_nps_with(detractor_max=8),
+         "You counted the passives (7-8) as detractors: passives count in the denominator "
+         "only.",
+         "你把被动者（7-8 分）算作了贬损者：被动者只计入分母。"),
+        (_nps_with(promoter_min=10, detractor_max=5),
+         "Strict inequalities (> 9 and < 6) drop the 9s and the 6s: promoters are >= 9, "
+         "detractors <= 6.",
+         "严格不等号（> 9 和 < 6）漏掉了 9 分和 6 分：推荐者是 >= 9，贬损者是 <= 6。"),
+        (float((x >= 9).sum() - (x <= 6).sum()),
+         "That is a difference of counts: divide by the number of answers and multiply by "
+         "100.",
+         "这是人数之差：请除以回答人数，再乘以 100。"),
+        (_nps_with(column="satisfaction"),
+         "That is computed on the satisfaction column: the NPS uses the 0-10 recommendation "
+         "score, nps_score.",
+         "这是用满意度列算的：NPS 用的是 0-10 分的推荐意愿 nps_score。"),
+        (float(x.mean()),
+         "That is the mean recommendation score: the NPS counts promoters and detractors.",
+         "这是推荐意愿的平均分：NPS 要数推荐者和贬损者。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 7.2
+@exercise("7.2", open_ended=True,
+          hint="churn rate = lost / customers at the start; retention rate = (customers at "
+               "the end - new customers) / customers at the start (satisfaction.churn_rate, "
+               "satisfaction.retention_rate).",
+          hint_zh="流失率 = 流失客户数 / 期初客户数；保持率 =（期末客户数 - 新客户数）/ 期初客户数"
+                  "（satisfaction.churn_rate、satisfaction.retention_rate）。")
+def _q72(answer):
+    e = EXAMPLE_7_2
+    want = _expected("7.2")
+    if isinstance(answer, dict) and set(want) <= set(answer) and _matches(
+            {"churn": answer["retention"], "retention": answer["churn"]}, want):
+        return [_say("The two rates are swapped: churn is the share lost (the small one), "
+                     "retention the share kept.",
+                     "两个比率对调了：流失率是流失的比例（较小的那个），保持率是留下的比例。")]
+    return _judge_parts(answer, want, {
+        "churn": [
+            ((e["at_start"] - e["at_end"]) / e["at_start"],
+             "That is the net loss of customers, (start - end) / start: new customers hide "
+             "the lost ones. Churn = lost / start.",
+             "这是客户数的净减少 (期初 - 期末) / 期初：新客户掩盖了流失的客户。"
+             "流失率 = 流失客户数 / 期初客户数。"),
+            (e["lost"] / e["at_end"],
+             "You divided by the customers at the end: a rate of the period divides by the "
+             "customers at the start.",
+             "你除以了期末客户数：一期的比率应除以期初客户数。"),
+            (e["lost"] / (e["at_start"] + e["new"]),
+             "You divided by start + new: churn counts only the customers who were there at "
+             "the start.",
+             "你除以了 期初 + 新客户：流失率只看期初就在的客户。"),
+        ],
+        "retention": [
+            (e["at_end"] / e["at_start"],
+             "end / start counts the new customers as retained: take them out first, "
+             "(end - new) / start.",
+             "期末 / 期初 把新客户也算作保持的客户：请先减去新客户，(期末 - 新客户) / 期初。"),
+            ((e["at_end"] - e["new"]) / e["at_end"],
+             "You divided by the customers at the end: retention divides by the customers at "
+             "the start.",
+             "你除以了期末客户数：保持率应除以期初客户数。"),
+        ],
+    })
+
+
+# --------------------------------------------------------------------------- 7.3
+@exercise("7.3", open_ended=True,
+          hint="satisfaction.gap_summary(survey)['gap'], or for each dimension the mean of "
+               "perceive_<dim> - expect_<dim>; label the values by dimension ('tangibles', ...).",
+          hint_zh="satisfaction.gap_summary(survey)['gap']；或对每个维度求 perceive_<维度> - "
+                  "expect_<维度> 的均值；用维度名（'tangibles' 等）作标签。")
+def _q73(answer):
+    import pandas as pd
+
+    from crmlab import satisfaction
+
+    survey = _survey()
+    want = _expected("7.3")
+    summary = satisfaction.gap_summary(survey)
+    gaps = satisfaction.gap_scores(survey)
+    if isinstance(answer, pd.Series):
+        labels = [str(i) for i in answer.index]
+        if "mean_gap" in labels:
+            return [_say("mean_gap is not a dimension: keep the five gap_<dim> values only "
+                         "(and name them by dimension).",
+                         "mean_gap 不是一个维度：只保留五个 gap_<维度> 的值（并以维度名作标签）。")]
+        if len(labels) == len(want) and all(lab.startswith("gap_") for lab in labels):
+            renamed = answer.rename(lambda c: str(c).removeprefix("gap_"))
+            if _matches(renamed, want, ordered=False):
+                return [_say("The values are right; label them by dimension ('tangibles', ...), "
+                             "not 'gap_tangibles': .rename(lambda c: c.removeprefix('gap_')).",
+                             "数值正确；请用维度名（'tangibles' 等）作标签，而不是 "
+                             "'gap_tangibles'：.rename(lambda c: c.removeprefix('gap_'))。")]
+    if isinstance(answer, pd.DataFrame) and "gap" in answer.columns and answer.shape[1] > 1 \
+            and len(answer) == len(want):
+        return [_say("That is the whole table: the question asks for the gap column alone, "
+                     "a Series (['gap']).",
+                     "这是整张表：题目只要 gap 这一列，即一个 Series（['gap']）。")]
+    if isinstance(answer, (pd.Series, pd.DataFrame)) and len(answer) == len(survey):
+        return [_say("One value per customer: the question asks for the mean gap of each "
+                     "dimension over all customers (.mean()).",
+                     "这是每位客户一个值：题目要求每个维度在所有客户上的平均差距（.mean()）。")]
+    dims = list(want.index)
+    return _judge(answer, want, [
+        (-want,
+         "The sign is flipped: the gap is perception minus expectation (negative = the "
+         "customers got less than they expected).",
+         "符号反了：差距 = 感知 - 期望（负值表示客户得到的少于期望）。"),
+        (summary["expectation"],
+         "Those are the mean expectations: the gap is perception minus expectation.",
+         "这是期望的均值：差距 = 感知 - 期望。"),
+        (summary["perception"],
+         "Those are the mean perceptions: subtract the expectations.",
+         "这是感知的均值：还要减去期望。"),
+        (summary["negative_share"],
+         "Those are the shares of customers let down (gap < 0): the question asks for the "
+         "mean gap.",
+         "这是感到失望（差距 < 0）的客户占比：题目要求平均差距。"),
+        (gaps[[f"gap_{d}" for d in dims]].median().set_axis(dims),
+         "Those are medians: take the mean gap (.mean()).",
+         "这是中位数：请取平均差距（.mean()）。"),
+    ], ordered=False)
+
+
+# --------------------------------------------------------------------------- 7.4
+def _choice(key: str) -> Callable:
+    from crmlab.satisfaction import DIMENSIONS
+
+    def judge(answer) -> list[str]:
+        want = _expected("7.4")[key]
+        if not isinstance(answer, str):
+            return compare(answer, want)
+        got = _dimension(answer)
+        if got is None:
+            return [_say(f"{answer!r}: answer with one of the five dimension names: "
+                         f"{', '.join(DIMENSIONS)}.",
+                         f"{answer!r}：请用五个维度名之一作答：{', '.join(DIMENSIONS)}。")]
+        if got == want:
+            return []
+        gaps = _expected("7.3")
+        coef = _drivers()["coef"].rename(lambda f: f.removeprefix("gap_"))
+        other = _expected("7.4")["churn_driver" if key == "largest_shortfall"
+                                 else "largest_shortfall"]
+        if got == other:
+            return [_say(f"{got!r} is the answer to the other part: the largest shortfall is "
+                         f"the most negative mean gap; the churn driver has the largest "
+                         f"coefficient in size in churn_drivers.",
+                         f"{got!r} 是另一问的答案：最大的不足是平均差距最负的维度；"
+                         f"流失驱动因素是 churn_drivers 中系数绝对值最大的维度。")]
+        if key == "largest_shortfall" and got == gaps.idxmax():
+            return [_say(f"{got!r} has the largest gap, where the firm beats expectations "
+                         f"most: the largest shortfall is the most negative gap (idxmin).",
+                         f"{got!r} 的差距最大，是企业最超出期望的维度：最大的不足是最负的"
+                         f"差距（idxmin）。")]
+        if key == "churn_driver" and got == coef.idxmax():
+            return [_say(f"{got!r} has the largest coefficient, but every coefficient is "
+                         f"negative: the strongest driver is the largest in size (the most "
+                         f"negative coefficient, the smallest odds ratio).",
+                         f"{got!r} 的系数最大，但所有系数都是负的：最强的驱动因素是绝对值最大的"
+                         f"（系数最负、优势比最小）。")]
+        return [_say(f"{got!r} is not the answer: look at the numbers again.",
+                     f"{got!r} 不是正确答案：请再看一下数据。")]
+
+    return judge
+
+
+@exercise("7.4", open_ended=True,
+          hint="The shortfall: the most negative mean gap (gap_summary(survey)['gap'].idxmin()). "
+               "The driver: satisfaction.churn_drivers(survey) lists the dimensions by the size "
+               "of their coefficient, strongest first.",
+          hint_zh="最大的不足：平均差距最负的维度（gap_summary(survey)['gap'].idxmin()）。"
+                  "驱动因素：satisfaction.churn_drivers(survey) 按系数绝对值从大到小列出各维度。")
+def _q74(answer):
+    want = _expected("7.4")
+    if isinstance(answer, dict) and set(want) <= set(answer) and all(
+            isinstance(answer[k], str) for k in want) and \
+            _dimension(answer["largest_shortfall"]) == want["churn_driver"] and \
+            _dimension(answer["churn_driver"]) == want["largest_shortfall"]:
+        return [_say("The two answers are swapped: the largest shortfall is the most negative "
+                     "mean gap; the churn driver has the strongest coefficient.",
+                     "两个答案对调了：最大的不足是平均差距最负的维度；流失驱动因素的系数最强。")]
+    return _judge_parts(answer, want, {}, custom={
+        "largest_shortfall": _choice("largest_shortfall"),
+        "churn_driver": _choice("churn_driver")})
+
+
+# --------------------------------------------------------------------------- 7.5
+@exercise("7.5", open_ended=True,
+          hint="satisfaction.promise_effect(survey) has one row per promise; subtract the "
+               "'accurate' row's satisfaction from the 'inflated' row's (or group by "
+               "marketing_promise and take the mean of satisfaction).",
+          hint_zh="satisfaction.promise_effect(survey) 每种承诺一行；用 'inflated' 行的 "
+                  "satisfaction 减去 'accurate' 行的（或按 marketing_promise 分组求 "
+                  "satisfaction 的均值）。")
+def _q75(answer):
+    p = _promises()
+    want = _expected("7.5")
+    return _judge(answer, want, [
+        (-want,
+         "The sign is flipped: inflated minus accurate (negative when inflated promises "
+         "leave customers less satisfied).",
+         "符号反了：应为 inflated 减去 accurate（若夸大承诺让客户更不满意，则为负）。"),
+        (float(p.loc["inflated", "satisfaction"] - p.loc["modest", "satisfaction"]),
+         "That compares inflated with modest promises: the question compares with accurate "
+         "ones.",
+         "这是夸大承诺与保守承诺的比较：题目要与准确承诺比较。"),
+        (float(p.loc["accurate", "satisfaction"] - p.loc["modest", "satisfaction"]),
+         "That is accurate minus modest: the question asks for inflated minus accurate.",
+         "这是 accurate 减 modest：题目要求 inflated 减 accurate。"),
+        (float(p.loc["inflated", "satisfaction"]),
+         "That is the mean satisfaction of the inflated group alone: subtract the accurate "
+         "group's.",
+         "这只是夸大承诺组的平均满意度：还要减去准确承诺组的。"),
+        (float(p.loc["inflated", "nps"] - p.loc["accurate", "nps"]),
+         "That is the difference in NPS: the question asks for mean satisfaction (1-10).",
+         "这是 NPS 之差：题目要求平均满意度（1-10 分）之差。"),
+        (float(p.loc["inflated", "gap"] - p.loc["accurate", "gap"]),
+         "That is the difference in the mean gap: the question asks for mean satisfaction.",
+         "这是平均差距之差：题目要求平均满意度之差。"),
+        (float(_by_promise("nps_score").mean()["inflated"]
+               - _by_promise("nps_score").mean()["accurate"]),
+         "That uses the recommendation score (nps_score): the question asks for the "
+         "satisfaction column.",
+         "这用的是推荐意愿（nps_score）：题目要求的是 satisfaction 列。"),
+        (float(_by_promise("satisfaction").median()["inflated"]
+               - _by_promise("satisfaction").median()["accurate"]),
+         "Those are medians: compare the mean satisfaction.",
+         "这是中位数之差：请比较平均满意度。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 7.6
+@exercise("7.6", open_ended=True,
+          hint="satisfaction.promise_effect(survey)['nps']: the 'inflated' row minus the "
+               "'accurate' row; then decide whether promising more pays.",
+          hint_zh="satisfaction.promise_effect(survey)['nps']：用 'inflated' 行减去 'accurate' "
+                  "行；再判断多承诺是否划算。")
+def _q76(answer):
+    p = _promises()
+    want = _expected("7.6")
+    diff = want["nps_diff"]
+    nps_mean = _by_promise("nps_score").mean()
+
+    def choice(value) -> list[str]:
+        problems = compare(value, False)
+        if problems and not compare(value, True):
+            return [_say("Not by this survey: the same service, and inflated promises bring a "
+                         "lower NPS, lower satisfaction and more churn than accurate ones.",
+                         "从这份调查看并非如此：服务相同，夸大承诺的 NPS 和满意度都更低，"
+                         "流失更多。")]
+        return problems
+
+    return _judge_parts(answer, want, {
+        "nps_diff": [
+            (-diff,
+             "The sign is flipped: inflated minus accurate.",
+             "符号反了：应为 inflated 减去 accurate。"),
+            (float(p.loc["inflated", "nps"] - p.loc["modest", "nps"]),
+             "That compares inflated with modest promises: compare with accurate ones.",
+             "这是夸大承诺与保守承诺的比较：请与准确承诺比较。"),
+            (float(p.loc["inflated", "nps"]),
+             "That is the NPS of the inflated group alone: subtract the accurate group's.",
+             "这只是夸大承诺组的 NPS：还要减去准确承诺组的。"),
+            (float(nps_mean["inflated"] - nps_mean["accurate"]),
+             "That is the difference of the mean recommendation scores: compute each group's "
+             "NPS (satisfaction.nps) and subtract.",
+             "这是推荐意愿平均分之差：请分别计算各组的 NPS（satisfaction.nps）再相减。"),
+            (float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"]),
+             "That is the difference in satisfaction (exercise 7.5): here, the NPS.",
+             "这是满意度之差（练习 7.5）：本题要求 NPS 之差。"),
+        ],
+    }, custom={"promise_more": choice})

@@ -1,0 +1,436 @@
+"""Checks for the chapter 08 exercises (solutions/08_management_bias.ipynb).
+
+Every exercise is open-ended in the registry's sense: a validator compares the answer
+with the expected value (:func:`expected`, computed with :mod:`crmlab.bias` and pandas on
+the bundled ``accounts``) through the common comparator, and when the answer is wrong but
+equals a known wrong answer (the correlation with the raw priority number, whose sign is
+flipped because rank 1 is the top; Pearson instead of Spearman; the under-served accounts
+for the over-served; hours moved counted twice...) it says so in one sentence instead of
+"too high". Answers with several parts are checked as a dict built in the check cell
+(``{"n_over": n_over, "over_hours_share": over_hours_share}``); feedback names the part,
+e.g. ``[n_over] ...``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Callable
+
+from crmlab.exercises._compare import compare
+from crmlab.exercises._registry import exercise
+from crmlab.exercises._text import language
+
+__all__ = ["CANDIDATES_8_5", "MIN_HOURS_8_4", "expected"]
+
+#: Basic service hours every account keeps in the fair allocation of exercise 8.4.
+MIN_HOURS_8_4 = 25
+#: The attributes exercise 8.5 chooses among.
+CANDIDATES_8_5 = ("tenure_years", "relationship", "profit")
+
+# (wrong answer, English message, Chinese message)
+Mistake = tuple[object, str, str]
+
+
+def _say(en: str, zh: str) -> str:
+    return zh if language() == "zh" else en
+
+
+# --------------------------------------------------------------------------- data
+@functools.cache
+def _accounts():
+    import crmlab
+
+    return crmlab.load_data("accounts")
+
+
+@functools.cache
+def _audit():
+    from crmlab import bias
+
+    return bias.priority_audit(_accounts())
+
+
+@functools.cache
+def _fair(min_hours: float = MIN_HOURS_8_4, by: str = "score"):
+    from crmlab import bias
+
+    return bias.fair_allocation(_accounts(), min_hours=min_hours, by=by)
+
+
+def _corr(column: str, method: str = "spearman", sign: int = -1) -> float:
+    """Correlation of ``sign * manager_priority`` with a column (-1: the preference)."""
+    a = _accounts()
+    return float((sign * a["manager_priority"]).corr(a[column], method=method))
+
+
+@functools.cache
+def _expected(qid: str):
+    from crmlab import bias
+
+    accounts = _accounts()
+    summary = _audit().attrs["summary"]
+    if qid == "8.1":
+        return float(bias.priority_drivers(accounts, attributes=["profit"])
+                     .loc["profit", "spearman"])
+    if qid == "8.2":
+        return {"n_over": summary["over_served"],
+                "over_hours_share": summary["hours_over_served_share"]}
+    if qid == "8.3":
+        loss = accounts["profit"] < 0
+        hours = float(accounts.loc[loss, "resource_hours"].sum())
+        return {"loss_hours": hours,
+                "loss_share": hours / float(accounts["resource_hours"].sum())}
+    if qid == "8.4":
+        fair = _fair()
+        return {"hours_moved": fair.attrs["hours_moved"], "gainers": fair.attrs["accounts_gain"]}
+    if qid == "8.5":
+        drivers = bias.priority_drivers(accounts, attributes=list(CANDIDATES_8_5))
+        return {"driver": str(drivers["spearman"].idxmax()),
+                "rho": float(drivers["spearman"].max())}
+    if qid == "8.6":
+        return {"fair_guide": False, "rho_objective": summary["spearman"]}
+    raise KeyError(qid)
+
+
+def expected(qid: str):
+    """Return the expected answer of a chapter 08 exercise (what the solution computes).
+
+    Parameters
+    ----------
+    qid : str
+        "8.1" to "8.6".
+
+    Returns
+    -------
+    object
+        A float (8.1) or a dict of the parts (8.2 to 8.6). Cached: do not modify it.
+
+    Examples
+    --------
+    >>> expected("8.2")["n_over"], expected("8.4")["gainers"]
+    (75, 184)
+    >>> expected("8.5")["driver"]
+    'tenure_years'
+    """
+    return _expected(qid)
+
+
+# --------------------------------------------------------------------------- judging
+def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
+    try:
+        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge(answer, want, mistakes: list[Mistake] = (), *, rtol: float = 1e-4) -> list[str]:
+    """Compare; if wrong, name the known mistake the answer matches, if any.
+
+    A mistake is matched with a tight tolerance (the student's computation of it gives
+    the same numbers up to float noise), so two mistakes close to each other are told
+    apart; an answer rounded from the expected value is named as such.
+    """
+    problems = compare(answer, want, rtol=rtol)
+    if problems and answer is not Ellipsis and answer is not None:
+        for wrong, en, zh in mistakes:
+            if _matches(answer, wrong, rtol=1e-7):
+                return [_say(en, zh)]
+        if isinstance(want, float) and isinstance(answer, numbers.Real) \
+                and not isinstance(answer, bool):
+            for digits in range(0, 5):
+                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
+                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
+                                 f"precision (round only what you print).",
+                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
+                                 f"（只在打印时取整）。")]
+    return problems
+
+
+def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
+                 custom: dict[str, Callable] | None = None,
+                 rtol: dict[str, float] | None = None) -> list[str]:
+    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
+    if not isinstance(answer, dict) or any(k not in answer for k in want):
+        return compare(answer, want)
+    for key, value in want.items():
+        judge = (custom or {}).get(key)
+        problems = judge(answer[key]) if judge else _judge(
+            answer[key], value, mistakes.get(key, []), rtol=(rtol or {}).get(key, 1e-4))
+        if problems:
+            return [f"[{key}] {problems[0]}"]
+    return []
+
+
+_SIGN = ("The sign is flipped: manager_priority is a rank, 1 = highest priority, so an "
+         "attribute the manager favours has a NEGATIVE correlation with the rank number. "
+         "Correlate the preference, -manager_priority (as bias.priority_drivers does).",
+         "符号反了：manager_priority 是排名，1 = 最优先，所以经理偏爱的属性与排名数字是"
+         "负相关。请用偏好 -manager_priority 计算相关（bias.priority_drivers 就是这样做的）。")
+_PEARSON = ("That is Pearson's correlation (the default of .corr()): the question asks for "
+            "Spearman's rank correlation, .corr(..., method='spearman').",
+            "这是 Pearson 相关（.corr() 的默认方法）：题目要求 Spearman 等级相关，"
+            ".corr(..., method='spearman')。")
+
+
+# --------------------------------------------------------------------------- 8.1
+@exercise("8.1", open_ended=True,
+          hint="bias.priority_drivers(accounts, attributes=['profit']), or "
+               "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman').",
+          hint_zh="bias.priority_drivers(accounts, attributes=['profit'])，或 "
+                  "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman')。")
+def _q81(answer):
+    return _judge(answer, _expected("8.1"), [
+        (_corr("profit", sign=1), *_SIGN),
+        (_corr("profit", "pearson"), *_PEARSON),
+        (_corr("profit", "pearson", sign=1),
+         "That is Pearson's correlation with the raw rank number: use Spearman "
+         "(method='spearman') and the preference, -manager_priority (rank 1 = top).",
+         "这是与原始排名数字的 Pearson 相关：请用 Spearman（method='spearman'）和偏好 "
+         "-manager_priority（排名 1 = 最优先）。"),
+        (_corr("profit", "kendall"),
+         "That is Kendall's tau: the question asks for Spearman's rank correlation.",
+         "这是 Kendall 的 tau：题目要求 Spearman 等级相关。"),
+        (_corr("revenue"),
+         "That is the correlation with revenue: the question asks about profit.",
+         "这是与收入的相关：题目问的是利润。"),
+        (_corr("gross_margin"),
+         "That is the correlation with the margin: the question asks about profit.",
+         "这是与毛利率的相关：题目问的是利润。"),
+        (_audit().attrs["summary"]["spearman"],
+         "That is the correlation with the objective rank (exercise 8.6): here, with profit.",
+         "这是与客观排名的相关（练习 8.6）：本题要求与利润的相关。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 8.2
+@exercise("8.2", open_ended=True,
+          hint="bias.priority_audit(accounts) flags every account; its attrs['summary'] holds "
+               "the counts per status and the over-served accounts' hours.",
+          hint_zh="bias.priority_audit(accounts) 给每个客户打上标记；其 attrs['summary'] 中有"
+                  "各状态的客户数和过度服务客户的服务小时。")
+def _q82(answer):
+    summary = _audit().attrs["summary"]
+    n = summary["accounts"]
+    return _judge_parts(answer, _expected("8.2"), {
+        "n_over": [
+            (summary["under_served"],
+             "That is the number of under-served accounts (rank_gap < 0): over-served ones "
+             "have a manager rank far above their objective rank (rank_gap > 0).",
+             "这是服务不足的客户数（rank_gap < 0）：过度服务的客户经理排名远高于客观排名"
+             "（rank_gap > 0）。"),
+            (summary["aligned"],
+             "That is the number of aligned accounts: count the status 'over-served'.",
+             "这是排名一致的客户数：请数 status 为 'over-served' 的客户。"),
+            (summary["loss_making_over_served"],
+             "That counts only the over-served accounts that lose money: count all of them.",
+             "这只数了亏损的过度服务客户：请数出全部过度服务客户。"),
+            (summary["over_served"] / n,
+             "That is a share of accounts, not a number of accounts: count them.",
+             "这是客户占比，不是客户数：请计数。"),
+        ],
+        "over_hours_share": [
+            (summary["hours_over_served"],
+             "That is the number of hours: divide by the total service hours for a share.",
+             "这是小时数：请除以总服务小时得到占比。"),
+            (summary["over_served"] / n,
+             "That is the over-served share of accounts: the question asks for their share "
+             "of the service hours.",
+             "这是过度服务客户的数量占比：题目要求它们占服务小时的比例。"),
+            (summary["hours_under_served"] / summary["hours_total"],
+             "That is the under-served accounts' share of hours: take the over-served ones.",
+             "这是服务不足客户的小时占比：请取过度服务的客户。"),
+        ],
+    })
+
+
+# --------------------------------------------------------------------------- 8.3
+@exercise("8.3", open_ended=True,
+          hint="Select the accounts with profit < 0 and sum their resource_hours; divide by "
+               "the sum of resource_hours over all accounts.",
+          hint_zh="选出 profit < 0 的客户，对其 resource_hours 求和；再除以全部客户的 "
+                  "resource_hours 之和。")
+def _q83(answer):
+    accounts = _accounts()
+    audit = _audit()
+    loss = accounts["profit"] < 0
+    total = float(accounts["resource_hours"].sum())
+    over_loss = float(audit.loc[(audit["status"] == "over-served") & (audit["profit"] < 0),
+                                "hours"].sum())
+    return _judge_parts(answer, _expected("8.3"), {
+        "loss_hours": [
+            (int(loss.sum()),
+             "That counts the loss-making accounts: the question asks for their service hours "
+             "(sum resource_hours).",
+             "这是亏损客户的数量：题目要求它们的服务小时（对 resource_hours 求和）。"),
+            (over_loss,
+             "Those are the hours of the over-served loss-making accounts only: take every "
+             "account with profit < 0.",
+             "这只是过度服务且亏损客户的小时：请取所有 profit < 0 的客户。"),
+            (total - float(accounts.loc[loss, "resource_hours"].sum()),
+             "Those are the hours of the profitable accounts: select profit < 0.",
+             "这是盈利客户的小时：请选 profit < 0。"),
+            (float(accounts.loc[loss, "profit"].sum()),
+             "That is the loss in yuan: the question asks for the service hours.",
+             "这是以元计的亏损：题目要求服务小时。"),
+            (float(accounts.loc[loss, "cost_to_serve"].sum()),
+             "That is the cost to serve in yuan: the question asks for resource_hours.",
+             "这是以元计的服务成本：题目要求 resource_hours。"),
+        ],
+        "loss_share": [
+            (float(loss.mean()),
+             "That is the share of accounts that lose money: the question asks for their share "
+             "of the service hours.",
+             "这是亏损客户的数量占比：题目要求它们占服务小时的比例。"),
+            (over_loss / total,
+             "That counts only the over-served loss-making accounts: take every account with "
+             "profit < 0.",
+             "这只算了过度服务且亏损的客户：请取所有 profit < 0 的客户。"),
+        ],
+    })
+
+
+# --------------------------------------------------------------------------- 8.4
+@exercise("8.4", open_ended=True,
+          hint=f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4}); the hours "
+               f"moved are the sum of the positive changes (fair.attrs['hours_moved']), the "
+               f"gainers the accounts whose change is > 0.",
+          hint_zh=f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4})；移动的小时数"
+                  f"是正变化之和（fair.attrs['hours_moved']），获益客户是 change > 0 的客户。")
+def _q84(answer):
+    fair, zero, tier = _fair(), _fair(0.0), _fair(by="tier")
+    change = fair["change"]
+    n = len(fair)
+    return _judge_parts(answer, _expected("8.4"), {
+        "hours_moved": [
+            (float(change.abs().sum()),
+             "Every moved hour is counted twice, once where it leaves and once where it "
+             "arrives: sum the increases only (change > 0).",
+             "每个移动的小时被算了两次（移出一次、移入一次）：只对增加的部分（change > 0）求和。"),
+            (float(change.sum()),
+             "The total stays the same, so the changes add up to 0: sum the increases only.",
+             "总小时数不变，所以变化之和为 0：只对增加的部分求和。"),
+            (zero.attrs["hours_moved"],
+             f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
+             f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
+            (tier.attrs["hours_moved"],
+             "That is the allocation by tier: spread the hours by score (the default).",
+             "这是按层级分配的结果：请按评分分配（默认）。"),
+            (fair.attrs["hours_moved"] / fair.attrs["total_hours"],
+             "That is a share of the hours: the question asks for the number of hours.",
+             "这是小时的占比：题目要求小时数。"),
+        ],
+        "gainers": [
+            (fair.attrs["accounts_lose"],
+             "Those are the accounts that lose hours: count those whose change is > 0.",
+             "这是失去小时的客户：请数 change > 0 的客户。"),
+            (zero.attrs["accounts_gain"],
+             f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
+             f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
+            (fair.attrs["accounts_gain"] / n,
+             "That is a share of accounts, not a number of accounts: count them.",
+             "这是客户占比，不是客户数：请计数。"),
+        ],
+    })
+
+
+# --------------------------------------------------------------------------- 8.5
+def _q85_driver(answer) -> list[str]:
+    want = _expected("8.5")["driver"]
+    if not isinstance(answer, str):
+        return compare(answer, want)
+    got = answer.strip().casefold()
+    got = {"tenure": "tenure_years"}.get(got, got)
+    if got == want:
+        return []
+    if got not in CANDIDATES_8_5:
+        return [_say(f"{answer!r}: answer with one of the three column names: "
+                     f"{', '.join(CANDIDATES_8_5)}.",
+                     f"{answer!r}：请用三个列名之一作答：{', '.join(CANDIDATES_8_5)}。")]
+    raw = {c: _corr(c, sign=1) for c in CANDIDATES_8_5}
+    if got == max(raw, key=raw.get):
+        return [_say(f"{got!r} has the largest correlation with the raw rank number, but rank "
+                     f"1 = highest priority: the manager favours what correlates NEGATIVELY "
+                     f"with the rank. Use -manager_priority (bias.priority_drivers).",
+                     f"{got!r} 与原始排名数字的相关最大，但排名 1 = 最优先：经理偏爱的是与排名"
+                     f"负相关的属性。请用 -manager_priority（bias.priority_drivers）。")]
+    return [_say(f"{got!r} matters, but not the most: compare the three Spearman correlations.",
+                 f"{got!r} 有影响，但不是最大的：请比较三个 Spearman 相关系数。")]
+
+
+@exercise("8.5", open_ended=True,
+          hint="bias.priority_drivers(accounts, attributes=[...the three...]) sorts them from "
+               "the strongest positive link down (preference = -manager_priority).",
+          hint_zh="bias.priority_drivers(accounts, attributes=[...三个属性...]) 按正相关从强到弱"
+                  "排序（偏好 = -manager_priority）。")
+def _q85(answer):
+    want = _expected("8.5")
+    rho = want["rho"]
+    return _judge_parts(answer, want, {
+        "rho": [
+            (-rho, *_SIGN),
+            (_corr("tenure_years", "pearson"), *_PEARSON),
+            (_corr("relationship"),
+             "That is the correlation with relationship: give the one of your driver.",
+             "这是与 relationship 的相关：请给出你所选驱动因素的相关系数。"),
+            (_corr("profit"),
+             "That is the correlation with profit: give the one of your driver.",
+             "这是与 profit 的相关：请给出你所选驱动因素的相关系数。"),
+        ],
+    }, custom={"driver": _q85_driver})
+
+
+# --------------------------------------------------------------------------- 8.6
+@exercise("8.6", open_ended=True,
+          hint="bias.priority_audit(accounts).attrs['summary']['spearman'] is the rank "
+               "correlation of the manager's priority with the objective rank; near 0 means "
+               "the two rankings have little in common.",
+          hint_zh="bias.priority_audit(accounts).attrs['summary']['spearman'] 是经理优先级与"
+                  "客观排名的等级相关；接近 0 表示两种排名几乎无关。")
+def _q86(answer):
+    from crmlab import bias
+
+    accounts = _accounts()
+    audit = _audit()
+    want = _expected("8.6")
+    rho = want["rho_objective"]
+    priority = accounts.set_index("account_id")["manager_priority"].reindex(audit.index)
+
+    def choice(value) -> list[str]:
+        problems = compare(value, False)
+        if problems and not compare(value, True):
+            return [_say(f"Not by the data: the manager's priority and the objective rank "
+                         f"agree little (Spearman {rho:.2f}), and the over-served accounts "
+                         f"take {audit.attrs['summary']['hours_over_served_share']:.0%} of "
+                         f"the hours.",
+                         f"数据并不支持：经理优先级与客观排名几乎不一致（Spearman {rho:.2f}），"
+                         f"过度服务的客户占用了 "
+                         f"{audit.attrs['summary']['hours_over_served_share']:.0%} 的服务小时。")]
+        return problems
+
+    sales_only = bias.priority_audit(accounts, weights={"sales": 1}).attrs["summary"]["spearman"]
+    # -spearman(priority, score) differs from rho in the 4th digit (ties in the score are
+    # averaged instead of broken by id): accepted through a looser tolerance.
+    return _judge_parts(answer, want, {
+        "rho_objective": [
+            (-rho,
+             "The sign is flipped: a higher score is better but rank 1 is the top priority. "
+             "Compare ranks with ranks (objective_rank with manager_rank), or use "
+             "-manager_priority against the score.",
+             "符号反了：评分越高越好，而排名 1 是最优先。请用排名对排名（objective_rank 与 "
+             "manager_rank），或用 -manager_priority 对评分。"),
+            (float(priority.corr(audit["score"], method="spearman")),
+             "The sign is flipped: a higher score is better but rank 1 is the top priority; "
+             "use -manager_priority against the score.",
+             "符号反了：评分越高越好，而排名 1 是最优先；请用 -manager_priority 对评分。"),
+            (float((-priority).corr(audit["score"])), *_PEARSON),
+            (_expected("8.1"),
+             "That is the correlation with profit (exercise 8.1): here, with the objective rank.",
+             "这是与利润的相关（练习 8.1）：本题要求与客观排名的相关。"),
+            (float(sales_only),
+             "That is the scorecard on sales alone: use the default weights (sales, margin "
+             "and potential equally).",
+             "这是只按销售额评分的结果：请用默认权重（销售额、利润率、潜力各占三分之一）。"),
+        ],
+    }, custom={"fair_guide": choice}, rtol={"rho_objective": 2e-3})
