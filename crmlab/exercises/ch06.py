@@ -1,0 +1,587 @@
+"""Checks for the chapter 06 exercises (solutions/06_segmentation.ipynb).
+
+Every expected value is computed with :mod:`crmlab.segmentation` on the bundled
+``retail_transactions`` and ``retail_customers``, exactly as the solution notebook does
+(:func:`expected`). Answers with several parts are checked as a dict built in the check
+cell (``{"sizes": sizes, "revenue_share_0": revenue_share_0}``) and the feedback names
+the part, e.g. ``[sizes] ...``. When an answer is wrong but equals a known wrong answer,
+computed from the real data (the buyers instead of all members, the default 180-day
+lapsed threshold, k-means without the log, the row label of the best k instead of k,
+the chapter's value assessment instead of the income-based one, ...), the feedback says
+so in one sentence instead of "too high". The wrong k-means answers are fitted only
+when an answer is wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Callable, Iterable, Iterator
+
+from crmlab.exercises._compare import compare
+from crmlab.exercises._registry import exercise
+from crmlab.exercises._text import language
+
+__all__ = ["expected", "COLUMNS", "LOGGED", "COLUMNS_6_4", "LOGGED_6_4", "LAPSED_DAYS_6_2",
+           "TOP_6_6"]
+
+#: The chapter's k-means features (exercise 6.3) and the skewed ones among them.
+COLUMNS = ["orders", "mean_basket", "recency_days", "online_share", "categories"]
+LOGGED = ["orders", "mean_basket", "recency_days"]
+#: Exercise 6.4: how often, how recently and where customers buy.
+COLUMNS_6_4 = ["orders", "recency_days", "online_share"]
+LOGGED_6_4 = ["orders", "recency_days"]
+#: Exercise 6.2: a customer has lapsed after a year without a purchase.
+LAPSED_DAYS_6_2 = 365
+#: Exercise 6.6: the biggest spenders, the top 20 % of the 5,000 members.
+TOP_6_6 = 1000
+
+# (wrong answer, English message, Chinese message)
+Mistake = tuple[object, str, str]
+
+
+def _say(en: str, zh: str) -> str:
+    return zh if language() == "zh" else en
+
+
+# --------------------------------------------------------------------------- data
+@functools.cache
+def _data():
+    """(transactions, customers, features of all members, features of the buyers)."""
+    import crmlab
+    from crmlab import segmentation
+
+    tx = crmlab.load_data("retail_transactions")
+    customers = crmlab.load_data("retail_customers")
+    features = segmentation.customer_features(tx, customers, order="order_id")
+    return tx, customers, features, features[features["orders"] > 0]
+
+
+def _features():
+    return _data()[2]
+
+
+def _buyers():
+    return _data()[3]
+
+
+@functools.cache
+def _kmeans(k: int = 4, logged: bool = True, scale: str | None = "standard"):
+    from crmlab import segmentation
+
+    return segmentation.kmeans_segments(_buyers(), columns=COLUMNS, k=k,
+                                        log=LOGGED if logged else (), scale=scale)
+
+
+@functools.cache
+def _choose(logged: bool = True, chapter: bool = False):
+    """choose_k for k = 2..6 on the features of 6.4 (or, ``chapter=True``, of the chapter)."""
+    from crmlab import segmentation
+
+    columns, log = (COLUMNS, LOGGED) if chapter else (COLUMNS_6_4, LOGGED_6_4)
+    return segmentation.choose_k(_buyers(), columns=columns, k_range=range(2, 7),
+                                 log=log if logged else ())
+
+
+@functools.cache
+def _valued(potential: str = "mean_basket", buyers_only: bool = False):
+    from crmlab import segmentation
+
+    return segmentation.value_assessment(_buyers() if buyers_only else _features(),
+                                         potential=potential)
+
+
+def _stages(data=None, **kwargs):
+    from crmlab import segmentation
+
+    data = _features() if data is None else data
+    return segmentation.lifecycle_stage(data, **kwargs)["stage"].value_counts(sort=False)
+
+
+def _top_spenders(data=None, n: int = TOP_6_6):
+    data = _valued() if data is None else data
+    return data.sort_values("spend", ascending=False, kind="stable").head(n)
+
+
+@functools.cache
+def _expected(qid: str):
+    from crmlab import segmentation
+
+    features = _features()
+    if qid == "6.1":
+        return (features.groupby("lifestyle", observed=True)["spend"].mean()
+                .sort_values(ascending=False))
+    if qid == "6.2":
+        return _stages(lapsed_days=LAPSED_DAYS_6_2)
+    if qid == "6.3":
+        segmented = _kmeans()
+        profiles = segmentation.segment_profiles(segmented)
+        return {"sizes": segmented["segment"].value_counts().sort_index(),
+                "revenue_share_0": float(profiles.loc[0, "revenue_share"])}
+    if qid == "6.4":
+        choice = _choose()
+        best = choice.attrs["best_k"]
+        return {"best_k": best,
+                "best_silhouette": float(choice.set_index("k").loc[best, "silhouette"])}
+    if qid == "6.5":
+        chapter, income = _valued(), _valued("income_band")
+        high = income["value_class"] == "high"
+        return {"high_losing": int((high & (income["profit"] < 0)).sum()),
+                "left_high": int(((chapter["value_class"] == "high")
+                                  & (income["value_class"] != "high")).sum())}
+    if qid == "6.6":
+        return {"high_spend_is_high_value": False,
+                "top_losing": int((_top_spenders()["profit"] < 0).sum())}
+    raise KeyError(qid)
+
+
+def expected(qid: str):
+    """Return the expected answer of a chapter 06 exercise (what the solution computes).
+
+    Parameters
+    ----------
+    qid : str
+        "6.1" to "6.6".
+
+    Returns
+    -------
+    object
+        A Series (6.1, 6.2) or a dict of the parts, keyed by the variable names the
+        check cell passes (6.3 to 6.6). Cached: do not modify it.
+
+    Examples
+    --------
+    >>> expected("6.5")
+    {'high_losing': 24, 'left_high': 316}
+    >>> expected("6.2").to_dict()
+    {'prospect': 143, 'first-time': 234, 'repeat': 1755, 'loyal': 2070, 'lapsed': 798}
+    """
+    return _expected(qid)
+
+
+# --------------------------------------------------------------------------- judging
+def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-7) -> bool:
+    try:
+        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge(answer, want, mistakes: Callable[[], Iterable[Mistake]] | Iterable[Mistake] = (),
+           *, ordered: bool = True) -> list[str]:
+    """Compare; if wrong, name the known mistake the answer matches, if any.
+
+    ``mistakes`` may be a function returning the mistakes (a list, or a generator), so
+    costly wrong answers (a k-means fit) are computed only for a wrong answer, and with
+    a generator only until one matches. A mistake is matched with a
+    tight tolerance (and in any order), so two mistakes close to each other are told
+    apart; a float rounded from the expected value is named as such.
+    """
+    problems = compare(answer, want, ordered=ordered)
+    if problems and answer is not Ellipsis and answer is not None:
+        for wrong, en, zh in (mistakes() if callable(mistakes) else mistakes):
+            if _matches(answer, wrong, ordered=False):
+                return [_say(en, zh)]
+        if isinstance(want, float) and isinstance(answer, numbers.Real) \
+                and not isinstance(answer, bool):
+            for digits in range(1, 5):
+                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
+                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
+                                 f"precision (round only what you print).",
+                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
+                                 f"（只在打印时取整）。")]
+    return problems
+
+
+def _judge_parts(answer, want: dict, mistakes: dict[str, Callable[[], Iterable[Mistake]]],
+                 custom: dict[str, Callable] | None = None) -> list[str]:
+    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
+    if not isinstance(answer, dict) or any(k not in answer for k in want):
+        return compare(answer, want)
+    for key, value in want.items():
+        judge = (custom or {}).get(key)
+        problems = judge(answer[key]) if judge else _judge(answer[key], value,
+                                                           mistakes.get(key, ()))
+        if problems:
+            return [f"[{key}] {problems[0]}"]
+    return []
+
+
+def _sorted_down(answer, what: str, what_zh: str) -> list[str]:
+    """The values are right; say whether they are sorted from the largest down."""
+    if answer.is_monotonic_decreasing:
+        return []
+    if answer.is_monotonic_increasing:
+        return [_say(f"Sorted from the smallest up: the {what} with the highest value comes "
+                     f"first (sort_values(ascending=False)).",
+                     f"排序方向反了：数值最高的{what_zh}应排在最前"
+                     f"（sort_values(ascending=False)）。")]
+    return [_say("The values are right but not sorted from the largest down: "
+                 "use .sort_values(ascending=False).",
+                 "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。")]
+
+
+_SHARE_NOT_COUNT = (
+    "These are shares of customers: the question asks for numbers of customers "
+    "(value_counts without normalize=True).",
+    "这是客户占比：题目要求客户人数（value_counts 不加 normalize=True）。")
+
+_SHARE_NOT_NUMBER = (
+    "That is a share of customers, not a number of customers: count them "
+    "(.sum() of a True/False condition, or len(...)).",
+    "这是客户占比，不是客户人数：请计数（对 True/False 条件求 .sum()，或用 len(...)）。")
+
+
+# --------------------------------------------------------------------------- 6.1
+def _mistakes_61() -> list[Mistake]:
+    tx, customers, features, buyers = _data()
+    by = features.groupby("lifestyle", observed=True)
+    per_order = tx.merge(customers[["customer_id", "lifestyle"]], on="customer_id")
+    gross = tx["amount"].clip(lower=0).groupby(tx["customer_id"]).sum()
+    gross = features.join(gross.rename("gross")).fillna({"gross": 0.0})
+    return [
+        (buyers.groupby("lifestyle", observed=True)["spend"].mean(),
+         f"That is the mean over the {len(buyers):,} buyers: the question asks for all "
+         f"{len(features):,} members, a member who never bought counting with spend 0 "
+         f"(use features, not buyers).",
+         f"这是 {len(buyers):,} 位购买客户的均值：题目要求全部 {len(features):,} 位会员的均值，"
+         f"从未购买的会员按消费 0 计入（用 features，而不是 buyers）。"),
+        (by.size(),
+         "These are numbers of members per lifestyle: the question asks for the mean net "
+         "spend (groupby(...)['spend'].mean()).",
+         "这是各生活方式的会员人数：题目要求平均净消费（groupby(...)['spend'].mean()）。"),
+        (by["spend"].sum(),
+         "These are total spends: divide by the number of members, i.e. take the mean.",
+         "这是消费总额：还要除以会员人数，即取均值。"),
+        (by["spend"].sum() / features["spend"].sum(),
+         "These are shares of the total revenue: the question asks for the mean spend per "
+         "member.",
+         "这是占总收入的比例：题目要求每位会员的平均消费。"),
+        (by["spend"].median(),
+         "These are medians: the question asks for the mean (.mean()).",
+         "这是中位数：题目要求均值（.mean()）。"),
+        (by["profit"].mean(),
+         "These are mean profits: the question asks for the mean net spend ('spend').",
+         "这是平均利润：题目要求平均净消费（'spend'）。"),
+        (per_order.groupby("lifestyle", observed=True)["amount"].mean(),
+         "That is the mean amount per order: add up each member's orders first (spend), "
+         "then average over the members.",
+         "这是每笔订单的平均金额：请先汇总每位会员的订单（spend），再对会员求平均。"),
+        (gross.groupby("lifestyle", observed=True)["gross"].mean(),
+         "Returns are left out: net spend keeps the negative amounts (the 'spend' feature).",
+         "漏掉了退货：净消费要包含负的金额（即 'spend' 特征）。"),
+    ]
+
+
+@exercise("6.1", open_ended=True,
+          hint="features.groupby('lifestyle', observed=True)['spend'].mean() (or the "
+               "mean_spend column of segmentation.segment_by(features, by='lifestyle')), "
+               "then sort_values(ascending=False).",
+          hint_zh="features.groupby('lifestyle', observed=True)['spend'].mean()（或 "
+                  "segmentation.segment_by(features, by='lifestyle') 的 mean_spend 列），"
+                  "再 sort_values(ascending=False)。")
+def _q61(answer):
+    problems = _judge(answer, _expected("6.1"), _mistakes_61, ordered=False)
+    if problems:
+        return problems
+    return _sorted_down(answer, "lifestyle", "生活方式")
+
+
+# --------------------------------------------------------------------------- 6.2
+def _hand_rolled(first_time_first: bool = False, at_least: bool = False):
+    """Stage counts of a hand-written rule: the one-order rule before the lapsed rule,
+    or 'lapsed' from 365 days on (>=) instead of after 365 days (>)."""
+    import numpy as np
+    import pandas as pd
+
+    from crmlab.segmentation import LIFECYCLE_STAGES
+
+    f = _features()
+    n, r = f["orders"], f["recency_days"]
+    lapsed = r >= LAPSED_DAYS_6_2 if at_least else r > LAPSED_DAYS_6_2
+    loyal = (n >= 12) & (r <= 90)
+    if first_time_first:
+        rules = [n == 0, n == 1, lapsed, loyal]
+        names = ["prospect", "first-time", "lapsed", "loyal"]
+    else:
+        rules = [n == 0, lapsed, loyal, n == 1]
+        names = ["prospect", "lapsed", "loyal", "first-time"]
+    stage = pd.Categorical(np.select(rules, names, default="repeat"),
+                           categories=list(LIFECYCLE_STAGES))
+    return pd.Series(stage).value_counts(sort=False)
+
+
+_NO_PROSPECTS = (
+    "The prospects are missing: stage all 5,000 members (features), including those who "
+    "never bought.",
+    "缺少潜在客户：请对全部 5,000 位会员（features）划分阶段，包括从未购买的会员。")
+
+
+def _mistakes_62() -> list[Mistake]:
+    want = _expected("6.2")
+    buyers = _stages(_buyers(), lapsed_days=LAPSED_DAYS_6_2)
+    return [
+        (_stages(),
+         "These are the default thresholds (lapsed after 180 days): here a customer has "
+         "lapsed after a year without a purchase, lapsed_days=365.",
+         "这是默认阈值（180 天未购买即流失）：本题规定一年未购买才算流失，"
+         "lapsed_days=365。"),
+        (_stages(lapsed_days=LAPSED_DAYS_6_2, active_days=LAPSED_DAYS_6_2),
+         "You changed active_days too: only the lapsed threshold changes (loyal customers "
+         "still bought within the last 90 days).",
+         "你把 active_days 也改了：只改流失阈值（忠诚客户仍要求最近 90 天内有购买）。"),
+        *[(counts, *_NO_PROSPECTS) for counts in (buyers, buyers.drop("prospect"))],
+        (_stages(lapsed_days=LAPSED_DAYS_6_2, language="zh"),
+         "The right counts with the Chinese stage names: keep the English names "
+         "(language='en', the default).",
+         "人数正确但用了中文阶段名：请保留英文名（language='en'，默认值）。"),
+        (want / want.sum(), *_SHARE_NOT_COUNT),
+        (_hand_rolled(first_time_first=True),
+         "A one-order customer who has not bought for over a year is lapsed, not "
+         "first-time: apply the lapsed rule before the one-order rule (as lifecycle_stage "
+         "does).",
+         "只买过一次但超过一年未购买的客户属于流失客户，而不是新客户：应先判断流失，"
+         "再判断是否只有一单（与 lifecycle_stage 相同）。"),
+        (_hand_rolled(at_least=True),
+         "'More than 365 days' is recency > 365, not >= 365.",
+         "“超过 365 天”是 recency > 365，而不是 >= 365。"),
+    ]
+
+
+@exercise("6.2", open_ended=True,
+          hint="segmentation.lifecycle_stage(features, lapsed_days=365), then "
+               "['stage'].value_counts(sort=False) keeps the lifecycle order.",
+          hint_zh="segmentation.lifecycle_stage(features, lapsed_days=365)，再用 "
+                  "['stage'].value_counts(sort=False) 保持生命周期的顺序。")
+def _q62(answer):
+    want = _expected("6.2")
+    problems = _judge(answer, want, _mistakes_62, ordered=False)
+    if problems:
+        return problems
+    if list(map(str, answer.index)) != list(map(str, want.index)):
+        return [_say("The right counts in the wrong order: keep the lifecycle order, prospect "
+                     "first and lapsed last (value_counts(sort=False) on the stage column; "
+                     "value_counts() sorts by size).",
+                     "人数正确但顺序不对：请保持生命周期顺序，潜在客户在前、流失客户在后"
+                     "（对 stage 列用 value_counts(sort=False)；value_counts() 会按人数排序）。")]
+    return []
+
+
+# --------------------------------------------------------------------------- 6.3
+def _sizes(segmented):
+    return segmented["segment"].value_counts().sort_index()
+
+
+def _mistakes_63_sizes() -> Iterator[Mistake]:
+    want = _expected("6.3")["sizes"]
+    yield (want / want.sum(), *_SHARE_NOT_COUNT)
+    yield (_sizes(_kmeans(k=5)),
+           "These are the chapter's 5 segments: this exercise asks for k=4.",
+           "这是正文中的 5 个细分：本题要求 k=4。")
+    yield (_sizes(_kmeans(logged=False)),
+           "These are the segments without the log: pass log=logged (the skewed orders, "
+           "basket and recency are log1p-transformed before scaling).",
+           "这是未做对数变换的分群：请传入 log=logged（偏态的订单数、客单价和最近购买天数"
+           "先做 log1p 再标准化）。")
+    yield (_sizes(_kmeans(scale=None)),
+           "These are segments on unscaled features (scale=None): keep the default "
+           "scale='standard' (z-scores).",
+           "这是未标准化的分群（scale=None）：请保留默认的 scale='standard'（z 分数）。")
+
+
+def _mistakes_63_share() -> Iterator[Mistake]:
+    from crmlab import segmentation
+
+    profiles = segmentation.segment_profiles(_kmeans())
+    yield (float(profiles.loc[0, "customer_share"]),
+           "That is segment 0's share of the customers: the question asks for its share of "
+           "the revenue (revenue_share).",
+           "这是细分 0 的客户占比：题目要求它的收入占比（revenue_share）。")
+    yield (float(profiles.loc[0, "profit_share"]),
+           "That is segment 0's share of the profit: the question asks for its share of the "
+           "revenue (revenue_share).",
+           "这是细分 0 的利润占比：题目要求它的收入占比（revenue_share）。")
+    yield (float(profiles["revenue_share"].iloc[-1]),
+           "That is the last segment's revenue share: segment 0 is the one with the highest "
+           "mean spend.",
+           "这是最后一个细分的收入占比：细分 0 是平均消费最高的那一个。")
+    yield (float(segmentation.segment_profiles(_kmeans(k=5)).loc[0, "revenue_share"]),
+           "That is segment 0 of the chapter's k=5 segmentation: use k=4.",
+           "这是正文 k=5 分群中细分 0 的数值：请用 k=4。")
+    yield (float(segmentation.segment_profiles(_kmeans(logged=False)).loc[0, "revenue_share"]),
+           "That is segment 0 without the log: pass log=logged.",
+           "这是未做对数变换时的细分 0：请传入 log=logged。")
+
+
+@exercise("6.3", open_ended=True,
+          hint="seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, log=logged); "
+               "seg['segment'].value_counts().sort_index(); segment_profiles(seg) has "
+               "revenue_share.",
+          hint_zh="seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, "
+                  "log=logged)；seg['segment'].value_counts().sort_index()；"
+                  "segment_profiles(seg) 中有 revenue_share。")
+def _q63(answer):
+    want = _expected("6.3")
+    if isinstance(answer, dict) and set(want) <= set(answer):
+        sizes = answer["sizes"]
+        if _matches(sizes, want["sizes"], ordered=False) and not _matches(sizes, want["sizes"]):
+            return [_say("[sizes] The right sizes in the wrong order: index them by segment, "
+                         "0 to 3 (.sort_index()).",
+                         "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列（.sort_index()）。")]
+    return _judge_parts(answer, want, {"sizes": _mistakes_63_sizes,
+                                       "revenue_share_0": _mistakes_63_share})
+
+
+# --------------------------------------------------------------------------- 6.4
+def _silhouette_at(choice, k) -> float:
+    return float(choice.set_index("k").loc[k, "silhouette"])
+
+
+def _mistakes_64_k() -> list[Mistake]:
+    choice = _choose()
+    return [
+        (int(choice["silhouette"].idxmax()),
+         "That is the row label of the best row (idxmax), not its k: read the k column of "
+         "that row (choice.loc[..., 'k']) or choice.attrs['best_k'].",
+         "这是最佳那一行的行标签（idxmax），不是它的 k：请读取该行的 k 列"
+         "（choice.loc[..., 'k']）或 choice.attrs['best_k']。"),
+        (int(choice["k"].max()),
+         "6 is the largest k tried. The inertia always falls as k grows, so it cannot "
+         "choose k; and without log=['orders', 'recency_days'] the silhouette prefers 6 "
+         "too. Take the k with the highest silhouette, on the logged features.",
+         "6 是尝试的最大 k。惯性（inertia）随 k 增大总会下降，不能用来选 k；而不做 "
+         "log=['orders', 'recency_days'] 时轮廓系数也偏向 6。请在对数变换后的特征上取"
+         "轮廓系数最高的 k。"),
+    ]
+
+
+def _mistakes_64_sil() -> list[Mistake]:
+    # a generator: each wrong fit is computed only if the earlier mistakes did not match
+    yield (_silhouette_at(_choose(), 6),
+           "That is the silhouette at k=6 (the smallest inertia): take the highest silhouette.",
+           "这是 k=6（惯性最小）时的轮廓系数：请取最高的轮廓系数。")
+    yield (float(_choose(logged=False)["silhouette"].max()),
+           "That is the silhouette without the log: pass log=['orders', 'recency_days'].",
+           "这是未做对数变换时的轮廓系数：请传入 log=['orders', 'recency_days']。")
+    yield (float(_choose(chapter=True)["silhouette"].max()),
+           "That is the best silhouette of the chapter's five features: cluster on orders, "
+           "recency_days and online_share.",
+           "这是正文五个特征的最佳轮廓系数：请在 orders、recency_days 和 online_share 上聚类。")
+
+
+@exercise("6.4", open_ended=True,
+          hint="choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
+               "log=[...]); the best k has the highest silhouette (choice.attrs['best_k']).",
+          hint_zh="choice = segmentation.choose_k(buyers, columns=[...], "
+                  "k_range=range(2, 7), log=[...])；最佳 k 的轮廓系数最高"
+                  "（choice.attrs['best_k']）。")
+def _q64(answer):
+    return _judge_parts(answer, _expected("6.4"), {"best_k": _mistakes_64_k,
+                                                   "best_silhouette": _mistakes_64_sil})
+
+
+# --------------------------------------------------------------------------- 6.5
+def _mistakes_65_losing() -> list[Mistake]:
+    chapter, income = _valued(), _valued("income_band")
+    high = income["value_class"] == "high"
+    n_high = int(high.sum())
+    losing = int((high & (income["profit"] < 0)).sum())
+    return [
+        (int(((chapter["value_class"] == "high") & (chapter["profit"] < 0)).sum()),
+         "That is with the chapter's potential (mean_basket): measure the purchase potential "
+         "by income, value_assessment(features, potential='income_band').",
+         "这是用正文的购买潜力（mean_basket）得到的结果：请用收入衡量购买潜力，"
+         "value_assessment(features, potential='income_band')。"),
+        (n_high,
+         "That counts every high-value customer: count those among them with profit < 0.",
+         "这是全部高价值客户的人数：请只数其中 profit < 0 的客户。"),
+        (losing / n_high, *_SHARE_NOT_NUMBER),
+    ]
+
+
+def _mistakes_65_left() -> list[Mistake]:
+    import pandas as pd
+
+    chapter, income = _valued(), _valued("income_band")
+    was_high = chapter["value_class"] == "high"
+    table = pd.crosstab(chapter["value_class"], income["value_class"])
+    left = int((was_high & (income["value_class"] != "high")).sum())
+    return [
+        (int((was_high & (income["value_class"] == "high")).sum()),
+         "That counts those who stay high value: the question asks for those who are no "
+         "longer high value.",
+         "这是仍为高价值的客户人数：题目要求不再是高价值的客户人数。"),
+        (int((chapter["value_class"] != income["value_class"]).sum()),
+         "That counts everybody who changes class: count only the chapter's high-value "
+         "customers who are not high value any more.",
+         "这是所有类别发生变化的客户：只数正文中的高价值客户里不再是高价值的那些。"),
+        (int(table.loc["high", "medium"]),
+         "Those moved to medium only: also count the few who drop to low value "
+         "(!= 'high').",
+         "这只是降到中价值的客户：降到低价值的少数客户也要算上（!= 'high'）。"),
+        (left / int(was_high.sum()), *_SHARE_NOT_NUMBER),
+    ]
+
+
+@exercise("6.5", open_ended=True,
+          hint="income = segmentation.value_assessment(features, potential='income_band'); "
+               "compare its value_class with the chapter's value_assessment(features), "
+               "customer by customer.",
+          hint_zh="income = segmentation.value_assessment(features, potential='income_band')；"
+                  "逐个客户把它的 value_class 与正文的 value_assessment(features) 比较。")
+def _q65(answer):
+    return _judge_parts(answer, _expected("6.5"), {"high_losing": _mistakes_65_losing,
+                                                   "left_high": _mistakes_65_left})
+
+
+# --------------------------------------------------------------------------- 6.6
+def _mistakes_66() -> list[Mistake]:
+    valued, buyers = _valued(), _valued(buyers_only=True)
+    top = _top_spenders()
+    losing = int((top["profit"] < 0).sum())
+    third = _top_spenders(n=len(valued) // 3 + (len(valued) % 3 > 0))
+    top_buyers = _top_spenders(buyers, n=math.ceil(0.2 * len(buyers)))
+    return [
+        (int((top["value_class"] != "high").sum()),
+         "That counts the top spenders who are not high value: the question asks for those "
+         "who lose money (profit < 0).",
+         "这是非高价值的大额消费客户：题目要求其中亏损（profit < 0）的客户。"),
+        (int((top_buyers["profit"] < 0).sum()),
+         f"That is the top 20 % of the buyers ({len(top_buyers)} customers): take the "
+         f"{TOP_6_6:,} biggest spenders among all 5,000 members.",
+         f"这是购买客户的前 20 %（{len(top_buyers)} 位）：请在全部 5,000 位会员中取消费最高的 "
+         f"{TOP_6_6:,} 位。"),
+        (int((third["profit"] < 0).sum()),
+         "That is the top third of the spenders (the chapter's table): take the top 20 %, "
+         f"the {TOP_6_6:,} biggest spenders.",
+         f"这是消费最高的三分之一客户（正文中的表）：请取前 20 %，即消费最高的 {TOP_6_6:,} 位。"),
+        (int((valued["profit"] < 0).sum()),
+         "That counts every member who loses money: count only the top spenders.",
+         "这是所有亏损的会员：只数消费最高的那些客户。"),
+        (losing / TOP_6_6, *_SHARE_NOT_NUMBER),
+        (int((_top_spenders(n=TOP_6_6 // 2)["profit"] < 0).sum()),
+         f"That is the top 10 %: take the {TOP_6_6:,} biggest spenders (the top 20 %).",
+         f"这是前 10 %：请取消费最高的 {TOP_6_6:,} 位（前 20 %）。"),
+    ]
+
+
+def _q66_bool(answer) -> list[str]:
+    problems = compare(answer, False)
+    if problems and isinstance(answer, bool):
+        return [_say("Not quite: some of the biggest spenders lose money once the cost to serve "
+                     "is counted, so spending a lot is not the same as being valuable.",
+                     "不对：把服务成本算进去后，一些消费最多的客户是亏损的，"
+                     "所以消费多并不等于价值高。")]
+    return problems
+
+
+@exercise("6.6", open_ended=True,
+          hint="valued = segmentation.value_assessment(features); take the 1,000 rows with "
+               "the largest spend (nlargest or sort_values(...).head(1000)) and count "
+               "profit < 0.",
+          hint_zh="valued = segmentation.value_assessment(features)；取 spend 最大的 1,000 行"
+                  "（nlargest 或 sort_values(...).head(1000)），再数 profit < 0 的客户。")
+def _q66(answer):
+    return _judge_parts(answer, _expected("6.6"), {"top_losing": _mistakes_66},
+                        custom={"high_spend_is_high_value": _q66_bool})
