@@ -1,0 +1,454 @@
+"""Checks for the chapter 01 exercises (solutions/01_acquisition.ipynb).
+
+Every exercise is open-ended in the registry's sense: a validator compares the answer
+with the expected value (:func:`expected`, computed with :mod:`crmlab.acquisition` and
+pandas on the bundled ``leads``, ``retail_customers`` and ``retail_transactions``)
+through the common comparator, and when the answer is wrong but equals a known wrong
+answer (the cost per lead for the cost per acquisition, the funnel counted from the top,
+the buyers' mean spend for the members' mean spend...) it says so in one sentence
+instead of "too high". Answers with several parts are checked as a dict built in the
+check cell (``{"budget_channel": ..., "budget_cpa": ...}``); feedback names the part,
+e.g. ``[budget_cpa] ...``. The discussion exercise (1.6) accepts any channel the data
+defend: one that beats the average lead on both cost per acquisition and ROI.
+
+The judging helpers (:func:`_judge`, :func:`_judge_parts`) are shared with
+:mod:`crmlab.exercises.ch02`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Callable
+
+from crmlab.exercises._compare import compare
+from crmlab.exercises._registry import exercise
+from crmlab.exercises._text import language
+
+__all__ = ["expected"]
+
+# (wrong answer, English message, Chinese message)
+Mistake = tuple[object, str, str]
+
+#: Members of exercise 1.5: signed up before this date, followed over this year.
+MEMBERS_BEFORE = "2025-01-01"
+FOLLOW_YEAR = 2025
+
+
+def _say(en: str, zh: str) -> str:
+    return zh if language() == "zh" else en
+
+
+# --------------------------------------------------------------------------- judging
+def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
+    try:
+        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _judge(answer, want, mistakes: list[Mistake] = (), *, ordered: bool = True) -> list[str]:
+    """Compare; if wrong, name the known mistake the answer matches, if any.
+
+    A mistake is matched with a tight tolerance (the student's computation of it gives
+    the same numbers up to float noise), so two mistakes close to each other are told
+    apart; an answer rounded from the expected value is named as such.
+    """
+    problems = compare(answer, want, ordered=ordered)
+    if problems and answer is not Ellipsis and answer is not None:
+        for wrong, en, zh in mistakes:
+            if _matches(answer, wrong, ordered, rtol=1e-7):
+                return [_say(en, zh)]
+        if isinstance(want, float) and isinstance(answer, numbers.Real) \
+                and not isinstance(answer, bool):
+            for digits in range(0 if abs(want) >= 10 else 1, 5):
+                if round(want, digits) != 0 and math.isclose(float(answer), round(want, digits),
+                                                             abs_tol=1e-12):
+                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
+                                 f"precision (round only what you print).",
+                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
+                                 f"（只在打印时取整）。")]
+    return problems
+
+
+def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
+                 custom: dict[str, Callable] | None = None) -> list[str]:
+    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
+    if not isinstance(answer, dict) or any(k not in answer for k in want):
+        return compare(answer, want)
+    for key, value in want.items():
+        judge = (custom or {}).get(key)
+        problems = judge(answer[key]) if judge else _judge(answer[key], value,
+                                                           mistakes.get(key, []))
+        if problems:
+            return [f"[{key}] {problems[0]}"]
+    return []
+
+
+def _choice(answer, choices: list[str]) -> str | None:
+    """Return the normalised choice, or None when ``answer`` is not one of ``choices``."""
+    if not isinstance(answer, str):
+        return None
+    got = answer.strip().casefold().replace(" ", "_").replace("-", "_")
+    return got if got in choices else None
+
+
+def _not_a_choice(answer, choices: list[str], what: str, what_zh: str) -> list[str]:
+    if not isinstance(answer, str):
+        return compare(answer, choices[0])
+    names = ", ".join(repr(c) for c in choices)
+    return [_say(f"{answer!r} is not {what}: answer with one of {names}.",
+                 f"{answer!r} 不是{what_zh}：请从 {names} 中选一个作答。")]
+
+
+# --------------------------------------------------------------------------- data
+_DATASETS = {"leads": "leads", "customers": "retail_customers",
+             "orders": "retail_transactions"}
+
+
+@functools.cache
+def _table(name: str):
+    """A bundled table, loaded once, on first use: "leads", "customers" or "orders"."""
+    import crmlab
+
+    return crmlab.load_data(_DATASETS[name])
+
+
+@functools.cache
+def _channels():
+    """channel_summary of the leads (sorted by ROI) and its total row, as plain floats."""
+    from crmlab import acquisition
+
+    table = acquisition.channel_summary(_table("leads"), total=True)
+    table.index = table.index.astype(str)
+    return table.drop(index="total"), table.loc["total"]
+
+
+@functools.cache
+def _membership() -> dict:
+    """Mean spend per membership tier under the right and the typical wrong conventions."""
+    import pandas as pd
+
+    customers, orders = _table("customers"), _table("orders")
+    year = orders[orders["order_date"].dt.year == FOLLOW_YEAR]
+    members = customers[customers["signup_date"] < MEMBERS_BEFORE]
+    tier = members.set_index("customer_id")["membership"].astype(str)
+
+    def mean_spend(spend: pd.Series, who: pd.Series, how: str = "mean") -> pd.Series:
+        per = who.index.to_series().map(spend).fillna(0.0)
+        out = per.groupby(who).agg(how)
+        out.index.name = "membership"
+        return out
+
+    spend = year.groupby("customer_id")["amount"].sum()
+    everyone = customers.set_index("customer_id")["membership"].astype(str)
+    buyers = tier[tier.index.isin(spend.index)]
+    return {
+        "right": mean_spend(spend, tier),
+        "buyers_only": mean_spend(spend, buyers),
+        "all_members": mean_spend(spend, everyone),
+        "both_years": mean_spend(orders.groupby("customer_id")["amount"].sum(), tier),
+        "total": mean_spend(spend, tier, "sum"),
+        "median": mean_spend(spend, tier, "median"),
+        "no_returns": mean_spend(year["amount"].clip(lower=0).groupby(year["customer_id"])
+                                 .sum(), tier),
+    }
+
+
+@functools.cache
+def _expected(qid: str):
+    from crmlab import acquisition
+
+    leads = _table("leads")
+    if qid == "1.1":
+        return float(leads["converted"].mean())
+    if qid == "1.2":
+        return acquisition.lead_funnel(leads)["reached"]
+    if qid == "1.3":
+        return _channels()[0]["cost_per_acquisition"].sort_values()
+    if qid == "1.4":
+        customers, orders = _table("customers"), _table("orders")
+        return float((~customers["customer_id"].isin(orders["customer_id"].unique())).mean())
+    if qid == "1.5":
+        return _membership()["right"]
+    if qid == "1.6":
+        table = _channels()[0]
+        best = str(table["cost_per_acquisition"].idxmin())
+        return {"budget_channel": best,
+                "budget_cpa": float(table.loc[best, "cost_per_acquisition"])}
+    raise KeyError(qid)
+
+
+def expected(qid: str):
+    """Return the expected answer of a chapter 01 exercise (what the solution computes).
+
+    Parameters
+    ----------
+    qid : str
+        "1.1" to "1.6".
+
+    Returns
+    -------
+    object
+        A float (1.1, 1.4), a Series (1.2, 1.3, 1.5) or a dict of the parts (1.6; the
+        discussion exercise also accepts other defensible channels). Cached: do not
+        modify it.
+
+    Examples
+    --------
+    >>> expected("1.1")
+    0.116
+    >>> expected("1.6")["budget_channel"]
+    'website'
+    """
+    return _expected(qid)
+
+
+# --------------------------------------------------------------------------- 1.1
+@exercise("1.1", open_ended=True,
+          hint="A conversion rate is customers won / all leads: the mean of the True/False "
+               "column converted.",
+          hint_zh="转化率 = 成交客户数 / 全部线索数：即 True/False 列 converted 的均值。")
+def _q11(answer):
+    leads = _table("leads")
+    won = int(leads["converted"].sum())
+    contacted = int((leads["funnel_stage"] >= "contacted").sum())
+    return _judge(answer, _expected("1.1"), [
+        (won,
+         f"{won} is the number of customers won: divide by the number of leads ({len(leads)}).",
+         f"{won} 是成交客户数：还要除以线索总数（{len(leads)}）。"),
+        (won / contacted,
+         "That is the conversion of the contacted leads only: the rate is over all leads, "
+         "including the ones never contacted.",
+         "这是已接触线索的转化率：转化率的分母是全部线索，包括从未接触的线索。"),
+        (float((leads["funnel_stage"] >= "proposal").mean()),
+         "That is the share of leads that reached a proposal: converted means the stage "
+         "'won'.",
+         "这是到达提案阶段的线索占比：成交是指到达 'won' 阶段。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 1.2
+@exercise("1.2", open_ended=True,
+          hint="acquisition.lead_funnel(leads) has a column 'reached'; by hand: "
+               "value_counts(sort=False) per stage, then a cumulative sum from the bottom "
+               "([::-1].cumsum()[::-1]).",
+          hint_zh="acquisition.lead_funnel(leads) 中有 'reached' 列；手算：按阶段 "
+                  "value_counts(sort=False)，再从底部向上累计（[::-1].cumsum()[::-1]）。")
+def _q12(answer):
+    from crmlab import acquisition
+
+    funnel = acquisition.lead_funnel(_table("leads"))
+    want = _expected("1.2")
+    at = funnel["at_stage"]
+    problems = _judge(answer, want, [
+        (at,
+         "These count the leads whose furthest stage is each stage: a lead that was won "
+         "also passed every earlier stage, so add up from the bottom "
+         "([::-1].cumsum()[::-1]).",
+         "这是最远停留在各阶段的线索数：成交的线索也经过了之前所有阶段，"
+         "所以要从底部向上累计（[::-1].cumsum()[::-1]）。"),
+        (at.cumsum(),
+         "Cumulated from the top: the number that reached a stage adds up the leads at "
+         "that stage and every LATER one (sum from the bottom: [::-1].cumsum()[::-1]).",
+         "累计方向反了：到达某阶段的线索数 = 该阶段及其之后各阶段的线索数之和"
+         "（从底部向上累计：[::-1].cumsum()[::-1]）。"),
+        (funnel["share_of_top"],
+         "These are shares of all leads: the question asks for numbers of leads.",
+         "这是占全部线索的比例：题目要求的是线索数量。"),
+    ])
+    if problems and _matches(answer, at, ordered=False, rtol=1e-7) \
+            and not _matches(answer, at, rtol=1e-7):
+        return [_say("These count the leads whose furthest stage is each stage, sorted by "
+                     "count: the question asks for the number that reached at least each "
+                     "stage, in funnel order from 'new' to 'won'.",
+                     "这是最远停留在各阶段的线索数，并按数量排序了：题目要求到达（至少）"
+                     "各阶段的线索数，并按漏斗顺序从 'new' 到 'won' 排列。")]
+    if problems and _matches(answer, want, ordered=False):
+        return [_say("The right counts in the wrong order: keep the funnel order, from 'new' "
+                     "at the top to 'won' at the bottom.",
+                     "数值正确但顺序不对：请保持漏斗顺序，从顶部的 'new' 到底部的 'won'。")]
+    return problems
+
+
+# --------------------------------------------------------------------------- 1.3
+@exercise("1.3", open_ended=True,
+          hint="CPA (获客成本) = total cost of a channel's leads / customers won from them: "
+               "acquisition.channel_summary has it, or groupby('source_channel') and divide "
+               "the sums; then sort_values().",
+          hint_zh="CPA（获客成本）= 某渠道全部线索的总成本 / 其中成交的客户数："
+                  "acquisition.channel_summary 里有，或按 'source_channel' 分组后用两个和相除；"
+                  "再 sort_values()。")
+def _q13(answer):
+    table = _channels()[0]
+    leads = _table("leads")
+    want = _expected("1.3")
+    won_cost = leads[leads["converted"]].groupby("source_channel", observed=True)["cost"].mean()
+    won_cost.index = won_cost.index.astype(str)
+    problems = _judge(answer, want, [
+        (table["cost_per_lead"],
+         "That is the cost per lead (total cost / leads): CPA divides the total cost by "
+         "the customers won (conversions), not by the leads.",
+         "这是单条线索成本（总成本 / 线索数）：CPA 是总成本除以成交客户数，而不是线索数。"),
+        (won_cost,
+         "That is the mean cost of the won leads only: CPA spreads the cost of ALL the "
+         "channel's leads (the lost ones too) over the customers won.",
+         "这只是成交线索的平均成本：CPA 要把该渠道全部线索（包括未成交的）的成本"
+         "分摊到成交客户上。"),
+        (1 / table["cost_per_acquisition"],
+         "That is customers per yuan (conversions / cost): CPA is cost / conversions.",
+         "这是每元带来的客户数（成交数 / 成本）：CPA 是成本 / 成交数。"),
+        (table["roi"],
+         "That is the ROI: the question asks for the cost per acquisition.",
+         "这是 ROI：题目要求的是获客成本（CPA）。"),
+        (table["revenue"] / table["conversions"],
+         "That is the mean deal value per customer (revenue / conversions): CPA is cost / "
+         "conversions.",
+         "这是每位客户的平均成交额（收入 / 成交数）：CPA 是成本 / 成交数。"),
+    ], ordered=False)
+    if problems:
+        return problems
+    values = list(answer)
+    if values == sorted(values):
+        return []
+    if values == sorted(values, reverse=True):
+        return [_say("Sorted from the most expensive down: put the cheapest channel first "
+                     "(sort_values(), ascending).",
+                     "排序方向反了：最便宜的渠道应排在最前（sort_values()，升序）。")]
+    return [_say("The values are right but not sorted: use .sort_values() so the cheapest "
+                 "channel comes first.",
+                 "数值正确但没有排序：请用 .sort_values()，让最便宜的渠道排在最前。")]
+
+
+# --------------------------------------------------------------------------- 1.4
+@exercise("1.4", open_ended=True,
+          hint="A member who never bought has no row in orders: "
+               "~customers['customer_id'].isin(orders['customer_id'].unique()), then .mean().",
+          hint_zh="从未购买的会员在 orders 中没有记录："
+                  "~customers['customer_id'].isin(orders['customer_id'].unique())，再求 .mean()。")
+def _q14(answer):
+    customers, orders = _table("customers"), _table("orders")
+    never = int((~customers["customer_id"].isin(orders["customer_id"].unique())).sum())
+    buyers = orders["customer_id"].nunique()
+    no_2025 = float((~customers["customer_id"].isin(
+        orders.loc[orders["order_date"].dt.year == FOLLOW_YEAR, "customer_id"].unique())).mean())
+    return _judge(answer, _expected("1.4"), [
+        (never,
+         f"{never} is the number of members who never bought: divide by all members "
+         f"({len(customers)}).",
+         f"{never} 是从未购买的会员人数：还要除以全部会员数（{len(customers)}）。"),
+        (never / buyers,
+         f"You divided by the {buyers} members who bought: the share is over all "
+         f"{len(customers)} members.",
+         f"你除以的是有购买的 {buyers} 位会员：占比的分母是全部 {len(customers)} 位会员。"),
+        (no_2025,
+         f"That is the share with no order in {FOLLOW_YEAR}: the question asks for members "
+         f"with no order at all (both years).",
+         f"这是 {FOLLOW_YEAR} 年没有订单的会员占比：题目问的是从未下过任何订单的会员"
+         f"（两年都算）。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 1.5
+@exercise("1.5", open_ended=True,
+          hint="Keep the members with signup_date before 2025-01-01; sum each one's 2025 "
+               "amount (orders with order_date.dt.year == 2025), map it onto the members "
+               "with fillna(0.0), then groupby('membership').mean().",
+          hint_zh="保留 signup_date 早于 2025-01-01 的会员；对每位会员 2025 年的 amount 求和"
+                  "（order_date.dt.year == 2025 的订单），映射到会员上并 fillna(0.0)，"
+                  "再 groupby('membership').mean()。")
+def _q15(answer):
+    wrong = _membership()
+    return _judge(answer, _expected("1.5"), [
+        (wrong["buyers_only"],
+         "That is the mean over the members who bought in 2025: a member without a 2025 "
+         "order spent 0 and counts in the mean (fillna(0.0)).",
+         "这是 2025 年有购买的会员的均值：没有 2025 年订单的会员消费为 0，也要计入均值"
+         "（fillna(0.0)）。"),
+        (wrong["all_members"],
+         "That includes the members who joined during 2025 (only part of the year): keep "
+         "those with signup_date before 2025-01-01.",
+         "这包含了 2025 年内才加入的会员（只有部分年份）：请只保留 signup_date 早于 "
+         "2025-01-01 的会员。"),
+        (wrong["both_years"],
+         "That is the spend over both years: keep only the 2025 orders.",
+         "这是两年的消费：请只保留 2025 年的订单。"),
+        (wrong["total"],
+         "Those are total spends per tier: the question asks for the mean per member.",
+         "这是每个等级的消费总额：题目要求每位会员的平均消费。"),
+        (wrong["median"],
+         "That is the median: the question asks for the mean.",
+         "这是中位数：题目要求的是均值。"),
+        (wrong["no_returns"],
+         "Returns are left out: net spend keeps the negative amounts.",
+         "漏掉了退货：净消费要包含负的金额。"),
+    ])
+
+
+# --------------------------------------------------------------------------- 1.6
+def _strong_channels() -> list[str]:
+    """Channels that beat the average lead on both CPA and ROI (the defensible choices)."""
+    table, total = _channels()
+    strong = table[(table["cost_per_acquisition"] < total["cost_per_acquisition"])
+                   & (table["roi"] > total["roi"])]
+    return list(strong.index)
+
+
+def _q16_channel(answer) -> list[str]:
+    table, total = _channels()
+    choices = list(table.index)
+    got = _choice(answer, choices)
+    if got is None:
+        return _not_a_choice(answer, choices, "one of the lead channels", "线索渠道之一")
+    if got not in _strong_channels():
+        row = table.loc[got]
+        return [_say(
+            f"The data do not back {got!r}: a customer from it costs "
+            f"{row['cost_per_acquisition']:,.0f} yuan, more than the "
+            f"{total['cost_per_acquisition']:,.0f} yuan of an average lead, and its ROI "
+            f"({row['roi']:.0f}) is below the overall {total['roi']:.0f}, so moving budget "
+            f"there lowers the return. Choose a channel that beats the average on both.",
+            f"数据不支持 {got!r}：该渠道每获取一位客户要花 {row['cost_per_acquisition']:,.0f} 元，"
+            f"高于全部线索平均的 {total['cost_per_acquisition']:,.0f} 元，且其 ROI"
+            f"（{row['roi']:.0f}）低于整体的 {total['roi']:.0f}，把预算移过去会降低回报。"
+            f"请选择在两方面都优于平均水平的渠道。")]
+    return []
+
+
+@exercise("1.6", open_ended=True,
+          hint="acquisition.channel_summary(leads, total=True) gives every channel's CPA "
+               "and ROI beside the total row; pick a channel better than the total on both "
+               "and report its cost_per_acquisition.",
+          hint_zh="acquisition.channel_summary(leads, total=True) 给出各渠道的 CPA 和 ROI，"
+                  "以及合计行；选一个两项都优于合计的渠道，并给出它的 cost_per_acquisition。")
+def _q16(answer):
+    table, total = _channels()
+    want = _expected("1.6")
+    if not isinstance(answer, dict) or any(k not in answer for k in want):
+        return compare(answer, want)
+    problems = _q16_channel(answer["budget_channel"])
+    if problems:
+        return [f"[budget_channel] {problems[0]}"]
+    chosen = _choice(answer["budget_channel"], list(table.index))
+    cpa = float(table.loc[chosen, "cost_per_acquisition"])
+    mistakes = [
+        (float(table.loc[chosen, "cost_per_lead"]),
+         f"That is the cost per lead of {chosen!r}: CPA divides the cost by the customers "
+         f"won, not by the leads.",
+         f"这是 {chosen!r} 的单条线索成本：CPA 是成本除以成交客户数，而不是线索数。"),
+        (float(total["cost_per_acquisition"]),
+         "That is the CPA of all leads together: give the CPA of the channel you chose.",
+         "这是全部线索合计的 CPA：请给出你所选渠道的 CPA。"),
+        (float(table.loc[chosen, "roi"]),
+         f"That is the ROI of {chosen!r}: the question asks for its cost per acquisition "
+         f"in yuan.",
+         f"这是 {chosen!r} 的 ROI：题目要求的是它的获客成本（元）。"),
+    ] + [
+        (float(table.loc[other, "cost_per_acquisition"]),
+         f"That is the CPA of {other!r}, not of the channel you chose ({chosen!r}).",
+         f"这是 {other!r} 的 CPA，而不是你所选渠道（{chosen!r}）的。")
+        for other in table.index if other != chosen
+    ]
+    problems = _judge(answer["budget_cpa"], cpa, mistakes)
+    return [f"[budget_cpa] {problems[0]}"] if problems else []
