@@ -852,7 +852,7 @@ def upgrade_potential(
     has = nxt >= 0
     threshold = np.where(has, [minima.get(j, np.nan) for j in nxt], np.nan)
     gap = np.where(has, np.maximum(threshold - v, 0.0), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap_share = np.where(has & (threshold > 0), gap / threshold, np.nan)
     out = pd.DataFrame(index=values.index)
     out["value"] = v
