@@ -10,96 +10,21 @@ instead of "too high". Answers with several parts are checked as a dict built in
 check cell (``{"budget_channel": ..., "budget_cpa": ...}``); feedback names the part,
 e.g. ``[budget_cpa] ...``. The discussion exercise (1.6) accepts any channel the data
 defend: one that beats the average lead on both cost per acquisition and ROI.
-
-The judging helpers (:func:`_judge`, :func:`_judge_parts`) are shared with
-:mod:`crmlab.exercises.ch02`.
 """
 
 from __future__ import annotations
 
 import functools
-import math
-import numbers
-from collections.abc import Callable
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import TIGHT, choice, judge, matches, not_a_choice, tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language
 
 __all__ = ["expected"]
-
-# (wrong answer, English message, Chinese message)
-Mistake = tuple[object, str, str]
 
 #: Members of exercise 1.5: signed up before this date, followed over this year.
 MEMBERS_BEFORE = "2025-01-01"
 FOLLOW_YEAR = 2025
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
-
-
-# --------------------------------------------------------------------------- judging
-def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
-    try:
-        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes: list[Mistake] = (), *, ordered: bool = True) -> list[str]:
-    """Compare; if wrong, name the known mistake the answer matches, if any.
-
-    A mistake is matched with a tight tolerance (the student's computation of it gives
-    the same numbers up to float noise), so two mistakes close to each other are told
-    apart; an answer rounded from the expected value is named as such.
-    """
-    problems = compare(answer, want, ordered=ordered)
-    if problems and answer is not Ellipsis and answer is not None:
-        for wrong, en, zh in mistakes:
-            if _matches(answer, wrong, ordered, rtol=1e-7):
-                return [_say(en, zh)]
-        if isinstance(want, float) and isinstance(answer, numbers.Real) \
-                and not isinstance(answer, bool):
-            for digits in range(0 if abs(want) >= 10 else 1, 5):
-                if round(want, digits) != 0 and math.isclose(float(answer), round(want, digits),
-                                                             abs_tol=1e-12):
-                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
-                                 f"precision (round only what you print).",
-                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
-                                 f"（只在打印时取整）。")]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
-                 custom: dict[str, Callable] | None = None) -> list[str]:
-    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
-    if not isinstance(answer, dict) or any(k not in answer for k in want):
-        return compare(answer, want)
-    for key, value in want.items():
-        judge = (custom or {}).get(key)
-        problems = judge(answer[key]) if judge else _judge(answer[key], value,
-                                                           mistakes.get(key, []))
-        if problems:
-            return [f"[{key}] {problems[0]}"]
-    return []
-
-
-def _choice(answer, choices: list[str]) -> str | None:
-    """Return the normalised choice, or None when ``answer`` is not one of ``choices``."""
-    if not isinstance(answer, str):
-        return None
-    got = answer.strip().casefold().replace(" ", "_").replace("-", "_")
-    return got if got in choices else None
-
-
-def _not_a_choice(answer, choices: list[str], what: str, what_zh: str) -> list[str]:
-    if not isinstance(answer, str):
-        return compare(answer, choices[0])
-    names = ", ".join(repr(c) for c in choices)
-    return [_say(f"{answer!r} is not {what}: answer with one of {names}.",
-                 f"{answer!r} 不是{what_zh}：请从 {names} 中选一个作答。")]
 
 
 # --------------------------------------------------------------------------- data
@@ -214,7 +139,7 @@ def _q11(answer):
     leads = _table("leads")
     won = int(leads["converted"].sum())
     contacted = int((leads["funnel_stage"] >= "contacted").sum())
-    return _judge(answer, _expected("1.1"), [
+    return judge(answer, _expected("1.1"), [
         (won,
          f"{won} is the number of customers won: divide by the number of leads ({len(leads)}).",
          f"{won} 是成交客户数：还要除以线索总数（{len(leads)}）。"),
@@ -242,7 +167,7 @@ def _q12(answer):
     funnel = acquisition.lead_funnel(_table("leads"))
     want = _expected("1.2")
     at = funnel["at_stage"]
-    problems = _judge(answer, want, [
+    problems = judge(answer, want, [
         (at,
          "These count the leads whose furthest stage is each stage: a lead that was won "
          "also passed every earlier stage, so add up from the bottom "
@@ -258,15 +183,15 @@ def _q12(answer):
          "These are shares of all leads: the question asks for numbers of leads.",
          "这是占全部线索的比例：题目要求的是线索数量。"),
     ])
-    if problems and _matches(answer, at, ordered=False, rtol=1e-7) \
-            and not _matches(answer, at, rtol=1e-7):
-        return [_say("These count the leads whose furthest stage is each stage, sorted by "
+    if problems and matches(answer, at, ordered=False, rtol=TIGHT) \
+            and not matches(answer, at, rtol=TIGHT):
+        return [tell("These count the leads whose furthest stage is each stage, sorted by "
                      "count: the question asks for the number that reached at least each "
                      "stage, in funnel order from 'new' to 'won'.",
                      "这是最远停留在各阶段的线索数，并按数量排序了：题目要求到达（至少）"
                      "各阶段的线索数，并按漏斗顺序从 'new' 到 'won' 排列。")]
-    if problems and _matches(answer, want, ordered=False):
-        return [_say("The right counts in the wrong order: keep the funnel order, from 'new' "
+    if problems and matches(answer, want, ordered=False):
+        return [tell("The right counts in the wrong order: keep the funnel order, from 'new' "
                      "at the top to 'won' at the bottom.",
                      "数值正确但顺序不对：请保持漏斗顺序，从顶部的 'new' 到底部的 'won'。")]
     return problems
@@ -286,7 +211,7 @@ def _q13(answer):
     want = _expected("1.3")
     won_cost = leads[leads["converted"]].groupby("source_channel", observed=True)["cost"].mean()
     won_cost.index = won_cost.index.astype(str)
-    problems = _judge(answer, want, [
+    problems = judge(answer, want, [
         (table["cost_per_lead"],
          "That is the cost per lead (total cost / leads): CPA divides the total cost by "
          "the customers won (conversions), not by the leads.",
@@ -313,10 +238,10 @@ def _q13(answer):
     if values == sorted(values):
         return []
     if values == sorted(values, reverse=True):
-        return [_say("Sorted from the most expensive down: put the cheapest channel first "
+        return [tell("Sorted from the most expensive down: put the cheapest channel first "
                      "(sort_values(), ascending).",
                      "排序方向反了：最便宜的渠道应排在最前（sort_values()，升序）。")]
-    return [_say("The values are right but not sorted: use .sort_values() so the cheapest "
+    return [tell("The values are right but not sorted: use .sort_values() so the cheapest "
                  "channel comes first.",
                  "数值正确但没有排序：请用 .sort_values()，让最便宜的渠道排在最前。")]
 
@@ -333,7 +258,7 @@ def _q14(answer):
     buyers = orders["customer_id"].nunique()
     no_2025 = float((~customers["customer_id"].isin(
         orders.loc[orders["order_date"].dt.year == FOLLOW_YEAR, "customer_id"].unique())).mean())
-    return _judge(answer, _expected("1.4"), [
+    return judge(answer, _expected("1.4"), [
         (never,
          f"{never} is the number of members who never bought: divide by all members "
          f"({len(customers)}).",
@@ -360,7 +285,7 @@ def _q14(answer):
                   "再 groupby('membership').mean()。")
 def _q15(answer):
     wrong = _membership()
-    return _judge(answer, _expected("1.5"), [
+    return judge(answer, _expected("1.5"), [
         (wrong["buyers_only"],
          "That is the mean over the members who bought in 2025: a member without a 2025 "
          "order spent 0 and counts in the mean (fillna(0.0)).",
@@ -398,12 +323,12 @@ def _strong_channels() -> list[str]:
 def _q16_channel(answer) -> list[str]:
     table, total = _channels()
     choices = list(table.index)
-    got = _choice(answer, choices)
+    got = choice(answer, choices)
     if got is None:
-        return _not_a_choice(answer, choices, "one of the lead channels", "线索渠道之一")
+        return not_a_choice(answer, choices, "one of the lead channels", "线索渠道之一")
     if got not in _strong_channels():
         row = table.loc[got]
-        return [_say(
+        return [tell(
             f"The data do not back {got!r}: a customer from it costs "
             f"{row['cost_per_acquisition']:,.0f} yuan, more than the "
             f"{total['cost_per_acquisition']:,.0f} yuan of an average lead, and its ROI "
@@ -430,7 +355,7 @@ def _q16(answer):
     problems = _q16_channel(answer["budget_channel"])
     if problems:
         return [f"[budget_channel] {problems[0]}"]
-    chosen = _choice(answer["budget_channel"], list(table.index))
+    chosen = choice(answer["budget_channel"], list(table.index))
     cpa = float(table.loc[chosen, "cost_per_acquisition"])
     mistakes = [
         (float(table.loc[chosen, "cost_per_lead"]),
@@ -450,5 +375,5 @@ def _q16(answer):
          f"这是 {other!r} 的 CPA，而不是你所选渠道（{chosen!r}）的。")
         for other in table.index if other != chosen
     ]
-    problems = _judge(answer["budget_cpa"], cpa, mistakes)
+    problems = judge(answer["budget_cpa"], cpa, mistakes)
     return [f"[budget_cpa] {problems[0]}"] if problems else []

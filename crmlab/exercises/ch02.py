@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import choice, judge, judge_parts, matches, not_a_choice, tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises.ch01 import _choice, _judge, _judge_parts, _matches, _not_a_choice, _say
 
 __all__ = ["expected"]
 
@@ -139,22 +139,22 @@ def _q21_codes(answer) -> list[str]:
         if got == code:
             continue
         if got == code.swapcase():
-            return [_say(f"{lid}: {got!r} has upper and lower case swapped: an UPPER-case "
+            return [tell(f"{lid}: {got!r} has upper and lower case swapped: an UPPER-case "
                          f"letter marks a criterion that is met ('MAN' meets all three).",
                          f"{lid}：{got!r} 的大小写反了：大写字母表示满足该条件"
                          f"（'MAN' 三个条件都满足）。")]
         if got.casefold() == code.casefold():
-            return [_say(f"{lid}: {got!r} is not this lead's code: the case of each letter "
+            return [tell(f"{lid}: {got!r} is not this lead's code: the case of each letter "
                          f"says whether the criterion is met (upper case = met); look at the "
                          f"lead's money, authority and need flags.",
                          f"{lid}：{got!r} 不是这条线索的代码：每个字母的大小写表示该条件"
                          f"是否满足（大写 = 满足）；请查看它的 money、authority、need 标志。")]
         if len(got) == 3 and sorted(got.casefold()) == sorted("man"):
-            return [_say(f"{lid}: {got!r}: the letters go in the order M (money), "
+            return [tell(f"{lid}: {got!r}: the letters go in the order M (money), "
                          f"A (authority), N (need).",
                          f"{lid}：{got!r}：字母顺序应为 M（购买能力）、A（购买决定权）、"
                          f"N（购买需求）。")]
-        return [_say(f"{lid}: {got!r} is not a MAN code: three letters, M or m, A or a, "
+        return [tell(f"{lid}: {got!r} is not a MAN code: three letters, M or m, A or a, "
                      f"N or n, e.g. 'MaN'.",
                      f"{lid}：{got!r} 不是 MAN 代码：应为三个字母，M 或 m、A 或 a、N 或 n，"
                      f"例如 'MaN'。")]
@@ -171,7 +171,7 @@ def _q21(answer):
     qualified, leads = _qualified(), _leads()
     code = qualified["man_code"].astype(str)
     n_ma = int((leads["money"] & leads["authority"]).sum())
-    return _judge_parts(answer, _expected("2.1"), {
+    return judge_parts(answer, _expected("2.1"), {
         "n_no_need": [
             (int((code == "man").sum()),
              "That counts 'man' (no criterion met): the code with money and authority but "
@@ -210,7 +210,7 @@ def _q22(answer):
 
     want = _expected("2.2")
     code_counts = _qualified()["man_code"].value_counts(sort=False)
-    problems = _judge(answer, want, [
+    problems = judge(answer, want, [
         (want / want.sum(),
          "These are shares of the leads: the question asks for numbers of leads "
          "(value_counts without normalize=True).",
@@ -220,18 +220,18 @@ def _q22(answer):
         return []
     if isinstance(answer, pd.Series) and len(answer) == len(code_counts) \
             and set(map(str, answer.index)) == set(code_counts.index.astype(str)):
-        return [_say("These are counts per MAN code (8 combinations): group by man_class "
+        return [tell("These are counts per MAN code (8 combinations): group by man_class "
                      "(4 classes).",
                      "这是每种 MAN 代码（8 种组合）的数量：请按 man_class（4 个等级）分组。")]
-    if _matches(answer, want, ordered=False):
-        return [_say("The right counts in the wrong order: keep the class order, from "
+    if matches(answer, want, ordered=False):
+        return [tell("The right counts in the wrong order: keep the class order, from "
                      "'non-target' to 'qualified' (value_counts(sort=False)).",
                      "数值正确但顺序不对：请保持等级顺序，从 'non-target' 到 'qualified'"
                      "（value_counts(sort=False)）。")]
     if isinstance(answer, pd.Series) and len(answer) == len(want) \
             and [float(v) for v in answer] == [float(v) for v in want] \
             and not set(map(str, answer.index)) & set(want.index):
-        return [_say("The right counts under other labels: label the rows with the class "
+        return [tell("The right counts under other labels: label the rows with the class "
                      "names ('non-target', 'lead', 'prospect', 'qualified').",
                      "数量正确但行标签不对：请用等级名称作行标签"
                      "（'non-target'、'lead'、'prospect'、'qualified'）。")]
@@ -247,9 +247,9 @@ def _q22(answer):
 def _q23(answer):
     by_class = _by_class()
     want = _expected("2.3")
-    if isinstance(answer, dict) and set(want) <= set(answer) and not _judge_parts(
+    if isinstance(answer, dict) and set(want) <= set(answer) and not judge_parts(
             {"qualified": answer["prospect"], "prospect": answer["qualified"]}, want, {}):
-        return [_say("The two rates are swapped: qualified leads (all three criteria) "
+        return [tell("The two rates are swapped: qualified leads (all three criteria) "
                      "convert more often than prospects.",
                      "两个转化率对调了：qualified 线索（三个条件都满足）比 prospect 转化更高。")]
     leads = _leads()
@@ -275,7 +275,7 @@ def _q23(answer):
          "That mixes in the qualified leads (two OR MORE criteria): a prospect meets "
          "exactly two.",
          "这把 qualified 线索也算进去了（满足两个及以上条件）：prospect 恰好满足两个。"))
-    return _judge_parts(answer, want, mistakes)
+    return judge_parts(answer, want, mistakes)
 
 
 # --------------------------------------------------------------------------- 2.4
@@ -294,7 +294,7 @@ def _q24(answer):
                    "阈值 7。")
     strict = ("A score of exactly 7 counts as met: use >= (score >= 7), not >.",
               "分数恰好为 7 也算满足：请用 >=（score >= 7），而不是 >。")
-    return _judge_parts(answer, _expected("2.4"), {
+    return judge_parts(answer, _expected("2.4"), {
         "n_strict": [
             (six["n"], *threshold_6),
             (strict_gt["n"], *strict),
@@ -319,14 +319,14 @@ def _q24(answer):
 
 # --------------------------------------------------------------------------- 2.5
 def _q25_criterion(answer) -> list[str]:
-    got = _choice(answer, CRITERIA)
+    got = choice(answer, CRITERIA)
     if got is None and isinstance(answer, str):
         got = {"money_score": "money", "authority_score": "authority",
                "need_score": "need"}.get(answer.strip().casefold())
     if got is None:
-        return _not_a_choice(answer, CRITERIA, "a MAN criterion", "MAN 条件")
+        return not_a_choice(answer, CRITERIA, "a MAN criterion", "MAN 条件")
     if got != _expected("2.5")["best_criterion"]:
-        return [_say(f"Not {got!r}: compare the ratio (rate when met / rate when not met) of "
+        return [tell(f"Not {got!r}: compare the ratio (rate when met / rate when not met) of "
                      f"the three criteria; the largest ratio raises conversion most.",
                      f"不是 {got!r}：比较三个条件的比值（满足时的转化率 / 不满足时的转化率），"
                      f"比值最大的条件最能提高转化率。")]
@@ -346,7 +346,7 @@ def _q25(answer):
                f"That is the lift of {crit!r}: give the lift of the criterion you chose.",
                f"这是 {crit!r} 的提升倍数：请给出你所选条件的提升倍数。")
               for crit, v in lifts.items() if crit != best]
-    return _judge_parts(answer, _expected("2.5"), {
+    return judge_parts(answer, _expected("2.5"), {
         "lift": [
             (rates["met"] - rates["not_met"],
              "That is the difference of the two rates: the lift is their ratio "
@@ -373,7 +373,7 @@ def _q25(answer):
 def _q26(answer):
     by_class = _by_class()
     revenue_share = float(by_class.loc["prospect", "revenue"] / by_class["revenue"].sum())
-    return _judge_parts(answer, _expected("2.6"), {
+    return judge_parts(answer, _expected("2.6"), {
         "prospect_share": [
             (float(by_class.loc["prospect", "share_of_leads"]),
              "That is the prospects' share of the leads: the question asks for their share "

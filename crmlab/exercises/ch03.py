@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language, say
+from crmlab.exercises._text import say
 
 #: Customers whose R score 3.3 asks for: three from the top of the table and three with
 #: recency 5, where rank-first and ties="value" disagree (5 versus 4).
@@ -27,11 +28,6 @@ BUSY_ORDERS = 52
 
 #: Exercise 3.7: the smallest number of customers a definition of "buys often" must cover.
 MIN_FREQUENT_CUSTOMERS = 50
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
-
 
 @functools.cache
 def _data() -> dict:
@@ -88,7 +84,7 @@ def _ex_3_2(answer) -> list[str]:
     if problems:
         return problems
     if not answer.is_monotonic_decreasing:
-        return [_say(
+        return [tell(
             "The counts are right, but not sorted from most to fewest orders: "
             "use .sort_values(ascending=False).",
             "计数正确，但没有从多到少排序：请用 .sort_values(ascending=False)。")]
@@ -222,14 +218,14 @@ def _ex_3_7(answer) -> list[str]:
         return ["[min_frequency] " + say("want_type", want="number", got=kind)]
     median = float(_data()["table"]["frequency"].median())
     if threshold < median:
-        return [_say(
+        return [tell(
             f"[min_frequency] {threshold:g} orders is not 'buys often': half of the customers "
             f"have {median:g} orders or more. Choose a threshold of at least {median:g}.",
             f"[min_frequency] {threshold:g} 单算不上“经常购买”：一半客户的订单数不少于 "
             f"{median:g}。请选择不低于 {median:g} 的门槛。")]
     n_frequent, expected = _frequent_losers(float(threshold))
     if n_frequent < MIN_FREQUENT_CUSTOMERS:
-        return [_say(
+        return [tell(
             f"[min_frequency] Only {n_frequent} customers have {threshold:g} orders or more: "
             f"too few to say anything about frequent buyers in general. Choose a lower "
             f"threshold (at least {MIN_FREQUENT_CUSTOMERS} customers).",
@@ -240,7 +236,7 @@ def _ex_3_7(answer) -> list[str]:
     if problems:
         return [f"[loser_share] {problems[0]}"]
     if bool(verdict) != (expected == 0):
-        return [_say(
+        return [tell(
             f"[frequent_always_valuable] Look at your own number: {expected:.0%} of the "
             f"customers with {threshold:g}+ orders lose money.",
             f"[frequent_always_valuable] 看看你自己算出的数字：订单数不少于 {threshold:g} 的客户中"

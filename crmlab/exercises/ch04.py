@@ -14,21 +14,19 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
-from collections.abc import Callable
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import (
+    CUSTOMER_SHARE_NOT_COUNT,
+    judge,
+    judge_parts,
+    matches,
+    sorted_down,
+    tell,
+)
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language
 
 __all__ = ["expected"]
-
-# (wrong answer, English message, Chinese message)
-Mistake = tuple[object, str, str]
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
 
 
 # --------------------------------------------------------------------------- data
@@ -119,57 +117,6 @@ def expected(qid: str):
     return _expected(qid)
 
 
-# --------------------------------------------------------------------------- judging
-def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
-    try:
-        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes: list[Mistake] = (), *, ordered: bool = True) -> list[str]:
-    """Compare; if wrong, name the known mistake the answer matches, if any.
-
-    A mistake is matched with a tight tolerance (the student's computation of it gives
-    the same numbers up to float noise), so two mistakes close to each other are told
-    apart; an answer rounded from the expected value is named as such.
-    """
-    problems = compare(answer, want, ordered=ordered)
-    if problems and answer is not Ellipsis and answer is not None:
-        for wrong, en, zh in mistakes:
-            if _matches(answer, wrong, ordered, rtol=1e-7):
-                return [_say(en, zh)]
-        if isinstance(want, float) and isinstance(answer, numbers.Real) \
-                and not isinstance(answer, bool):
-            for digits in range(1, 5):
-                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
-                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
-                                 f"precision (round only what you print).",
-                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
-                                 f"（只在打印时取整）。")]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
-                 custom: dict[str, Callable] | None = None) -> list[str]:
-    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
-    if not isinstance(answer, dict) or any(k not in answer for k in want):
-        return compare(answer, want)
-    for key, value in want.items():
-        judge = (custom or {}).get(key)
-        problems = judge(answer[key]) if judge else _judge(answer[key], value,
-                                                           mistakes.get(key, []))
-        if problems:
-            return [f"[{key}] {problems[0]}"]
-    return []
-
-
-_PERCENT_OF_CUSTOMERS = (
-    "That is a share of customers, not a number of customers: count them "
-    "(.sum() of a True/False condition, or len(...)).",
-    "这是客户占比，不是客户人数：请计数（对 True/False 条件求 .sum()，或用 len(...)）。")
-
-
 # --------------------------------------------------------------------------- 4.1
 @exercise("4.1", open_ended=True,
           hint="Group the orders by customer_id, sum gross_profit and cost_to_serve, subtract, "
@@ -181,10 +128,10 @@ def _q41(answer):
     want = _expected("4.1")
     if hasattr(answer, "__len__") and len(answer) == customers.attrs["transactions"] \
             and len(answer) != len(want):
-        return [_say("One value per order: the question asks for one value per customer "
+        return [tell("One value per order: the question asks for one value per customer "
                      "(group by customer_id and sum).",
                      "这是每笔订单一个值：题目要求每位客户一个值（按 customer_id 分组求和）。")]
-    problems = _judge(answer, want, [
+    problems = judge(answer, want, [
         (customers["gross_profit"],
          "These are gross profits: profit also subtracts the cost to serve "
          "(gross_profit - cost_to_serve).",
@@ -197,17 +144,10 @@ def _q41(answer):
          "The sign is flipped: profit = gross_profit - cost_to_serve.",
          "符号反了：利润 = gross_profit - cost_to_serve。"),
     ], ordered=False)
-    if problems:
-        return problems
-    if answer.is_monotonic_decreasing:
-        return []
-    if answer.is_monotonic_increasing:
-        return [_say("Sorted from the smallest up: the most profitable customer comes first "
-                     "(sort_values(ascending=False)).",
-                     "排序方向反了：最赚钱的客户应排在最前（sort_values(ascending=False)）。")]
-    return [_say("The values are right but not sorted from the largest down: "
-                 "use .sort_values(ascending=False).",
-                 "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。")]
+    return problems or sorted_down(answer, (
+        "Sorted from the smallest up: the most profitable customer comes first "
+        "(sort_values(ascending=False)).",
+        "排序方向反了：最赚钱的客户应排在最前（sort_values(ascending=False)）。"))
 
 
 # --------------------------------------------------------------------------- 4.2
@@ -222,7 +162,7 @@ def _q42(answer):
     value = _value()
     ranked = value.sort_values(ascending=False)
     floor = float(ranked.head(int(0.2 * len(ranked))).sum() / ranked.sum())
-    return _judge(answer, _expected("4.2"), [
+    return judge(answer, _expected("4.2"), [
         (floor,
          f"You counted int(0.2 * n) = {int(0.2 * len(value))} customers; the top 20 % of "
          f"{len(value)} customers is ceil(0.2 * n) = {math.ceil(0.2 * len(value))} (math.ceil).",
@@ -245,10 +185,10 @@ def _q43_choice(answer) -> list[str]:
         return compare(answer, "retailer")
     got = answer.strip().casefold()
     if got not in ("retailer", "cdnow"):
-        return [_say(f"{answer!r}: answer with one of the two names, 'retailer' or 'CDNOW'.",
+        return [tell(f"{answer!r}: answer with one of the two names, 'retailer' or 'CDNOW'.",
                      f"{answer!r}：请用两个名字之一作答：'retailer' 或 'CDNOW'。")]
     if got != _expected("4.3")["more_concentrated"].casefold():
-        return [_say("Not by the Gini coefficient: the customer base with the larger Gini is "
+        return [tell("Not by the Gini coefficient: the customer base with the larger Gini is "
                      "the more concentrated one (a larger top 1 % share is not the same thing).",
                      "按基尼系数判断不对：基尼系数较大的客户群更集中"
                      "（前 1 % 的占比更高并不等同于此）。")]
@@ -269,7 +209,7 @@ def _q43(answer):
                   "chapter's convention) has none: use pyramid.gini.",
                   "这里乘了小样本修正 n / (n - 1)；crmlab（本章）的基尼系数不做修正："
                   "请用 pyramid.gini。")
-    return _judge_parts(answer, _expected("4.3"), {
+    return judge_parts(answer, _expected("4.3"), {
         "gini_retail": [
             (_corrected(pyramid.gini(value), len(value)), *correction),
             (pyramid.gini(_customers()["gross_profit"].clip(lower=0)),
@@ -300,18 +240,18 @@ def _q44(answer):
     from crmlab import pyramid
 
     want = _expected("4.4")
-    if isinstance(answer, dict) and set(want) <= set(answer) and _matches(
+    if isinstance(answer, dict) and set(want) <= set(answer) and matches(
             {"including": answer["before"], "before": answer["including"]}, want):
-        return [_say("The two counts are swapped: 'including' puts the customer who crosses 80 % "
+        return [tell("The two counts are swapped: 'including' puts the customer who crosses 80 % "
                      "into B, so it has one A customer fewer than 'before'.",
                      "两个数对调了：'including' 把跨过 80 % 的那位客户归入 B 类，"
                      "所以它的 A 类客户比 'before' 少一位。")]
     n = len(_value())
     gross = _customers()["gross_profit"].clip(lower=0)
     mistakes = [
-        (want[rule] / n, *_PERCENT_OF_CUSTOMERS) for rule in want
+        (want[rule] / n, *CUSTOMER_SHARE_NOT_COUNT) for rule in want
     ]
-    return _judge_parts(answer, want, {
+    return judge_parts(answer, want, {
         rule: [mistakes[i],
                (int((pyramid.abc_classes(gross, rule=rule) == "A").sum()),
                 "That is the ABC class of gross profit: classify by revenue (amount).",
@@ -350,7 +290,7 @@ def _q45(answer):
          "These are Zeithaml's profit tiers: the question asks for the su pyramid by revenue.",
          "这是 Zeithaml 的利润层级：题目要求按收入划分的 su 金字塔。"),
     ]
-    return _judge(answer, want, mistakes)
+    return judge(answer, want, mistakes)
 
 
 # --------------------------------------------------------------------------- 4.6
@@ -364,7 +304,7 @@ def _q46(answer):
 
     whale = pyramid.whale_curve(_profit())
     want = _expected("4.6")
-    return _judge_parts(answer, want, {
+    return judge_parts(answer, want, {
         "peak": [
             (whale.attrs["peak_share"],
              "That is the share of customers at the peak: the question asks for the height "
@@ -375,7 +315,7 @@ def _q46(answer):
              "这是以元计的峰值：请除以总利润得到比例。"),
         ],
         "losers": [
-            (want["losers"] / len(_profit()), *_PERCENT_OF_CUSTOMERS),
+            (want["losers"] / len(_profit()), *CUSTOMER_SHARE_NOT_COUNT),
             (_customers().attrs["losing_orders"],
              "That counts orders: sum the profit per customer first, then count the customers "
              "below 0.",
@@ -396,7 +336,7 @@ def _q47(answer):
     n_head = math.ceil(0.2 * len(customers))
     ranked = customers.sort_values("amount", ascending=False)
     tail_profit = float(ranked["profit"].iloc[n_head:].sum() / customers["profit"].sum())
-    return _judge_parts(answer, _expected("4.7"), {
+    return judge_parts(answer, _expected("4.7"), {
         "tail_share": [
             (0.8,
              "0.8 is the tail's share of customers: the question asks for its share of "

@@ -15,8 +15,9 @@ import functools
 import math
 
 from crmlab.exercises._compare import _kind, compare
+from crmlab.exercises._judging import judge, judge_parts, matches, tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language, say
+from crmlab.exercises._text import say
 
 __all__ = ["expected"]
 
@@ -32,10 +33,6 @@ CARD_5_6 = {"student_margin": 30.0, "student_retention": 0.9, "student_years": 4
             "discount": 0.1, "acquisition_cost": 200.0}
 #: Policies that serve accounts differently (exercise 5.7).
 DIFFERENTIATED = ("by_tier", "by_score", "optimal")
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
 
 
 # --------------------------------------------------------------------------- data
@@ -173,37 +170,10 @@ _EXPECTED = {"5.1": _e51, "5.2": _e52, "5.3": _e53, "5.4": _e54, "5.5": _e55, "5
 
 
 # --------------------------------------------------------------------------- judging
-def _matches(answer, value, *, rtol=1e-4, ordered=True) -> bool:
-    try:
-        return not compare(answer, value, rtol=rtol, ordered=ordered)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes=(), *, rtol=1e-4, ordered=True) -> list[str]:
-    """The generic feedback, replaced by a specific one when the answer is a known mistake."""
-    problems = compare(answer, want, rtol=rtol, ordered=ordered)
-    if not problems:
-        return []
-    for value, en, zh in mistakes:
-        if _matches(answer, value, rtol=rtol, ordered=ordered):
-            return [_say(en, zh)]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict, *, rtol=1e-4, ordered=True) -> list[str]:
-    """Judge a dict of answers key by key; each problem names its variable."""
-    if not isinstance(answer, dict):
-        return [say("want_type", want="dict", got=_kind(answer))]
-    problems = []
-    for key, value in want.items():
-        if key not in answer:
-            problems.append(say("missing_keys", keys=key))
-            continue
-        problems += [f"`{key}`: {p}" for p in
-                     _judge(answer[key], value, mistakes.get(key, ()), rtol=rtol,
-                            ordered=ordered)]
-    return problems
+# Every variable is judged on its own, and a known mistake is matched at the answer's own
+# tolerance (so a rounded computation of it is still recognised).
+_judge = functools.partial(judge, mistake_rtol=None, name_rounding=False)
+_judge_parts = functools.partial(judge_parts, every=True, mistake_rtol=None, name_rounding=False)
 
 
 def _is_number(x) -> bool:
@@ -275,8 +245,8 @@ def _(answer):
         (by_rank, "These come from normalize='rank'; the exercise uses the default 'minmax'.",
          "这是 normalize='rank' 的结果；本题使用默认的 'minmax'。"),
     ]
-    if not isinstance(answer, str) and _matches(answer, sorted(want)) and want != sorted(want):
-        return [_say("The right 10 accounts, sorted by id: keep them in rank order (best first).",
+    if not isinstance(answer, str) and matches(answer, sorted(want)) and want != sorted(want):
+        return [tell("The right 10 accounts, sorted by id: keep them in rank order (best first).",
                      "10 个客户正确，但按编号排了序：请按排名顺序（最好的在前）给出。")]
     return _judge(answer, want, mistakes)
 
@@ -458,21 +428,21 @@ def _(answer):
     else:
         policy = policy.strip().casefold()
         if policy == "equal":
-            problems.append(_say(
+            problems.append(tell(
                 "`policy`: equal service is the baseline; recommend a policy that serves "
                 "accounts differently (by_tier, by_score or optimal).",
                 "`policy`：平等服务只是基准；请推荐一种区别对待客户的策略（by_tier、by_score "
                 "或 optimal）。"))
             policy = None
         elif policy == "current":
-            problems.append(_say(
+            problems.append(tell(
                 "`policy`: the managers' current allocation earns less than equal service; "
                 "choose by_tier, by_score or optimal.",
                 "`policy`：经理们当前的分配比平等服务赚得还少；请在 by_tier、by_score、optimal "
                 "中选择。"))
             policy = None
         elif policy not in gains:
-            problems.append(_say(f"`policy`: {answer['policy']!r} is not one of by_tier, "
+            problems.append(tell(f"`policy`: {answer['policy']!r} is not one of by_tier, "
                                  f"by_score, optimal.",
                                  f"`policy`：{answer['policy']!r} 不是 by_tier、by_score、"
                                  f"optimal 之一。"))
@@ -483,28 +453,28 @@ def _(answer):
         problems += [f"`gain`: {p}" for p in compare(gain, 1.0)]
     elif policy is not None:
         want = gains[policy]
-        others = [p for p in gains if p != policy and _matches(gain, gains[p])]
+        others = [p for p in gains if p != policy and matches(gain, gains[p])]
         wrong_hours = _policies(HOURS_5_4)
-        if _matches(gain, want):
+        if matches(gain, want):
             pass
         elif others:
-            problems.append(_say(f"`gain`: that is the gain of {others[0]}, not of {policy}: "
+            problems.append(tell(f"`gain`: that is the gain of {others[0]}, not of {policy}: "
                                  f"make policy and gain agree.",
                                  f"`gain`：这是 {others[0]} 的收益，不是 {policy} 的："
                                  f"请让 policy 与 gain 一致。"))
-        elif _matches(gain, want / 1e6):
-            problems.append(_say("`gain`: that looks like million yuan; give it in yuan.",
+        elif matches(gain, want / 1e6):
+            problems.append(tell("`gain`: that looks like million yuan; give it in yuan.",
                                  "`gain`：这看起来是以百万元为单位；请以元为单位。"))
-        elif _matches(gain, -want):
-            problems.append(_say(f"`gain`: the sign is reversed: {policy} minus equal.",
+        elif matches(gain, -want):
+            problems.append(tell(f"`gain`: the sign is reversed: {policy} minus equal.",
                                  f"`gain`：符号反了：应是 {policy} 减去 equal。"))
-        elif _matches(gain, float(wrong_hours.loc[policy, "uplift_vs_equal"])):
-            problems.append(_say("`gain`: that is the gain with 30,000 hours (exercise 5.4); "
+        elif matches(gain, float(wrong_hours.loc[policy, "uplift_vs_equal"])):
+            problems.append(tell("`gain`: that is the gain with 30,000 hours (exercise 5.4); "
                                  "use today's hours, plan['resource_hours'].sum().",
                                  "`gain`：这是 30,000 小时下的收益（练习 5.4）；请使用当前的"
                                  "服务小时数 plan['resource_hours'].sum()。"))
-        elif _matches(gain, float(table.loc[policy, "profit"])):
-            problems.append(_say("`gain`: that is the total profit; the gain is the "
+        elif matches(gain, float(table.loc[policy, "profit"])):
+            problems.append(tell("`gain`: that is the total profit; the gain is the "
                                  "difference with equal service.",
                                  "`gain`：这是总利润；收益是与平等服务之差。"))
         else:

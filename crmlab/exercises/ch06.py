@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import (
+    CUSTOMER_SHARE_NOT_COUNT,
+    TIGHT,
+    Mistake,
+    judge,
+    judge_parts,
+    matches,
+    sorted_down,
+    tell,
+)
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language
 
 __all__ = ["expected", "COLUMNS", "LOGGED", "COLUMNS_6_4", "LOGGED_6_4", "LAPSED_DAYS_6_2",
            "TOP_6_6"]
@@ -36,13 +44,6 @@ LOGGED_6_4 = ["orders", "recency_days"]
 LAPSED_DAYS_6_2 = 365
 #: Exercise 6.6: the biggest spenders, the top 20 % of the 5,000 members.
 TOP_6_6 = 1000
-
-# (wrong answer, English message, Chinese message)
-Mistake = tuple[object, str, str]
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
 
 
 # --------------------------------------------------------------------------- data
@@ -161,76 +162,15 @@ def expected(qid: str):
 
 
 # --------------------------------------------------------------------------- judging
-def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-7) -> bool:
-    try:
-        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes: Callable[[], Iterable[Mistake]] | Iterable[Mistake] = (),
-           *, ordered: bool = True) -> list[str]:
-    """Compare; if wrong, name the known mistake the answer matches, if any.
-
-    ``mistakes`` may be a function returning the mistakes (a list, or a generator), so
-    costly wrong answers (a k-means fit) are computed only for a wrong answer, and with
-    a generator only until one matches. A mistake is matched with a
-    tight tolerance (and in any order), so two mistakes close to each other are told
-    apart; a float rounded from the expected value is named as such.
-    """
-    problems = compare(answer, want, ordered=ordered)
-    if problems and answer is not Ellipsis and answer is not None:
-        for wrong, en, zh in (mistakes() if callable(mistakes) else mistakes):
-            if _matches(answer, wrong, ordered=False):
-                return [_say(en, zh)]
-        if isinstance(want, float) and isinstance(answer, numbers.Real) \
-                and not isinstance(answer, bool):
-            for digits in range(1, 5):
-                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
-                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
-                                 f"precision (round only what you print).",
-                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
-                                 f"（只在打印时取整）。")]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict[str, Callable[[], Iterable[Mistake]]],
-                 custom: dict[str, Callable] | None = None) -> list[str]:
-    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
-    if not isinstance(answer, dict) or any(k not in answer for k in want):
-        return compare(answer, want)
-    for key, value in want.items():
-        judge = (custom or {}).get(key)
-        problems = judge(answer[key]) if judge else _judge(answer[key], value,
-                                                           mistakes.get(key, ()))
-        if problems:
-            return [f"[{key}] {problems[0]}"]
-    return []
-
-
-def _sorted_down(answer, what: str, what_zh: str) -> list[str]:
-    """The values are right; say whether they are sorted from the largest down."""
-    if answer.is_monotonic_decreasing:
-        return []
-    if answer.is_monotonic_increasing:
-        return [_say(f"Sorted from the smallest up: the {what} with the highest value comes "
-                     f"first (sort_values(ascending=False)).",
-                     f"排序方向反了：数值最高的{what_zh}应排在最前"
-                     f"（sort_values(ascending=False)）。")]
-    return [_say("The values are right but not sorted from the largest down: "
-                 "use .sort_values(ascending=False).",
-                 "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。")]
-
+# The wrong answers come from groupbys and k-means fits: a known mistake is recognised in
+# any order.
+_judge = functools.partial(judge, mistakes_in_any_order=True)
+_judge_parts = functools.partial(judge_parts, mistakes_in_any_order=True)
 
 _SHARE_NOT_COUNT = (
     "These are shares of customers: the question asks for numbers of customers "
     "(value_counts without normalize=True).",
     "这是客户占比：题目要求客户人数（value_counts 不加 normalize=True）。")
-
-_SHARE_NOT_NUMBER = (
-    "That is a share of customers, not a number of customers: count them "
-    "(.sum() of a True/False condition, or len(...)).",
-    "这是客户占比，不是客户人数：请计数（对 True/False 条件求 .sum()，或用 len(...)）。")
 
 
 # --------------------------------------------------------------------------- 6.1
@@ -283,9 +223,10 @@ def _mistakes_61() -> list[Mistake]:
                   "再 sort_values(ascending=False)。")
 def _q61(answer):
     problems = _judge(answer, _expected("6.1"), _mistakes_61, ordered=False)
-    if problems:
-        return problems
-    return _sorted_down(answer, "lifestyle", "生活方式")
+    return problems or sorted_down(answer, (
+        "Sorted from the smallest up: the lifestyle with the highest value comes first "
+        "(sort_values(ascending=False)).",
+        "排序方向反了：数值最高的生活方式应排在最前（sort_values(ascending=False)）。"))
 
 
 # --------------------------------------------------------------------------- 6.2
@@ -360,7 +301,7 @@ def _q62(answer):
     if problems:
         return problems
     if list(map(str, answer.index)) != list(map(str, want.index)):
-        return [_say("The right counts in the wrong order: keep the lifecycle order, prospect "
+        return [tell("The right counts in the wrong order: keep the lifecycle order, prospect "
                      "first and lapsed last (value_counts(sort=False) on the stage column; "
                      "value_counts() sorts by size).",
                      "人数正确但顺序不对：请保持生命周期顺序，潜在客户在前、流失客户在后"
@@ -425,8 +366,9 @@ def _q63(answer):
     want = _expected("6.3")
     if isinstance(answer, dict) and set(want) <= set(answer):
         sizes = answer["sizes"]
-        if _matches(sizes, want["sizes"], ordered=False) and not _matches(sizes, want["sizes"]):
-            return [_say("[sizes] The right sizes in the wrong order: index them by segment, "
+        if matches(sizes, want["sizes"], ordered=False, rtol=TIGHT) \
+                and not matches(sizes, want["sizes"], rtol=TIGHT):
+            return [tell("[sizes] The right sizes in the wrong order: index them by segment, "
                          "0 to 3 (.sort_index()).",
                          "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列（.sort_index()）。")]
     return _judge_parts(answer, want, {"sizes": _mistakes_63_sizes,
@@ -496,7 +438,7 @@ def _mistakes_65_losing() -> list[Mistake]:
         (n_high,
          "That counts every high-value customer: count those among them with profit < 0.",
          "这是全部高价值客户的人数：请只数其中 profit < 0 的客户。"),
-        (losing / n_high, *_SHARE_NOT_NUMBER),
+        (losing / n_high, *CUSTOMER_SHARE_NOT_COUNT),
     ]
 
 
@@ -520,7 +462,7 @@ def _mistakes_65_left() -> list[Mistake]:
          "Those moved to medium only: also count the few who drop to low value "
          "(!= 'high').",
          "这只是降到中价值的客户：降到低价值的少数客户也要算上（!= 'high'）。"),
-        (left / int(was_high.sum()), *_SHARE_NOT_NUMBER),
+        (left / int(was_high.sum()), *CUSTOMER_SHARE_NOT_COUNT),
     ]
 
 
@@ -559,7 +501,7 @@ def _mistakes_66() -> list[Mistake]:
         (int((valued["profit"] < 0).sum()),
          "That counts every member who loses money: count only the top spenders.",
          "这是所有亏损的会员：只数消费最高的那些客户。"),
-        (losing / TOP_6_6, *_SHARE_NOT_NUMBER),
+        (losing / TOP_6_6, *CUSTOMER_SHARE_NOT_COUNT),
         (int((_top_spenders(n=TOP_6_6 // 2)["profit"] < 0).sum()),
          f"That is the top 10 %: take the {TOP_6_6:,} biggest spenders (the top 20 %).",
          f"这是前 10 %：请取消费最高的 {TOP_6_6:,} 位（前 20 %）。"),
@@ -569,7 +511,7 @@ def _mistakes_66() -> list[Mistake]:
 def _q66_bool(answer) -> list[str]:
     problems = compare(answer, False)
     if problems and isinstance(answer, bool):
-        return [_say("Not quite: some of the biggest spenders lose money once the cost to serve "
+        return [tell("Not quite: some of the biggest spenders lose money once the cost to serve "
                      "is counted, so spending a lot is not the same as being valuable.",
                      "不对：把服务成本算进去后，一些消费最多的客户是亏损的，"
                      "所以消费多并不等于价值高。")]

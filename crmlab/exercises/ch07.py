@@ -14,25 +14,16 @@ e.g. ``[retention] ...``.
 from __future__ import annotations
 
 import functools
-import math
-import numbers
 from collections.abc import Callable
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import judge, judge_parts, matches, tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language
 
 __all__ = ["EXAMPLE_7_2", "expected"]
 
 #: The worked example of exercise 7.2: customers at the start, lost, at the end, new.
 EXAMPLE_7_2 = {"at_start": 1200, "lost": 150, "at_end": 1180, "new": 130}
-
-# (wrong answer, English message, Chinese message)
-Mistake = tuple[object, str, str]
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
 
 
 # --------------------------------------------------------------------------- data
@@ -119,50 +110,6 @@ def expected(qid: str):
 
 
 # --------------------------------------------------------------------------- judging
-def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
-    try:
-        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes: list[Mistake] = (), *, ordered: bool = True) -> list[str]:
-    """Compare; if wrong, name the known mistake the answer matches, if any.
-
-    A mistake is matched with a tight tolerance (the student's computation of it gives
-    the same numbers up to float noise), so two mistakes close to each other are told
-    apart; an answer rounded from the expected value is named as such.
-    """
-    problems = compare(answer, want, ordered=ordered)
-    if problems and answer is not Ellipsis and answer is not None:
-        for wrong, en, zh in mistakes:
-            if _matches(answer, wrong, ordered, rtol=1e-7):
-                return [_say(en, zh)]
-        if isinstance(want, float) and isinstance(answer, numbers.Real) \
-                and not isinstance(answer, bool):
-            for digits in range(0, 5):
-                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
-                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
-                                 f"precision (round only what you print).",
-                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
-                                 f"（只在打印时取整）。")]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
-                 custom: dict[str, Callable] | None = None) -> list[str]:
-    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
-    if not isinstance(answer, dict) or any(k not in answer for k in want):
-        return compare(answer, want)
-    for key, value in want.items():
-        judge = (custom or {}).get(key)
-        problems = judge(answer[key]) if judge else _judge(answer[key], value,
-                                                           mistakes.get(key, []))
-        if problems:
-            return [f"[{key}] {problems[0]}"]
-    return []
-
-
 def _dimension(answer) -> str | None:
     """The SERVQUAL dimension named by a text answer (English, gap_ prefix or Chinese)."""
     from crmlab.satisfaction import DIMENSION_NAMES, DIMENSIONS
@@ -185,7 +132,7 @@ def _q71(answer):
     survey = _survey()
     want = _expected("7.1")
     x = survey["nps_score"]
-    return _judge(answer, want, [
+    return judge(answer, want, [
         (want / 100,
          "That is the difference of the two shares: the NPS is a score from -100 to 100, "
          "so multiply it by 100.",
@@ -241,12 +188,12 @@ def _q71(answer):
 def _q72(answer):
     e = EXAMPLE_7_2
     want = _expected("7.2")
-    if isinstance(answer, dict) and set(want) <= set(answer) and _matches(
+    if isinstance(answer, dict) and set(want) <= set(answer) and matches(
             {"churn": answer["retention"], "retention": answer["churn"]}, want):
-        return [_say("The two rates are swapped: churn is the share lost (the small one), "
+        return [tell("The two rates are swapped: churn is the share lost (the small one), "
                      "retention the share kept.",
                      "两个比率对调了：流失率是流失的比例（较小的那个），保持率是留下的比例。")]
-    return _judge_parts(answer, want, {
+    return judge_parts(answer, want, {
         "churn": [
             ((e["at_start"] - e["at_end"]) / e["at_start"],
              "That is the net loss of customers, (start - end) / start: new customers hide "
@@ -293,27 +240,27 @@ def _q73(answer):
     if isinstance(answer, pd.Series):
         labels = [str(i) for i in answer.index]
         if "mean_gap" in labels:
-            return [_say("mean_gap is not a dimension: keep the five gap_<dim> values only "
+            return [tell("mean_gap is not a dimension: keep the five gap_<dim> values only "
                          "(and name them by dimension).",
                          "mean_gap 不是一个维度：只保留五个 gap_<维度> 的值（并以维度名作标签）。")]
         if len(labels) == len(want) and all(lab.startswith("gap_") for lab in labels):
             renamed = answer.rename(lambda c: str(c).removeprefix("gap_"))
-            if _matches(renamed, want, ordered=False):
-                return [_say("The values are right; label them by dimension ('tangibles', ...), "
+            if matches(renamed, want, ordered=False):
+                return [tell("The values are right; label them by dimension ('tangibles', ...), "
                              "not 'gap_tangibles': .rename(lambda c: c.removeprefix('gap_')).",
                              "数值正确；请用维度名（'tangibles' 等）作标签，而不是 "
                              "'gap_tangibles'：.rename(lambda c: c.removeprefix('gap_'))。")]
     if isinstance(answer, pd.DataFrame) and "gap" in answer.columns and answer.shape[1] > 1 \
             and len(answer) == len(want):
-        return [_say("That is the whole table: the question asks for the gap column alone, "
+        return [tell("That is the whole table: the question asks for the gap column alone, "
                      "a Series (['gap']).",
                      "这是整张表：题目只要 gap 这一列，即一个 Series（['gap']）。")]
     if isinstance(answer, (pd.Series, pd.DataFrame)) and len(answer) == len(survey):
-        return [_say("One value per customer: the question asks for the mean gap of each "
+        return [tell("One value per customer: the question asks for the mean gap of each "
                      "dimension over all customers (.mean()).",
                      "这是每位客户一个值：题目要求每个维度在所有客户上的平均差距（.mean()）。")]
     dims = list(want.index)
-    return _judge(answer, want, [
+    return judge(answer, want, [
         (-want,
          "The sign is flipped: the gap is perception minus expectation (negative = the "
          "customers got less than they expected).",
@@ -344,7 +291,7 @@ def _choice(key: str) -> Callable:
             return compare(answer, want)
         got = _dimension(answer)
         if got is None:
-            return [_say(f"{answer!r}: answer with one of the five dimension names: "
+            return [tell(f"{answer!r}: answer with one of the five dimension names: "
                          f"{', '.join(DIMENSIONS)}.",
                          f"{answer!r}：请用五个维度名之一作答：{', '.join(DIMENSIONS)}。")]
         if got == want:
@@ -354,23 +301,23 @@ def _choice(key: str) -> Callable:
         other = _expected("7.4")["churn_driver" if key == "largest_shortfall"
                                  else "largest_shortfall"]
         if got == other:
-            return [_say(f"{got!r} is the answer to the other part: the largest shortfall is "
+            return [tell(f"{got!r} is the answer to the other part: the largest shortfall is "
                          f"the most negative mean gap; the churn driver has the largest "
                          f"coefficient in size in churn_drivers.",
                          f"{got!r} 是另一问的答案：最大的不足是平均差距最负的维度；"
                          f"流失驱动因素是 churn_drivers 中系数绝对值最大的维度。")]
         if key == "largest_shortfall" and got == gaps.idxmax():
-            return [_say(f"{got!r} has the largest gap, where the firm beats expectations "
+            return [tell(f"{got!r} has the largest gap, where the firm beats expectations "
                          f"most: the largest shortfall is the most negative gap (idxmin).",
                          f"{got!r} 的差距最大，是企业最超出期望的维度：最大的不足是最负的"
                          f"差距（idxmin）。")]
         if key == "churn_driver" and got == coef.idxmax():
-            return [_say(f"{got!r} has the largest coefficient, but every coefficient is "
+            return [tell(f"{got!r} has the largest coefficient, but every coefficient is "
                          f"negative: the strongest driver is the largest in size (the most "
                          f"negative coefficient, the smallest odds ratio).",
                          f"{got!r} 的系数最大，但所有系数都是负的：最强的驱动因素是绝对值最大的"
                          f"（系数最负、优势比最小）。")]
-        return [_say(f"{got!r} is not the answer: look at the numbers again.",
+        return [tell(f"{got!r} is not the answer: look at the numbers again.",
                      f"{got!r} 不是正确答案：请再看一下数据。")]
 
     return judge
@@ -388,10 +335,10 @@ def _q74(answer):
             isinstance(answer[k], str) for k in want) and \
             _dimension(answer["largest_shortfall"]) == want["churn_driver"] and \
             _dimension(answer["churn_driver"]) == want["largest_shortfall"]:
-        return [_say("The two answers are swapped: the largest shortfall is the most negative "
+        return [tell("The two answers are swapped: the largest shortfall is the most negative "
                      "mean gap; the churn driver has the strongest coefficient.",
                      "两个答案对调了：最大的不足是平均差距最负的维度；流失驱动因素的系数最强。")]
-    return _judge_parts(answer, want, {}, custom={
+    return judge_parts(answer, want, {}, custom={
         "largest_shortfall": _choice("largest_shortfall"),
         "churn_driver": _choice("churn_driver")})
 
@@ -407,7 +354,7 @@ def _q74(answer):
 def _q75(answer):
     p = _promises()
     want = _expected("7.5")
-    return _judge(answer, want, [
+    return judge(answer, want, [
         (-want,
          "The sign is flipped: inflated minus accurate (negative when inflated promises "
          "leave customers less satisfied).",
@@ -456,13 +403,13 @@ def _q76(answer):
     def choice(value) -> list[str]:
         problems = compare(value, False)
         if problems and not compare(value, True):
-            return [_say("Not by this survey: the same service, and inflated promises bring a "
+            return [tell("Not by this survey: the same service, and inflated promises bring a "
                          "lower NPS, lower satisfaction and more churn than accurate ones.",
                          "从这份调查看并非如此：服务相同，夸大承诺的 NPS 和满意度都更低，"
                          "流失更多。")]
         return problems
 
-    return _judge_parts(answer, want, {
+    return judge_parts(answer, want, {
         "nps_diff": [
             (-diff,
              "The sign is flipped: inflated minus accurate.",

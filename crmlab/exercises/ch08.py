@@ -14,13 +14,10 @@ e.g. ``[n_over] ...``.
 from __future__ import annotations
 
 import functools
-import math
-import numbers
-from collections.abc import Callable
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import judge, judge_parts, tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language
 
 __all__ = ["CANDIDATES_8_5", "MIN_HOURS_8_4", "expected"]
 
@@ -28,13 +25,6 @@ __all__ = ["CANDIDATES_8_5", "MIN_HOURS_8_4", "expected"]
 MIN_HOURS_8_4 = 25
 #: The attributes exercise 8.5 chooses among.
 CANDIDATES_8_5 = ("tenure_years", "relationship", "profit")
-
-# (wrong answer, English message, Chinese message)
-Mistake = tuple[object, str, str]
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
 
 
 # --------------------------------------------------------------------------- data
@@ -118,51 +108,6 @@ def expected(qid: str):
 
 
 # --------------------------------------------------------------------------- judging
-def _matches(answer, wrong, ordered: bool = True, rtol: float = 1e-4) -> bool:
-    try:
-        return not compare(answer, wrong, ordered=ordered, rtol=rtol)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes: list[Mistake] = (), *, rtol: float = 1e-4) -> list[str]:
-    """Compare; if wrong, name the known mistake the answer matches, if any.
-
-    A mistake is matched with a tight tolerance (the student's computation of it gives
-    the same numbers up to float noise), so two mistakes close to each other are told
-    apart; an answer rounded from the expected value is named as such.
-    """
-    problems = compare(answer, want, rtol=rtol)
-    if problems and answer is not Ellipsis and answer is not None:
-        for wrong, en, zh in mistakes:
-            if _matches(answer, wrong, rtol=1e-7):
-                return [_say(en, zh)]
-        if isinstance(want, float) and isinstance(answer, numbers.Real) \
-                and not isinstance(answer, bool):
-            for digits in range(0, 5):
-                if math.isclose(float(answer), round(want, digits), abs_tol=1e-12):
-                    return [_say(f"{answer} is rounded to {digits} decimals: keep full "
-                                 f"precision (round only what you print).",
-                                 f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
-                                 f"（只在打印时取整）。")]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict[str, list[Mistake]],
-                 custom: dict[str, Callable] | None = None,
-                 rtol: dict[str, float] | None = None) -> list[str]:
-    """Judge a dict answer part by part; feedback is prefixed with the part's name."""
-    if not isinstance(answer, dict) or any(k not in answer for k in want):
-        return compare(answer, want)
-    for key, value in want.items():
-        judge = (custom or {}).get(key)
-        problems = judge(answer[key]) if judge else _judge(
-            answer[key], value, mistakes.get(key, []), rtol=(rtol or {}).get(key, 1e-4))
-        if problems:
-            return [f"[{key}] {problems[0]}"]
-    return []
-
-
 _SIGN = ("The sign is flipped: manager_priority is a rank, 1 = highest priority, so an "
          "attribute the manager favours has a NEGATIVE correlation with the rank number. "
          "Correlate the preference, -manager_priority (as bias.priority_drivers does).",
@@ -181,7 +126,7 @@ _PEARSON = ("That is Pearson's correlation (the default of .corr()): the questio
           hint_zh="bias.priority_drivers(accounts, attributes=['profit'])，或 "
                   "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman')。")
 def _q81(answer):
-    return _judge(answer, _expected("8.1"), [
+    return judge(answer, _expected("8.1"), [
         (_corr("profit", sign=1), *_SIGN),
         (_corr("profit", "pearson"), *_PEARSON),
         (_corr("profit", "pearson", sign=1),
@@ -213,7 +158,7 @@ def _q81(answer):
 def _q82(answer):
     summary = _audit().attrs["summary"]
     n = summary["accounts"]
-    return _judge_parts(answer, _expected("8.2"), {
+    return judge_parts(answer, _expected("8.2"), {
         "n_over": [
             (summary["under_served"],
              "That is the number of under-served accounts (rank_gap < 0): over-served ones "
@@ -258,7 +203,7 @@ def _q83(answer):
     total = float(accounts["resource_hours"].sum())
     over_loss = float(audit.loc[(audit["status"] == "over-served") & (audit["profit"] < 0),
                                 "hours"].sum())
-    return _judge_parts(answer, _expected("8.3"), {
+    return judge_parts(answer, _expected("8.3"), {
         "loss_hours": [
             (int(loss.sum()),
              "That counts the loss-making accounts: the question asks for their service hours "
@@ -302,7 +247,7 @@ def _q84(answer):
     fair, zero, tier = _fair(), _fair(0.0), _fair(by="tier")
     change = fair["change"]
     n = len(fair)
-    return _judge_parts(answer, _expected("8.4"), {
+    return judge_parts(answer, _expected("8.4"), {
         "hours_moved": [
             (float(change.abs().sum()),
              "Every moved hour is counted twice, once where it leaves and once where it "
@@ -345,17 +290,17 @@ def _q85_driver(answer) -> list[str]:
     if got == want:
         return []
     if got not in CANDIDATES_8_5:
-        return [_say(f"{answer!r}: answer with one of the three column names: "
+        return [tell(f"{answer!r}: answer with one of the three column names: "
                      f"{', '.join(CANDIDATES_8_5)}.",
                      f"{answer!r}：请用三个列名之一作答：{', '.join(CANDIDATES_8_5)}。")]
     raw = {c: _corr(c, sign=1) for c in CANDIDATES_8_5}
     if got == max(raw, key=raw.get):
-        return [_say(f"{got!r} has the largest correlation with the raw rank number, but rank "
+        return [tell(f"{got!r} has the largest correlation with the raw rank number, but rank "
                      f"1 = highest priority: the manager favours what correlates NEGATIVELY "
                      f"with the rank. Use -manager_priority (bias.priority_drivers).",
                      f"{got!r} 与原始排名数字的相关最大，但排名 1 = 最优先：经理偏爱的是与排名"
                      f"负相关的属性。请用 -manager_priority（bias.priority_drivers）。")]
-    return [_say(f"{got!r} matters, but not the most: compare the three Spearman correlations.",
+    return [tell(f"{got!r} matters, but not the most: compare the three Spearman correlations.",
                  f"{got!r} 有影响，但不是最大的：请比较三个 Spearman 相关系数。")]
 
 
@@ -367,7 +312,7 @@ def _q85_driver(answer) -> list[str]:
 def _q85(answer):
     want = _expected("8.5")
     rho = want["rho"]
-    return _judge_parts(answer, want, {
+    return judge_parts(answer, want, {
         "rho": [
             (-rho, *_SIGN),
             (_corr("tenure_years", "pearson"), *_PEARSON),
@@ -400,7 +345,7 @@ def _q86(answer):
     def choice(value) -> list[str]:
         problems = compare(value, False)
         if problems and not compare(value, True):
-            return [_say(f"Not by the data: the manager's priority and the objective rank "
+            return [tell(f"Not by the data: the manager's priority and the objective rank "
                          f"agree little (Spearman {rho:.2f}), and the over-served accounts "
                          f"take {audit.attrs['summary']['hours_over_served_share']:.0%} of "
                          f"the hours.",
@@ -412,7 +357,7 @@ def _q86(answer):
     sales_only = bias.priority_audit(accounts, weights={"sales": 1}).attrs["summary"]["spearman"]
     # -spearman(priority, score) differs from rho in the 4th digit (ties in the score are
     # averaged instead of broken by id): accepted through a looser tolerance.
-    return _judge_parts(answer, want, {
+    return judge_parts(answer, want, {
         "rho_objective": [
             (-rho,
              "The sign is flipped: a higher score is better but rank 1 is the top priority. "
@@ -433,4 +378,4 @@ def _q86(answer):
              "and potential equally).",
              "这是只按销售额评分的结果：请用默认权重（销售额、利润率、潜力各占三分之一）。"),
         ],
-    }, custom={"fair_guide": choice}, rtol={"rho_objective": 2e-3})
+    }, custom={"fair_guide": choice}, tol={"rho_objective": {"rtol": 2e-3}})

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import functools
 
-from crmlab.exercises._compare import _kind, compare
+from crmlab.exercises._judging import judge_parts, tell
 from crmlab.exercises._registry import exercise
-from crmlab.exercises._text import language, say
 
 __all__ = ["expected"]
 
@@ -43,13 +42,9 @@ SURVIVE_9_6 = 12
 #: Exercise 9.7: a customer is "silent" after this many weeks without a purchase.
 SILENT_9_7 = 20
 
-#: (rtol, atol) for the floats asked "rounded to 3 decimals": the rounded and the full
+#: The tolerance of the floats asked "rounded to 3 decimals": the rounded and the full
 #: value both pass (rounding moves a value by at most 5e-4).
-_TOL3 = (1e-3, 6e-4)
-
-
-def _say(en: str, zh: str) -> str:
-    return zh if language() == "zh" else en
+_TOL3 = {"rtol": 1e-3, "atol": 6e-4}
 
 
 # --------------------------------------------------------------------------- data
@@ -235,41 +230,9 @@ _EXPECTED = {"9.1": _e91, "9.2": _e92, "9.3": _e93, "9.4": _e94, "9.5": _e95, "9
 
 
 # --------------------------------------------------------------------------- judging
-def _matches(answer, value, *, rtol=1e-4, atol=1e-8) -> bool:
-    try:
-        return not compare(answer, value, rtol=rtol, atol=atol)
-    except (TypeError, ValueError):
-        return False
-
-
-def _judge(answer, want, mistakes=(), *, rtol=1e-4, atol=1e-8) -> list[str]:
-    """The generic feedback, replaced by a specific one when the answer is a known mistake.
-
-    ``mistakes`` holds ``(wrong value, English, Chinese)`` or a callable returning such
-    a list (computed only when the answer is wrong: some need a model fit).
-    """
-    problems = compare(answer, want, rtol=rtol, atol=atol)
-    if not problems or answer is Ellipsis or answer is None:
-        return problems
-    for value, en, zh in mistakes() if callable(mistakes) else mistakes:
-        if _matches(answer, value, rtol=rtol, atol=atol):
-            return [_say(en, zh)]
-    return problems
-
-
-def _judge_parts(answer, want: dict, mistakes: dict, *, tol: dict | None = None) -> list[str]:
-    """Judge a dict of answers key by key; each problem names its variable."""
-    if not isinstance(answer, dict):
-        return [say("want_type", want="dict", got=_kind(answer))]
-    problems = []
-    for key, value in want.items():
-        if key not in answer:
-            problems.append(say("missing_keys", keys=key))
-            continue
-        rtol, atol = (tol or {}).get(key, (1e-4, 1e-8))
-        problems += [f"`{key}`: {p}" for p in
-                     _judge(answer[key], value, mistakes.get(key, ()), rtol=rtol, atol=atol)]
-    return problems
+# Every variable is judged on its own, and a known mistake is matched at the answer's own
+# tolerance (the expected values are rounded to 2 or 3 decimals: see _TOL3).
+_judge_parts = functools.partial(judge_parts, every=True, mistake_rtol=None, name_rounding=False)
 
 
 # --------------------------------------------------------------------------- exercises
@@ -368,7 +331,7 @@ def _(answer):
     problems = _judge_parts(answer, want, mistakes)
     value = answer.get("years_90") if isinstance(answer, dict) else None
     if not problems and not float(value).is_integer():
-        problems.append(_say("`years_90`: give a whole number of years.",
+        problems.append(tell("`years_90`: give a whole number of years.",
                              "`years_90`：请给出整数年数。"))
     return problems
 
@@ -637,7 +600,7 @@ def _(answer):
                                            "came_back": mistakes(1)},
                             tol={"silent_p_alive": _TOL3, "came_back": _TOL3})
     if isinstance(answer, dict) and answer.get("necessarily_lost") is True:
-        problems = [_say(
+        problems = [tell(
             "`necessarily_lost`: True would mean that none of them ever buys again; "
             "compare with came_back, the share of them who did buy in the holdout period.",
             "`necessarily_lost`：True 意味着他们都不会再购买；请对照 came_back，即他们中在"
