@@ -9,6 +9,8 @@ committed one), with ``tests/sanitize.cfg`` as the one sanitize file. Policy:
 * ``stderr`` is compared like any stream, and the committed notebooks have none
   (``tests/test_notebooks.py``), so a new warning fails the run.
 * A notebook whose cells take more than ``NOTEBOOK_SECONDS`` in all fails.
+* In ``exercises/``, a check cell's ``raises-exception`` tag (there for JupyterLab's
+  Run All) is ignored, so a student's ``pytest --nbval-lax`` reports failing checks.
 * Progress bars are off (``TQDM_DISABLE``); kernels keep the inline backend.
 * nbval runs cells with ``store_history=False``, which breaks IPython's trailing-``;``
   rule (``DisplayHook.quiet`` reads the last *stored* input), so a plot cell ending in
@@ -53,6 +55,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _is_nbval(item):
             notebook = item.parent
+            # Student notebooks tag their check cells ``raises-exception`` so that
+            # JupyterLab's Run All carries on past a failing check; under pytest a
+            # failing check must still fail (``pytest --nbval-lax exercises/...``).
+            grade = item.cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+            if grade and notebook.path.parent.name == "exercises":
+                item.options["check_exception"] = False
             if "text/html" not in notebook.skip_compare:
                 notebook.skip_compare = (*notebook.skip_compare, "text/html")
             _last_cell[str(notebook.path)] = item.nodeid

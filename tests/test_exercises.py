@@ -226,7 +226,16 @@ def test_student_version_clears_outputs_and_metadata():
     assert out.cells[0].outputs == [] and out.cells[0].execution_count is None
     assert out.metadata.kernelspec.name == "python3"
     assert out.cells[0].metadata.nbgrader == {"grade_id": "a", "solution": True}
+    assert "tags" not in out.cells[0].metadata  # only check cells are tagged
     assert nb.cells[0].execution_count == 3  # the source notebook is untouched
+
+
+def test_check_cells_let_run_all_carry_on():
+    check_cell = _code("check('3.1', x)")
+    check_cell.metadata["nbgrader"] = {"grade_id": "c", "grade": True, "points": 1}
+    check_cell.metadata["tags"] = ["mine"]
+    out = student_version(nbformat.v4.new_notebook(cells=[check_cell]))
+    assert out.cells[0].metadata.tags == ["mine", "raises-exception"]
 
 
 def test_exercises_folder_is_what_the_build_produces(tmp_path):

@@ -41,3 +41,20 @@ def test_a_slow_notebook_fails(pytester, monkeypatch):
     result = _run(pytester, monkeypatch, 0.1)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*a chapter must run in under 0.1 s*"])
+
+
+def test_students_nbval_lax_reports_each_failing_check():
+    """exercises/ check cells carry raises-exception for JupyterLab, yet fail under pytest."""
+    import subprocess
+    import sys
+
+    import nbformat as nbf
+
+    path = ROOT / "exercises" / "04_pyramid_long_tail.ipynb"
+    checks = sum(1 for c in nbf.read(path, as_version=4).cells
+                 if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+                 and c.cell_type == "code")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p",
+         "no:cacheprovider", "-q", str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert f"{checks} failed" in result.stdout, result.stdout[-500:]

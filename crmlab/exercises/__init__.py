@@ -17,12 +17,12 @@ from crmlab.exercises._registry import CheckFailed, Result, check, exercise, que
 from crmlab.exercises._text import set_language
 
 _NOTEBOOK = {"build", "clear_hidden_tests", "clear_outputs", "clear_solutions",
-             "normalize_metadata", "student_version"}
+             "normalize_metadata", "student_version", "tag_checks"}
 
 __all__ = [  # noqa: F822 - the notebook transforms resolve lazily through __getattr__
     "CheckFailed", "Result", "build", "check", "clear_hidden_tests", "clear_outputs",
     "clear_solutions", "exercise", "normalize_metadata", "questions", "set_language",
-    "student_version",
+    "student_version", "tag_checks",
 ]
 
 

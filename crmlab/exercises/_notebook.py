@@ -19,7 +19,7 @@ import nbformat
 from crmlab._errors import CRMDataError
 
 __all__ = ["clear_solutions", "clear_hidden_tests", "clear_outputs", "normalize_metadata",
-           "student_version", "build"]
+           "tag_checks", "student_version", "build"]
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -132,17 +132,41 @@ def normalize_metadata(nb) -> None:
             cell.metadata.pop(key, None)
 
 
+def tag_checks(cell) -> bool:
+    """Tag a graded check cell ``raises-exception``; return whether it changed.
+
+    A failing check raises, and JupyterLab's *Run All* stops at the first raised
+    exception unless the cell carries this tag, so without it a student who has not
+    answered 3.1 would never see 3.2 checked.
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_code_cell("check('3.1', x)")
+    >>> cell.metadata["nbgrader"] = {"grade": True, "grade_id": "check_3_1", "points": 1}
+    >>> tag_checks(cell), cell.metadata["tags"]
+    (True, ['raises-exception'])
+    """
+    meta = cell.metadata.get("nbgrader", {})
+    tags = cell.metadata.get("tags", [])
+    if cell.cell_type != "code" or not meta.get("grade") or "raises-exception" in tags:
+        return False
+    cell.metadata["tags"] = [*tags, "raises-exception"]
+    return True
+
+
 def student_version(nb, *, name: str = "notebook"):
     """Return the student version of a solution notebook (a new notebook).
 
-    Solution regions become stubs, hidden tests go, outputs are cleared and the
-    metadata normalised. ``name`` is used in error messages.
+    Solution regions become stubs, hidden tests go, check cells are tagged so *Run All*
+    carries on past a failing check, outputs are cleared and the metadata normalised.
+    ``name`` is used in error messages.
     """
     out = nbformat.from_dict(nb)
     for i, cell in enumerate(out.cells):
         where = f"{name} cell {i}"
         clear_solutions(cell, where=where)
         clear_hidden_tests(cell, where=where)
+        tag_checks(cell)
     clear_outputs(out)
     normalize_metadata(out)
     return out
