@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.schema import show_rows
+from crmlab.schema import require, show_rows
 
 __all__ = [
+    "customer_values",
     "gini",
     "lorenz_curve",
     "top_share",
@@ -830,3 +831,100 @@ def whale_curve(profits) -> pd.DataFrame:
         "loss": float(x[x < 0].sum()),
     })
     return curve
+
+
+# --------------------------------------------------------------------------- from transactions
+def customer_values(
+    transactions,
+    *,
+    customer: str = "customer_id",
+    value: str = "amount",
+    cost: str | None = None,
+    engine: str | None = None,
+) -> pd.Series:
+    """
+    Compute the value of each customer from a transaction log, on any engine.
+
+    The per-customer aggregate that :func:`pyramid_tiers`, :func:`gini`,
+    :func:`abc_classes` and :func:`whale_curve` take: the total of ``value`` per
+    customer, minus the total of ``cost`` when given (profit = gross profit minus
+    cost to serve). On a big file, the aggregation runs in DuckDB or Spark and only
+    the small per-customer result (one number per customer) comes back to pandas,
+    where the pyramid functions rank it.
+
+    Parameters
+    ----------
+    transactions : DataFrame, str, Path or PySpark DataFrame
+        The transaction log: in memory, a CSV or Parquet file (or a folder of
+        Parquet files), or a Spark DataFrame. It is not modified.
+    customer : str, default "customer_id"
+        Customer id column; it becomes the index of the result.
+    value : str, default "amount"
+        The column to add up per customer (negative rows, e.g. returns, count).
+    cost : str, optional
+        A column subtracted per customer, e.g. ``"cost_to_serve"`` with
+        ``value="gross_profit"``.
+    engine : {None, "pandas", "duckdb", "spark"}, default None
+        Where to aggregate (see :mod:`crmlab.engines`): ``None`` uses pandas for a
+        DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
+        larger than ``crmlab.engines.AUTO_DUCKDB_BYTES`` (200 MiB), else pandas.
+
+    Returns
+    -------
+    Series
+        Float, named ``value``, indexed by customer (sorted), rounded to cents so
+        that rankings (and ties, broken by customer id) are identical on every engine.
+
+    Raises
+    ------
+    CRMDataError
+        If the table is empty, a column is missing (the message lists the columns
+        present) or not numeric, values are missing, the file cannot be read, or the
+        engine is unknown.
+
+    See Also
+    --------
+    pyramid_tiers : tiers from these values.
+    gini : concentration of these values (needs values >= 0: clip net revenue at 0).
+
+    Notes
+    -----
+    On DuckDB and Spark the aggregate is one SQL query (``crmlab.engines.VALUES_SQL``,
+    the same text for both); in pandas it is ``groupby(customer)[value].sum()``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["b", "a", "b", "c"],
+    ...                    "amount": [30.0, 100.0, -10.0, 5.0],
+    ...                    "cost_to_serve": [1.0, 2.0, 0.5, 4.0]})
+    >>> values = customer_values(tx)
+    >>> values.to_dict()
+    {'a': 100.0, 'b': 20.0, 'c': 5.0}
+    >>> pyramid_tiers(values, language="en").tolist()
+    ['vip', 'ordinary', 'small']
+    >>> customer_values(tx, cost="cost_to_serve").to_dict()
+    {'a': 98.0, 'b': 18.5, 'c': 1.0}
+    """
+    from crmlab import engines
+
+    caller = "customer_values"
+    engine = engines.choose_engine(transactions, engine, caller=caller)
+    if engine != "pandas":
+        return engines.values_sql(transactions, engine=engine, customer=customer, value=value,
+                                  cost=cost, caller=caller)
+    columns = {customer: "id", value: "number"}
+    params = {customer: "customer", value: "value"}
+    if cost is not None:
+        columns[cost] = "number"
+        params[cost] = "cost"
+    if engines._as_path(transactions) is not None:
+        transactions = engines.read_frame(transactions, columns, caller=caller,
+                                          params=params)
+    df = require(transactions, columns, caller=caller, params=params)
+    grouped = df.groupby(customer, sort=True)
+    total = grouped[value].sum()
+    if cost is not None:
+        total = total - grouped[cost].sum()
+    out = total.astype(float).round(2).rename("value")
+    out.index.name = customer
+    return out

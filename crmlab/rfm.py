@@ -34,6 +34,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from crmlab import engines as _engines
 from crmlab._errors import CRMDataError
 from crmlab.schema import require, show_rows
 
@@ -118,15 +119,17 @@ def rfm_table(
     analysis_date=None,
     returns: str = "net",
     future: str = "raise",
-    engine: str = "pandas",
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Compute recency, frequency and monetary value per customer from transactions.
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame, str, Path or PySpark DataFrame
         One row per order (or order line), with a customer id, a datetime64 date and
-        an amount (negative = a return). It is not modified.
+        an amount (negative = a return). It is not modified. A path to a CSV or
+        Parquet file (or a folder of Parquet files) is read by the chosen engine;
+        a PySpark DataFrame runs on Spark.
     customer : str, default "customer_id"
         Customer id column; it becomes the index of the result (same name).
     date : str, default "order_date"
@@ -146,8 +149,13 @@ def rfm_table(
     future : {"raise", "drop"}, default "raise"
         What to do with rows dated after ``analysis_date``: raise, or leave them out
         and count them in ``attrs["dropped"]["after analysis_date"]``.
-    engine : {"pandas"}, default "pandas"
-        Only pandas for now; ``"duckdb"`` and ``"spark"`` raise a clear error.
+    engine : {None, "pandas", "duckdb", "spark"}, default None
+        Where to compute (see :mod:`crmlab.engines`). ``None``: pandas for a
+        DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
+        larger than ``crmlab.engines.AUTO_DUCKDB_BYTES`` (200 MiB), else pandas.
+        ``"duckdb"`` reads the file directly (it never goes through pandas);
+        ``"spark"`` runs Spark SQL (a local session unless one is active). All
+        engines give the same table.
 
     Returns
     -------
@@ -166,7 +174,9 @@ def rfm_table(
     CRMDataError
         If the table is empty or a column is missing or of the wrong type; if rows
         are dated after ``analysis_date`` (with ``future="raise"``); if no purchase
-        is left; if ``returns``, ``future`` or ``engine`` is not a known option.
+        is left; if ``returns``, ``future`` or ``engine`` is not a known option; if
+        the file does not exist, cannot be read or lacks a column (the message lists
+        the file's columns).
 
     See Also
     --------
@@ -179,6 +189,11 @@ def rfm_table(
     zero-amount order still counts as an order). Recency on the analysis date itself
     is 0; later rows are "future". Monetary is rounded to cents so that rankings are
     identical on every engine (float sums differ in the last bit).
+
+    On DuckDB and Spark one SQL query (``crmlab.engines.RFM_SQL``, shared by both)
+    aggregates the log to one row per customer; recency, rounding and ``attrs`` are
+    then finished in pandas on that small table. In a CSV, ids are read as text and
+    dates must be ISO (``YYYY-MM-DD``).
 
     Examples
     --------
@@ -204,14 +219,23 @@ def rfm_table(
     crmlab._errors.CRMDataError: rfm_table: 1 of 5 rows ... after the analysis date 2024-01-09: ...
     """
     caller = "rfm_table"
-    _check_engine(engine, caller)
+    engine = _engines.choose_engine(transactions, engine, caller=caller)
     if returns not in ("net", "ignore"):
         raise CRMDataError(f"{caller}: returns must be 'net' or 'ignore', got {returns!r}.")
+    if engine != "pandas":
+        if future not in ("raise", "drop"):
+            raise CRMDataError(f"{caller}: future must be 'raise' or 'drop', got {future!r}.")
+        return _engines.rfm_sql(transactions, engine=engine, customer=customer, date=date,
+                                amount=amount, order=order, analysis_date=analysis_date,
+                                returns=returns, future=future, caller=caller)
     columns = {customer: "id", date: "datetime", amount: "number"}
     params = {customer: "customer", date: "date", amount: "amount"}
     if order is not None:
         columns[order] = "id"
         params[order] = "order"
+    if _engines._as_path(transactions) is not None:
+        transactions = _engines.read_frame(transactions, columns, caller=caller,
+                                           params=params)
     df = require(transactions, columns, caller=caller, params=params)
     day = df[date].dt.normalize()
     when = _analysis_date(day, analysis_date, caller)

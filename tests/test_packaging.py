@@ -26,7 +26,7 @@ def _split(requirement: str) -> tuple[str, str]:
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    reqs = project["dependencies"] + extras["dev"] + extras["instructor"]
+    reqs = project["dependencies"] + extras["dev"] + extras["instructor"] + extras["scale"]
     return dict(_split(r) for r in reqs)
 
 

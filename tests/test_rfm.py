@@ -129,8 +129,8 @@ def test_rfm_table_does_not_mutate_input():
 def test_rfm_table_errors():
     with pytest.raises(CRMDataError, match="rfm_table: the table has no rows"):
         rfm.rfm_table(_log().iloc[:0])
-    with pytest.raises(CRMDataError, match="engine 'duckdb' is not available yet"):
-        rfm.rfm_table(_log(), engine="duckdb")
+    with pytest.raises(CRMDataError, match="engine 'polars' is not available yet"):
+        rfm.rfm_table(_log(), engine="polars")
     with pytest.raises(CRMDataError, match="unknown engine 'excel'"):
         rfm.rfm_table(_log(), engine="excel")
     with pytest.raises(CRMDataError, match="returns must be 'net' or 'ignore'"):

@@ -68,13 +68,13 @@ def man_explorer(
     8.0
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     import numpy as np
     from IPython.display import display
 
     from crmlab import acquisition
     from crmlab._errors import CRMDataError
     from crmlab.schema import require
+    from crmlab.widgets._figure import new_figure, show_figure
 
     caller = "man_explorer"
     cols = {"money": money, "authority": authority, "need": need}
@@ -120,11 +120,10 @@ def man_explorer(
         if show_matrix:
             from crmlab.plots import man_matrix
 
-            fig, ax = plt.subplots(figsize=(8, 3.6))
+            fig, ax = new_figure((8, 3.6))
             man_matrix(qualified, value=converted, ax=ax)
             fig.tight_layout()
-            display(fig)
-            plt.close(fig)
+            show_figure(fig)
         return table
 
     return widgets.interactive(

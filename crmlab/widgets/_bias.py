@@ -33,7 +33,6 @@ def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
 
     Examples
     --------
-    >>> import matplotlib; matplotlib.use("Agg")
     >>> import contextlib, io
     >>> from crmlab import load_data
     >>> with contextlib.redirect_stdout(io.StringIO()):
@@ -46,10 +45,10 @@ def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
     0.58
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     from crmlab import bias
     from crmlab.plots import priority_scatter
+    from crmlab.widgets._figure import new_figure, show_figure
 
     alloc_keys = ("hours", "profit", "sales", "margin", "potential", "account", "normalize")
     alloc_cols = {k: v for k, v in columns.items() if k in alloc_keys}
@@ -77,10 +76,9 @@ def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
               f"{s['hours_under_served']:,.0f} hours")
         print(f"a fair allocation (hours by objective score) moves "
               f"{fair.attrs['hours_moved']:,.0f} of {fair.attrs['total_hours']:,.0f} hours")
-        fig, ax = plt.subplots(figsize=(6, 5))
+        fig, ax = new_figure((6, 5))
         priority_scatter(audit, ax=ax)
-        plt.show()
-        plt.close(fig)
+        show_figure(fig)
         return audit
 
     return widgets.interactive(explore, sales=slider("sales"), margin=slider("margin"),

@@ -40,29 +40,26 @@ def clv_explorer(*, margin=100.0, retention=0.8, discount=0.1, acquisition_cost=
     >>> w.children[1].value = 0.9
     >>> round(w.result, 2)
     450.0
-    >>> import matplotlib.pyplot as plt
-    >>> plt.close("all")
     """
     import ipywidgets
-    import matplotlib.pyplot as plt
     import numpy as np
     from IPython import get_ipython
 
     from crmlab.clv import margin_multiple, simple_clv
+    from crmlab.widgets._figure import new_figure, show_figure
 
     def show(margin, retention, discount):
         value = simple_clv(margin, retention, discount, acquisition_cost=acquisition_cost)
         t = np.arange(1, horizon + 1)
         per_period = margin * (retention / (1 + discount)) ** t
-        fig, ax = plt.subplots(figsize=(7, 3.2))
+        fig, ax = new_figure((7, 3.2))
         ax.bar(t, np.cumsum(per_period) - acquisition_cost, color="#4c72b0",
                label="cumulative expected discounted margin")
         ax.axhline(value, color="crimson", label=f"CLV (infinite horizon) = {value:,.2f}")
         ax.set(xlabel="period (期)", ylabel="yuan (元)",
                title=f"margin multiple r/(1+i-r) = {margin_multiple(retention, discount):.2f}")
         ax.legend(loc="lower right", fontsize=8)
-        plt.show()
-        plt.close(fig)
+        show_figure(fig)
         return value
 
     style = {"description_width": "initial"}

@@ -33,7 +33,6 @@ def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns)
 
     Examples
     --------
-    >>> import matplotlib; matplotlib.use("Agg")
     >>> from crmlab import load_data
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()):  # the explorer prints a report
@@ -46,10 +45,10 @@ def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns)
     True
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     from crmlab import key_accounts
     from crmlab.plots import scorecard_chart
+    from crmlab.widgets._figure import new_figure, show_figure
 
     base = key_accounts.identify_key_accounts(
         key_accounts.scorecard(accounts, **columns), top=top)
@@ -80,10 +79,9 @@ def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns)
               f"{', '.join(map(str, flagged.attrs['entered'][:15])) or '-'}")
         print(f"left vs. default weights ({len(flagged.attrs['left'])}): "
               f"{', '.join(map(str, flagged.attrs['left'][:15])) or '-'}")
-        fig, ax = plt.subplots(figsize=(8, 4))
+        fig, ax = new_figure((8, 4))
         scorecard_chart(flagged, top=show, ax=ax)
-        plt.show()
-        plt.close(fig)
+        show_figure(fig)
         return flagged
 
     d = key_accounts.DEFAULT_WEIGHTS

@@ -49,10 +49,10 @@ def pyramid_explorer(values, *, names=None, language: str | None = None, plot: b
     [1, 1, 1, 2]
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     from IPython.display import display
 
     from crmlab import plots
+    from crmlab.widgets._figure import new_figure, show_figure
 
     tier_names = names if names is not None else pyramid.SCHEMES["su"]["names"][language or "zh"]
     # validate once, up front, so a bad input fails before any widget is built
@@ -67,10 +67,9 @@ def pyramid_explorer(values, *, names=None, language: str | None = None, plot: b
         table = pyramid.tier_summary(values, tiers)
         display(table.round(3))
         if plot:
-            fig, ax = plt.subplots(figsize=(7, 3.2))
+            fig, ax = new_figure((7, 3.2))
             plots.pyramid_chart(table, ax=ax)
-            plt.show()
-            plt.close(fig)
+            show_figure(fig)
         return table
 
     style = {"description_width": "initial"}
@@ -119,10 +118,10 @@ def abc_explorer(values, *, rule: str = "including", plot: bool = True):
     [2, 1, 1]
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     from IPython.display import display
 
     from crmlab import plots
+    from crmlab.widgets._figure import new_figure, show_figure
 
     pyramid.abc_classes(values, rule=rule)  # fail early on bad input
 
@@ -134,10 +133,9 @@ def abc_explorer(values, *, rule: str = "including", plot: bool = True):
         table = pyramid.tier_summary(values, classes)
         display(table.round(3))
         if plot:
-            fig, ax = plt.subplots(figsize=(7, 3.2))
+            fig, ax = new_figure((7, 3.2))
             plots.abc_chart(values, a=a, b=b, rule=rule, ax=ax)
-            plt.show()
-            plt.close(fig)
+            show_figure(fig)
         return table
 
     return widgets.interactive(

@@ -40,26 +40,23 @@ def rfm_explorer(table, *, bins=(3, 4, 5), ties=("rank-first", "value")):
     >>> w.children[1].value = "value"
     >>> w.result["f_score"].tolist(), w.result.attrs["collapsed"]
     ([1, 1, 1, 3, 3, 1], {'f_score': 2})
-    >>> import matplotlib.pyplot as plt
-    >>> plt.close("all")
     """
     import ipywidgets
-    import matplotlib.pyplot as plt
     from IPython import get_ipython
 
     from crmlab import rfm
     from crmlab.plots._rfm import score_distribution
+    from crmlab.widgets._figure import new_figure, show_figure
 
     bins, ties = list(bins), list(ties)
 
     def show(bins, ties):
         scored = rfm.rfm_scores(table, bins=bins, ties=ties)
-        fig, ax = plt.subplots(figsize=(7, 3.2))
+        fig, ax = new_figure((7, 3.2))
         score_distribution(scored, ax=ax)
         notes = scored.attrs["notes"] or ["every score uses all its levels"]
         ax.set_title(f"bins={bins}, ties={ties!r}\n" + "\n".join(notes), fontsize=9)
-        plt.show()
-        plt.close(fig)
+        show_figure(fig)
         return scored
 
     return ipywidgets.interactive(

@@ -31,7 +31,6 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
 
     Examples
     --------
-    >>> import matplotlib; matplotlib.use("Agg")
     >>> import contextlib, io
     >>> from crmlab import load_data
     >>> with contextlib.redirect_stdout(io.StringIO()):
@@ -44,10 +43,10 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
     True
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     import pandas as pd
 
     from crmlab import satisfaction
+    from crmlab.widgets._figure import new_figure, show_figure
 
     prefixes = {k: columns[k] for k in ("expect", "perceive") if k in columns}
     fit_kwargs = {**prefixes, **({"target": columns["target"]} if "target" in columns else {})}
@@ -66,7 +65,7 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
         print(f"improve {dimension} by {delta:+.1f} points: predicted churn "
               f"{r['churn_before']:.1%} -> {r['churn_after']:.1%} "
               f"({-r['customers_kept']:+.0f} customers lost of {drivers.attrs['n']})")
-        fig, ax = plt.subplots(figsize=(7, 3))
+        fig, ax = new_figure((7, 3))
         colors = ["tab:orange" if d == dimension else "tab:blue" for d in table.index]
         ax.barh([str(d) for d in table.index][::-1], table["churn_after"].to_numpy()[::-1],
                 color=colors[::-1])
@@ -74,8 +73,7 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
         ax.set(xlabel="predicted churn rate (预测流失率)",
                title=f"Every dimension improved by {delta:+.1f} points, one at a time")
         ax.legend(loc="lower right", fontsize="small")
-        plt.show()
-        plt.close(fig)
+        show_figure(fig)
         return table
 
     return widgets.interactive(

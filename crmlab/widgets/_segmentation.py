@@ -65,12 +65,12 @@ def kmeans_explorer(features, *, columns, log=(), k=4, k_range=(2, 8), feature_s
     ['loyal big spenders', 'regular mid spenders', 'occasional small spenders']
     """
     import ipywidgets
-    import matplotlib.pyplot as plt
     from IPython import get_ipython
     from IPython.display import display
 
     from crmlab import segmentation
     from crmlab.plots._segmentation import segment_profile_chart
+    from crmlab.widgets._figure import new_figure, show_figure
 
     sets = dict(feature_sets) if feature_sets else {"chosen": list(columns)}
     log = [log] if isinstance(log, str) else list(log)
@@ -92,10 +92,9 @@ def kmeans_explorer(features, *, columns, log=(), k=4, k_range=(2, 8), feature_s
               f"silhouette (轮廓系数) = {segmented.attrs['silhouette']:.3f}")
         display(named[["customers", "customer_share", *cols, "persona"]].round(2))
         if plot:
-            fig, ax = plt.subplots(figsize=(7, 0.45 * k + 1.6))
+            fig, ax = new_figure((7, 0.45 * k + 1.6))
             segment_profile_chart(segmented, labels=named["persona"], ax=ax)
-            plt.show()
-            plt.close(fig)
+            show_figure(fig)
         return named
 
     return ipywidgets.interactive(

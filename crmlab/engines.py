@@ -1,0 +1,937 @@
+"""Run crmlab's metrics on pandas, DuckDB or Spark, with identical results (计算引擎).
+
+Three metrics read the whole transaction log and so have to scale: the RFM table
+(:func:`crmlab.rfm.rfm_table`), the value per customer behind the customer pyramid
+(:func:`crmlab.pyramid.customer_values`) and the buy-till-you-die summary
+(:func:`crmlab.clv.summary_from_transactions`). Each takes ``engine=``:
+
+* ``"pandas"``: in memory, the original pandas code (no extra dependency);
+* ``"duckdb"``: embedded DuckDB reads the CSV or Parquet file itself (or scans a
+  DataFrame in place), so a file larger than memory never goes through pandas;
+* ``"spark"``: Apache Spark SQL, on a PySpark DataFrame, a file or a DataFrame;
+* ``None`` (the default): pandas for a DataFrame, Spark for a PySpark DataFrame,
+  and for a file path DuckDB when the file is larger than :data:`AUTO_DUCKDB_BYTES`
+  (200 MiB), else pandas (see :func:`choose_engine`).
+
+How one definition serves every engine
+--------------------------------------
+Each metric is written once, as one SQL template (``RFM_SQL``, ``VALUES_SQL``,
+``BTYD_SQL`` below) that DuckDB and Spark SQL both run. The two dialects differ in
+three places only, filled in from ``_DIALECTS``: how a column name is quoted, the day
+number of a date (days since 1970-01-01) and how a file is read. The SQL does all the
+row-level work in a single pass and returns one row per customer; one pandas function
+per metric (``_finish_rfm``, ``_finish_values``, ``_finish_btyd``) then turns that
+small table into crmlab's result (analysis date, recency, rounding money to cents,
+``attrs``, error messages), the same function for both SQL engines. The pandas
+engine is the existing pandas code of each module; ``tests/test_engines.py`` checks
+that all three engines give identical frames (integers equal, money equal after
+rounding to cents: float sums differ in the last bit between engines, so crmlab
+rounds money to cents before anything ranks it, and breaks ties by customer id).
+
+Files: ``.parquet`` / ``.pq`` (or a folder of Parquet files) and ``.csv`` / ``.tsv``
+/ ``.txt`` (optionally ``.gz``) with a header row. In a CSV, ids are read as text
+(``"007"`` keeps its zeros) and dates must be ISO (``2024-01-05`` or
+``2024-01-05 13:45:00``); clean a messy export first with
+:func:`crmlab.read_transactions` and save it as Parquet. Timestamps should carry no
+time zone.
+
+DuckDB and PySpark are optional (``pip install "crmlab[scale]"``) and imported only
+when an engine needs them, so ``import crmlab`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+__all__ = ["AUTO_DUCKDB_BYTES", "DUCKDB_MEMORY_LIMIT", "ENGINES", "choose_engine", "local_spark",
+           "metric_sql"]
+
+#: The engines every scaling metric accepts.
+ENGINES = ("pandas", "duckdb", "spark")
+
+#: With ``engine=None``, a file larger than this many bytes is read by DuckDB.
+AUTO_DUCKDB_BYTES = 200 * 1024**2
+
+#: Memory DuckDB may use before it spills to a temporary folder (None: DuckDB's own
+#: default, 80 % of RAM). With 2 GB, 50 million transactions fit in 4 GiB in all.
+DUCKDB_MEMORY_LIMIT: str | None = "2GB"
+
+_NOT_YET = ("polars",)
+_PARQUET = (".parquet", ".pq")
+_CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
+_DAY0 = pd.Timestamp("1970-01-01")
+
+# --------------------------------------------------------------------------- SQL
+# One template per metric, shared by DuckDB and Spark SQL. Placeholders in braces are
+# filled by _render: {source} the table or file reader, {c}/{d}/{m}/{o} the quoted
+# input columns, {day} the day-number expression of the date column, {in_window} a
+# condition on the day number d (or TRUE).
+
+#: RFM: one row per customer; recency, rounding and attrs are finished in pandas.
+RFM_SQL = """
+WITH src AS (
+    SELECT {c} AS c, {day} AS d, CAST({m} AS DOUBLE) AS m{order_column}
+    FROM {source}
+)
+SELECT
+    c,
+    COUNT(*) AS n_rows,
+    COUNT(d) AS n_dates,
+    COUNT(m) AS n_amounts,{order_count}
+    MAX(d) AS last_day,
+    MAX(d) FILTER (WHERE m >= 0{and_in_window}) AS last_purchase,
+    {frequency} AS frequency,
+    SUM(m){spend_filter} AS spend,
+    COUNT(*) FILTER (WHERE m < 0{and_in_window}) AS return_rows,
+    SUM(m) FILTER (WHERE m < 0{and_in_window}) AS return_amount,
+    {late_rows} AS late_rows
+FROM src
+GROUP BY c
+ORDER BY c
+"""
+
+#: Value per customer (revenue, or profit = value - cost): the pyramid's input.
+VALUES_SQL = """
+WITH src AS (
+    SELECT {c} AS c, CAST({m} AS DOUBLE) AS m{cost_column}
+    FROM {source}
+)
+SELECT
+    c,
+    COUNT(*) AS n_rows,
+    COUNT(m) AS n_amounts,{cost_count}
+    SUM(m){cost_sum} AS value
+FROM src
+GROUP BY c
+ORDER BY c
+"""
+
+#: Fader-Hardie summary: spend merged per purchase period, then per customer; the
+#: repeat spend is the total minus the first period's (min_by), so no window is needed.
+BTYD_SQL = """
+WITH src AS (
+    SELECT {c} AS c, {day} AS d{amount_column}
+    FROM {source}
+),
+per AS (
+    SELECT c, {period} AS p, COUNT(*) AS n_rows, {day_range}{amount_sum}
+    FROM src
+    GROUP BY c, {period}
+)
+SELECT
+    c,
+    SUM(n_rows) AS n_rows,
+    COALESCE(SUM(n_rows) FILTER (WHERE p IS NULL), 0) AS null_dates,{amount_count}
+    MIN(first_day) AS first_day,
+    MAX(last_day) AS last_day,
+    MIN(p) FILTER (WHERE {in_window}) AS first_p,
+    MAX(p) FILTER (WHERE {in_window}) AS last_p,
+    COUNT(p) FILTER (WHERE {in_window}) AS periods,{repeat_spend}
+    {late_rows} AS late_rows
+FROM per
+GROUP BY c
+ORDER BY c
+"""
+
+_DIALECTS = {
+    "duckdb": {
+        "quote": lambda name: '"' + str(name).replace('"', '""') + '"',
+        "day": "CAST(CAST({x} AS DATE) - DATE '1970-01-01' AS BIGINT)",
+        "day_text": "CAST(CAST(CAST({x} AS TIMESTAMP) AS DATE) - DATE '1970-01-01' AS BIGINT)",
+    },
+    "spark": {
+        "quote": lambda name: "`" + str(name).replace("`", "``") + "`",
+        "day": "CAST(unix_date(CAST({x} AS DATE)) AS BIGINT)",
+        "day_text": "CAST(unix_date(CAST(CAST({x} AS TIMESTAMP) AS DATE)) AS BIGINT)",
+    },
+}
+
+
+def _render(template: str, dialect: str, source: str, columns: dict, types: dict,
+            **parts) -> str:
+    """Fill a template: quoted columns, the day expression, the source and the parts."""
+    quote = _DIALECTS[dialect]["quote"]
+    fill = {key: quote(name) for key, name in columns.items() if name is not None}
+    if "d" in fill:
+        kind = "day" if _is_temporal(types.get(columns["d"], ""), dialect) else "day_text"
+        fill["day"] = _DIALECTS[dialect][kind].format(x=fill["d"])
+    parts = {key: text.format(**fill) for key, text in parts.items()}
+    return template.format(source=source, **fill, **parts)
+
+
+def metric_sql(metric: str, engine: str = "duckdb", *, source: str = "transactions",
+               customer: str = "customer_id", date: str = "order_date",
+               amount: str = "amount", order: str | None = None) -> str:
+    """Return the SQL crmlab runs for a metric, to read or to run yourself.
+
+    Parameters
+    ----------
+    metric : {"rfm", "values", "btyd"}
+        The RFM table, the value per customer, or the buy-till-you-die summary
+        (daily periods, amount given).
+    engine : {"duckdb", "spark"}, default "duckdb"
+        The SQL dialect.
+    source : str, default "transactions"
+        The table name (or a reader such as ``read_parquet('tx.parquet')``).
+    customer, date, amount : str
+        Column names, defaults ``"customer_id"``, ``"order_date"``, ``"amount"``.
+    order : str, optional
+        Order id column (RFM frequency then counts distinct orders).
+
+    Returns
+    -------
+    str
+        The query, with the default options (no analysis date: every row counts).
+
+    Raises
+    ------
+    CRMDataError
+        If ``metric`` or ``engine`` is unknown.
+
+    Notes
+    -----
+    The query returns one row per customer with raw aggregates (day numbers, sums,
+    counts); crmlab finishes it in pandas (recency, rounding to cents, attrs).
+
+    Examples
+    --------
+    >>> print(metric_sql("values").strip())
+    WITH src AS (
+        SELECT "customer_id" AS c, CAST("amount" AS DOUBLE) AS m
+        FROM transactions
+    )
+    SELECT
+        c,
+        COUNT(*) AS n_rows,
+        COUNT(m) AS n_amounts,
+        SUM(m) AS value
+    FROM src
+    GROUP BY c
+    ORDER BY c
+    """
+    if engine not in _DIALECTS:
+        raise CRMDataError(f"metric_sql: engine must be 'duckdb' or 'spark', got {engine!r}.")
+    temporal = {date: "TIMESTAMP"}
+    if metric == "rfm":
+        return _render(RFM_SQL, engine, source, {"c": customer, "d": date, "m": amount,
+                                                 "o": order}, temporal,
+                       **_rfm_parts(order, "net", "TRUE", engine))
+    if metric == "values":
+        return _render(VALUES_SQL, engine, source, {"c": customer, "m": amount}, {},
+                       **_value_parts(None, engine))
+    if metric == "btyd":
+        return _render(BTYD_SQL, engine, source, {"c": customer, "d": date, "m": amount},
+                       temporal, **_btyd_parts(True, "D", "TRUE", engine))
+    raise CRMDataError(f"metric_sql: metric must be 'rfm', 'values' or 'btyd', got {metric!r}.")
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def _is_spark_frame(obj) -> bool:
+    return type(obj).__module__.startswith("pyspark.") and hasattr(obj, "createOrReplaceTempView")
+
+
+def _as_path(source):
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source)
+    return None
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in _PARQUET)
+    return [path]
+
+
+def _kind(path: Path, caller: str) -> str:
+    """'parquet' or 'csv' from the file name (a folder holds Parquet files)."""
+    name = path.name.lower()
+    if path.is_dir():
+        if not _files(path):
+            raise CRMDataError(
+                f"{caller}: the folder {str(path)!r} holds no .parquet files. Pass a CSV or "
+                f"Parquet file, or a folder of Parquet files."
+            )
+        return "parquet"
+    if name.endswith(_PARQUET):
+        return "parquet"
+    if name.endswith(_CSV):
+        return "csv"
+    raise CRMDataError(
+        f"{caller}: cannot tell the format of {str(path)!r}; the engines read .parquet/.pq "
+        f"and .csv/.tsv/.txt (optionally .gz) files. For Excel use crmlab.read_transactions."
+    )
+
+
+def _check_exists(path: Path, caller: str) -> None:
+    if not path.exists():
+        raise CRMDataError(
+            f"{caller}: expected a pandas DataFrame, got str {str(path)!r}, which is not an "
+            f"existing file. Pass a DataFrame or the path of an existing CSV or Parquet file."
+        )
+
+
+def choose_engine(source, engine: str | None = None, *, caller: str = "choose_engine") -> str:
+    """Decide which engine computes a metric on ``source``.
+
+    Parameters
+    ----------
+    source : DataFrame, str, Path or PySpark DataFrame
+        The transactions: in memory, a CSV/Parquet file (or a folder of Parquet
+        files), or a Spark DataFrame.
+    engine : {None, "pandas", "duckdb", "spark"}, default None
+        ``None`` chooses: Spark for a PySpark DataFrame; for a path, DuckDB when the
+        file (all files of a folder) is larger than :data:`AUTO_DUCKDB_BYTES`, else
+        pandas; pandas for a DataFrame.
+    caller : str, default "choose_engine"
+        The public function's name, for messages.
+
+    Returns
+    -------
+    str
+        ``"pandas"``, ``"duckdb"`` or ``"spark"``.
+
+    Raises
+    ------
+    CRMDataError
+        If ``engine`` is unknown; if a PySpark DataFrame is given with an engine
+        other than Spark; if the path does not exist.
+
+    Examples
+    --------
+    >>> choose_engine(pd.DataFrame({"a": [1]}))
+    'pandas'
+    >>> choose_engine(pd.DataFrame({"a": [1]}), "sql")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: choose_engine: unknown engine 'sql'; use one of 'pandas', ...
+    """
+    if engine is not None and engine not in ENGINES:
+        if engine in _NOT_YET:
+            raise CRMDataError(
+                f"{caller}: engine {engine!r} is not available yet; use one of "
+                f"{', '.join(map(repr, ENGINES))}."
+            )
+        raise CRMDataError(
+            f"{caller}: unknown engine {engine!r}; use one of {', '.join(map(repr, ENGINES))} "
+            f"(or None to choose by input)."
+        )
+    if _is_spark_frame(source):
+        if engine not in (None, "spark"):
+            raise CRMDataError(
+                f"{caller}: a PySpark DataFrame runs on engine='spark', not {engine!r}. "
+                f"Convert it first (sdf.toPandas()) only if it is small."
+            )
+        return "spark"
+    path = _as_path(source)
+    if path is not None:
+        _check_exists(path, caller)
+        if engine is None:
+            size = sum(p.stat().st_size for p in _files(path))
+            return "duckdb" if size > AUTO_DUCKDB_BYTES else "pandas"
+    return "pandas" if engine is None else engine
+
+
+# --------------------------------------------------------------------------- pandas on files
+
+
+def read_frame(path, columns: dict, *, caller: str, params: dict | None = None) -> pd.DataFrame:
+    """Read just ``columns`` (name -> role) of a CSV/Parquet file into pandas.
+
+    Ids of a CSV are read as text and its date column is parsed as dates, as the
+    SQL engines do; the caller validates the result with :func:`crmlab.schema.require`.
+    """
+    path = Path(path)
+    _check_exists(path, caller)
+    kind = _kind(path, caller)
+    names = list(dict.fromkeys(columns))
+    present = _file_columns_pandas(path, kind, caller)
+    _require_columns(names, present, repr(str(path)), caller, params)
+    try:
+        if kind == "parquet":
+            return pd.read_parquet(path, columns=names)
+        ids = {n: str for n, role in columns.items() if role == "id"}
+        dates = [n for n, role in columns.items() if role == "datetime"]
+        sep = "\t" if ".tsv" in path.name.lower() else ","
+        return pd.read_csv(path, usecols=names, dtype=ids, parse_dates=dates, sep=sep)
+    except (OSError, ValueError) as err:
+        raise CRMDataError(f"{caller}: cannot read {str(path)!r}: {_first_line(err)}") from err
+
+
+def _file_columns_pandas(path: Path, kind: str, caller: str) -> list:
+    try:
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            first = _files(path)[0]
+            return list(pq.read_schema(first).names)
+        sep = "\t" if ".tsv" in path.name.lower() else ","
+        return list(pd.read_csv(path, nrows=0, sep=sep).columns)
+    except (OSError, ValueError) as err:
+        raise CRMDataError(f"{caller}: cannot read {str(path)!r}: {_first_line(err)}") from err
+
+
+def _require_columns(names, present: list, label: str, caller: str,
+                     params: dict | None = None) -> None:
+    import difflib
+
+    params = params or {}
+    for name in names:
+        if name not in present:
+            close = difflib.get_close_matches(str(name), [str(c) for c in present], n=1,
+                                              cutoff=0.5)
+            param = params.get(name)
+            if close:
+                hint = f" Did you mean {param}={close[0]!r}?" if param else \
+                    f" Did you mean {close[0]!r}?"
+            else:
+                hint = f" Pass the right name, for example {param or 'customer'}='...'."
+            shown = ", ".join(map(str, present[:20])) + (", ..." if len(present) > 20 else "")
+            raise CRMDataError(
+                f"{caller}: no column {name!r} in {label}. Columns present: {shown}.{hint}"
+            )
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class _Source:
+    """A table the SQL engines can query: name/reader text, columns and their types."""
+
+    def __init__(self, engine: str, source, needed: dict, caller: str, params: dict):
+        self.engine, self.caller, self.label = engine, caller, "the table"
+        self.params = params
+        self._cleanup: list = []
+        try:
+            if engine == "duckdb":
+                self._open_duckdb(source, needed)
+            else:
+                self._open_spark(source, needed)
+            _require_columns(list(needed), list(self.types), self.label, caller, params)
+            self._check_types(needed)
+        except BaseException:
+            self.close()
+            raise
+
+    # DuckDB --------------------------------------------------------------------
+    def _open_duckdb(self, source, needed):
+        import duckdb
+
+        config = {}
+        if DUCKDB_MEMORY_LIMIT is not None:
+            import tempfile
+
+            config.update(memory_limit=DUCKDB_MEMORY_LIMIT,
+                          temp_directory=os.path.join(tempfile.gettempdir(), "crmlab-duckdb"))
+        self.con = duckdb.connect(config=config)
+        self._cleanup.append(self.con.close)
+        self.con.sql("SET enable_progress_bar = false")  # no bar on stdout in notebooks
+        path = _as_path(source)
+        if path is None:
+            if not isinstance(source, pd.DataFrame):
+                raise CRMDataError(
+                    f"{self.caller}: engine='duckdb' takes a DataFrame or a CSV/Parquet path, "
+                    f"got {type(source).__name__}."
+                )
+            name = f"crmlab_src_{uuid.uuid4().hex[:8]}"
+            self.con.register(name, source)
+            self.text = name
+        else:
+            _check_exists(path, self.caller)
+            self.label = repr(str(path))
+            kind = _kind(path, self.caller)
+            where = str(path / "*.parquet") if path.is_dir() else str(path)
+            where = where.replace("'", "''")
+            if kind == "parquet":
+                self.text = f"read_parquet('{where}')"
+            else:
+                sep = "\\t" if ".tsv" in path.name.lower() else ","
+                base = f"read_csv('{where}', header = true, delim = '{sep}'"
+                present = [r[0] for r in self._duckdb(f"DESCRIBE SELECT * FROM {base})")]
+                _require_columns(list(needed), present, self.label, self.caller, self.params)
+                types = {"id": "VARCHAR", "datetime": "TIMESTAMP", "number": "DOUBLE"}
+                spec = ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': '{types[r]}'"
+                                 for n, r in needed.items() if r in types)
+                self.text = f"{base}, types = {{{spec}}})"
+        rows = self._duckdb(f"DESCRIBE SELECT * FROM {self.text}")
+        self.types = {r[0]: str(r[1]).upper() for r in rows}
+
+    def _duckdb(self, query: str):
+        import duckdb
+
+        try:
+            return self.con.sql(query).fetchall()
+        except duckdb.Error as err:
+            raise CRMDataError(
+                f"{self.caller}: cannot read {self.label} with DuckDB: {_first_line(err)}"
+            ) from err
+
+    # Spark ---------------------------------------------------------------------
+    def _open_spark(self, source, needed):
+        path = _as_path(source)
+        with _quiet_spark():
+            if _is_spark_frame(source):
+                frame, self.spark = source, source.sparkSession
+            else:
+                self.spark = local_spark()
+                if path is not None:
+                    _check_exists(path, self.caller)
+                    self.label = repr(str(path))
+                    reader = self.spark.read
+                    try:
+                        if _kind(path, self.caller) == "parquet":
+                            frame = reader.parquet(str(path))
+                        else:
+                            sep = "\t" if ".tsv" in path.name.lower() else ","
+                            frame = reader.csv(str(path), header=True, sep=sep)
+                    except CRMDataError:
+                        raise
+                    except Exception as err:  # pyspark raises its own exception classes
+                        raise CRMDataError(
+                            f"{self.caller}: cannot read {self.label} with Spark: "
+                            f"{_first_line(err)}"
+                        ) from err
+                elif isinstance(source, pd.DataFrame):
+                    present = [n for n in needed if n in source.columns]
+                    _require_columns(list(needed), list(source.columns), self.label,
+                                     self.caller, self.params)
+                    frame = self.spark.createDataFrame(source.loc[:, present])
+                else:
+                    raise CRMDataError(
+                        f"{self.caller}: engine='spark' takes a PySpark DataFrame, a pandas "
+                        f"DataFrame or a CSV/Parquet path, got {type(source).__name__}."
+                    )
+            self.text = f"crmlab_src_{uuid.uuid4().hex[:8]}"
+            frame.createOrReplaceTempView(self.text)
+        self._cleanup.append(lambda: self.spark.catalog.dropTempView(self.text))
+        self.types = {name: kind.upper() for name, kind in frame.dtypes}
+
+    # both ----------------------------------------------------------------------
+    def _check_types(self, needed: dict) -> None:
+        for name, role in needed.items():
+            kind = self.types[name]
+            if role == "number" and not _is_numeric(kind) and kind != "STRING":
+                raise CRMDataError(
+                    f"{self.caller}: column {name!r} must be numeric; it has type {kind} in "
+                    f"{self.label}. Convert it (pd.to_numeric) or read the file with "
+                    f"crmlab.read_transactions and save it as Parquet."
+                )
+            if (role == "datetime" and not _is_temporal(kind, self.engine)
+                    and kind not in ("STRING", "VARCHAR")):
+                raise CRMDataError(
+                    f"{self.caller}: column {name!r} must hold dates; it has type {kind} in "
+                    f"{self.label}. Convert it with pd.to_datetime or read the file with "
+                    f"crmlab.read_transactions."
+                )
+            if role == "datetime" and kind == "VARCHAR" and self.engine == "duckdb":
+                raise CRMDataError(
+                    f"{self.caller}: column {name!r} must hold dates (datetime64); it has "
+                    f"text in {self.label}. Convert it with pd.to_datetime or read the file "
+                    f"with crmlab.read_transactions."
+                )
+
+    def run(self, query: str) -> pd.DataFrame:
+        if self.engine == "duckdb":
+            import duckdb
+
+            try:
+                return self.con.sql(query).df()
+            except duckdb.Error as err:
+                raise CRMDataError(
+                    f"{self.caller}: DuckDB could not compute the result from {self.label}: "
+                    f"{_first_line(err)}"
+                ) from err
+        # Spark sorts with an extra sampling job; the result is one row per customer,
+        # so pandas sorts it instead (string order = code-point order, as in SQL)
+        query = query.rstrip()
+        if query.endswith("ORDER BY c"):
+            query = query[: -len("ORDER BY c")]
+        with _quiet_spark():
+            try:
+                result = self.spark.sql(query).toPandas()
+                return result.sort_values("c", kind="stable", ignore_index=True)
+            except Exception as err:  # pyspark raises its own exception classes
+                raise CRMDataError(
+                    f"{self.caller}: Spark could not compute the result from {self.label}: "
+                    f"{_first_line(err)}"
+                ) from err
+
+    def close(self) -> None:
+        for step in reversed(self._cleanup):
+            with contextlib.suppress(Exception):
+                step()
+
+
+def _is_numeric(kind: str) -> bool:
+    kind = kind.upper()
+    return kind.startswith(("TINYINT", "SMALLINT", "INT", "BIGINT", "HUGEINT", "UTINYINT",
+                            "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
+                            "DECIMAL", "REAL", "BYTE", "SHORT", "LONG"))
+
+
+def _is_temporal(kind: str, dialect: str) -> bool:
+    return kind.upper().startswith(("DATE", "TIMESTAMP"))
+
+
+@contextlib.contextmanager
+def _quiet_spark():
+    """Silence PySpark's warnings about pandas >= 3 (import, createDataFrame, toPandas)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated",
+                                category=DeprecationWarning)
+        yield
+
+
+def local_spark(app_name: str = "crmlab"):
+    """Return the active SparkSession, or start a local one for one machine.
+
+    The local session uses ``local[2]``, the Spark UI off, the driver bound to
+    127.0.0.1, 2 shuffle partitions, no console progress bar and UTC as session time zone.
+
+    Parameters
+    ----------
+    app_name : str, default "crmlab"
+        Name of a new session.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+
+    Raises
+    ------
+    CRMDataError
+        If PySpark is not installed.
+    """
+    try:
+        with _quiet_spark():
+            from pyspark.sql import SparkSession
+    except ImportError as err:
+        raise CRMDataError(
+            "engine='spark' needs PySpark and Java 17+: pip install \"crmlab[scale]\"."
+        ) from err
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    with _quiet_spark():
+        spark = (
+            SparkSession.builder.master("local[2]").appName(app_name)
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _open(engine: str, source, needed: dict, caller: str, params: dict) -> _Source:
+    if engine == "duckdb":
+        try:
+            import duckdb  # noqa: F401
+        except ImportError as err:
+            raise CRMDataError(
+                f"{caller}: engine='duckdb' needs DuckDB: pip install \"crmlab[scale]\" "
+                f"(or pass engine='pandas')."
+            ) from err
+    return _Source(engine, source, needed, caller, params)
+
+
+def _day_number(when: pd.Timestamp) -> int:
+    return int((when.normalize() - _DAY0) // pd.Timedelta(days=1))
+
+
+def _from_day(day: int) -> pd.Timestamp:
+    return _DAY0 + pd.Timedelta(days=int(day))
+
+
+def _check_nulls(result: pd.DataFrame, counts: dict, caller: str) -> None:
+    """Raise on missing ids (a NULL group) or missing values (count below n_rows)."""
+    missing_ids = result["c"].isna()
+    if missing_ids.any():
+        rows = int(result.loc[missing_ids, "n_rows"].sum())
+        raise CRMDataError(
+            f"{caller}: column {counts['c']!r} has {rows} missing ids. Drop those rows or "
+            f"fill the ids; crmlab.read_transactions drops them and reports how many."
+        )
+    for col, name in counts.items():
+        if col == "c":
+            continue
+        short = result["n_rows"] - result[col]
+        if short.any():
+            bad = short > 0
+            raise CRMDataError(
+                f"{caller}: column {name!r} has {int(short.sum())} missing values, for "
+                f"customers {_show(result.loc[bad, 'c'])}. Fill them or drop "
+                f"those rows."
+            )
+
+
+def _show(values, n: int = 5) -> str:
+    """Up to n values as text: 'a, b, c, ... (9 in all)'."""
+    values = list(values)
+    more = f", ... ({len(values)} in all)" if len(values) > n else ""
+    return ", ".join(map(str, values[:n])) + more
+
+
+def _customer_index(result: pd.DataFrame, keep, name: str) -> pd.Index:
+    ids = result["c"] if keep.all() else result["c"][keep]
+    return pd.Index(ids, name=name)
+
+
+# --------------------------------------------------------------------------- RFM
+
+
+def _rfm_parts(order, returns, in_window, dialect) -> dict:
+    quote = _DIALECTS[dialect]["quote"]
+    window = "" if in_window == "TRUE" else f" AND {in_window}"
+    if order is None:
+        frequency = f"COUNT(*) FILTER (WHERE m >= 0{window})"
+    else:
+        frequency = f"COUNT(DISTINCT o) FILTER (WHERE m >= 0{window})"
+    spend = [] if returns == "net" else ["m >= 0"]
+    spend += [] if in_window == "TRUE" else [in_window]
+    return {
+        "order_column": "" if order is None else f", {quote(order)} AS o",
+        "order_count": "" if order is None else "\n    COUNT(o) AS n_orders,",
+        "frequency": frequency,
+        "and_in_window": window,
+        "spend_filter": f" FILTER (WHERE {' AND '.join(spend)})" if spend else "",
+        "late_rows": "0" if in_window == "TRUE" else f"COUNT(*) FILTER (WHERE NOT ({in_window}))",
+    }
+
+
+def rfm_sql(source, *, engine, customer, date, amount, order, analysis_date, returns,
+            future, caller="rfm_table") -> pd.DataFrame:
+    """The RFM table on DuckDB or Spark (see :func:`crmlab.rfm.rfm_table`)."""
+    from crmlab.rfm import _analysis_date
+
+    when = None
+    if analysis_date is not None:
+        when = _analysis_date(pd.Series([], dtype="datetime64[us]"), analysis_date, caller)
+    in_window = "TRUE" if when is None else f"d <= {_day_number(when)}"
+    needed = {customer: "id", date: "datetime", amount: "number"}
+    if order is not None:
+        needed[order] = "id"
+    params = {customer: "customer", date: "date", amount: "amount", order: "order"}
+    src = _open(engine, source, needed, caller, params)
+    try:
+        query = _render(RFM_SQL, engine, src.text,
+                        {"c": customer, "d": date, "m": amount, "o": order}, src.types,
+                        **_rfm_parts(order, returns, in_window, engine))
+        result = src.run(query)
+        late = int(result["late_rows"].sum()) if len(result) else 0
+        if late and future == "raise":
+            bad = result.loc[result["late_rows"] > 0, "c"]
+            raise CRMDataError(
+                f"{caller}: {late} of {int(result['n_rows'].sum())} rows in column {date!r} "
+                f"are dated after the analysis date {when:%Y-%m-%d}, of customers "
+                f"{_show(bad)}. Pass a later analysis_date, filter those rows out, or pass "
+                f"future='drop' to leave them out and count them in result.attrs['dropped']."
+            )
+    finally:
+        src.close()
+    return _finish_rfm(result, when, customer=customer, date=date, amount=amount,
+                       order=order, returns=returns, caller=caller)
+
+
+def _finish_rfm(result, when, *, customer, date, amount, order, returns, caller):
+    if result.empty:
+        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
+                           f"made it.")
+    counts = {"c": customer, "n_dates": date, "n_amounts": amount}
+    if order is not None:
+        counts["n_orders"] = order
+    _check_nulls(result, counts, caller)
+    if when is None:
+        when = _from_day(int(result["last_day"].max()) + 1)
+    dropped: dict[str, int] = {}
+    late = int(result["late_rows"].sum())
+    if late:
+        dropped["after analysis_date"] = late
+    n_returns = int(result["return_rows"].sum())
+    report = {"mode": returns, "rows": n_returns,
+              "amount": round(float(result["return_amount"].fillna(0.0).sum()), 2)}
+    if returns == "ignore" and n_returns:
+        dropped["returns"] = n_returns
+    buyers = result["last_purchase"].notna().to_numpy()
+    if not buyers.any():
+        raise CRMDataError(
+            f"{caller}: no purchases left (rows with {amount!r} >= 0 dated on or before "
+            f"{when:%Y-%m-%d}). Check the sign of {amount!r} and the analysis_date."
+        )
+    last = result["last_purchase"].to_numpy()[buyers].astype("int64")
+    table = pd.DataFrame(
+        {
+            "recency": (_day_number(when) - last).astype("int64"),
+            "frequency": result["frequency"].to_numpy()[buyers].astype("int64"),
+            "monetary": result["spend"].to_numpy(dtype=float)[buyers].round(2),
+        },
+        index=_customer_index(result, buyers, customer),
+    )
+    if returns == "net":
+        in_window = (result["n_rows"] - result["late_rows"]).to_numpy() > 0
+        only_returns = int((in_window & ~buyers).sum())
+        if only_returns:
+            dropped["customers with only returns"] = only_returns
+    table.attrs = {"analysis_date": when, "returns": report, "dropped": dropped}
+    return table
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _value_parts(cost, dialect) -> dict:
+    quote = _DIALECTS[dialect]["quote"]
+    return {
+        "cost_column": "" if cost is None else f", CAST({quote(cost)} AS DOUBLE) AS k",
+        "cost_count": "" if cost is None else "\n    COUNT(k) AS n_costs,",
+        "cost_sum": "" if cost is None else " - SUM(k)",
+    }
+
+
+def values_sql(source, *, engine, customer, value, cost, caller) -> pd.Series:
+    """Value per customer on DuckDB or Spark (see :func:`crmlab.pyramid.customer_values`)."""
+    needed = {customer: "id", value: "number"}
+    if cost is not None:
+        needed[cost] = "number"
+    src = _open(engine, source, needed, caller, {customer: "customer", value: "value",
+                                                 cost: "cost"})
+    try:
+        query = _render(VALUES_SQL, engine, src.text, {"c": customer, "m": value}, src.types,
+                        **_value_parts(cost, engine))
+        result = src.run(query)
+    finally:
+        src.close()
+    if result.empty:
+        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
+                           f"made it.")
+    counts = {"c": customer, "n_amounts": value}
+    if cost is not None:
+        counts["n_costs"] = cost
+    _check_nulls(result, counts, caller)
+    return pd.Series(result["value"].to_numpy(dtype=float).round(2),
+                     index=pd.Index(result["c"], name=customer), name="value")
+
+
+# --------------------------------------------------------------------------- BTYD
+
+
+def _btyd_parts(with_amount: bool, freq: str, in_window: str, dialect: str) -> dict:
+    period = "d" if freq == "D" else "CAST(FLOOR((d - 4) / 7.0) AS BIGINT)"
+    window = in_window.replace("d <=", "p <=")
+    return {
+        "period": period,
+        "in_window": window,
+        # daily periods: the day is the group key itself
+        "day_range": ("d AS first_day, d AS last_day" if freq == "D"
+                      else "MIN(d) AS first_day, MAX(d) AS last_day"),
+        "amount_column": ", CAST({m} AS DOUBLE) AS m" if with_amount else "",
+        "amount_sum": ", SUM(m) AS m, COUNT(m) AS n_amounts" if with_amount else "",
+        "amount_count": "\n    SUM(n_amounts) AS n_amounts," if with_amount else "",
+        "repeat_spend": (f"\n    SUM(m) FILTER (WHERE {window}) - min_by(m, p) FILTER "
+                         f"(WHERE {window}) AS repeat_spend," if with_amount else ""),
+        "late_rows": ("0" if window == "TRUE"
+                      else f"COALESCE(SUM(n_rows) FILTER (WHERE NOT ({window})), 0)"),
+    }
+
+
+def btyd_sql(source, *, engine, customer, date, amount, observation_end, freq, unit,
+             caller="summary_from_transactions") -> pd.DataFrame:
+    """The Fader-Hardie summary on DuckDB or Spark (see
+    :func:`crmlab.clv.summary_from_transactions`)."""
+    from crmlab._btyd import _DAYS, _end_period
+
+    end = end_period = None
+    if observation_end is not None:
+        end, end_period = _end_period(observation_end, None, freq, caller)
+    in_window = "TRUE" if end_period is None else f"d <= {end_period}"
+    needed = {customer: "id", date: "datetime"}
+    if amount is not None:
+        needed[amount] = "number"
+    params = {customer: "customer", date: "date", amount: "amount"}
+    src = _open(engine, source, needed, caller, params)
+    try:
+        query = _render(BTYD_SQL, engine, src.text, {"c": customer, "d": date, "m": amount},
+                        src.types, **_btyd_parts(amount is not None, freq, in_window, engine))
+        result = src.run(query)
+    finally:
+        src.close()
+    if result.empty:
+        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
+                           f"made it.")
+    result["n_dates"] = result["n_rows"] - result["null_dates"]
+    counts = {"c": customer, "n_dates": date}
+    if amount is not None:
+        counts["n_amounts"] = amount
+    _check_nulls(result, counts, caller)
+    if end is None:
+        end = _from_day(int(result["last_day"].max()))
+        end_day = int(result["last_day"].max())
+        end_period = end_day if freq == "D" else (end_day - 4) // 7
+    scale = _DAYS[unit] / _DAYS[freq]
+    seen = (result["periods"] > 0).to_numpy()
+    if not seen.any():
+        raise CRMDataError(
+            f"{caller}: no purchase on or before observation_end={end.date()} (the data "
+            f"start on {_from_day(int(result['first_day'].min())).date()}). Pass a later "
+            f"observation_end."
+        )
+    first = result["first_p"].to_numpy()[seen].astype("int64")
+    last = result["last_p"].to_numpy()[seen].astype("int64")
+    count = result["periods"].to_numpy()[seen].astype("int64")
+    out = pd.DataFrame(
+        {
+            "frequency": (count - 1).astype(float),
+            "recency": (last - first) / scale,
+            "T": (end_period - first) / scale,
+        },
+        index=_customer_index(result, seen, customer),
+    )
+    if amount is not None:
+        spend = result["repeat_spend"].to_numpy(dtype=float, na_value=np.nan)[seen]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 1, spend / np.maximum(count - 1, 1), 0.0)
+        out["monetary_value"] = np.nan_to_num(mean, nan=0.0)
+    out.attrs = {
+        "observation_end": end.normalize(),
+        "freq": freq,
+        "unit": unit,
+        "dropped": {
+            "purchases after observation_end": int(result["late_rows"].sum()),
+            "customers first seen after observation_end": int((~seen).sum()),
+        },
+    }
+    return out
+
+
+def _spark_available() -> bool:
+    """Whether PySpark imports and a Java runtime is on PATH (for test skips)."""
+    import shutil
+
+    try:
+        with _quiet_spark():
+            import pyspark  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))

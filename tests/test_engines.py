@@ -1,0 +1,419 @@
+"""Engines: the same metric definitions give identical results on pandas, DuckDB and Spark.
+
+The RFM table, the value per customer (-> pyramid tiers, Gini) and the buy-till-you-die
+summary are computed on the bundled data written to Parquet and CSV, on a hand-made
+log with ties and returns, and compared with ``pd.testing.assert_frame_equal``: integers
+exactly, money exactly after rounding to cents. The Spark tests share one local
+SparkSession (session-scoped fixture) and skip with a reason when PySpark or Java is
+missing; DuckDB tests skip when duckdb is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab import CRMDataError, clv, engines, pyramid, rfm
+
+HAS_DUCKDB = importlib.util.find_spec("duckdb") is not None
+needs_duckdb = pytest.mark.skipif(
+    not HAS_DUCKDB, reason="duckdb is not installed (pip install 'crmlab[scale]')")
+needs_spark = pytest.mark.skipif(
+    not engines._spark_available(),
+    reason="PySpark or a Java runtime is not installed (pip install 'crmlab[scale]', Java 17)")
+
+SQL_ENGINES = [pytest.param("duckdb", marks=needs_duckdb),
+               pytest.param("spark", marks=needs_spark)]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession for the whole run (the JVM takes ~30 s to start)."""
+    if not engines._spark_available():
+        pytest.skip("PySpark or a Java runtime is not installed")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        session = engines.local_spark("crmlab-tests")
+    # tiny test data: one shuffle partition, no code generation (compiling costs more)
+    session.conf.set("spark.sql.shuffle.partitions", "1")
+    session.conf.set("spark.sql.codegen.wholeStage", "false")
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def engine(request):
+    """The engine name; asking for "spark" starts (or reuses) the shared session."""
+    if request.param == "spark":
+        request.getfixturevalue("spark")
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def retail():
+    return crmlab.load_data("retail_transactions")
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return crmlab.load_data("cdnow_sample")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, retail, cdnow):
+    folder = tmp_path_factory.mktemp("engines")
+    out = {
+        "retail.parquet": folder / "retail.parquet",
+        "retail.csv": folder / "retail.csv",
+        "cdnow.parquet": folder / "cdnow.parquet",
+        "cdnow.csv": folder / "cdnow.csv",
+        "hand.parquet": folder / "hand.parquet",
+    }
+    retail.to_parquet(out["retail.parquet"])
+    retail.to_csv(out["retail.csv"], index=False)
+    cdnow.to_parquet(out["cdnow.parquet"])
+    cdnow.to_csv(out["cdnow.csv"], index=False)
+    _hand().to_parquet(out["hand.parquet"])
+    return out
+
+
+def _hand() -> pd.DataFrame:
+    """Ties (a and c: recency 1, monetary 150), returns, an order in two lines (o1),
+    a zero-amount order (d) and a customer with only a return (f)."""
+    return pd.DataFrame({
+        "customer_id": ["a", "a", "a", "b", "b", "c", "c", "d", "e", "e", "f"],
+        "order_id": ["o1", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9", "o10"],
+        "order_date": pd.to_datetime([
+            "2024-01-01", "2024-01-01 18:30", "2024-01-10", "2024-01-05", "2024-01-08",
+            "2024-01-10", "2024-01-10", "2024-01-09", "2024-01-02", "2024-01-03",
+            "2024-01-04"], format="ISO8601"),
+        "amount": [60.0, 40.0, 50.0, 80.0, -30.0, 75.0, 75.0, 0.0, 150.0, -0.5, -20.0],
+    })
+
+
+def _cents(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Round money to cents. Means (BTYD monetary_value) are snapped to 8 decimals
+    first, so last-bit differences cannot flip a half-cent tie."""
+    return frame.assign(**{c: frame[c].round(8).round(2) for c in columns})
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame, money=()) -> None:
+    a, b = a.sort_index(), b.sort_index()
+    pd.testing.assert_frame_equal(_cents(a, money), _cents(b, money), check_exact=True)
+    assert a.attrs == b.attrs
+
+
+# --------------------------------------------------------------------------- RFM
+
+
+def _expected_hand(order: bool) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {"recency": [1, 6, 1, 2, 9],
+         "frequency": [2 if order else 3, 1, 2, 1, 1],
+         "monetary": [150.0, 50.0, 150.0, 0.0, 149.5]},
+        index=pd.Index(["a", "b", "c", "d", "e"], name="customer_id"))
+    return table
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES], indirect=True)
+def test_rfm_hand_log_every_engine(engine, files):
+    spark = engine == "spark"  # fewer Spark jobs: each one costs a second or two
+    for source in (_hand(),) if spark else (_hand(), files["hand.parquet"]):
+        for order in ("order_id",) if spark else (None, "order_id"):
+            table = rfm.rfm_table(source, order=order, engine=engine)
+            pd.testing.assert_frame_equal(table, _expected_hand(order is not None),
+                                          check_exact=True)
+            assert table.attrs == {
+                "analysis_date": pd.Timestamp("2024-01-11"),
+                "returns": {"mode": "net", "rows": 3, "amount": -50.5},
+                "dropped": {"customers with only returns": 1},
+            }
+    if not spark:
+        ignored = rfm.rfm_table(_hand(), returns="ignore", engine=engine)
+        assert ignored["monetary"].tolist() == [150.0, 80.0, 150.0, 0.0, 150.0]
+        assert ignored.attrs["dropped"] == {"returns": 3}
+    late = rfm.rfm_table(_hand(), analysis_date="2024-01-08", future="drop", engine=engine)
+    assert late.index.tolist() == ["a", "b", "e"]  # c and d bought only after 2024-01-08
+    assert late.to_dict("list") == {"recency": [7, 3, 6], "frequency": [2, 1, 1],
+                                    "monetary": [100.0, 50.0, 149.5]}
+    assert late.attrs["dropped"] == {"after analysis_date": 4, "customers with only returns": 1}
+    with pytest.raises(CRMDataError, match="dated after the analysis date 2024-01-08"):
+        rfm.rfm_table(_hand(), analysis_date="2024-01-08", engine=engine)
+
+
+@needs_duckdb
+@pytest.mark.parametrize("options", [
+    {},
+    {"order": "order_id"},
+    {"returns": "ignore"},
+    {"analysis_date": "2025-06-30", "future": "drop"},
+])
+def test_rfm_duckdb_equals_pandas_on_retail(retail, files, options):
+    expected = rfm.rfm_table(retail, **options)
+    for source in (retail, files["retail.parquet"], files["retail.csv"]):
+        _same(expected, rfm.rfm_table(source, engine="duckdb", **options), money=["monetary"])
+    # the pandas engine reads the files too
+    _same(expected, rfm.rfm_table(files["retail.csv"], engine="pandas", **options),
+          money=["monetary"])
+
+
+@needs_spark
+def test_rfm_spark_equals_pandas_on_retail(spark, retail, files):
+    expected = rfm.rfm_table(retail, order="order_id")
+    _same(expected, rfm.rfm_table(files["retail.parquet"], order="order_id", engine="spark"),
+          money=["monetary"])
+    sdf = spark.read.csv(str(files["retail.csv"]), header=True)
+    _same(expected, rfm.rfm_table(sdf, order="order_id"), money=["monetary"])  # auto: spark
+
+
+@needs_duckdb
+def test_rfm_scores_identical_across_engines(retail, files):
+    """Money rounded to cents -> the same quintiles (ties by customer id) everywhere."""
+    a = rfm.rfm_scores(rfm.rfm_table(retail))
+    b = rfm.rfm_scores(rfm.rfm_table(files["retail.parquet"], engine="duckdb"))
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# --------------------------------------------------------------------------- pyramid
+
+
+def _pyramid(values: pd.Series, profits: pd.Series) -> dict:
+    return {
+        "su": pyramid.pyramid_tiers(values),
+        "curry": pyramid.pyramid_tiers(values, "curry"),
+        "zeithaml": pyramid.pyramid_tiers(profits, "zeithaml"),
+        "gini": pyramid.gini(values.clip(lower=0)),
+    }
+
+
+@pytest.mark.parametrize("engine", SQL_ENGINES, indirect=True)
+def test_customer_values_tiers_and_gini_identical(engine, retail, files):
+    values = pyramid.customer_values(retail)
+    profits = pyramid.customer_values(retail, value="gross_profit", cost="cost_to_serve")
+    expected = _pyramid(values, profits)
+    assert (profits < 0).any()  # some customers lose money: zeithaml's lead tier is used
+    sources = [files["retail.parquet"]] + ([files["retail.csv"], retail]
+                                           if engine == "duckdb" else [])
+    for source in sources:
+        v = pyramid.customer_values(source, engine=engine)
+        p = pyramid.customer_values(source, value="gross_profit", cost="cost_to_serve",
+                                    engine=engine)
+        pd.testing.assert_series_equal(v, values, check_exact=True)
+        pd.testing.assert_series_equal(p, profits, check_exact=True)
+        got = _pyramid(v, p)
+        for scheme in ("su", "curry", "zeithaml"):
+            pd.testing.assert_series_equal(got[scheme], expected[scheme])
+        assert got["gini"] == expected["gini"]
+
+
+def test_customer_values_pandas_hand():
+    values = pyramid.customer_values(_hand())
+    assert values.to_dict() == {"a": 150.0, "b": 50.0, "c": 150.0, "d": 0.0, "e": 149.5,
+                                "f": -20.0}
+    # ties (a, c) broken by customer id, the same on every engine
+    assert pyramid.pyramid_tiers(values, shares=(0.2, 0.8), names=("top", "rest")).tolist() \
+        == ["top", "rest", "top", "rest", "rest", "rest"]
+
+
+# --------------------------------------------------------------------------- BTYD
+
+
+BTYD_OPTIONS = [
+    {"amount": "amount"},
+    {},
+    {"amount": "amount", "freq": "W"},
+    {"amount": "amount", "unit": "W", "observation_end": "1997-09-30"},
+    {"amount": "amount", "freq": "W", "observation_end": "1997-09-30"},
+]
+
+
+@needs_duckdb
+@pytest.mark.parametrize("options", BTYD_OPTIONS)
+def test_btyd_summary_duckdb_equals_pandas(cdnow, files, options):
+    expected = clv.summary_from_transactions(cdnow, **options)
+    money = ["monetary_value"] if "amount" in options else []
+    for source in (cdnow, files["cdnow.parquet"], files["cdnow.csv"]):
+        got = clv.summary_from_transactions(source, engine="duckdb", **options)
+        _same(expected, got, money=money)
+        # last-bit differences only
+        if money:
+            np.testing.assert_allclose(got["monetary_value"], expected["monetary_value"],
+                                       rtol=1e-12, atol=1e-9)
+
+
+@needs_spark
+def test_btyd_summary_spark_equals_pandas(spark, cdnow, files):
+    for options in (BTYD_OPTIONS[4],):
+        expected = clv.summary_from_transactions(cdnow, **options)
+        got = clv.summary_from_transactions(files["cdnow.parquet"], engine="spark", **options)
+        _same(expected, got, money=["monetary_value"])
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES], indirect=True)
+def test_btyd_hand_log(engine):
+    log = pd.DataFrame({
+        "customer_id": ["a", "a", "a", "a", "b"],
+        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-08",
+                                      "2024-01-15", "2024-02-10"]),
+        "amount": [10.0, 5.0, 20.0, 40.0, 8.0]})
+    s = clv.summary_from_transactions(log, amount="amount", observation_end="2024-01-31",
+                                      engine=engine)
+    assert s.to_dict("index") == {"a": {"frequency": 2.0, "recency": 14.0, "T": 30.0,
+                                        "monetary_value": 30.0}}
+    assert s.attrs["dropped"] == {"purchases after observation_end": 1,
+                                  "customers first seen after observation_end": 1}
+
+
+# --------------------------------------------------------------------------- DuckDB reads files
+
+
+@needs_duckdb
+def test_duckdb_reads_files_without_pandas(monkeypatch, retail, cdnow, files):
+    expected_rfm = rfm.rfm_table(retail)
+    expected_values = pyramid.customer_values(retail)
+    expected_btyd = clv.summary_from_transactions(cdnow, amount="amount")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pandas must not read the file")
+
+    for name in ("read_parquet", "read_csv", "read_table"):
+        monkeypatch.setattr(pd, name, refuse)
+    for kind in ("parquet", "csv"):
+        _same(expected_rfm, rfm.rfm_table(files[f"retail.{kind}"], engine="duckdb"),
+              money=["monetary"])
+        pd.testing.assert_series_equal(
+            pyramid.customer_values(files[f"retail.{kind}"], engine="duckdb"), expected_values)
+        _same(expected_btyd, clv.summary_from_transactions(
+            files[f"cdnow.{kind}"], amount="amount", engine="duckdb"), money=["monetary_value"])
+
+
+@needs_duckdb
+def test_engine_chosen_by_file_size(monkeypatch, retail, files):
+    path = files["retail.parquet"]
+    size = path.stat().st_size
+    assert engines.AUTO_DUCKDB_BYTES == 200 * 1024**2
+    assert engines.choose_engine(path) == "pandas"
+    assert engines.choose_engine(retail) == "pandas"
+    assert engines.choose_engine(path, "spark") == "spark"  # an explicit engine wins
+    monkeypatch.setattr(engines, "AUTO_DUCKDB_BYTES", size - 1)
+    assert engines.choose_engine(path) == "duckdb"
+    assert engines.choose_engine(str(path)) == "duckdb"
+    assert engines.choose_engine(retail) == "pandas"  # in memory stays in pandas
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pandas must not read the file")
+
+    monkeypatch.setattr(pd, "read_parquet", refuse)
+    rfm.rfm_table(path)  # large: DuckDB, pandas never reads it
+    pyramid.customer_values(path)
+    monkeypatch.setattr(engines, "AUTO_DUCKDB_BYTES", size + 1)
+    with pytest.raises(AssertionError, match="pandas must not read"):
+        rfm.rfm_table(path)  # small: pandas
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_unknown_engine_is_a_clear_error(retail):
+    for call in (lambda e: rfm.rfm_table(retail, engine=e),
+                 lambda e: pyramid.customer_values(retail, engine=e),
+                 lambda e: clv.summary_from_transactions(retail, engine=e)):
+        with pytest.raises(CRMDataError, match="unknown engine 'excel'; use one of 'pandas', "
+                                               "'duckdb', 'spark'"):
+            call("excel")
+        with pytest.raises(CRMDataError, match="engine 'polars' is not available yet"):
+            call("polars")
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES], indirect=True)
+def test_missing_column_lists_the_file_columns(engine, files):
+    for kind in ("parquet", "csv"):
+        path = files[f"retail.{kind}"]
+        with pytest.raises(CRMDataError, match=r"rfm_table: no column 'date' in .*Columns "
+                                               r"present: customer_id, order_id, order_date, "
+                                               r"amount, quantity.*Did you mean date='order_date'"):
+            rfm.rfm_table(path, date="date", engine=engine)
+    with pytest.raises(CRMDataError, match="customer_values: no column 'profit'"):
+        pyramid.customer_values(files["retail.parquet"], value="profit", engine=engine)
+    with pytest.raises(CRMDataError, match="summary_from_transactions: no column 'cust'"):
+        clv.summary_from_transactions(files["cdnow.parquet"], customer="cust", engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES], indirect=True)
+def test_unreadable_and_missing_files(engine, tmp_path):
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"this is not parquet at all")
+    with pytest.raises(CRMDataError, match="cannot read .*broken.parquet"):
+        rfm.rfm_table(broken, engine=engine)
+    with pytest.raises(CRMDataError, match="not an existing file"):
+        rfm.rfm_table(tmp_path / "nowhere.parquet", engine=engine)
+    odd = tmp_path / "orders.xlsx"
+    odd.write_bytes(b"PK")
+    with pytest.raises(CRMDataError, match="cannot tell the format"):
+        pyramid.customer_values(odd, engine=engine)
+
+
+@needs_duckdb
+def test_duckdb_data_errors(tmp_path):
+    bad_dates = tmp_path / "dates.csv"
+    bad_dates.write_text("customer_id,order_date,amount\na,2024-01-05,10\nb,5 Jan 2024,3\n")
+    with pytest.raises(CRMDataError, match="rfm_table: .*DuckDB"):
+        rfm.rfm_table(bad_dates, engine="duckdb")
+    text_amount = tmp_path / "text.parquet"
+    _hand().assign(amount=lambda d: d["amount"].astype(str)).to_parquet(text_amount)
+    with pytest.raises(CRMDataError, match="column 'amount' must be numeric"):
+        rfm.rfm_table(text_amount, engine="duckdb")
+    missing = _hand().astype({"customer_id": object})
+    missing.loc[3, "customer_id"] = None
+    with pytest.raises(CRMDataError, match="column 'customer_id' has 1 missing ids"):
+        rfm.rfm_table(missing, engine="duckdb")
+    with pytest.raises(CRMDataError, match="no purchases left"):
+        rfm.rfm_table(_hand().assign(amount=-1.0), engine="duckdb")
+    with pytest.raises(CRMDataError, match="no purchase on or before observation_end"):
+        clv.summary_from_transactions(_hand(), observation_end="2023-01-01", engine="duckdb")
+    with pytest.raises(CRMDataError, match="future must be 'raise' or 'drop'"):
+        rfm.rfm_table(_hand(), future="keep", engine="duckdb")
+
+
+@needs_spark
+def test_spark_frame_only_on_spark(spark):
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+        sdf = spark.createDataFrame(_hand())
+    with pytest.raises(CRMDataError, match="a PySpark DataFrame runs on engine='spark'"):
+        rfm.rfm_table(sdf, engine="duckdb")
+
+
+# --------------------------------------------------------------------------- one definition
+
+
+def test_one_sql_text_for_both_engines():
+    """DuckDB and Spark run the same template: only quoting and the day number differ."""
+    for metric in ("rfm", "values", "btyd"):
+        duck = engines.metric_sql(metric, "duckdb", order="order_id" if metric == "rfm" else None)
+        spark = engines.metric_sql(metric, "spark", order="order_id" if metric == "rfm" else None)
+        duck = duck.replace("CAST(CAST(\"order_date\" AS DATE) - DATE '1970-01-01' AS BIGINT)",
+                            "DAY")
+        spark = spark.replace("CAST(unix_date(CAST(`order_date` AS DATE)) AS BIGINT)", "DAY")
+        assert duck == spark.replace("`", '"')
+
+
+def test_import_stays_light():
+    code = ("import sys, crmlab, crmlab.rfm, crmlab.pyramid, crmlab.clv, crmlab.engines; "
+            "crmlab.clv.summary_from_transactions; "
+            "print(sorted(m for m in ('duckdb', 'pyspark') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
