@@ -87,7 +87,7 @@ def runner(request, chromium, artifacts, tmp_path_factory):
 
     # only the notebooks whose tests were selected, in the order they will run
     wanted = [item.callspec.params["path"] for item in request.session.items
-              if item.module is request.module and hasattr(item, "callspec")]
+              if getattr(item, "module", None) is request.module and hasattr(item, "callspec")]
     jobs = [(p, "exercise" if p in EXERCISES else "chapter") for p in dict.fromkeys(wanted)]
     t0 = time.monotonic()
     lab = JupyterLab(tmp_path_factory.mktemp("jupyterlab"),
