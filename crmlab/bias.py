@@ -30,6 +30,7 @@ import pandas as pd
 
 from crmlab import schema
 from crmlab._errors import CRMDataError
+from crmlab.key_accounts import _rank_desc, _score_table, _unique_ids
 from crmlab.schema import show_rows
 
 __all__ = [
@@ -52,61 +53,6 @@ STATUSES = ("over-served", "aligned", "under-served")
 
 
 # --------------------------------------------------------------------------- helpers
-def _check_weights(weights, caller: str) -> dict[str, float]:
-    if weights is None:
-        weights = DEFAULT_WEIGHTS
-    if not isinstance(weights, Mapping):
-        raise CRMDataError(f"{caller}: weights must be a dict such as "
-                           f"{{'sales': 1, 'margin': 1, 'potential': 1}}, got "
-                           f"{type(weights).__name__}.")
-    unknown = sorted(set(map(str, weights)) - set(CRITERIA))
-    if unknown:
-        raise CRMDataError(f"{caller}: unknown weight key(s) {', '.join(map(repr, unknown))}; "
-                           f"use {', '.join(map(repr, CRITERIA))} (missing keys weigh 0).")
-    clean = {}
-    for key in CRITERIA:
-        w = weights.get(key, 0.0)
-        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not math.isfinite(w):
-            raise CRMDataError(f"{caller}: weight {key!r} must be a finite number, got {w!r}.")
-        if w < 0:
-            raise CRMDataError(f"{caller}: weight {key!r} is negative ({w:g}); weights must "
-                               f"be >= 0.")
-        clean[key] = float(w)
-    total = sum(clean.values())
-    if total <= 0:
-        raise CRMDataError(f"{caller}: all weights are 0; give at least one criterion a "
-                           f"positive weight.")
-    return {k: w / total for k, w in clean.items()}
-
-
-def _normalise(x: pd.Series, method: str) -> pd.Series:
-    """Map a criterion to 0-100: min-max or percentile rank; constant -> 50."""
-    if x.nunique() <= 1:
-        return pd.Series(50.0, index=x.index)
-    if method == "minmax":
-        return 100 * (x - x.min()) / (x.max() - x.min())
-    ranks = x.rank(method="average")
-    return 100 * (ranks - 1) / (len(x) - 1)
-
-
-def _rank_desc(score: pd.Series) -> np.ndarray:
-    """Rank 1..n by score descending; ties (after rounding to 9 decimals) by label."""
-    order = pd.DataFrame({"s": -score.round(9).to_numpy(), "id": score.index.astype(str)})
-    order = order.sort_values(["s", "id"], kind="stable").index.to_numpy()
-    rank = np.empty(len(score), dtype="int64")
-    rank[order] = np.arange(1, len(score) + 1)
-    return rank
-
-
-def _unique_ids(df: pd.DataFrame, account: str, caller: str) -> None:
-    dup = df[account].duplicated(keep=False)
-    if dup.any():
-        raise CRMDataError(
-            f"{caller}: column {account!r} has duplicated account ids in "
-            f"{show_rows(df.index[dup], df.loc[dup, account])}. One row per account: "
-            f"aggregate first, e.g. df.groupby({account!r}).sum().")
-
-
 def _fraction(value, name: str, caller: str, *, closed_low: bool = False) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) \
         and math.isfinite(value) and (0 <= value if closed_low else 0 < value) and value < 1
@@ -201,26 +147,11 @@ def objective_scorecard(
     c                  50.0          50.0             50.0   50.0     2
     b                 100.0           0.0              0.0   33.3     3
     """
-    caller = "objective_scorecard"
-    if normalize not in ("rank", "minmax"):
-        raise CRMDataError(f"{caller}: normalize={normalize!r}; use 'rank' or 'minmax'.")
-    w = _check_weights(weights, caller)
     cols = {"sales": sales, "margin": margin, "potential": potential}
-    df = schema.require(
-        accounts, {account: "id", sales: "number", margin: "number", potential: "number"},
-        caller=caller,
-        params={account: "account", sales: "sales", margin: "margin", potential: "potential"})
-    _unique_ids(df, account, caller)
-    out = df.set_index(account)
-    total = pd.Series(0.0, index=out.index)
-    for key in CRITERIA:
-        out[f"{key}_score"] = _normalise(out[cols[key]].astype(float), normalize)
-        total = total + w[key] * out[f"{key}_score"]
-    out["score"] = total
-    out["rank"] = _rank_desc(total)
-    out = out.sort_values("rank", kind="stable")
-    out.attrs = {"weights": w, "columns": cols, "normalize": normalize}
-    return out
+    params = {account: "account", sales: "sales", margin: "margin", potential: "potential"}
+    return _score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
+                        normalize=normalize, account=account, params=params,
+                        caller="objective_scorecard")
 
 
 # --------------------------------------------------------------------------- audit

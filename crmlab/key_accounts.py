@@ -59,22 +59,25 @@ _SU_FRACTIONS = (0.01, 0.19, 0.30, 0.50)
 
 
 # --------------------------------------------------------------------------- scorecard
-def _check_weights(weights, caller: str) -> dict[str, float]:
+def _check_weights(weights, caller: str, defaults: Mapping[str, float] = DEFAULT_WEIGHTS
+                   ) -> dict[str, float]:
+    """Validate weights over the criteria named by ``defaults``; normalise them to sum 1."""
+    criteria = tuple(defaults)
     if weights is None:
-        weights = DEFAULT_WEIGHTS
+        weights = defaults
     if not isinstance(weights, Mapping):
         raise CRMDataError(
-            f"{caller}: weights must be a dict such as {DEFAULT_WEIGHTS}, "
+            f"{caller}: weights must be a dict such as {dict(defaults)}, "
             f"got {type(weights).__name__}."
         )
-    unknown = sorted(set(weights) - set(CRITERIA))
+    unknown = sorted(set(map(str, weights)) - set(criteria))
     if unknown:
         raise CRMDataError(
             f"{caller}: unknown weight key(s) {', '.join(map(repr, unknown))}; "
-            f"use {', '.join(map(repr, CRITERIA))} (missing keys weigh 0)."
+            f"use {', '.join(map(repr, criteria))} (missing keys weigh 0)."
         )
     clean = {}
-    for key in CRITERIA:
+    for key in criteria:
         w = weights.get(key, 0.0)
         if isinstance(w, bool) or not isinstance(w, numbers.Real) or not math.isfinite(w):
             raise CRMDataError(f"{caller}: weight {key!r} must be a finite number, got {w!r}.")
@@ -88,7 +91,7 @@ def _check_weights(weights, caller: str) -> dict[str, float]:
     if total <= 0:
         raise CRMDataError(
             f"{caller}: all weights are 0; give at least one criterion a positive weight, "
-            f"for example {DEFAULT_WEIGHTS}."
+            f"for example {dict(defaults)}."
         )
     return {k: w / total for k, w in clean.items()}
 
@@ -180,18 +183,15 @@ def scorecard(
     b                 100.0           0.0           0.0        0.0   30.0     2
     a                   0.0          14.3         100.0        0.0   24.3     3
     """
-    caller = "scorecard"
-    if normalize not in ("minmax", "rank"):
-        raise CRMDataError(f"{caller}: normalize={normalize!r}; use 'minmax' or 'rank'.")
-    w = _check_weights(weights, caller)
+    params = {account: "account", value: "value", profit: "profit", growth: "growth",
+              fit: "fit"}
     cols = {"value": value, "profit": profit, "growth": growth, "fit": fit}
-    df = schema.require(
-        accounts,
-        {account: "id", value: "number", profit: "number", growth: "number", fit: "number"},
-        caller=caller,
-        params={account: "account", value: "value", profit: "profit", growth: "growth",
-                fit: "fit"},
-    )
+    return _score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
+                        normalize=normalize, account=account, params=params,
+                        caller="scorecard")
+
+
+def _unique_ids(df: pd.DataFrame, account: str, caller: str) -> None:
     dup = df[account].duplicated(keep=False)
     if dup.any():
         raise CRMDataError(
@@ -199,22 +199,42 @@ def scorecard(
             f"{show_rows(df.index[dup], df.loc[dup, account])}. One row per account: "
             f"aggregate first, e.g. df.groupby({account!r}).sum()."
         )
-    out = df.set_index(account)
-    total = pd.Series(0.0, index=out.index)
-    for key in CRITERIA:
-        out[f"{key}_score"] = _normalise(out[cols[key]].astype(float), normalize)
-        total = total + w[key] * out[f"{key}_score"]
-    out["score"] = total
-    keys = pd.DataFrame({"s": -total.round(9).to_numpy(), "id": out.index.to_numpy()})
+
+
+def _rank_desc(score: pd.Series) -> np.ndarray:
+    """Rank 1..n by score, descending; equal scores (to 9 decimals) by account id."""
+    keys = pd.DataFrame({"s": -score.round(9).to_numpy(), "id": score.index.to_numpy()})
     try:
         order = keys.sort_values(["s", "id"], kind="stable").index.to_numpy()
     except TypeError:  # ids of mixed types cannot be sorted: ties keep the input order
         order = keys.sort_values("s", kind="stable").index.to_numpy()
-    rank = np.empty(len(out), dtype="int64")
-    rank[order] = np.arange(1, len(out) + 1)
-    out["rank"] = rank
-    out = out.iloc[order]
-    out.attrs = {"weights": w, "columns": cols, "normalize": normalize}
+    rank = np.empty(len(score), dtype="int64")
+    rank[order] = np.arange(1, len(score) + 1)
+    return rank
+
+
+def _score_table(accounts, cols: Mapping[str, str], *, weights, defaults, normalize: str,
+                 account: str, params: Mapping[str, str], caller: str) -> pd.DataFrame:
+    """Score each criterion 0-100, weight, rank: the core of every account scorecard.
+
+    Shared by :func:`scorecard` and :func:`crmlab.bias.objective_scorecard`, which differ
+    only in their criteria (``cols``: criterion -> column) and default weights.
+    """
+    if normalize not in ("minmax", "rank"):
+        raise CRMDataError(f"{caller}: normalize={normalize!r}; use 'minmax' or 'rank'.")
+    w = _check_weights(weights, caller, defaults)
+    roles = {account: "id", **{col: "number" for col in cols.values()}}
+    df = schema.require(accounts, roles, caller=caller, params=params)
+    _unique_ids(df, account, caller)
+    out = df.set_index(account)
+    total = pd.Series(0.0, index=out.index)
+    for key, col in cols.items():
+        out[f"{key}_score"] = _normalise(out[col].astype(float), normalize)
+        total = total + w[key] * out[f"{key}_score"]
+    out["score"] = total
+    out["rank"] = _rank_desc(total)
+    out = out.sort_values("rank", kind="stable")
+    out.attrs = {"weights": w, "columns": dict(cols), "normalize": normalize}
     return out
 
 
