@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import ast
-import builtins
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from exercise_helpers import (
+    SOLUTIONS,
+    english,  # noqa: F401  (autouse fixture)
+    fails,
+    hidden_tests,
+    passes,
+    plain,
+)
 
 import crmlab
 from crmlab import acquisition
-from crmlab.exercises import ch02, questions, set_language
-from crmlab.exercises._registry import judge
+from crmlab.exercises import ch02, set_language
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "02_man_rule.ipynb"
+SOLUTION = SOLUTIONS / "02_man_rule.ipynb"
 QIDS = ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6"]
 CODES = {"L0001": "MAN", "L0002": "MaN", "L0003": "man", "L0004": "mAn", "L0005": "MaN"}
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -44,33 +38,7 @@ def by_class(qualified):
     return acquisition.man_conversion(qualified)
 
 
-def fails(qid, answer, *words):
-    """Judge a wrong answer: it must fail, with one message containing every word."""
-    result = judge(qid, answer)
-    assert not result.passed, f"{qid}: {answer!r} passed"
-    text = " ".join(result.problems)
-    for word in words:
-        assert word in text, f"{qid}: {word!r} not in {text!r}"
-    return text
-
-
-def passes(qid, answer):
-    result = judge(qid, answer)
-    assert result.passed, result.problems
-
-
 # ---------------------------------------------------------------- all exercises
-
-
-def test_questions_are_registered_in_order():
-    assert questions(2) == QIDS
-
-
-@pytest.mark.parametrize("qid", QIDS)
-def test_expected_answer_passes_and_blank_fails(qid):
-    passes(qid, ch02.expected(qid))
-    fails(qid, ..., "Not answered yet")
-    fails(qid, None, "Not answered yet")
 
 
 def test_expected_values_are_the_chapter_numbers():
@@ -252,77 +220,16 @@ def test_2_6_answers(by_class):
 # ---------------------------------------------------------------- the notebook
 
 
-def _cells():
-    nb = nbformat.read(SOLUTION, as_version=4)
-    return [(c.metadata.get("nbgrader", {}), c) for c in nb.cells if c.cell_type == "code"]
-
-
-def _stored(code: str) -> set[str]:
-    return {n.id for n in ast.walk(ast.parse(code))
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-
-
-def _loaded(code: str) -> set[str]:
-    return {n.id for n in ast.walk(ast.parse(code))
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
-def test_solution_layout():
-    cells = _cells()
-    answers = [m["grade_id"] for m, _ in cells if m.get("solution")]
-    checks = [(m["grade_id"], m["points"]) for m, _ in cells if m.get("grade")]
-    assert answers == [f"answer_2_{k}" for k in range(1, 7)]
-    assert [g for g, _ in checks] == [f"check_2_{k}" for k in range(1, 7)]
-    assert sum(p for _, p in checks) == 10
-    for meta, cell in cells:
-        if meta.get("grade"):
-            qid = meta["grade_id"].replace("check_", "").replace("_", ".")
-            assert f'crmlab.check("{qid}"' in cell.source
-    last = nbformat.read(SOLUTION, as_version=4).cells[-1]
-    assert last.cell_type == "markdown" and "### BEGIN SOLUTION" in last.source
-    assert last.metadata["nbgrader"] == {"grade_id": "reasoning_2_6", "solution": True,
-                                         "grade": True, "points": 0, "locked": False,
-                                         "schema_version": 3}
-
-
-def test_answer_cells_are_self_contained():
-    """No answer cell reads a variable that another answer cell creates."""
-    answer_cells = [(m["grade_id"], c.source) for m, c in _cells() if m.get("solution")]
-    for gid, source in answer_cells:
-        free = _loaded(source) - _stored(source)
-        for other, other_source in answer_cells:
-            if other != gid:
-                assert not free & _stored(other_source), (gid, other, free & _stored(other_source))
-
-
-def test_check_cells_read_only_their_answers():
-    assigned: set[str] = set()
-    for meta, cell in _cells():
-        if meta.get("solution"):
-            assigned = _stored(cell.source)
-        elif meta.get("grade"):
-            free = {n for n in _loaded(cell.source) - _stored(cell.source)
-                    if n != "crmlab" and not hasattr(builtins, n)}
-            assert free and free <= assigned, (meta["grade_id"], free, assigned)
-
-
-def _hidden(source: str) -> str:
-    lines = source.split("\n")
-    start, stop = lines.index("### BEGIN HIDDEN TESTS"), lines.index("### END HIDDEN TESTS")
-    return "\n".join(lines[start + 1:stop])
-
-
 NAMES = {"2.2": "class_sizes", "2.3": "conversion"}
 
 
 def _namespace(qid, answer):
-    if isinstance(answer, pd.Series):  # as the grader sees it: plain labels
-        answer = pd.Series(answer.to_numpy(), index=[str(i) for i in answer.index])
+    answer = plain(answer)  # as the grader sees it: plain labels
     return {NAMES[qid]: answer} if qid in NAMES else dict(answer)
 
 
 def test_hidden_tests_accept_the_expected_answers_and_catch_a_wrong_one():
-    hidden = {m["grade_id"]: _hidden(c.source) for m, c in _cells() if m.get("grade")}
+    hidden = hidden_tests(SOLUTION)
     for qid in QIDS:
         code = hidden["check_" + qid.replace(".", "_")]
         assert code.strip()

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import ast
-import builtins
-from pathlib import Path
+from functools import partial
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from exercise_helpers import (
+    english,  # noqa: F401  (autouse fixture)
+    passes,
+)
+from exercise_helpers import fails as _fails
 
 import crmlab
 from crmlab import rfm
-from crmlab.exercises import questions, set_language
-from crmlab.exercises._registry import _EXERCISES, judge
+from crmlab.exercises import set_language
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "03_rfm.ipynb"
+# feedback here is the whole message, problems and hint
+fails = partial(_fails, whole_message=True)
 R_IDS = ["C00001", "C00002", "C00003", "C00632", "C00670", "C00718"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -51,27 +45,6 @@ def joined(table, tx):
 @pytest.fixture(scope="module")
 def cycle(tx):
     return rfm.purchase_cycle(tx, due_window=3)
-
-
-def passes(qid, answer):
-    result = judge(qid, answer)
-    assert result.passed, result.message()
-
-
-def fails(qid, answer, *words):
-    """Assert the answer fails and the feedback (problems + hint) contains every word."""
-    result = judge(qid, answer)
-    assert not result.passed, f"{qid} accepted a wrong answer: {answer!r}"
-    text = result.message()
-    for word in words:
-        assert word in text, f"{word!r} not in feedback:\n{text}"
-    return text
-
-
-def test_chapter_has_seven_exercises_with_hints_in_both_languages():
-    assert questions(3) == [f"3.{k}" for k in range(1, 8)]
-    for qid in questions(3):
-        assert _EXERCISES[qid].hint and _EXERCISES[qid].hint_zh
 
 
 # ---------------------------------------------------------------- 3.1
@@ -199,8 +172,8 @@ def test_3_4_right_answers_pass_in_any_order(table):
 
 
 def test_3_4_typical_mistakes(table):
-    english = rfm.rfm_segments(table, scheme="cn8")["segment"].value_counts()
-    fails("3.4", _answer_3_4(table, cn8_counts=english), "[cn8_counts]",
+    in_english = rfm.rfm_segments(table, scheme="cn8")["segment"].value_counts()
+    fails("3.4", _answer_3_4(table, cn8_counts=in_english), "[cn8_counts]",
           "row labels differ", "language='zh'")
     cn8 = rfm.rfm_segments(table, scheme="cn8", language="zh")
     shares = cn8["segment"].value_counts(normalize=True)
@@ -345,43 +318,3 @@ def test_3_7_feedback_in_chinese(joined):
 
 # ---------------------------------------------------------------- the notebook
 
-
-def _free_names(code: str) -> set[str]:
-    tree = ast.parse(code)
-    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Store)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Load)} - assigned - set(dir(builtins))
-
-
-def _cells():
-    nb = nbformat.read(SOLUTION, as_version=4)
-    graded = [c for c in nb.cells if c.metadata.get("nbgrader") and c.cell_type == "code"]
-    setup = [c for c in nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader")]
-    return graded, setup
-
-
-def test_answer_cells_are_self_contained():
-    """Each answer cell reads only what the setup cell defines, never another answer."""
-    graded, setup = _cells()
-    provided = {"crmlab", "check", "pd", "np", "plt"}
-    for cell in setup:
-        tree = ast.parse(cell.source)
-        provided |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                     and isinstance(n.ctx, ast.Store)}
-        provided |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
-                     if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    answers = [c for c in graded if c.metadata.nbgrader.get("solution")]
-    assert len(answers) == 7
-    for cell in answers:
-        assert _free_names(cell.source) <= provided, cell.metadata.nbgrader.grade_id
-
-
-def test_check_cells_use_the_question_ids_and_points():
-    graded, _ = _cells()
-    checks = [c for c in graded if c.metadata.nbgrader.get("grade")]
-    assert [c.metadata.nbgrader.grade_id for c in checks] == \
-        [f"check_3_{k}" for k in range(1, 8)]
-    for k, cell in enumerate(checks, start=1):
-        assert cell.source.startswith(f'crmlab.check("3.{k}", ')
-    assert sum(c.metadata.nbgrader.points for c in checks) == 10

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from exercise_helpers import (
+    SOLUTIONS,
+    english,  # noqa: F401  (autouse fixture)
+    fails,
+)
 
-from crmlab.exercises import ch05, questions, set_language
+from crmlab.exercises import ch05, set_language
 from crmlab.exercises._registry import judge
-from crmlab.grading import _free_names, _judge, layout
+from crmlab.grading import _judge, layout
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "05_key_accounts.ipynb"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
-def problems(qid, answer):
-    result = judge(qid, answer)
-    assert not result.passed, f"{qid} accepted a wrong answer: {answer!r}"
-    return " ".join(result.problems)
-
-
-def assert_fails(qid, answer, *words):
-    text = problems(qid, answer)
-    for word in words:
-        assert word in text, f"{word!r} not in feedback {text!r}"
+SOLUTION = SOLUTIONS / "05_key_accounts.ipynb"
 
 
 def with_(qid, **changes):
@@ -44,10 +25,6 @@ def with_(qid, **changes):
 
 
 # ---------------------------------------------------------------- the right answers
-
-
-def test_questions_of_the_chapter():
-    assert questions(5) == ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7"]
 
 
 @pytest.mark.parametrize("qid", ["5.1", "5.4", "5.5", "5.6", "5.7"])
@@ -104,10 +81,10 @@ def test_open_question_accepts_each_differentiated_policy(policy):
 def test_unanswered_and_wrong_types_fail(qid):
     names = list(ch05.expected(qid))
     pack = (lambda v: {n: v for n in names}) if len(names) > 1 else (lambda v: v)
-    assert_fails(qid, pack(...), "Not answered yet")
-    assert_fails(qid, pack("42"))
-    assert_fails(qid, pack(0))
-    assert_fails(qid, pack(None))
+    fails(qid, pack(...), "Not answered yet")
+    fails(qid, pack("42"))
+    fails(qid, pack(0))
+    fails(qid, pack(None))
 
 
 # ---------------------------------------------------------------- typical mistakes
@@ -118,18 +95,18 @@ def test_5_1_mistakes():
     acc = ch05._accounts()
     by_id = acc.set_index("account_id")
     profit = e["profit"]
-    assert_fails("5.1", with_("5.1", profit=profit.reset_index(drop=True)),
+    fails("5.1", with_("5.1", profit=profit.reset_index(drop=True)),
                  "`profit`", "row labels differ")
-    assert_fails("5.1", with_("5.1", profit=by_id["revenue"] * by_id["gross_margin"]),
+    fails("5.1", with_("5.1", profit=by_id["revenue"] * by_id["gross_margin"]),
                  "gross profit", "subtract cost_to_serve")
-    assert_fails("5.1", with_("5.1", profit=by_id["revenue"] * (
+    fails("5.1", with_("5.1", profit=by_id["revenue"] * (
         by_id["gross_margin"] - by_id["cost_to_serve"])), "Brackets")
-    assert_fails("5.1", with_("5.1", profit=profit.to_frame("profit")), "one-column DataFrame")
-    assert_fails("5.1", with_("5.1", profit=profit.iloc[:-1]), "Expected 300 values")
-    assert_fails("5.1", with_("5.1", n_loss=300 - e["n_loss"]), "`n_loss`", "profitable")
-    assert_fails("5.1", with_("5.1", n_loss=str(e["n_loss"])), "is text")
-    assert_fails("5.1", with_("5.1", n_loss=(profit < 0)), "Expected number, got Series")
-    assert_fails("5.1", {"profit": profit}, "Missing key")
+    fails("5.1", with_("5.1", profit=profit.to_frame("profit")), "one-column DataFrame")
+    fails("5.1", with_("5.1", profit=profit.iloc[:-1]), "Expected 300 values")
+    fails("5.1", with_("5.1", n_loss=300 - e["n_loss"]), "`n_loss`", "profitable")
+    fails("5.1", with_("5.1", n_loss=str(e["n_loss"])), "is text")
+    fails("5.1", with_("5.1", n_loss=(profit < 0)), "Expected number, got Series")
+    fails("5.1", {"profit": profit}, "Missing key")
 
 
 def test_5_2_mistakes():
@@ -138,131 +115,107 @@ def test_5_2_mistakes():
     acc = ch05._accounts()
     want = ch05.expected("5.2")["top10"]
     ranked = key_accounts.scorecard(acc, weights=ch05.WEIGHTS_5_2)
-    assert_fails("5.2", list(acc.nlargest(10, "revenue")["account_id"]), "by revenue")
-    assert_fails("5.2", list(acc.nlargest(10, "profit")["account_id"]), "most profitable")
-    assert_fails("5.2", list(key_accounts.scorecard(acc).index[:10]), "default weights")
-    assert_fails("5.2", list(ranked.sort_values("score").index[:10]), "lowest scores")
-    assert_fails("5.2", sorted(want), "sorted by id", "rank order")
-    assert_fails("5.2", want[::-1], "wrong order")
-    assert_fails("5.2", list(key_accounts.scorecard(acc, weights=ch05.WEIGHTS_5_2,
+    fails("5.2", list(acc.nlargest(10, "revenue")["account_id"]), "by revenue")
+    fails("5.2", list(acc.nlargest(10, "profit")["account_id"]), "most profitable")
+    fails("5.2", list(key_accounts.scorecard(acc).index[:10]), "default weights")
+    fails("5.2", list(ranked.sort_values("score").index[:10]), "lowest scores")
+    fails("5.2", sorted(want), "sorted by id", "rank order")
+    fails("5.2", want[::-1], "wrong order")
+    fails("5.2", list(key_accounts.scorecard(acc, weights=ch05.WEIGHTS_5_2,
                                                     normalize="rank").index[:10]),
                  "normalize='rank'")
-    assert_fails("5.2", want[:9], "Expected 10 values, got 9")
-    assert_fails("5.2", ranked.head(10), "Expected list, got DataFrame")
+    fails("5.2", want[:9], "Expected 10 values, got 9")
+    fails("5.2", ranked.head(10), "Expected list, got DataFrame")
 
 
 def test_5_3_mistakes():
     want = ch05.expected("5.3")["key_profit_share"]
     acc = ch05._accounts()
-    assert_fails("5.3", want * 100, "percentage")
-    assert_fails("5.3", 1 - want, "1 minus the answer")
-    assert_fails("5.3", 0.4625517, "share of revenue")
-    assert_fails("5.3", 0.2, "share of accounts")
+    fails("5.3", want * 100, "percentage")
+    fails("5.3", 1 - want, "1 minus the answer")
+    fails("5.3", 0.4625517, "share of revenue")
+    fails("5.3", 0.2, "share of accounts")
     top_rev = acc.nlargest(60, "revenue")
-    assert_fails("5.3", top_rev["profit"].sum() / acc["profit"].sum(), "by revenue")
+    fails("5.3", top_rev["profit"].sum() / acc["profit"].sum(), "by revenue")
     top_profit = acc.nlargest(60, "profit")
-    assert_fails("5.3", top_profit["profit"].sum() / acc["profit"].sum(), "most profitable")
-    assert_fails("5.3", pd.Series([want]), ".iloc[0]")
-    assert_fails("5.3", 0.3, "too low")
+    fails("5.3", top_profit["profit"].sum() / acc["profit"].sum(), "most profitable")
+    fails("5.3", pd.Series([want]), ".iloc[0]")
+    fails("5.3", 0.3, "too low")
 
 
 def test_5_4_mistakes():
     gain = ch05.expected("5.4")["tier_gain"]
     table = ch05._policies(ch05.HOURS_5_4)
     today = ch05._policies(ch05._current_hours())
-    assert_fails("5.4", with_("5.4", best_policy="optimal"), "not one of the three")
-    assert_fails("5.4", with_("5.4", best_policy="by_tier"), "`best_policy`", "not the answer")
-    assert_fails("5.4", with_("5.4", tier_gain=gain / 1e6), "million yuan")
-    assert_fails("5.4", with_("5.4", tier_gain=-gain), "sign is reversed")
-    assert_fails("5.4", with_("5.4", tier_gain=today.loc["by_tier", "uplift_vs_equal"]),
+    fails("5.4", with_("5.4", best_policy="optimal"), "not one of the three")
+    fails("5.4", with_("5.4", best_policy="by_tier"), "`best_policy`", "not the answer")
+    fails("5.4", with_("5.4", tier_gain=gain / 1e6), "million yuan")
+    fails("5.4", with_("5.4", tier_gain=-gain), "sign is reversed")
+    fails("5.4", with_("5.4", tier_gain=today.loc["by_tier", "uplift_vs_equal"]),
                  "today's hours", "30000")
-    assert_fails("5.4", with_("5.4", tier_gain=table.loc["by_score", "uplift_vs_equal"]),
+    fails("5.4", with_("5.4", tier_gain=table.loc["by_score", "uplift_vs_equal"]),
                  "gain of by_score")
-    assert_fails("5.4", with_("5.4", tier_gain=table.loc["by_tier", "profit"]), "total profit")
-    assert_fails("5.4", with_("5.4", tier_gain=pd.Series([gain])), ".iloc[0]")
+    fails("5.4", with_("5.4", tier_gain=table.loc["by_tier", "profit"]), "total profit")
+    fails("5.4", with_("5.4", tier_gain=pd.Series([gain])), ".iloc[0]")
 
 
 def test_5_5_mistakes():
-    assert_fails("5.5", with_("5.5", multiple=5.0), "expected tenure")
-    assert_fails("5.5", with_("5.5", multiple=4.0), "discount rate")
-    assert_fails("5.5", with_("5.5", multiple=1.1 / 0.3), "timing='begin'")
-    assert_fails("5.5", with_("5.5", customer_clv=120 * 1.1 / 0.3 - 150), "timing='begin'")
-    assert_fails("5.5", with_("5.5", customer_clv=320.0), "acquisition cost")
-    assert_fails("5.5", with_("5.5", customer_clv=120 / 0.2 - 150), "ignores discounting")
-    assert_fails("5.5", with_("5.5", customer_clv=17000.0), "percentage")
-    text = problems("5.5", {"multiple": 5.0, "customer_clv": 320.0})
+    fails("5.5", with_("5.5", multiple=5.0), "expected tenure")
+    fails("5.5", with_("5.5", multiple=4.0), "discount rate")
+    fails("5.5", with_("5.5", multiple=1.1 / 0.3), "timing='begin'")
+    fails("5.5", with_("5.5", customer_clv=120 * 1.1 / 0.3 - 150), "timing='begin'")
+    fails("5.5", with_("5.5", customer_clv=320.0), "acquisition cost")
+    fails("5.5", with_("5.5", customer_clv=120 / 0.2 - 150), "ignores discounting")
+    fails("5.5", with_("5.5", customer_clv=17000.0), "percentage")
+    text = fails("5.5", {"multiple": 5.0, "customer_clv": 320.0})
     assert "`multiple`" in text and "`customer_clv`" in text  # both variables reported
 
 
 def test_5_6_mistakes():
     e = ch05.expected("5.6")
     student, career, survive, discount = ch05._card_parts(ch05.CARD_5_6)
-    assert_fails("5.6", with_("5.6", today_clv=135.0), "`today_clv`", "acquisition cost")
-    assert_fails("5.6", with_("5.6", lifetime_clv=student + survive * career - 200),
+    fails("5.6", with_("5.6", today_clv=135.0), "`today_clv`", "acquisition cost")
+    fails("5.6", with_("5.6", lifetime_clv=student + survive * career - 200),
                  "not discounted")
-    assert_fails("5.6", with_("5.6", lifetime_clv=student + discount * career - 200),
+    fails("5.6", with_("5.6", lifetime_clv=student + discount * career - 200),
                  "still a customer")
-    assert_fails("5.6", with_("5.6", lifetime_clv=student + career - 200), "survival")
-    assert_fails("5.6", with_("5.6", lifetime_clv=e["lifetime_clv"] + 200), "acquisition cost")
+    fails("5.6", with_("5.6", lifetime_clv=student + career - 200), "survival")
+    fails("5.6", with_("5.6", lifetime_clv=e["lifetime_clv"] + 200), "acquisition cost")
     swapped = {"today_clv": e["lifetime_clv"], "lifetime_clv": e["today_clv"]}
-    assert_fails("5.6", swapped, "too high", "too low")
+    fails("5.6", swapped, "too high", "too low")
 
 
 def test_5_7_mistakes():
     table = ch05._policies(ch05._current_hours())
     gain = float(table.loc["by_score", "uplift_vs_equal"])
-    assert_fails("5.7", with_("5.7", treat_all_same=True), "`treat_all_same`", "look at the")
-    assert_fails("5.7", with_("5.7", treat_all_same="False"), "True or False")
-    assert_fails("5.7", with_("5.7", policy="equal", gain=0.0), "baseline")
-    assert_fails("5.7", with_("5.7", policy="current", gain=-458375.0), "earns less")
-    assert_fails("5.7", with_("5.7", policy="by score"), "not one of")
-    assert_fails("5.7", with_("5.7", policy=1), "Expected text")
-    assert_fails("5.7", with_("5.7", policy="by_tier"), "gain of by_score", "agree")
-    assert_fails("5.7", with_("5.7", gain=gain / 1e6), "million yuan")
-    assert_fails("5.7", with_("5.7", gain=-gain), "sign is reversed")
-    assert_fails("5.7", with_("5.7", gain=float(
+    fails("5.7", with_("5.7", treat_all_same=True), "`treat_all_same`", "look at the")
+    fails("5.7", with_("5.7", treat_all_same="False"), "True or False")
+    fails("5.7", with_("5.7", policy="equal", gain=0.0), "baseline")
+    fails("5.7", with_("5.7", policy="current", gain=-458375.0), "earns less")
+    fails("5.7", with_("5.7", policy="by score"), "not one of")
+    fails("5.7", with_("5.7", policy=1), "Expected text")
+    fails("5.7", with_("5.7", policy="by_tier"), "gain of by_score", "agree")
+    fails("5.7", with_("5.7", gain=gain / 1e6), "million yuan")
+    fails("5.7", with_("5.7", gain=-gain), "sign is reversed")
+    fails("5.7", with_("5.7", gain=float(
         ch05._policies(ch05.HOURS_5_4).loc["by_score", "uplift_vs_equal"])), "30,000 hours")
-    assert_fails("5.7", with_("5.7", gain=float(table.loc["by_score", "profit"])),
+    fails("5.7", with_("5.7", gain=float(table.loc["by_score", "profit"])),
                  "total profit")
-    assert_fails("5.7", with_("5.7", gain=str(gain)), "is text")
-    assert_fails("5.7", with_("5.7", gain=float("nan")), "not a finite number")
-    assert_fails("5.7", with_("5.7", gain=gain * 0.5), "too low")
-    assert_fails("5.7", {"treat_all_same": False}, "Missing key", "policy", "gain")
-    assert_fails("5.7", False, "Expected dict, got bool")
+    fails("5.7", with_("5.7", gain=str(gain)), "is text")
+    fails("5.7", with_("5.7", gain=float("nan")), "not a finite number")
+    fails("5.7", with_("5.7", gain=gain * 0.5), "too low")
+    fails("5.7", {"treat_all_same": False}, "Missing key", "policy", "gain")
+    fails("5.7", False, "Expected dict, got bool")
 
 
 def test_feedback_in_chinese():
     set_language("zh")
-    assert_fails("5.3", 0.4625517, "收入占比")
-    assert_fails("5.7", with_("5.7", policy="equal", gain=0.0), "平等服务")
+    fails("5.3", 0.4625517, "收入占比")
+    fails("5.7", with_("5.7", policy="equal", gain=0.0), "平等服务")
     assert "提示" in judge("5.5", with_("5.5", customer_clv=320.0)).message()
 
 
 # ---------------------------------------------------------------- the solution notebook
-
-
-def _cells():
-    nb = nbformat.read(SOLUTION, as_version=4)
-    return [(c, c.metadata.get("nbgrader", {})) for c in nb.cells]
-
-
-@pytest.mark.skipif(not SOLUTION.exists(), reason="no solutions/05_key_accounts.ipynb")
-def test_answer_cells_are_self_contained():
-    """No answer cell reads a variable that another exercise's answer cell creates."""
-    cells = _cells()
-    made = {}
-    for cell, meta in cells:
-        if meta.get("solution") and cell.cell_type == "code":
-            body = cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
-            tree = ast.parse(body)
-            made[meta["grade_id"]] = {n.id for n in ast.walk(tree)
-                                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    assert len(made) == 7
-    for cell, meta in cells:
-        if meta.get("solution") and cell.cell_type == "code":
-            reads = set(_free_names(cell.source))
-            others = set().union(*(v for k, v in made.items() if k != meta["grade_id"]))
-            assert not reads & others, (meta["grade_id"], reads & others)
 
 
 @pytest.mark.skipif(not SOLUTION.exists(), reason="no solutions/05_key_accounts.ipynb")

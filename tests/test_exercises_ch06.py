@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import ast
-import builtins
-from pathlib import Path
-
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from exercise_helpers import (
+    SOLUTIONS,
+    english,  # noqa: F401  (autouse fixture)
+    fails,
+    hidden_tests,
+    passes,
+    plain,
+)
 
 import crmlab
 from crmlab import segmentation
-from crmlab.exercises import ch06, questions, set_language
+from crmlab.exercises import ch06, set_language
 from crmlab.exercises._registry import judge
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "06_segmentation.ipynb"
+SOLUTION = SOLUTIONS / "06_segmentation.ipynb"
 QIDS = ["6.1", "6.2", "6.3", "6.4", "6.5", "6.6"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -44,39 +39,17 @@ def buyers(data):
     return data[3]
 
 
-def fails(qid, answer, *words):
-    """Judge a wrong answer: it must fail, with one message containing every word."""
-    result = judge(qid, answer)
-    assert not result.passed, f"{qid}: {answer!r} passed"
-    text = " ".join(result.problems)
-    for word in words:
-        assert word in text, f"{qid}: {word!r} not in {text!r}"
-    return text
-
-
-def passes(qid, answer):
-    result = judge(qid, answer)
-    assert result.passed, result.problems
-
-
 # ---------------------------------------------------------------- all exercises
 
 
-def test_questions_are_registered():
-    assert questions(6) == QIDS
-
-
 @pytest.mark.parametrize("qid", QIDS)
-def test_expected_answer_passes_and_blank_fails(qid):
+def test_blank_parts_and_a_list_fail(qid):
+    """Beyond the checks of every chapter (test_exercise_notebooks.py): a dict answer with
+    blank parts, or given as a list, fails."""
     want = ch06.expected(qid)
-    passes(qid, want)
     if isinstance(want, dict):
         fails(qid, dict.fromkeys(want, ...), "Not answered yet")
         fails(qid, list(want.values()), "Expected dict")
-    else:
-        fails(qid, ..., "Not answered yet")
-        fails(qid, None, "Not answered yet")
-    assert judge(qid, ...).hint  # a failing answer always gets a hint
 
 
 def test_expected_values():
@@ -290,87 +263,14 @@ def test_6_6_answers(features, buyers):
 # ---------------------------------------------------------------- the notebook
 
 
-def _cells():
-    nb = nbformat.read(SOLUTION, as_version=4)
-    return [(c.metadata.get("nbgrader", {}), c) for c in nb.cells if c.cell_type == "code"]
-
-
-def _stored(code: str) -> set[str]:
-    return {n.id for n in ast.walk(ast.parse(code))
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-
-
-def _loaded(code: str) -> set[str]:
-    return {n.id for n in ast.walk(ast.parse(code))
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
-def test_solution_layout():
-    cells = _cells()
-    answers = [m["grade_id"] for m, _ in cells if m.get("solution")]
-    checks = [(m["grade_id"], m["points"]) for m, _ in cells if m.get("grade")]
-    assert answers == [f"answer_6_{k}" for k in range(1, 7)]
-    assert [g for g, _ in checks] == [f"check_6_{k}" for k in range(1, 7)]
-    assert sum(p for _, p in checks) == 10
-    for meta, cell in cells:
-        if meta.get("grade"):
-            qid = meta["grade_id"].replace("check_", "").replace("_", ".")
-            assert f'crmlab.check("{qid}"' in cell.source
-    meta, setup = cells[0]
-    assert not meta  # the setup cell is not graded
-    assert "customer_features" in setup.source
-    last = nbformat.read(SOLUTION, as_version=4).cells[-1]
-    assert last.cell_type == "markdown" and "### BEGIN SOLUTION" in last.source
-    # the written reasoning is an nbgrader manual answer worth no automatic points
-    assert last.metadata["nbgrader"] == {"grade": True, "grade_id": "reasoning_6_6",
-                                         "locked": False, "points": 0, "schema_version": 3,
-                                         "solution": True}
-
-
-def test_answer_cells_are_self_contained():
-    """No answer cell reads a variable that another answer cell creates."""
-    answer_cells = [(m["grade_id"], c.source) for m, c in _cells() if m.get("solution")]
-    for gid, source in answer_cells:
-        free = _loaded(source) - _stored(source)
-        for other, other_source in answer_cells:
-            if other != gid:
-                assert not free & _stored(other_source), (gid, other, free & _stored(other_source))
-
-
-def test_check_cells_read_only_their_answers():
-    cells = _cells()
-    assigned: set[str] = set()
-    for meta, cell in cells:
-        if meta.get("solution"):
-            assigned = _stored(cell.source)
-        elif meta.get("grade"):
-            free = {n for n in _loaded(cell.source) - _stored(cell.source)
-                    if n != "crmlab" and not hasattr(builtins, n)}
-            assert free and free <= assigned, (meta["grade_id"], free, assigned)
-
-
-def _hidden(source: str) -> str:
-    lines = source.split("\n")
-    start, stop = lines.index("### BEGIN HIDDEN TESTS"), lines.index("### END HIDDEN TESTS")
-    return "\n".join(lines[start + 1:stop])
-
-
-def _plain(value):
-    """A value as the grader sees it: Series with a plain (str or int) index."""
-    if isinstance(value, pd.Series):
-        index = [i if isinstance(i, (int, np.integer)) else str(i) for i in value.index]
-        return pd.Series(value.to_numpy(), index=index)
-    return value
-
-
 def _namespace(qid, answer):
     names = {"6.1": "mean_spend", "6.2": "stage_counts"}
     parts = {names[qid]: answer} if qid in names else dict(answer)
-    return {k: _plain(v) for k, v in parts.items()}
+    return {k: plain(v, keep_int_labels=True) for k, v in parts.items()}
 
 
 def test_hidden_tests_accept_the_expected_answers_and_catch_a_wrong_one():
-    hidden = {m["grade_id"]: _hidden(c.source) for m, c in _cells() if m.get("grade")}
+    hidden = hidden_tests(SOLUTION)
     base = {"crmlab": crmlab, "pd": pd, "np": np}
     for qid in QIDS:
         code = hidden["check_" + qid.replace(".", "_")]
