@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -74,13 +75,22 @@ def find_chromium() -> tuple[Path | None, str]:
         how = "there is no apt-get" if apt is None else "we are not root"
         return None, (f"{CHROMIUM} is missing and {how}: install it with "
                       f"`sudo apt-get install -y chromium fonts-noto-cjk`")
+    import fcntl
+
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    wait = ["-o", "DPkg::Lock::Timeout=600"]  # another test worker may be installing too
-    for cmd in ([apt, *wait, "update", "-q"], [apt, *wait, "install", "-y", "-q", *wanted]):
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-        if done.returncode != 0 and not CHROMIUM.exists():
-            tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
-            return None, f"`{' '.join(cmd)}` failed: " + " / ".join(tail)
+    wait = ["-o", "DPkg::Lock::Timeout=600"]
+    # two pytest-xdist workers may get here at once: one installs, the other waits
+    with open(Path(tempfile.gettempdir()) / "crmlab-apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        wanted = [pkg for pkg, path in (("chromium", CHROMIUM), ("fonts-noto-cjk", CJK_FONT))
+                  if not path.exists()]
+        for cmd in ([apt, *wait, "update", "-q"], [apt, *wait, "install", "-y", "-q", *wanted]):
+            if not wanted:
+                break
+            done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+            if done.returncode != 0 and not CHROMIUM.exists():
+                tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
+                return None, f"`{' '.join(cmd)}` failed: " + " / ".join(tail)
     if not CHROMIUM.exists():
         return None, f"apt-get installed chromium but {CHROMIUM} is not there"
     return CHROMIUM, ""
