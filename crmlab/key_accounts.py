@@ -23,6 +23,7 @@ import pandas as pd
 
 from crmlab import schema
 from crmlab._errors import CRMDataError
+from crmlab.pyramid import SCHEMES
 from crmlab.schema import show_rows
 
 __all__ = [
@@ -49,13 +50,10 @@ KEY, ORDINARY = "关键客户", "普通客户"
 #: Allocation policies understood by :func:`allocate_resources`.
 POLICIES = ("equal", "by_tier", "by_score", "optimal", "current")
 
-# customer-pyramid tier orders, top tier first (see crmlab.pyramid)
-_TIER_ORDERS = {
-    "su": ("重要客户", "次要客户", "普通客户", "小客户"),
-    "curry": ("top", "big", "medium", "small"),
-    "zeithaml": ("platinum", "gold", "iron", "lead"),
-}
-_SU_FRACTIONS = (0.01, 0.19, 0.30, 0.50)
+# customer-pyramid tier orders (top tier first) and the su split, from crmlab.pyramid
+_SU = SCHEMES["su"]
+_SU_FRACTIONS = _SU["shares"]
+_TIER_ORDERS = [tuple(names) for scheme in SCHEMES.values() for names in scheme["names"].values()]
 
 
 # --------------------------------------------------------------------------- scorecard
@@ -830,7 +828,7 @@ def upgrade_potential(
     if isinstance(close, bool) or not isinstance(close, numbers.Real) or not 0 <= close <= 1:
         raise CRMDataError(f"{caller}: close={close!r} must be a fraction in [0, 1].")
     if tiers is None:
-        order = _TIER_ORDERS["su"]
+        order = tuple(_SU["names"][_SU["language"]])
         labels = _rank_tiers(df["value"], _SU_FRACTIONS, order)
     else:
         if not isinstance(tiers, pd.Series) or not tiers.index.equals(values.index):
@@ -847,7 +845,7 @@ def upgrade_potential(
         if order is None and isinstance(tiers.dtype, pd.CategoricalDtype):
             order = list(tiers.cat.categories)
         if order is None:
-            order = next((o for o in _TIER_ORDERS.values() if found <= set(o)), None)
+            order = next((o for o in _TIER_ORDERS if found <= set(o)), None)
             if order is None:
                 raise CRMDataError(
                     f"{caller}: tier labels {sorted(found)[:5]} are not a known scheme; "
