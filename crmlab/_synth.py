@@ -489,7 +489,8 @@ def survey() -> pd.DataFrame:
     perceive = np.clip(np.round(quality[:, None] + np.array(DIM_QUALITY)
                                 + rng.normal(0, 0.8, (n, k))), 1, 7)
     gap = perceive - expect
-    weighted_gap = gap @ np.array(GAP_WEIGHTS)
+    # an explicit sum, not ``gap @ weights``: a BLAS call would round differently per CPU
+    weighted_gap = (gap * np.array(GAP_WEIGHTS)).sum(axis=1)
     sat_latent = (SAT_BASE + SAT_GAP * weighted_gap + SAT_LEVEL * (perceive.mean(axis=1) - 5)
                   + rng.normal(0, SAT_NOISE, n))
     satisfaction = np.clip(np.round(sat_latent), 1, 10).astype(int)

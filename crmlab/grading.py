@@ -175,7 +175,9 @@ _PROVIDED = {"crmlab", "check", "pd", "np", "plt"}
 
 
 def _free_names(code: str) -> list[str]:
-    tree = ast.parse(code)
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(code))  # IPython syntax -> Python
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
                 and isinstance(n.ctx, ast.Store)}
     imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)

@@ -263,7 +263,8 @@ def gini(values) -> float:
     n = len(x)
     xs = np.sort(x)
     weights = 2 * np.arange(1, n + 1) - n - 1
-    g = float(np.dot(weights, xs)) / (n * total)
+    # math.fsum is exactly rounded: np.dot would go through BLAS and round per CPU
+    g = math.fsum(weights * xs) / (n * total)
     if g <= 1e-12:  # all-equal values: exactly 0, never -0.0 or -1e-17
         return 0.0
     return min(g, 1.0)

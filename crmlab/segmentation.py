@@ -700,7 +700,7 @@ def kmeans_segments(
         )
     from sklearn.cluster import KMeans
 
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state, tol=0.0)
     with _threads(threads):
         raw = model.fit_predict(X)
     key = features[order_by].to_numpy(dtype="float64")
@@ -810,7 +810,7 @@ def choose_k(
 
     rows = []
     for k in ks:
-        model = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state)
+        model = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state, tol=0.0)
         with _threads(threads):
             labels = model.fit_predict(X)
         rows.append({"k": int(k), "inertia": float(model.inertia_),

@@ -66,21 +66,28 @@ def code_cells(solution) -> list[tuple[dict, nbformat.NotebookNode]]:
     return [(c.metadata.get("nbgrader", {}), c) for c in nb.cells if c.cell_type == "code"]
 
 
+def _parse(code: str) -> ast.Module:
+    """Parse a notebook cell: IPython syntax (``%precision``) first becomes Python."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return ast.parse(TransformerManager().transform_cell(code))
+
+
 def stored(code: str) -> set[str]:
     """Names the code assigns to."""
-    return {n.id for n in ast.walk(ast.parse(code))
+    return {n.id for n in ast.walk(_parse(code))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def loaded(code: str) -> set[str]:
     """Names the code reads."""
-    return {n.id for n in ast.walk(ast.parse(code))
+    return {n.id for n in ast.walk(_parse(code))
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def imported(code: str) -> set[str]:
     """Top-level names the code's imports bind."""
-    return {(a.asname or a.name).split(".")[0] for n in ast.walk(ast.parse(code))
+    return {(a.asname or a.name).split(".")[0] for n in ast.walk(_parse(code))
             if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
 
 

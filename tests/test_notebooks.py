@@ -90,3 +90,31 @@ def test_plot_cells_show_a_figure_and_no_repr(path):
                 f"cell {i} prints a matplotlib repr; end the plot cell with ';'")
     if path.parent.name == "notebooks":
         assert images >= 1, "a chapter should show at least one figure"
+
+
+_DECIMAL = re.compile(r"(?<![\w.])-?(\d+)\.(\d+)(?![\w.])")
+#: what the course's methods guarantee on every machine: fits converge to a relative
+#: 1e-11 and sums are exact to ~1e-13, so a printed number needs at most this many
+#: significant digits (a full float repr shows 16-17, whose last ones follow the CPU);
+#: money to the cent may have more (a total of 40,834,836.78 yuan is exact)
+SIGNIFICANT_DIGITS = 9
+
+
+def _significant_digits(whole: str, fraction: str) -> int:
+    digits = (whole + fraction.rstrip("0")).lstrip("0")
+    return len(digits)
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_printed_numbers_carry_only_digits_every_machine_agrees_on(path):
+    nb = nbformat.read(path, as_version=4)
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "NBVAL_IGNORE_OUTPUT" in cell.source:
+            continue
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") + out.get("data", {}).get("text/plain", "")
+            for m in _DECIMAL.finditer(text):
+                if len(m[2]) > 2 and _significant_digits(m[1], m[2]) > SIGNIFICANT_DIGITS:
+                    problems.append(f"cell {i}: {m[0]} (round it, or %precision in exercises)")
+    assert not problems, "\n".join(problems[:10])
