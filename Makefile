@@ -10,7 +10,7 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root (containers, CI) unless told it is fine
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test exercises clean
+.PHONY: lab test exercises outputs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 		--nbval-sanitize-with tests/sanitize.cfg $(PYTEST_ARGS)
 
 exercises: $(STAMP)
+	$(BIN)/crmlab exercises build
+
+# re-execute notebooks/ and solutions/ in place (the committed outputs), then exercises/
+outputs: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
 	$(BIN)/crmlab exercises build
 
 clean:

@@ -75,6 +75,10 @@ def _clean(text: str, rules) -> str:
     return text
 
 
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value  # files split lines
+
+
 def comparable(cell, rules) -> list[str]:
     """What nbval compares of a code cell: text/plain results and streams, sanitized."""
     out = []
@@ -82,14 +86,14 @@ def comparable(cell, rules) -> list[str]:
     for o in cell.get("outputs", []):
         if o["output_type"] == "stream":
             if o["name"] in streams:
-                out[streams[o["name"]]] += o["text"]
+                out[streams[o["name"]]] += _text(o["text"])
             else:
                 streams[o["name"]] = len(out)
-                out.append(f"[{o['name']}] " + o["text"])
+                out.append(f"[{o['name']}] " + _text(o["text"]))
         elif o["output_type"] in ("execute_result", "display_data"):
             plain = o.get("data", {}).get("text/plain")
             if plain is not None:
-                out.append(plain)
+                out.append(_text(plain))
         elif o["output_type"] == "error":
             out.append(f"[error] {o['ename']}: {o['evalue']}")
     return [_clean(text, rules) for text in out]

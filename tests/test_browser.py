@@ -15,6 +15,12 @@ Chromium, driven by Playwright, does what a student does:
   check cell fails with the short friendly feedback ("Not answered yet"), no traceback;
 * one screenshot per notebook, which must not be blank.
 
+The server and its kernels run under the second numeric environment of
+``tests/numeric_env.py`` (another OpenBLAS kernel, one thread), and every worked
+notebook's saved outputs must equal the committed ones, compared as nbval compares
+them: nbval checks the machine's own kernels, this test another CPU's. (When no browser
+can run here, ``tests/test_numeric_env.py`` does that comparison with nbclient instead.)
+
 Chromium comes from Debian (``apt-get install -y chromium``, done here when missing and
 allowed); Playwright never downloads a browser. One server and one browser serve all
 notebooks, two tabs at a time. Screenshots and a JSON report (timings, layout findings)
@@ -32,6 +38,7 @@ from pathlib import Path
 import pytest
 from browser.lab import CHROMIUM_ARGS, JupyterLab, find_chromium
 from browser.pages import NotebookRun, redraw_ok
+from numeric_env import ENVIRONMENTS, SECOND, comparable, sanitizers
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("notebooks", "solutions", "exercises")
@@ -91,7 +98,7 @@ def runner(request, chromium, artifacts, tmp_path_factory):
     jobs = [(p, "exercise" if p in EXERCISES else "chapter") for p in dict.fromkeys(wanted)]
     t0 = time.monotonic()
     lab = JupyterLab(tmp_path_factory.mktemp("jupyterlab"),
-                     {name: ROOT / name for name in FOLDERS}).start()
+                     {name: ROOT / name for name in FOLDERS}, env=ENVIRONMENTS[SECOND]).start()
     server_seconds = time.monotonic() - t0
     browser = BrowserRunner(lab, chromium, CHROMIUM_ARGS, artifacts, jobs, workers=WORKERS)
     try:
@@ -136,6 +143,20 @@ def _errors(saved: dict) -> list[str]:
     return found
 
 
+def _changed_outputs(path: str, saved: dict) -> list[str]:
+    """Cells whose outputs (as nbval compares them) differ from the committed notebook."""
+    committed = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    rules = sanitizers()
+    changed = []
+    for i, (old, new) in enumerate(zip(committed["cells"], saved["cells"], strict=True)):
+        if old["cell_type"] != "code" or "NBVAL_IGNORE_OUTPUT" in "".join(old["source"]):
+            continue
+        a, b = comparable(old, rules), comparable(new, rules)
+        if a != b:
+            changed.append(f"cell {i}: committed {a!r:.300} / in JupyterLab {b!r:.300}")
+    return changed
+
+
 def _committed_images(path: str) -> int:
     nb = json.loads((ROOT / path).read_text(encoding="utf-8"))
     return sum("image/png" in o.get("data", {}) for c in nb["cells"]
@@ -153,6 +174,10 @@ def test_notebook_in_jupyterlab(runner, path):
     stderr = [i for i, c in enumerate(saved["cells"]) for o in c.get("outputs", [])
               if o.get("name") == "stderr"]
     assert not stderr, f"cells {stderr} wrote to stderr in JupyterLab"
+    changed = _changed_outputs(path, saved)
+    assert not changed, (f"under the numeric environment {SECOND} "
+                         f"({ENVIRONMENTS[SECOND]}) these outputs differ from the committed "
+                         f"ones:\n" + "\n".join(changed))
 
     saved_images = sum("image/png" in o.get("data", {}) for c in saved["cells"]
                        for o in c.get("outputs", []))

@@ -115,8 +115,9 @@ class JupyterLab:
         Folders to copy into the served root (name in the root -> source folder).
     """
 
-    def __init__(self, base: Path, folders: dict[str, Path]):
+    def __init__(self, base: Path, folders: dict[str, Path], env: dict | None = None):
         self.base = Path(base)
+        self.env = dict(env or {})  # laid over the server's (and its kernels') environment
         self.root = self.base / "root"
         self.root.mkdir(parents=True)
         for name, source in folders.items():
@@ -167,6 +168,7 @@ class JupyterLab:
         }
         env.pop("MPLBACKEND", None)
         env.pop("JUPYTER_PATH", None)
+        env.update(self.env)
         for attempt in range(3):
             self.port = free_port()
             cmd = [
