@@ -40,7 +40,6 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,192 +48,53 @@ import pandas as pd
 from dateutil import parser as dateutil_parser
 
 from crmlab._errors import CRMDataError
+from crmlab.validation import ROLES, _missing_column, require, show_rows
 
-__all__ = ["CRMDataError", "ROLES", "read_transactions", "report", "require", "show_rows"]
+__all__ = ["COLUMN_KEYWORDS", "CRMDataError", "OPTION_KEYWORDS", "ROLES", "read_transactions",
+           "report", "require", "show_rows"]
 
-#: The kinds of column crmlab functions ask for.
-ROLES = ("id", "datetime", "number", "bool", "category", "any")
-
-
-def show_rows(index: Iterable, values: Iterable | None = None, n: int = 5) -> str:
-    """Describe up to ``n`` offending rows as text for an error message.
-
-    Parameters
-    ----------
-    index : iterable
-        Row labels of the offending rows.
-    values : iterable, optional
-        The offending values, shown beside the labels.
-    n : int, default 5
-        How many rows to show.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> show_rows([3, 17, 240], ["¥1,200", "n/a", "12,50"])
-    "rows 3, 17, 240 ('¥1,200', 'n/a', '12,50')"
-    >>> show_rows(range(8))
-    'rows 0, 1, 2, 3, 4, ... (8 in all)'
-    """
-    index = list(index)
-    shown = ", ".join(str(i) for i in index[:n])
-    more = f", ... ({len(index)} in all)" if len(index) > n else ""
-    text = f"row{'s' if len(index) != 1 else ''} {shown}{more}"
-    if values is not None:
-        vals = [repr(v) if not isinstance(v, np.generic) else repr(v.item()) for v in values]
-        text += f" ({', '.join(vals[:n])})"
-    return text
-
-
-def _missing_column(name: str, param: str | None, present: list, caller: str) -> CRMDataError:
-    hint = ""
-    close = difflib.get_close_matches(str(name), [str(c) for c in present], n=1, cutoff=0.5)
-    if close and param:
-        hint = f" Did you mean {param}={close[0]!r}?"
-    elif param:
-        hint = f" Pass the right name, for example {param}='...'."
-    shown = ", ".join(str(c) for c in present[:20]) + (", ..." if len(present) > 20 else "")
-    return CRMDataError(f"{caller}: no column {name!r}. Columns present: {shown}.{hint}")
-
-
-def require(
-    data,
-    columns: Mapping[str, str],
-    *,
-    caller: str,
-    params: Mapping[str, str] | None = None,
-    allow_empty: bool = False,
-) -> pd.DataFrame:
-    """Check columns against their roles and return a copy of just those columns.
-
-    Parameters
-    ----------
-    data : DataFrame
-        The caller's table. It is never modified.
-    columns : mapping of str to str
-        Column name to role, one of ``ROLES``: ``"id"`` (no missing values),
-        ``"datetime"`` (datetime64), ``"number"`` (numeric, no missing values),
-        ``"bool"`` (True/False, or 0/1), ``"category"`` and ``"any"``.
-    caller : str
-        The public function's name, which starts every message.
-    params : mapping of str to str, optional
-        Column name to the keyword argument that named it, so a message can say
-        ``Did you mean customer='cust'?``.
-    allow_empty : bool, default False
-        Whether a table with no rows is acceptable.
-
-    Returns
-    -------
-    DataFrame
-        A copy holding the requested columns in the order given.
-
-    Raises
-    ------
-    CRMDataError
-        If ``data`` is not a DataFrame, is empty (unless ``allow_empty``), lacks a
-        column, or a column breaks its role: missing ids, non-numeric or missing
-        numbers, dates that are not datetime64, flags that are not True/False.
-
-    Examples
-    --------
-    >>> df = pd.DataFrame({"cust": ["a", "b"], "amount": [10.0, 5.5]})
-    >>> require(df, {"cust": "id", "amount": "number"}, caller="demo")
-      cust  amount
-    0    a    10.0
-    1    b     5.5
-    >>> require(df, {"customer_id": "id"}, caller="rfm_table",
-    ...         params={"customer_id": "customer"})
-    Traceback (most recent call last):
-    ...
-    crmlab._errors.CRMDataError: rfm_table: no column 'customer_id'. Columns present: cust, amount.
-    Did you mean customer='cust'?
-    """
-    params = dict(params or {})
-    if isinstance(data, pd.Series):
-        raise CRMDataError(
-            f"{caller}: expected a DataFrame with columns {', '.join(map(repr, columns))}, "
-            f"got a Series. Use series.to_frame() or pass the whole table."
-        )
-    if not isinstance(data, pd.DataFrame):
-        raise CRMDataError(
-            f"{caller}: expected a pandas DataFrame, got {type(data).__name__}. "
-            f"Build one with pd.DataFrame(...) or load a file with crmlab.read_transactions(path)."
-        )
-    present = list(data.columns)
-    for name in columns:
-        if name not in data.columns:
-            raise _missing_column(name, params.get(name), present, caller)
-    if len(data) == 0 and not allow_empty:
-        raise CRMDataError(
-            f"{caller}: the table has no rows. Check the filter or file that made it."
-        )
-    out = data.loc[:, list(dict.fromkeys(columns))].copy()
-    for name, role in columns.items():
-        if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}; use one of {ROLES}")
-        _check_role(out[name], name, role, caller)
-    return out
-
-
-def _check_role(col: pd.Series, name: str, role: str, caller: str) -> None:
-    if role == "id":
-        bad = col.isna()
-        if bad.any():
-            raise CRMDataError(
-                f"{caller}: column {name!r} has {bad.sum()} missing ids in "
-                f"{show_rows(col.index[bad])}. Drop those rows or fill the ids; "
-                f"crmlab.read_transactions drops them and reports how many."
-            )
-    elif role == "number":
-        if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
-            parsed = pd.to_numeric(col, errors="coerce")
-            bad = parsed.isna() & col.notna()
-            raise CRMDataError(
-                f"{caller}: column {name!r} must be numeric; it has dtype {col.dtype}"
-                + (f" with {bad.sum()} non-numeric values in {show_rows(col.index[bad], col[bad])}"
-                   if bad.any() else "")
-                + ". Convert with pd.to_numeric(df[...], errors='coerce') after removing "
-                "currency symbols and thousands separators, or read the file with "
-                "crmlab.read_transactions, which does that."
-            )
-        bad = col.isna()
-        if bad.any():
-            raise CRMDataError(
-                f"{caller}: column {name!r} has {bad.sum()} missing values in "
-                f"{show_rows(col.index[bad])}. Fill them (df[...].fillna(0)) or drop those rows."
-            )
-        bad = ~np.isfinite(col.to_numpy(dtype=float))
-        if bad.any():
-            raise CRMDataError(
-                f"{caller}: column {name!r} has {bad.sum()} infinite values in "
-                f"{show_rows(col.index[bad], col[bad])}. Replace them before analysis."
-            )
-    elif role == "datetime":
-        if not pd.api.types.is_datetime64_any_dtype(col):
-            raise CRMDataError(
-                f"{caller}: column {name!r} must hold dates (datetime64); it has dtype "
-                f"{col.dtype} (first value {col.iloc[0]!r}). Convert with "
-                f"pd.to_datetime(df[{name!r}]) or read the file with crmlab.read_transactions."
-            )
-        bad = col.isna()
-        if bad.any():
-            raise CRMDataError(
-                f"{caller}: column {name!r} has {bad.sum()} missing dates in "
-                f"{show_rows(col.index[bad])}. Drop or fill those rows."
-            )
-    elif role == "bool":
-        if pd.api.types.is_bool_dtype(col):
-            return
-        ok = col.isin([0, 1, True, False])
-        if not ok.all():
-            raise CRMDataError(
-                f"{caller}: column {name!r} must be True/False (or 0/1); "
-                f"{(~ok).sum()} values are not, in {show_rows(col.index[~ok], col[~ok])}. "
-                f"Map them first, for example df[{name!r}].map({{'yes': True, 'no': False}})."
-            )
+#: One vocabulary of keywords across crmlab. A keyword means the same thing in every
+#: function that takes it; column keywords name a column of the caller's table (with
+#: the canonical name as default), option keywords take the values listed. A test
+#: (``tests/test_vocabulary.py``) checks every public signature against it.
+COLUMN_KEYWORDS = {
+    "customer": "customer id column (default 'customer_id'); the index of per-customer results",
+    "account": "account id column of a B2B accounts table (default 'account_id')",
+    "lead": "lead id column (default 'lead_id')",
+    "date": "transaction date column, datetime64 (default 'order_date')",
+    "amount": "signed transaction amount: money paid, negative for a return (default 'amount')",
+    "order": "order id column: rows sharing one are one order (default None: a row is an order)",
+    "quantity": "units bought in the row",
+    "revenue": "money a customer or account brings in (sales); replaces value= and sales=",
+    "profit": "profit column: revenue minus all costs counted",
+    "gross_profit": "gross profit of a transaction row (revenue minus cost of goods)",
+    "cost": "cost column: cost to serve a customer, or cost of acquiring a lead",
+    "channel": "channel column (where a lead or an order came from)",
+    "category": "product category column",
+    "segment": "segment label column",
+    "stage": "funnel stage column of a leads table",
+    "score": "score column",
+    "priority": "manager priority column (1 = first)",
+    "hours": "resource hours column",
+}
+OPTION_KEYWORDS = {
+    "stages": "sequence: the order of funnel stages, first to last (replaces lead_funnel(order=))",
+    "future": "rows dated after the analysis date or today: 'error' (raise, showing them), "
+              "'drop' (leave them out and report them) or 'keep' (where a table has room)",
+    "returns": "'net' (returns reduce spend) or 'ignore' (return rows left out, reported)",
+    "engine": "None (choose), 'pandas', 'duckdb' or 'spark'",
+    "language": "'en' or 'zh'",
+    "analysis_date": "the day recency is measured to (default: the day after the last date)",
+    "observation_end": "last day of the observation window of a buy-till-you-die summary",
+    "unit": "time unit of a buy-till-you-die summary and its models: 'D' (days) or 'W' (weeks)",
+    "freq": "purchases merged per 'D' (day) or 'W' (Monday-to-Sunday week)",
+    "horizon": "number of periods ahead (in the model's unit); replaces clv_table(time=)",
+    "discount": "discount rate per period, a decimal (0.1, not 10); replaces discount_rate=",
+    "retention": "retention rate per period, a decimal",
+    "margin": "money a customer brings per period (yuan)",
+    "margin_rate": "share of spend that is profit, a decimal in (0, 1]; replaces "
+                   "clv_table(margin=)",
+}
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,395 @@
+"""Checks of user input, in one place: every user-facing error is a CRMDataError.
+
+In scikit-learn's style (``sklearn.utils.validation``): small functions that check one
+thing, raise :class:`crmlab.CRMDataError` with who called, what was expected, what was
+found (a count and the first rows) and how to fix it, and return the checked value.
+
+- :func:`require` checks a table's columns against their roles and returns a copy;
+- :func:`show_rows` describes offending rows for a message;
+- :func:`check_option` checks a choice among options (with a "did you mean");
+- :func:`check_number` and :func:`check_fraction` check numbers and rates (a rate above
+  1 is reported as a likely percentage);
+- :func:`renamed_keywords` keeps an old keyword working for one release, with a
+  ``FutureWarning`` that names the new one.
+
+Hand-written because no library does this for pandas tables with messages for
+students (pandera and pydantic validate schemas, but their messages name models and
+fields, not the keyword argument to change).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import numbers
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+__all__ = ["ROLES", "check_fraction", "check_number", "check_option", "did_you_mean",
+           "renamed_keywords", "require", "show_rows"]
+
+#: The kinds of column crmlab functions ask for.
+ROLES = ("id", "datetime", "number", "bool", "category", "any")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def show_rows(index: Iterable, values: Iterable | None = None, n: int = 5) -> str:
+    """Describe up to ``n`` offending rows as text for an error message.
+
+    Parameters
+    ----------
+    index : iterable
+        Row labels of the offending rows.
+    values : iterable, optional
+        The offending values, shown beside the labels.
+    n : int, default 5
+        How many rows to show.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> show_rows([3, 17, 240], ["¥1,200", "n/a", "12,50"])
+    "rows 3, 17, 240 ('¥1,200', 'n/a', '12,50')"
+    >>> show_rows(range(8))
+    'rows 0, 1, 2, 3, 4, ... (8 in all)'
+    """
+    index = list(index)
+    shown = ", ".join(str(i) for i in index[:n])
+    more = f", ... ({len(index)} in all)" if len(index) > n else ""
+    text = f"row{'s' if len(index) != 1 else ''} {shown}{more}"
+    if values is not None:
+        vals = [repr(v) if not isinstance(v, np.generic) else repr(v.item()) for v in values]
+        text += f" ({', '.join(vals[:n])})"
+    return text
+
+
+def did_you_mean(name: object, choices: Iterable, *, cutoff: float = 0.5) -> str | None:
+    """Return the choice closest to ``name`` (difflib), or None when none is close.
+
+    Examples
+    --------
+    >>> did_you_mean("custmer_id", ["customer_id", "order_date", "amount"])
+    'customer_id'
+    >>> did_you_mean("zzz", ["customer_id"]) is None
+    True
+    """
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1,
+                                      cutoff=cutoff)
+    return close[0] if close else None
+
+
+def _missing_column(name: str, param: str | None, present: list, caller: str) -> CRMDataError:
+    hint = ""
+    close = did_you_mean(name, present)
+    if close and param:
+        hint = f" Did you mean {param}={close!r}?"
+    elif close:
+        hint = f" Did you mean {close!r}?"
+    elif param:
+        hint = f" Pass the right name, for example {param}='...'."
+    shown = ", ".join(str(c) for c in present[:20]) + (", ..." if len(present) > 20 else "")
+    return CRMDataError(f"{caller}: no column {name!r}. Columns present: {shown}.{hint}")
+
+
+def require(
+    data: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    caller: str,
+    params: Mapping[str, str] | None = None,
+    allow_empty: bool = False,
+) -> pd.DataFrame:
+    """Check columns against their roles and return a copy of just those columns.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The caller's table. It is never modified.
+    columns : mapping of str to str
+        Column name to role, one of ``ROLES``: ``"id"`` (no missing values),
+        ``"datetime"`` (datetime64), ``"number"`` (numeric, no missing values),
+        ``"bool"`` (True/False, or 0/1), ``"category"`` and ``"any"``.
+    caller : str
+        The public function's name, which starts every message.
+    params : mapping of str to str, optional
+        Column name to the keyword argument that named it, so a message can say
+        ``Did you mean customer='cust'?``.
+    allow_empty : bool, default False
+        Whether a table with no rows is acceptable.
+
+    Returns
+    -------
+    DataFrame
+        A copy holding the requested columns in the order given.
+
+    Raises
+    ------
+    CRMDataError
+        If ``data`` is not a DataFrame, is empty (unless ``allow_empty``), lacks a
+        column, or a column breaks its role: missing ids, non-numeric or missing
+        numbers, dates that are not datetime64, flags that are not True/False.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"cust": ["a", "b"], "amount": [10.0, 5.5]})
+    >>> require(df, {"cust": "id", "amount": "number"}, caller="demo")
+      cust  amount
+    0    a    10.0
+    1    b     5.5
+    >>> require(df, {"customer_id": "id"}, caller="rfm_table",
+    ...         params={"customer_id": "customer"})
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: rfm_table: no column 'customer_id'. Columns present: cust, amount.
+    Did you mean customer='cust'?
+    """
+    params = dict(params or {})
+    if isinstance(data, pd.Series):
+        raise CRMDataError(
+            f"{caller}: expected a DataFrame with columns {', '.join(map(repr, columns))}, "
+            f"got a Series. Use series.to_frame() or pass the whole table."
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise CRMDataError(
+            f"{caller}: expected a pandas DataFrame, got {type(data).__name__}. "
+            f"Build one with pd.DataFrame(...) or load a file with crmlab.read_transactions(path)."
+        )
+    present = list(data.columns)
+    for name in columns:
+        if name not in data.columns:
+            raise _missing_column(name, params.get(name), present, caller)
+    if len(data) == 0 and not allow_empty:
+        raise CRMDataError(
+            f"{caller}: the table has no rows. Check the filter or file that made it."
+        )
+    out = data.loc[:, list(dict.fromkeys(columns))].copy()
+    for name, role in columns.items():
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; use one of {ROLES}")
+        _check_role(out[name], name, role, caller)
+    return out
+
+
+def _check_role(col: pd.Series, name: str, role: str, caller: str) -> None:
+    if role == "id":
+        bad = col.isna()
+        if bad.any():
+            raise CRMDataError(
+                f"{caller}: column {name!r} has {bad.sum()} missing ids in "
+                f"{show_rows(col.index[bad])}. Drop those rows or fill the ids; "
+                f"crmlab.read_transactions drops them and reports how many."
+            )
+    elif role == "number":
+        if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
+            parsed = pd.to_numeric(col, errors="coerce")
+            bad = parsed.isna() & col.notna()
+            raise CRMDataError(
+                f"{caller}: column {name!r} must be numeric; it has dtype {col.dtype}"
+                + (f" with {bad.sum()} non-numeric values in {show_rows(col.index[bad], col[bad])}"
+                   if bad.any() else "")
+                + ". Convert with pd.to_numeric(df[...], errors='coerce') after removing "
+                "currency symbols and thousands separators, or read the file with "
+                "crmlab.read_transactions, which does that."
+            )
+        bad = col.isna()
+        if bad.any():
+            raise CRMDataError(
+                f"{caller}: column {name!r} has {bad.sum()} missing values in "
+                f"{show_rows(col.index[bad])}. Fill them (df[...].fillna(0)) or drop those rows."
+            )
+        bad = ~np.isfinite(col.to_numpy(dtype=float))
+        if bad.any():
+            raise CRMDataError(
+                f"{caller}: column {name!r} has {bad.sum()} infinite values in "
+                f"{show_rows(col.index[bad], col[bad])}. Replace them before analysis."
+            )
+    elif role == "datetime":
+        if not pd.api.types.is_datetime64_any_dtype(col):
+            raise CRMDataError(
+                f"{caller}: column {name!r} must hold dates (datetime64); it has dtype "
+                f"{col.dtype} (first value {col.iloc[0]!r}). Convert with "
+                f"pd.to_datetime(df[{name!r}]) or read the file with crmlab.read_transactions."
+            )
+        bad = col.isna()
+        if bad.any():
+            raise CRMDataError(
+                f"{caller}: column {name!r} has {bad.sum()} missing dates in "
+                f"{show_rows(col.index[bad])}. Drop or fill those rows."
+            )
+    elif role == "bool":
+        if pd.api.types.is_bool_dtype(col):
+            return
+        ok = col.isin([0, 1, True, False])
+        if not ok.all():
+            raise CRMDataError(
+                f"{caller}: column {name!r} must be True/False (or 0/1); "
+                f"{(~ok).sum()} values are not, in {show_rows(col.index[~ok], col[~ok])}. "
+                f"Map them first, for example df[{name!r}].map({{'yes': True, 'no': False}})."
+            )
+
+
+def check_option(value: Any, options: Sequence, *, name: str, caller: str) -> Any:
+    """Return ``value`` if it is one of ``options``; otherwise raise with the closest one.
+
+    Examples
+    --------
+    >>> check_option("net", ("net", "ignore"), name="returns", caller="rfm_table")
+    'net'
+    >>> check_option("nett", ("net", "ignore"), name="returns", caller="rfm_table")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: rfm_table: returns='nett' is not one of 'net', 'ignore'.
+    Did you mean 'net'?
+    """
+    try:
+        if value in options:
+            return value
+    except TypeError:  # unhashable values
+        pass
+    shown = ", ".join(repr(o) for o in options)
+    close = did_you_mean(value, options) if isinstance(value, str) else None
+    hint = f" Did you mean {close!r}?" if close else ""
+    raise CRMDataError(f"{caller}: {name}={value!r} is not one of {shown}.{hint}")
+
+
+def check_number(
+    value: Any,
+    *,
+    name: str,
+    caller: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    integer: bool = False,
+    allow_none: bool = False,
+) -> float | int | None:
+    """Return ``value`` as a float (or int) if it is a finite number in the range.
+
+    ``low``/``high`` bound the range (inclusive unless ``low_open``/``high_open``);
+    ``integer=True`` asks for a whole number and returns an int. Booleans are not
+    numbers here (``True`` passed as a count is a mistake).
+
+    Examples
+    --------
+    >>> check_number(3, name="bins", caller="rfm_scores", low=2, integer=True)
+    3
+    >>> check_number(0, name="C", caller="churn_drivers", low=0, low_open=True)
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: churn_drivers: C=0 must be > 0.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise CRMDataError(
+            f"{caller}: {name} must be a number, got {type(value).__name__} {value!r}.")
+    number = float(value)
+    if not math.isfinite(number):
+        raise CRMDataError(f"{caller}: {name} must be a finite number, got {value!r}.")
+    if integer and number != round(number):
+        raise CRMDataError(f"{caller}: {name}={value!r} must be a whole number.")
+    too_low = low is not None and (number < low or (low_open and number == low))
+    too_high = high is not None and (number > high or (high_open and number == high))
+    if too_low or too_high:
+        want = []
+        if low is not None:
+            want.append(f"{'>' if low_open else '>='} {low:g}")
+        if high is not None:
+            want.append(f"{'<' if high_open else '<='} {high:g}")
+        want = " and ".join(want)
+        raise CRMDataError(f"{caller}: {name}={value!r} must be {want}.")
+    return int(round(number)) if integer else number
+
+
+def check_fraction(
+    value: Any,
+    *,
+    name: str,
+    caller: str,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool = False,
+) -> float | None:
+    """Return ``value`` as a float if it is a rate in [0, 1] (a decimal, not a percentage).
+
+    A value above 1 is reported as a likely percentage, with the decimal to pass.
+
+    Examples
+    --------
+    >>> check_fraction(0.2, name="fraction", caller="top_share")
+    0.2
+    >>> check_fraction(20, name="fraction", caller="top_share")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: top_share: fraction=20 looks like a percentage; rates are
+    decimals in [0, 1]: pass 0.2, not 20.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(float(value)):
+        raise CRMDataError(
+            f"{caller}: {name} must be a number in [0, 1], got {type(value).__name__} "
+            f"{value!r}.")
+    number = float(value)
+    lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
+    if 1 < number <= 100:
+        raise CRMDataError(
+            f"{caller}: {name}={value!r} looks like a percentage; rates are decimals in "
+            f"{lo}0, 1{hi}: pass {number / 100:g}, not {value!r}.")
+    if number < 0 or number > 1 or (low_open and number == 0) or (high_open and number == 1):
+        raise CRMDataError(f"{caller}: {name}={value!r} must be in {lo}0, 1{hi}.")
+    return number
+
+
+def renamed_keywords(**renames: str) -> Callable[[F], F]:
+    """Keep old keyword names working for one release, with a FutureWarning.
+
+    ``@renamed_keywords(value="revenue")`` lets ``f(value=...)`` still work as
+    ``f(revenue=...)`` and warns that ``value=`` is going away. Passing both names is an
+    error.
+
+    Examples
+    --------
+    >>> @renamed_keywords(value="revenue")
+    ... def total(*, revenue="revenue"):
+    ...     return revenue
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     total(value="sales")
+    'sales'
+    >>> str(caught[0].message)
+    'total: the keyword value= is now revenue=; value= will stop working in the next release.'
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise CRMDataError(
+                            f"{func.__name__}: pass {new}= only ({old}= is its old name).")
+                    warnings.warn(
+                        f"{func.__name__}: the keyword {old}= is now {new}=; {old}= will "
+                        f"stop working in the next release.", FutureWarning, stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        wrapper.__renamed_keywords__ = dict(renames)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
