@@ -724,11 +724,12 @@ def _rfm_parts(order, returns, in_window, dialect) -> dict:
 def rfm_sql(source, *, engine, customer, date, amount, order, analysis_date, returns,
             future, caller="rfm_table") -> pd.DataFrame:
     """The RFM table on DuckDB or Spark (see :func:`crmlab.rfm.rfm_table`)."""
-    from crmlab.rfm import _analysis_date
+    from crmlab.dates import analysis_date_of
 
     when = None
     if analysis_date is not None:
-        when = _analysis_date(pd.Series([], dtype="datetime64[us]"), analysis_date, caller)
+        when = analysis_date_of(pd.Series([], dtype="datetime64[us]"), analysis_date,
+                                caller=caller)
     in_window = "TRUE" if when is None else f"d <= {_day_number(when)}"
     needed = {customer: "id", date: "datetime", amount: "number"}
     if order is not None:

@@ -36,6 +36,7 @@ import pandas as pd
 
 from crmlab import engines as _engines
 from crmlab._errors import CRMDataError
+from crmlab.dates import analysis_date_of, drop_future_rows
 from crmlab.schema import require, show_rows
 
 __all__ = [
@@ -50,61 +51,6 @@ __all__ = [
     "CN8_SEGMENTS",
     "SEGMENT_GUIDE",
 ]
-
-_ENGINES_LATER = ("duckdb", "spark", "polars")
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _check_engine(engine: str, caller: str) -> None:
-    if engine == "pandas":
-        return
-    if engine in _ENGINES_LATER:
-        raise CRMDataError(
-            f"{caller}: engine {engine!r} is not available yet; use engine='pandas' "
-            f"(DuckDB and Spark engines come in a later release)."
-        )
-    raise CRMDataError(f"{caller}: unknown engine {engine!r}; use engine='pandas'.")
-
-
-def _analysis_date(dates: pd.Series, analysis_date, caller: str) -> pd.Timestamp:
-    """The analysis date as a normalised Timestamp (default: day after the last date)."""
-    if analysis_date is None:
-        return dates.max() + pd.Timedelta(days=1)
-    try:
-        when = pd.Timestamp(analysis_date)
-    except (TypeError, ValueError) as err:
-        raise CRMDataError(
-            f"{caller}: analysis_date {analysis_date!r} is not a date. "
-            f"Pass a date such as analysis_date='2025-12-31'."
-        ) from err
-    if when is pd.NaT or pd.isna(when):
-        raise CRMDataError(f"{caller}: analysis_date is missing (NaT); pass a real date.")
-    if when.tz is not None and dates.dt.tz is None:
-        when = when.tz_localize(None)
-    return when.normalize()
-
-
-def _future_rows(df: pd.DataFrame, day: pd.Series, when: pd.Timestamp, date: str,
-                 future: str, caller: str, dropped: dict) -> pd.DataFrame:
-    """Raise on (or drop and count) rows dated after the analysis date."""
-    if future not in ("raise", "drop"):
-        raise CRMDataError(f"{caller}: future must be 'raise' or 'drop', got {future!r}.")
-    late = day > when
-    if not late.any():
-        return df
-    if future == "raise":
-        shown = show_rows(df.index[late], df.loc[late, date].dt.strftime("%Y-%m-%d"))
-        raise CRMDataError(
-            f"{caller}: {int(late.sum())} of {len(df)} rows in column {date!r} are dated after the "
-            f"analysis date {when:%Y-%m-%d}: {shown}. Pass a later analysis_date, filter "
-            f"those rows out, or pass future='drop' to leave them out and count them in "
-            f"result.attrs['dropped']."
-        )
-    dropped["after analysis_date"] = int(late.sum())
-    return df.loc[~late]
-
 
 # --------------------------------------------------------------------------- rfm_table
 
@@ -238,9 +184,9 @@ def rfm_table(
                                            params=params)
     df = require(transactions, columns, caller=caller, params=params)
     day = df[date].dt.normalize()
-    when = _analysis_date(day, analysis_date, caller)
+    when = analysis_date_of(day, analysis_date, caller=caller)
     dropped: dict[str, int] = {}
-    df = _future_rows(df, day, when, date, future, caller, dropped)
+    df = drop_future_rows(df, day, when, date, future, caller, dropped)
     day = day.loc[df.index]
 
     is_return = df[amount] < 0
@@ -968,9 +914,9 @@ def purchase_cycle(
         params[amount] = "amount"
     df = require(transactions, columns, caller=caller, params=params)
     df[date] = df[date].dt.normalize()
-    when = _analysis_date(df[date], analysis_date, caller)
+    when = analysis_date_of(df[date], analysis_date, caller=caller)
     dropped: dict[str, int] = {}
-    df = _future_rows(df, df[date], when, date, future, caller, dropped)
+    df = drop_future_rows(df, df[date], when, date, future, caller, dropped)
     if amount is not None:
         is_return = df[amount] < 0
         if is_return.any():

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.rfm import _analysis_date, _future_rows
+from crmlab.dates import analysis_date_of, drop_future_rows
 from crmlab.schema import require, show_rows
 
 __all__ = [
@@ -431,9 +431,9 @@ def customer_features(
             f"the sign or pass the right column with cost=..."
         )
     day = df[date].dt.normalize()
-    when = _analysis_date(day, analysis_date, caller)
+    when = analysis_date_of(day, analysis_date, caller=caller)
     dropped: dict[str, int] = {}
-    df = _future_rows(df, day, when, date, future, caller, dropped)
+    df = drop_future_rows(df, day, when, date, future, caller, dropped)
     day = day.loc[df.index]
 
     ids = df[customer].astype("str")

@@ -1,0 +1,83 @@
+"""The analysis date and rows dated after it, decided once for every topic module.
+
+RFM recency, customer features, purchase cycles and the per-customer table all measure
+time up to an *analysis date* and must say what happens to rows dated after it. These
+two functions are the one definition; topic modules import them instead of each other.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.validation import check_option, show_rows
+
+__all__ = ["analysis_date_of", "drop_future_rows"]
+
+
+def analysis_date_of(dates: pd.Series, analysis_date=None, *, caller: str) -> pd.Timestamp:
+    """Return the analysis date as a normalised Timestamp.
+
+    Parameters
+    ----------
+    dates : Series of datetime64
+        The dates of the data (its last day gives the default).
+    analysis_date : date-like, optional
+        The day to measure to. Default: the day after the last date in ``dates``.
+    caller : str
+        The public function's name, for messages.
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-10 15:00"]))
+    >>> analysis_date_of(d, caller="demo")
+    Timestamp('2024-01-11 15:00:00')
+    >>> analysis_date_of(d, "2024-02-01 08:00", caller="demo")
+    Timestamp('2024-02-01 00:00:00')
+    """
+    if analysis_date is None:
+        return dates.max() + pd.Timedelta(days=1)
+    try:
+        when = pd.Timestamp(analysis_date)
+    except (TypeError, ValueError) as err:
+        raise CRMDataError(
+            f"{caller}: analysis_date {analysis_date!r} is not a date. "
+            f"Pass a date such as analysis_date='2025-12-31'."
+        ) from err
+    if when is pd.NaT or pd.isna(when):
+        raise CRMDataError(f"{caller}: analysis_date is missing (NaT); pass a real date.")
+    if when.tz is not None and dates.dt.tz is None:
+        when = when.tz_localize(None)
+    return when.normalize()
+
+
+def drop_future_rows(df: pd.DataFrame, day: pd.Series, when: pd.Timestamp, date: str,
+                     future: str, caller: str, dropped: dict) -> pd.DataFrame:
+    """Raise on (``future="raise"``) or drop and count (``"drop"``) rows after ``when``.
+
+    ``day`` holds the rows' dates (normalised as the caller compares them); the count
+    of dropped rows goes to ``dropped["after analysis_date"]``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"d": pd.to_datetime(["2024-01-01", "2024-03-01"])})
+    >>> dropped = {}
+    >>> drop_future_rows(df, df["d"], pd.Timestamp("2024-02-01"), "d", "drop", "demo",
+    ...                  dropped), dropped
+    (           d
+    0 2024-01-01, {'after analysis_date': 1})
+    """
+    check_option(future, ("raise", "drop"), name="future", caller=caller)
+    late = day > when
+    if not late.any():
+        return df
+    if future == "raise":
+        shown = show_rows(df.index[late], df.loc[late, date].dt.strftime("%Y-%m-%d"))
+        raise CRMDataError(
+            f"{caller}: {int(late.sum())} of {len(df)} rows in column {date!r} are dated after the "
+            f"analysis date {when:%Y-%m-%d}: {shown}. Pass a later analysis_date, filter "
+            f"those rows out, or pass future='drop' to leave them out and count them in "
+            f"result.attrs['dropped']."
+        )
+    dropped["after analysis_date"] = int(late.sum())
+    return df.loc[~late]
