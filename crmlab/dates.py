@@ -29,9 +29,9 @@ def analysis_date_of(dates: pd.Series, analysis_date=None, *, caller: str) -> pd
 
     Examples
     --------
-    >>> d = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-10 15:00"]))
+    >>> d = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-10"]))
     >>> analysis_date_of(d, caller="demo")
-    Timestamp('2024-01-11 15:00:00')
+    Timestamp('2024-01-11 00:00:00')
     >>> analysis_date_of(d, "2024-02-01 08:00", caller="demo")
     Timestamp('2024-02-01 00:00:00')
     """
