@@ -51,9 +51,11 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.validation import check_option
 
-__all__ = ["AUTO_DUCKDB_BYTES", "DUCKDB_MEMORY_LIMIT", "ENGINES", "choose_engine", "local_spark",
-           "metric_sql"]
+__all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "CUSTOMERS_SQL", "DUCKDB_MEMORY_LIMIT", "ENGINES",
+           "PERIODS_SQL", "ROLE_KINDS", "aggregate", "aggregate_sql", "choose_engine",
+           "local_spark", "metric_sql", "period_numbers", "read_frame"]
 
 #: The engines every scaling metric accepts.
 ENGINES = ("pandas", "duckdb", "spark")
@@ -71,50 +73,60 @@ _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _DAY0 = pd.Timestamp("1970-01-01")
 
 # --------------------------------------------------------------------------- SQL
-# One template per metric, shared by DuckDB and Spark SQL. Placeholders in braces are
-# filled by _render: {source} the table or file reader, {c}/{d}/{m}/{o} the quoted
-# input columns, {day} the day-number expression of the date column, {in_window} a
-# condition on the day number d (or TRUE).
+# One text per aggregate, shared by DuckDB and Spark SQL. Placeholders in braces are
+# filled by _render: {source} the table or file reader, {c}/{d}/{m}/{o}/... the quoted
+# input columns, {day} the day-number expression of the date column, and the optional
+# parts of _customers_parts / _periods_parts.
 
-#: RFM: one row per customer; recency, rounding and attrs are finished in pandas.
-RFM_SQL = """
+#: The per-customer aggregate behind every per-customer table (crmlab.customers): one
+#: pass over the log, one row per customer. ``inw``: the row lies in the window (its
+#: period is not after the last period); ``buy``: a purchase (amount >= 0), not a return.
+CUSTOMERS_SQL = """
 WITH src AS (
-    SELECT {c} AS c, {day} AS d, CAST({m} AS DOUBLE) AS m{order_column}
+    SELECT {c} AS c{select}
     FROM {source}
+),
+w AS (
+    SELECT *, {in_window} AS inw, {is_buy} AS buy
+    FROM src
 )
 SELECT
     c,
-    COUNT(*) AS n_rows,
-    COUNT(d) AS n_dates,
-    COUNT(m) AS n_amounts,{order_count}
-    MAX(d) AS last_day,
-    MAX(d) FILTER (WHERE m >= 0{and_in_window}) AS last_purchase,
-    {frequency} AS frequency,
-    SUM(m){spend_filter} AS spend,
-    COUNT(*) FILTER (WHERE m < 0{and_in_window}) AS return_rows,
-    SUM(m) FILTER (WHERE m < 0{and_in_window}) AS return_amount,
-    {late_rows} AS late_rows
-FROM src
+    COUNT(*) AS n_rows,{null_counts}
+    COUNT(*) FILTER (WHERE NOT inw) AS late_rows,
+    COUNT(*) FILTER (WHERE inw) AS rows_in,
+    {orders} AS orders,
+    {returns} AS returns{aggregates}
+FROM w
 GROUP BY c
 ORDER BY c
 """
 
-#: Value per customer (revenue, or profit = value - cost): the pyramid's input.
-VALUES_SQL = """
+#: Purchase periods per customer (the buy-till-you-die summary): purchases in the
+#: window merged per period (day or week), then per customer the number of periods,
+#: the first and last period and the spend of all periods but the first (min_by).
+PERIODS_SQL = """
 WITH src AS (
-    SELECT {c} AS c, CAST({m} AS DOUBLE) AS m{cost_column}
+    SELECT {c} AS c, {day} AS d{amount_column}
     FROM {source}
+),
+per AS (
+    SELECT c, {period} AS p{amount_sum}
+    FROM src
+    WHERE d IS NOT NULL AND {is_buy} AND {in_window}
+    GROUP BY c, {period}
 )
 SELECT
     c,
-    COUNT(*) AS n_rows,
-    COUNT(m) AS n_amounts,{cost_count}
-    SUM(m){cost_sum} AS value
-FROM src
+    COUNT(*) AS periods,
+    MIN(p) AS first_period,
+    MAX(p) AS last_period{repeat_spend}
+FROM per
 GROUP BY c
 ORDER BY c
 """
 
+#: Deprecated: the summary's old text, until crmlab.clv reads PERIODS_SQL.
 #: Fader-Hardie summary: spend merged per purchase period, then per customer; the
 #: repeat spend is the total minus the first period's (min_by), so no window is needed.
 BTYD_SQL = """
@@ -171,67 +183,24 @@ def _render(template: str, dialect: str, source: str, columns: dict, types: dict
 def metric_sql(metric: str, engine: str = "duckdb", *, source: str = "transactions",
                customer: str = "customer_id", date: str = "order_date",
                amount: str = "amount", order: str | None = None) -> str:
-    """Return the SQL crmlab runs for a metric, to read or to run yourself.
-
-    Parameters
-    ----------
-    metric : {"rfm", "values", "btyd"}
-        The RFM table, the value per customer, or the buy-till-you-die summary
-        (daily periods, amount given).
-    engine : {"duckdb", "spark"}, default "duckdb"
-        The SQL dialect.
-    source : str, default "transactions"
-        The table name (or a reader such as ``read_parquet('tx.parquet')``).
-    customer, date, amount : str
-        Column names, defaults ``"customer_id"``, ``"order_date"``, ``"amount"``.
-    order : str, optional
-        Order id column (RFM frequency then counts distinct orders).
-
-    Returns
-    -------
-    str
-        The query, with the default options (no analysis date: every row counts).
-
-    Raises
-    ------
-    CRMDataError
-        If ``metric`` or ``engine`` is unknown.
-
-    Notes
-    -----
-    The query returns one row per customer with raw aggregates (day numbers, sums,
-    counts); crmlab finishes it in pandas (recency, rounding to cents, attrs).
+    """Deprecated: use :func:`aggregate_sql` (``"rfm"`` and ``"values"`` are now the one
+    ``"customers"`` aggregate, ``"btyd"`` the ``"periods"`` aggregate).
 
     Examples
     --------
-    >>> print(metric_sql("values").strip())
-    WITH src AS (
-        SELECT "customer_id" AS c, CAST("amount" AS DOUBLE) AS m
-        FROM transactions
-    )
-    SELECT
-        c,
-        COUNT(*) AS n_rows,
-        COUNT(m) AS n_amounts,
-        SUM(m) AS value
-    FROM src
-    GROUP BY c
-    ORDER BY c
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     "GROUP BY c" in metric_sql("values")
+    True
     """
-    if engine not in _DIALECTS:
-        raise CRMDataError(f"metric_sql: engine must be 'duckdb' or 'spark', got {engine!r}.")
-    temporal = {date: "TIMESTAMP"}
-    if metric == "rfm":
-        return _render(RFM_SQL, engine, source, {"c": customer, "d": date, "m": amount,
-                                                 "o": order}, temporal,
-                       **_rfm_parts(order, "net", "TRUE", engine))
-    if metric == "values":
-        return _render(VALUES_SQL, engine, source, {"c": customer, "m": amount}, {},
-                       **_value_parts(None, engine))
-    if metric == "btyd":
-        return _render(BTYD_SQL, engine, source, {"c": customer, "d": date, "m": amount},
-                       temporal, **_btyd_parts(True, "D", "TRUE", engine))
-    raise CRMDataError(f"metric_sql: metric must be 'rfm', 'values' or 'btyd', got {metric!r}.")
+    check_option(metric, ("rfm", "values", "btyd"), name="metric", caller="metric_sql")
+    name = "periods" if metric == "btyd" else "customers"
+    warnings.warn(f"metric_sql is now aggregate_sql({name!r}, roles, ...); metric_sql will "
+                  f"stop working in the next release.", FutureWarning, stacklevel=2)
+    roles = {"customer": customer, "date": None if metric == "values" else date,
+             "amount": amount, "order": order if metric == "rfm" else None}
+    return aggregate_sql(name, roles, engine, source=source)
 
 
 # --------------------------------------------------------------------------- choosing
@@ -699,140 +668,335 @@ def _customer_index(result: pd.DataFrame, keep, name: str) -> pd.Index:
     return pd.Index(ids, name=name)
 
 
-# --------------------------------------------------------------------------- RFM
+# --------------------------------------------------------------------------- aggregates
+
+#: The aggregates the engines compute, each from one SQL text (and its pandas twin).
+AGGREGATES = ("customers", "periods")
+
+#: Column roles an aggregate reads (the vocabulary of crmlab.schema): role -> data kind.
+ROLE_KINDS = {"customer": "id", "date": "datetime", "amount": "number", "order": "id",
+              "gross_profit": "number", "cost": "number", "channel": "any",
+              "category": "any"}
 
 
-def _rfm_parts(order, returns, in_window, dialect) -> dict:
-    quote = _DIALECTS[dialect]["quote"]
-    window = "" if in_window == "TRUE" else f" AND {in_window}"
-    if order is None:
-        frequency = f"COUNT(*) FILTER (WHERE m >= 0{window})"
+def _period_expr(period: str) -> str:
+    """SQL period number of day number ``d``: the day, or the Monday-to-Sunday week."""
+    return "d" if period == "D" else "CAST(FLOOR((d - 4) / 7.0) AS BIGINT)"
+
+
+def _window(period: str, end_period: int | None) -> str:
+    return "TRUE" if end_period is None else f"{_period_expr(period)} <= {int(end_period)}"
+
+
+def _customers_parts(roles: dict, online, period: str, end_period, dialect: str) -> dict:
+    """The optional parts of CUSTOMERS_SQL for the roles present."""
+    text = "VARCHAR" if dialect == "duckdb" else "STRING"
+    has = {r: roles.get(r) is not None for r in ROLE_KINDS}
+    cols, nulls, aggs = [], [], []
+    if has["date"]:
+        cols.append("{day} AS d")
+        nulls.append("COUNT(d) AS n_dates")
+        aggs += ["MAX(d) AS max_day",
+                 "MIN(d) FILTER (WHERE inw AND buy) AS first_purchase",
+                 "MAX(d) FILTER (WHERE inw AND buy) AS last_purchase"]
+    if has["amount"]:
+        cols.append("CAST({m} AS DOUBLE) AS m")
+        nulls.append("COUNT(m) AS n_amounts")
+        aggs += ["COUNT(*) FILTER (WHERE inw AND NOT buy) AS return_rows",
+                 "SUM(m) FILTER (WHERE inw) AS spend",
+                 "SUM(m) FILTER (WHERE inw AND buy) AS gross",
+                 "SUM(m) FILTER (WHERE inw AND NOT buy) AS return_amount"]
+    if has["order"]:
+        cols.append("{o} AS o")
+        nulls.append("COUNT(o) AS n_orders")
+    if has["gross_profit"]:
+        cols.append("CAST({g} AS DOUBLE) AS g")
+        nulls.append("COUNT(g) AS n_gross_profit")
+        aggs.append("SUM(g) FILTER (WHERE inw) AS gross_profit")
+    if has["cost"]:
+        cols.append("CAST({k} AS DOUBLE) AS k")
+        nulls.append("COUNT(k) AS n_cost")
+        aggs += ["SUM(k) FILTER (WHERE inw) AS cost", "MIN(k) AS min_cost"]
+    unit = "DISTINCT o" if has["order"] else "*"
+    if has["channel"]:
+        values = ", ".join("'" + str(v).replace("'", "''").replace("{", "{{").replace("}", "}}")
+                           + "'" for v in online) or "NULL"
+        cols.append(f"(CAST({{ch}} AS {text}) IN ({values})) AS onl")
+        aggs.append(f"COUNT({unit}) FILTER (WHERE inw AND buy AND onl) AS online_orders")
+    if has["category"]:
+        cols.append("{cat} AS cat")
+        aggs.append("COUNT(DISTINCT cat) FILTER (WHERE inw AND buy) AS categories")
+    if has["date"]:
+        in_window = _window(period, end_period)
     else:
-        frequency = f"COUNT(DISTINCT o) FILTER (WHERE m >= 0{window})"
-    spend = [] if returns == "net" else ["m >= 0"]
-    spend += [] if in_window == "TRUE" else [in_window]
+        in_window = "TRUE"
+    is_buy = "(m >= 0)" if has["amount"] else "TRUE"
     return {
-        "order_column": "" if order is None else f", {quote(order)} AS o",
-        "order_count": "" if order is None else "\n    COUNT(o) AS n_orders,",
-        "frequency": frequency,
-        "and_in_window": window,
-        "spend_filter": f" FILTER (WHERE {' AND '.join(spend)})" if spend else "",
-        "late_rows": "0" if in_window == "TRUE" else f"COUNT(*) FILTER (WHERE NOT ({in_window}))",
+        "select": "".join(f", {c}" for c in cols),
+        "null_counts": "".join(f"\n    {n}," for n in nulls),
+        "in_window": in_window,
+        "is_buy": is_buy,
+        "orders": f"COUNT({unit}) FILTER (WHERE inw AND buy)",
+        "returns": (f"COUNT({unit}) FILTER (WHERE inw AND NOT buy)" if has["amount"]
+                    else "0"),
+        "aggregates": "".join(f",\n    {a}" for a in aggs),
     }
 
 
-def rfm_sql(source, *, engine, customer, date, amount, order, analysis_date, returns,
-            future, caller="rfm_table") -> pd.DataFrame:
-    """The RFM table on DuckDB or Spark (see :func:`crmlab.rfm.rfm_table`)."""
-    from crmlab.dates import analysis_date_of
-
-    when = None
-    if analysis_date is not None:
-        when = analysis_date_of(pd.Series([], dtype="datetime64[us]"), analysis_date,
-                                caller=caller)
-    in_window = "TRUE" if when is None else f"d <= {_day_number(when)}"
-    needed = {customer: "id", date: "datetime", amount: "number"}
-    if order is not None:
-        needed[order] = "id"
-    params = {customer: "customer", date: "date", amount: "amount", order: "order"}
-    src = _open(engine, source, needed, caller, params)
-    try:
-        query = _render(RFM_SQL, engine, src.text,
-                        {"c": customer, "d": date, "m": amount, "o": order}, src.types,
-                        **_rfm_parts(order, returns, in_window, engine))
-        result = src.run(query)
-        late = int(result["late_rows"].sum()) if len(result) else 0
-        if late and future == "raise":
-            bad = result.loc[result["late_rows"] > 0, "c"]
-            raise CRMDataError(
-                f"{caller}: {late} of {int(result['n_rows'].sum())} rows in column {date!r} "
-                f"are dated after the analysis date {when:%Y-%m-%d}, of customers "
-                f"{_show(bad)}. Pass a later analysis_date, filter those rows out, or pass "
-                f"future='drop' to leave them out and count them in result.attrs['dropped']."
-            )
-    finally:
-        src.close()
-    return _finish_rfm(result, when, customer=customer, date=date, amount=amount,
-                       order=order, returns=returns, caller=caller)
+def _periods_parts(roles: dict, period: str, end_period, dialect: str) -> dict:
+    has_amount = roles.get("amount") is not None
+    return {
+        "amount_column": ", CAST({m} AS DOUBLE) AS m" if has_amount else "",
+        "amount_sum": ", SUM(m) AS m" if has_amount else "",
+        "is_buy": "m >= 0" if has_amount else "TRUE",
+        "period": _period_expr(period),
+        "in_window": _window(period, end_period),
+        "repeat_spend": (",\n    (SUM(m) - min_by(m, p)) / NULLIF(COUNT(*) - 1, 0) AS repeat_mean"
+                         if has_amount else ""),
+    }
 
 
-def _finish_rfm(result, when, *, customer, date, amount, order, returns, caller):
-    if result.empty:
-        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
-                           f"made it.")
-    counts = {"c": customer, "n_dates": date, "n_amounts": amount}
-    if order is not None:
-        counts["n_orders"] = order
-    _check_nulls(result, counts, caller)
-    if when is None:
-        when = _from_day(int(result["last_day"].max()) + 1)
-    dropped: dict[str, int] = {}
-    late = int(result["late_rows"].sum())
-    if late:
-        dropped["after analysis_date"] = late
-    n_returns = int(result["return_rows"].sum())
-    report = {"mode": returns, "rows": n_returns,
-              "amount": round(float(result["return_amount"].fillna(0.0).sum()), 2)}
-    if returns == "ignore" and n_returns:
-        dropped["returns"] = n_returns
-    buyers = result["last_purchase"].notna().to_numpy()
-    if not buyers.any():
-        raise CRMDataError(
-            f"{caller}: no purchases left (rows with {amount!r} >= 0 dated on or before "
-            f"{when:%Y-%m-%d}). Check the sign of {amount!r} and the analysis_date."
-        )
-    last = result["last_purchase"].to_numpy()[buyers].astype("int64")
-    table = pd.DataFrame(
-        {
-            "recency": (_day_number(when) - last).astype("int64"),
-            "frequency": result["frequency"].to_numpy()[buyers].astype("int64"),
-            "monetary": result["spend"].to_numpy(dtype=float)[buyers].round(2),
-        },
-        index=_customer_index(result, buyers, customer),
+def _sql_columns(roles: dict) -> dict:
+    """Placeholder -> column name, for the roles present."""
+    keys = {"customer": "c", "date": "d", "amount": "m", "order": "o", "gross_profit": "g",
+            "cost": "k", "channel": "ch", "category": "cat"}
+    return {keys[r]: name for r, name in roles.items() if name is not None and r in keys}
+
+
+def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
+                  source: str = "transactions", online=("online", "app"), period: str = "D",
+                  end_period: int | None = None, types: dict | None = None) -> str:
+    """Return the SQL text of an aggregate for the given column roles.
+
+    Parameters
+    ----------
+    name : {"customers", "periods"}
+        The aggregate.
+    roles : dict
+        Role (``customer``, ``date``, ``amount``, ``order``, ``gross_profit``, ``cost``,
+        ``channel``, ``category``) -> column name; absent or None roles are left out.
+    engine : {"duckdb", "spark"}, default "duckdb"
+        The SQL dialect.
+    source : str, default "transactions"
+        The table name or reader expression.
+    online : sequence of str, default ("online", "app")
+        Channel values that count as online orders.
+    period : {"D", "W"}, default "D"
+        The window's (and the purchase periods') unit: days or Monday-to-Sunday weeks.
+    end_period : int, optional
+        Last period in the window (day number since 1970-01-01, or week number); None:
+        every row.
+    types : dict, optional
+        Column name -> SQL type, to read text dates when needed.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(aggregate_sql("customers", {"customer": "customer_id", "amount": "amount"}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    WITH src AS (
+        SELECT "customer_id" AS c, CAST("amount" AS DOUBLE) AS m
+        FROM transactions
+    ),
+    w AS (
+        SELECT *, TRUE AS inw, (m >= 0) AS buy
+        FROM src
     )
-    if returns == "net":
-        in_window = (result["n_rows"] - result["late_rows"]).to_numpy() > 0
-        only_returns = int((in_window & ~buyers).sum())
-        if only_returns:
-            dropped["customers with only returns"] = only_returns
-    table.attrs = {"analysis_date": when, "returns": report, "dropped": dropped}
-    return table
+    SELECT
+        c,
+        COUNT(*) AS n_rows,
+        COUNT(m) AS n_amounts,
+        COUNT(*) FILTER (WHERE NOT inw) AS late_rows,
+        COUNT(*) FILTER (WHERE inw) AS rows_in,
+        COUNT(*) FILTER (WHERE inw AND buy) AS orders,
+        COUNT(*) FILTER (WHERE inw AND NOT buy) AS returns,
+        COUNT(*) FILTER (WHERE inw AND NOT buy) AS return_rows,
+        SUM(m) FILTER (WHERE inw) AS spend,
+        SUM(m) FILTER (WHERE inw AND buy) AS gross,
+        SUM(m) FILTER (WHERE inw AND NOT buy) AS return_amount
+    FROM w
+    GROUP BY c
+    ORDER BY c
+    """
+    check_option(name, AGGREGATES, name="aggregate", caller="aggregate_sql")
+    check_option(engine, tuple(_DIALECTS), name="engine", caller="aggregate_sql")
+    columns = _sql_columns(roles)
+    types = types if types is not None else {roles.get("date"): "TIMESTAMP"}
+    if name == "customers":
+        parts = _customers_parts(roles, online, period, end_period, engine)
+        return _render(CUSTOMERS_SQL, engine, source, columns, types, **parts)
+    parts = _periods_parts(roles, period, end_period, engine)
+    return _render(PERIODS_SQL, engine, source, columns, types, **parts)
 
 
-# --------------------------------------------------------------------------- values
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 (floored), as int64."""
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
-def _value_parts(cost, dialect) -> dict:
-    quote = _DIALECTS[dialect]["quote"]
-    return {
-        "cost_column": "" if cost is None else f", CAST({quote(cost)} AS DOUBLE) AS k",
-        "cost_count": "" if cost is None else "\n    COUNT(k) AS n_costs,",
-        "cost_sum": "" if cost is None else " - SUM(k)",
-    }
+def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
+    """Number the periods of day numbers: the day itself, or Monday-to-Sunday weeks.
+
+    Examples
+    --------
+    >>> period_numbers(np.array([0, 3, 4, 10, 11]), "W").tolist()  # 1970-01-05 was a Monday
+    [-1, -1, 0, 0, 1]
+    """
+    return days if period == "D" else (days - 4) // 7
 
 
-def values_sql(source, *, engine, customer, value, cost, caller) -> pd.Series:
-    """Value per customer on DuckDB or Spark (see :func:`crmlab.pyramid.customer_values`)."""
-    needed = {customer: "id", value: "number"}
-    if cost is not None:
-        needed[cost] = "number"
-    src = _open(engine, source, needed, caller, {customer: "customer", value: "value",
-                                                 cost: "cost"})
+def _group_sum(values: pd.Series, codes: np.ndarray, n: int) -> np.ndarray:
+    """Sum per customer code (pandas' compensated group sum); NaN where no row."""
+    sums = values.groupby(codes, sort=True).sum()
+    return sums.reindex(range(n)).to_numpy(dtype=float)
+
+
+def _group_count(mask: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(codes[mask], minlength=n).astype(np.int64)
+
+
+def _group_distinct(values: pd.Series, mask: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
+    pairs = pd.DataFrame({"k": codes[mask], "v": values.to_numpy()[mask]}).drop_duplicates()
+    return np.bincount(pairs["k"].to_numpy(), minlength=n).astype(np.int64)
+
+
+def _customers_pandas(df: pd.DataFrame, roles: dict, online, period: str,
+                      end_period: int | None) -> pd.DataFrame:
+    """CUSTOMERS_SQL in pandas, on a validated table: the same raw columns."""
+    has = {r: roles.get(r) is not None for r in ROLE_KINDS}
+    codes, uniques = pd.factorize(df[roles["customer"]], sort=True)
+    n = len(uniques)
+    out = {"c": uniques, "n_rows": np.bincount(codes, minlength=n).astype(np.int64)}
+    if has["date"]:
+        days = _day_numbers(df[roles["date"]])
+        inw = (np.ones(len(df), dtype=bool) if end_period is None
+               else period_numbers(days, period) <= end_period)
+    else:
+        inw = np.ones(len(df), dtype=bool)
+    buy = (df[roles["amount"]].to_numpy() >= 0) if has["amount"] else np.ones(len(df), bool)
+    out["late_rows"] = _group_count(~inw, codes, n)
+    out["rows_in"] = _group_count(inw, codes, n)
+    purchase, returned = inw & buy, inw & ~buy
+    if has["order"]:
+        orders = df[roles["order"]]
+        out["orders"] = _group_distinct(orders, purchase, codes, n)
+        out["returns"] = (_group_distinct(orders, returned, codes, n) if has["amount"]
+                          else np.zeros(n, dtype=np.int64))
+    else:
+        out["orders"] = _group_count(purchase, codes, n)
+        out["returns"] = (_group_count(returned, codes, n) if has["amount"]
+                          else np.zeros(n, dtype=np.int64))
+    if has["date"]:
+        whole = pd.Series(days)
+        out["max_day"] = whole.groupby(codes).max().reindex(range(n)).to_numpy()
+        bought = pd.Series(days[purchase])
+        out["first_purchase"] = bought.groupby(codes[purchase]).min().reindex(range(n)).to_numpy()
+        out["last_purchase"] = bought.groupby(codes[purchase]).max().reindex(range(n)).to_numpy()
+    if has["amount"]:
+        amount = df[roles["amount"]].reset_index(drop=True)
+        out["return_rows"] = _group_count(returned, codes, n)
+        out["spend"] = _group_sum(amount[inw], codes[inw], n)
+        out["gross"] = _group_sum(amount[purchase], codes[purchase], n)
+        out["return_amount"] = _group_sum(amount[returned], codes[returned], n)
+    if has["gross_profit"]:
+        g = df[roles["gross_profit"]].reset_index(drop=True)
+        out["gross_profit"] = _group_sum(g[inw], codes[inw], n)
+    if has["cost"]:
+        k = df[roles["cost"]].reset_index(drop=True)
+        out["cost"] = _group_sum(k[inw], codes[inw], n)
+        out["min_cost"] = k.groupby(codes).min().reindex(range(n)).to_numpy(dtype=float)
+    if has["channel"]:
+        onl = df[roles["channel"]].astype("str").isin([str(v) for v in online]).to_numpy()
+        if has["order"]:
+            out["online_orders"] = _group_distinct(df[roles["order"]], purchase & onl, codes, n)
+        else:
+            out["online_orders"] = _group_count(purchase & onl, codes, n)
+    if has["category"]:
+        out["categories"] = _group_distinct(df[roles["category"]], purchase, codes, n)
+    return pd.DataFrame(out)
+
+
+def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
+                    end_period: int | None) -> pd.DataFrame:
+    """PERIODS_SQL in pandas. Spend is summed per period in lifetimes' order (by date,
+    then amount) and the repeat periods averaged as lifetimes does, so the results agree
+    with lifetimes' summary to the last bit."""
+    customer, date, amount = roles["customer"], roles["date"], roles.get("amount")
+    days = _day_numbers(df[date])
+    periods = period_numbers(days, period)
+    keep = np.ones(len(df), dtype=bool) if end_period is None else periods <= end_period
+    if amount is not None:
+        keep &= df[amount].to_numpy() >= 0
+    frame = pd.DataFrame({"c": df[customer].to_numpy(), "p": periods})
+    if amount is not None:
+        frame["t"] = df[date].to_numpy()
+        frame["m"] = df[amount].to_numpy(dtype=float)
+    frame = frame.loc[keep]
+    if amount is not None:
+        frame = frame.sort_values(["c", "t", "m"], kind="stable")
+        per = frame.groupby(["c", "p"], sort=True)["m"].sum().reset_index()
+    else:
+        per = frame.drop_duplicates(["c", "p"]).sort_values(["c", "p"], kind="stable")
+    grouped = per.groupby("c", sort=True)
+    out = pd.DataFrame({"periods": grouped["p"].size().astype(np.int64),
+                        "first_period": grouped["p"].min(), "last_period": grouped["p"].max()})
+    if amount is not None:
+        # the first period masked as NaN, as lifetimes does (its compensated group mean
+        # then agrees to the last bit)
+        repeat = per["m"].where(grouped.cumcount() > 0)
+        out["repeat_mean"] = repeat.groupby(per["c"], sort=True).mean()
+    return out.rename_axis("c").reset_index()
+
+
+def aggregate(name: str, source, roles: dict, *, engine: str, caller: str,
+              params: dict | None = None, online=("online", "app"), period: str = "D",
+              end_period: int | None = None) -> pd.DataFrame:
+    """Compute an aggregate of a transaction log on an engine: its raw columns.
+
+    Parameters
+    ----------
+    name : {"customers", "periods"}
+        The aggregate (see :data:`CUSTOMERS_SQL`, :data:`PERIODS_SQL`).
+    source : DataFrame, str, Path or PySpark DataFrame
+        For ``engine="pandas"`` a DataFrame already checked with
+        :func:`crmlab.validation.require` (the caller validates once); for DuckDB and
+        Spark a DataFrame, a CSV/Parquet path or a Spark DataFrame.
+    roles : dict
+        Role -> column name (see :data:`ROLE_KINDS`).
+    engine : {"pandas", "duckdb", "spark"}
+        Where to compute.
+    caller : str
+        The public function's name, for messages.
+    params : dict, optional
+        Column name -> the keyword that named it, for "did you mean" messages.
+    online, period, end_period
+        As in :func:`aggregate_sql`.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer (column ``c``, sorted), with the aggregate's raw columns:
+        counts, sums, day or period numbers, and (SQL engines) non-null counts of the
+        inputs for the caller's checks.
+    """
+    roles = {r: c for r, c in roles.items() if c is not None}
+    if engine == "pandas":
+        if name == "customers":
+            return _customers_pandas(source, roles, online, period, end_period)
+        return _periods_pandas(source, roles, period, end_period)
+    needed = {column: ROLE_KINDS[role] for role, column in roles.items()}
+    src = _open(engine, source, needed, caller, params or {})
     try:
-        query = _render(VALUES_SQL, engine, src.text, {"c": customer, "m": value}, src.types,
-                        **_value_parts(cost, engine))
-        result = src.run(query)
+        query = aggregate_sql(name, roles, engine, source=src.text, online=online,
+                              period=period, end_period=end_period, types=src.types)
+        return src.run(query)
     finally:
         src.close()
-    if result.empty:
-        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
-                           f"made it.")
-    counts = {"c": customer, "n_amounts": value}
-    if cost is not None:
-        counts["n_costs"] = cost
-    _check_nulls(result, counts, caller)
-    return pd.Series(result["value"].to_numpy(dtype=float).round(2),
-                     index=pd.Index(result["c"], name=customer), name="value")
 
 
 # --------------------------------------------------------------------------- BTYD

@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.schema import require, show_rows
+from crmlab.validation import renamed_keywords, show_rows
 
 __all__ = [
     "customer_values",
+    "values_from_customers",
     "gini",
     "lorenz_curve",
     "top_share",
@@ -835,11 +836,12 @@ def whale_curve(profits) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- from transactions
+@renamed_keywords(value="amount")
 def customer_values(
     transactions,
     *,
     customer: str = "customer_id",
-    value: str = "amount",
+    amount: str = "amount",
     cost: str | None = None,
     engine: str | None = None,
 ) -> pd.Series:
@@ -860,11 +862,12 @@ def customer_values(
         Parquet files), or a Spark DataFrame. It is not modified.
     customer : str, default "customer_id"
         Customer id column; it becomes the index of the result.
-    value : str, default "amount"
+    amount : str, default "amount"
         The column to add up per customer (negative rows, e.g. returns, count).
+        (``value=`` is its old name, kept for one release.)
     cost : str, optional
         A column subtracted per customer, e.g. ``"cost_to_serve"`` with
-        ``value="gross_profit"``.
+        ``amount="gross_profit"``.
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to aggregate (see :mod:`crmlab.engines`): ``None`` uses pandas for a
         DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
@@ -890,8 +893,9 @@ def customer_values(
 
     Notes
     -----
-    On DuckDB and Spark the aggregate is one SQL query (``crmlab.engines.VALUES_SQL``,
-    the same text for both); in pandas it is ``groupby(customer)[value].sum()``.
+    The sums come from the one per-customer table,
+    :func:`crmlab.customers.customer_table` (on DuckDB and Spark one SQL query,
+    ``crmlab.engines.CUSTOMERS_SQL``, the same text for both).
 
     Examples
     --------
@@ -906,26 +910,38 @@ def customer_values(
     >>> customer_values(tx, cost="cost_to_serve").to_dict()
     {'a': 98.0, 'b': 18.5, 'c': 1.0}
     """
-    from crmlab import engines
+    from crmlab.customers import customer_table
 
     caller = "customer_values"
-    engine = engines.choose_engine(transactions, engine, caller=caller)
-    if engine != "pandas":
-        return engines.values_sql(transactions, engine=engine, customer=customer, value=value,
-                                  cost=cost, caller=caller)
-    columns = {customer: "id", value: "number"}
-    params = {customer: "customer", value: "value"}
-    if cost is not None:
-        columns[cost] = "number"
-        params[cost] = "cost"
-    if engines._as_path(transactions) is not None:
-        transactions = engines.read_frame(transactions, columns, caller=caller,
-                                          params=params)
-    df = require(transactions, columns, caller=caller, params=params)
-    grouped = df.groupby(customer, sort=True)
-    total = grouped[value].sum()
-    if cost is not None:
-        total = total - grouped[cost].sum()
+    base = customer_table(transactions, customer=customer, date=None, amount=amount,
+                          cost=cost, engine=engine, caller=caller,
+                          params={customer: "customer", amount: "amount", cost: "cost"})
+    return values_from_customers(base, cost=cost is not None)
+
+
+def values_from_customers(base: pd.DataFrame, *, cost: bool = False) -> pd.Series:
+    """The value per customer from a per-customer table: spend (minus cost), to cents.
+
+    Parameters
+    ----------
+    base : DataFrame
+        From :func:`crmlab.customers.customer_table` with an amount (and a cost).
+    cost : bool, default False
+        Subtract the ``cost`` column.
+
+    Returns
+    -------
+    Series
+        As :func:`customer_values`.
+
+    Examples
+    --------
+    >>> from crmlab.customers import customer_table
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a"], "amount": [5.0, -1.5]})
+    >>> values_from_customers(customer_table(tx, date=None)).to_dict()
+    {'a': 3.5}
+    """
+    total = base["spend"] - base["cost"] if cost else base["spend"]
     out = total.astype(float).round(2).rename("value")
-    out.index.name = customer
+    out.index.name = base.index.name
     return out

@@ -330,11 +330,11 @@ def pyramid_customers(
             f"{', '.join(map(str, transactions.columns))}). Name them with gross_profit= "
             f"and cost=, or use scheme='su' or 'curry' (ranked by revenue)."
         )
-    value = pyramid.customer_values(transactions, customer=customer, value=amount,
+    value = pyramid.customer_values(transactions, customer=customer, amount=amount,
                                     engine=engine)
     out = pd.DataFrame({"value": value})
     if has_profit:
-        profit = pyramid.customer_values(transactions, customer=customer, value=gross_profit,
+        profit = pyramid.customer_values(transactions, customer=customer, amount=gross_profit,
                                          cost=cost, engine=engine)
         out["profit"] = profit.reindex(out.index)
     ranked = out["profit"] if scheme == "zeithaml" else out["value"]

@@ -34,19 +34,21 @@ import re
 import numpy as np
 import pandas as pd
 
-from crmlab import engines as _engines
 from crmlab._errors import CRMDataError
+from crmlab.customers import customer_table
 from crmlab.dates import analysis_date_of, drop_future_rows
-from crmlab.schema import require, show_rows
+from crmlab.validation import check_option, require, show_rows
 
 __all__ = [
     "rfm_table",
+    "rfm_from_customers",
     "rfm_scores",
     "rfm_segments",
     "segment_summary",
     "rf_grid",
     "purchase_cycle",
     "customer_profit",
+    "profit_from_customers",
     "RF10_PATTERNS",
     "CN8_SEGMENTS",
     "SEGMENT_GUIDE",
@@ -165,56 +167,84 @@ def rfm_table(
     crmlab._errors.CRMDataError: rfm_table: 1 of 5 rows ... after the analysis date 2024-01-09: ...
     """
     caller = "rfm_table"
-    engine = _engines.choose_engine(transactions, engine, caller=caller)
-    if returns not in ("net", "ignore"):
-        raise CRMDataError(f"{caller}: returns must be 'net' or 'ignore', got {returns!r}.")
-    if engine != "pandas":
-        if future not in ("raise", "drop"):
-            raise CRMDataError(f"{caller}: future must be 'raise' or 'drop', got {future!r}.")
-        return _engines.rfm_sql(transactions, engine=engine, customer=customer, date=date,
-                                amount=amount, order=order, analysis_date=analysis_date,
-                                returns=returns, future=future, caller=caller)
-    columns = {customer: "id", date: "datetime", amount: "number"}
-    params = {customer: "customer", date: "date", amount: "amount"}
-    if order is not None:
-        columns[order] = "id"
-        params[order] = "order"
-    if _engines._as_path(transactions) is not None:
-        transactions = _engines.read_frame(transactions, columns, caller=caller,
-                                           params=params)
-    df = require(transactions, columns, caller=caller, params=params)
-    day = df[date].dt.normalize()
-    when = analysis_date_of(day, analysis_date, caller=caller)
-    dropped: dict[str, int] = {}
-    df = drop_future_rows(df, day, when, date, future, caller, dropped)
-    day = day.loc[df.index]
+    check_option(returns, ("net", "ignore"), name="returns", caller=caller)
+    check_option(future, ("raise", "drop"), name="future", caller=caller)
+    when = None
+    if analysis_date is not None:
+        when = analysis_date_of(pd.Series([], dtype="datetime64[ns]"), analysis_date,
+                                caller=caller)
+    base = customer_table(transactions, customer=customer, date=date, amount=amount,
+                          order=order, end=when, future=future, engine=engine,
+                          caller=caller)
+    return rfm_from_customers(base, when, returns=returns, amount=amount, caller=caller)
 
-    is_return = df[amount] < 0
-    report = {"mode": returns, "rows": int(is_return.sum()),
-              "amount": round(float(df.loc[is_return, amount].sum()), 2)}
-    if returns == "ignore" and is_return.any():
-        dropped["returns"] = int(is_return.sum())
-    buys = df.loc[~is_return]
-    if buys.empty:
+
+def rfm_from_customers(base: pd.DataFrame, analysis_date=None, *, returns: str = "net",
+                       amount: str = "amount", caller: str = "rfm_table") -> pd.DataFrame:
+    """Finish the RFM table from a per-customer table (:func:`crmlab.customers.customer_table`).
+
+    The one place RFM is defined: recency from the last purchase, frequency = orders,
+    monetary = net (or gross) spend rounded to cents. :func:`rfm_table` and the
+    analyst report call it, so a report builds its per-customer table once.
+
+    Parameters
+    ----------
+    base : DataFrame
+        From ``customer_table(..., date=..., amount=...)``; its window ends on the
+        analysis date.
+    analysis_date : Timestamp, optional
+        The day recency is measured to; default the day after ``base.attrs["last_date"]``.
+    returns : {"net", "ignore"}, default "net"
+        As in :func:`rfm_table`.
+    amount : str, default "amount"
+        The amount column's name, for messages.
+    caller : str
+        For messages.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rfm_table`.
+
+    Examples
+    --------
+    >>> from crmlab.customers import customer_table
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [10.0, 5.0],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-03"])})
+    >>> rfm_from_customers(customer_table(tx))
+                 recency  frequency  monetary
+    customer_id
+    a                  3          1      10.0
+    b                  1          1       5.0
+    """
+    check_option(returns, ("net", "ignore"), name="returns", caller=caller)
+    when = (base.attrs["last_date"] + pd.Timedelta(days=1) if analysis_date is None
+            else pd.Timestamp(analysis_date).normalize())
+    dropped: dict[str, int] = {}
+    late = int(base.attrs.get("late_rows", 0))
+    if late:
+        dropped["after analysis_date"] = late
+    report = {"mode": returns, "rows": int(base["return_rows"].sum()),
+              "amount": round(0.0 - float(base["returned"].sum()), 2)}
+    if returns == "ignore" and report["rows"]:
+        dropped["returns"] = report["rows"]
+    buyers = base["last_purchase"].notna()
+    if not buyers.any():
         raise CRMDataError(
             f"{caller}: no purchases left (rows with {amount!r} >= 0 dated on or before "
             f"{when:%Y-%m-%d}). Check the sign of {amount!r} and the analysis_date."
         )
-    groups = buys.groupby(customer, sort=True)
-    last = day.loc[buys.index].groupby(buys[customer], sort=True).max()
-    recency = (when - last).dt.days.astype("int64")
-    frequency = (groups[order].nunique() if order is not None else groups.size())
-    source = df if returns == "net" else buys
-    spend = source.groupby(customer, sort=True)[amount].sum()
+    bought = base.loc[buyers]
+    spend = bought["spend"] if returns == "net" else bought["gross"]
     table = pd.DataFrame({
-        "recency": recency,
-        "frequency": frequency.astype("int64"),
-        "monetary": spend.reindex(recency.index).round(2),
+        "recency": (when - bought["last_purchase"]).dt.days.astype("int64"),
+        "frequency": bought["orders"].astype("int64"),
+        "monetary": spend.astype(float).round(2),
     })
-    table.index.name = customer
-    only_returns = source[customer].nunique() - len(table)
-    if only_returns:
-        dropped["customers with only returns"] = int(only_returns)
+    if returns == "net":
+        only_returns = int(((base["rows"] > 0) & ~buyers).sum())
+        if only_returns:
+            dropped["customers with only returns"] = only_returns
     table.attrs = {"analysis_date": when, "returns": report, "dropped": dropped}
     return table
 
@@ -992,7 +1022,7 @@ def customer_profit(
     Returns
     -------
     DataFrame
-        Indexed by customer: ``orders`` (every row, returns included, since a return
+        Indexed by customer: ``orders`` (orders placed plus returns, since a return
         costs handling too), ``returns`` (rows with negative revenue), ``revenue``,
         ``gross_profit``, ``cost_to_serve``, ``profit`` (gross profit - cost to
         serve), ``profit_per_order`` and ``margin`` (profit / revenue; NaN when
@@ -1017,30 +1047,48 @@ def customer_profit(
     b                 1    900.0    78.0              78.0
     """
     caller = "customer_profit"
-    columns = {customer: "id", revenue: "number", gross_profit: "number", cost: "number"}
     params = {customer: "customer", revenue: "revenue", gross_profit: "gross_profit",
-              cost: "cost"}
-    if order is not None:
-        columns[order] = "id"
-        params[order] = "order"
-    df = require(transactions, columns, caller=caller, params=params)
-    negative = df[cost] < 0
-    if negative.any():
-        raise CRMDataError(
-            f"{caller}: column {cost!r} has {int(negative.sum())} negative costs in "
-            f"{show_rows(df.index[negative], df.loc[negative, cost])}. A cost to serve is "
-            f">= 0; fix the sign or pass the right column with cost=..."
-        )
-    groups = df.groupby(customer, sort=True)
+              cost: "cost", order: "order"}
+    base = customer_table(transactions, customer=customer, date=None, amount=revenue,
+                          order=order, gross_profit=gross_profit, cost=cost, caller=caller,
+                          params=params)
+    return profit_from_customers(base)
+
+
+def profit_from_customers(base: pd.DataFrame) -> pd.DataFrame:
+    """Finish :func:`customer_profit` from a per-customer table with profit columns.
+
+    Parameters
+    ----------
+    base : DataFrame
+        From :func:`crmlab.customers.customer_table` with ``amount`` (the revenue),
+        ``gross_profit`` and ``cost``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`customer_profit`.
+
+    Examples
+    --------
+    >>> from crmlab.customers import customer_table
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a"], "amount": [40.0, -10.0],
+    ...                    "gross_profit": [8.0, -2.0], "cost_to_serve": [3.0, 3.0]})
+    >>> base = customer_table(tx, date=None, gross_profit="gross_profit", cost="cost_to_serve")
+    >>> profit_from_customers(base)[["orders", "returns", "revenue", "profit"]]
+                 orders  returns  revenue  profit
+    customer_id
+    a                 2        1     30.0     0.0
+    """
     out = pd.DataFrame({
-        "orders": (groups[order].nunique() if order is not None else groups.size()),
-        "returns": (df[revenue] < 0).groupby(df[customer], sort=True).sum(),
-        "revenue": groups[revenue].sum().round(2),
-        "gross_profit": groups[gross_profit].sum().round(2),
-        "cost_to_serve": groups[cost].sum().round(2),
-    }).astype({"orders": "int64", "returns": "int64"})
+        # a return is handled like an order, so both count (张经理's point)
+        "orders": (base["orders"] + base["returns"]).astype("int64"),
+        "returns": base["return_rows"].astype("int64"),
+        "revenue": base["spend"].round(2),
+        "gross_profit": base["gross_profit"].round(2),
+        "cost_to_serve": base["cost"].round(2),
+    })
     out["profit"] = (out["gross_profit"] - out["cost_to_serve"]).round(2)
     out["profit_per_order"] = (out["profit"] / out["orders"]).round(2)
     out["margin"] = (out["profit"] / out["revenue"]).where(out["revenue"] > 0)
-    out.index.name = customer
     return out

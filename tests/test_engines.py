@@ -200,14 +200,14 @@ def _pyramid(values: pd.Series, profits: pd.Series) -> dict:
 @pytest.mark.parametrize("engine", SQL_ENGINES, indirect=True)
 def test_customer_values_tiers_and_gini_identical(engine, retail, files):
     values = pyramid.customer_values(retail)
-    profits = pyramid.customer_values(retail, value="gross_profit", cost="cost_to_serve")
+    profits = pyramid.customer_values(retail, amount="gross_profit", cost="cost_to_serve")
     expected = _pyramid(values, profits)
     assert (profits < 0).any()  # some customers lose money: zeithaml's lead tier is used
     sources = [files["retail.parquet"]] + ([files["retail.csv"], retail]
                                            if engine == "duckdb" else [])
     for source in sources:
         v = pyramid.customer_values(source, engine=engine)
-        p = pyramid.customer_values(source, value="gross_profit", cost="cost_to_serve",
+        p = pyramid.customer_values(source, amount="gross_profit", cost="cost_to_serve",
                                     engine=engine)
         pd.testing.assert_series_equal(v, values, check_exact=True)
         pd.testing.assert_series_equal(p, profits, check_exact=True)
@@ -345,7 +345,7 @@ def test_missing_column_lists_the_file_columns(engine, files):
                                                r"amount, quantity.*Did you mean date='order_date'"):
             rfm.rfm_table(path, date="date", engine=engine)
     with pytest.raises(CRMDataError, match="customer_values: no column 'profit'"):
-        pyramid.customer_values(files["retail.parquet"], value="profit", engine=engine)
+        pyramid.customer_values(files["retail.parquet"], amount="profit", engine=engine)
     with pytest.raises(CRMDataError, match="summary_from_transactions: no column 'cust'"):
         clv.summary_from_transactions(files["cdnow.parquet"], customer="cust", engine=engine)
 
@@ -382,7 +382,7 @@ def test_duckdb_data_errors(tmp_path):
         rfm.rfm_table(_hand().assign(amount=-1.0), engine="duckdb")
     with pytest.raises(CRMDataError, match="no purchase on or before observation_end"):
         clv.summary_from_transactions(_hand(), observation_end="2023-01-01", engine="duckdb")
-    with pytest.raises(CRMDataError, match="future must be 'raise' or 'drop'"):
+    with pytest.raises(CRMDataError, match="future='keep' is not one of 'raise', 'drop'"):
         rfm.rfm_table(_hand(), future="keep", engine="duckdb")
 
 
@@ -400,14 +400,28 @@ def test_spark_frame_only_on_spark(spark):
 
 
 def test_one_sql_text_for_both_engines():
-    """DuckDB and Spark run the same template: only quoting and the day number differ."""
-    for metric in ("rfm", "values", "btyd"):
-        duck = engines.metric_sql(metric, "duckdb", order="order_id" if metric == "rfm" else None)
-        spark = engines.metric_sql(metric, "spark", order="order_id" if metric == "rfm" else None)
+    """DuckDB and Spark run the same text: only quoting and the day number differ."""
+    full = {"customer": "customer_id", "date": "order_date", "amount": "amount",
+            "order": "order_id", "gross_profit": "gross_profit", "cost": "cost_to_serve",
+            "channel": "channel", "category": "category"}
+    for name, roles in (("customers", full), ("customers", {"customer": "customer_id",
+                                                             "amount": "amount"}),
+                        ("periods", full)):
+        duck = engines.aggregate_sql(name, roles, "duckdb", end_period=19700)
+        spark = engines.aggregate_sql(name, roles, "spark", end_period=19700)
         duck = duck.replace("CAST(CAST(\"order_date\" AS DATE) - DATE '1970-01-01' AS BIGINT)",
-                            "DAY")
-        spark = spark.replace("CAST(unix_date(CAST(`order_date` AS DATE)) AS BIGINT)", "DAY")
+                            "DAY").replace("AS VARCHAR", "AS TEXT")
+        spark = spark.replace("CAST(unix_date(CAST(`order_date` AS DATE)) AS BIGINT)",
+                              "DAY").replace("AS STRING", "AS TEXT")
         assert duck == spark.replace("`", '"')
+
+
+def test_metric_sql_is_deprecated_for_aggregate_sql():
+    with pytest.warns(FutureWarning, match="metric_sql is now aggregate_sql"):
+        text = engines.metric_sql("rfm", order="order_id")
+    assert text == engines.aggregate_sql(
+        "customers", {"customer": "customer_id", "date": "order_date", "amount": "amount",
+                      "order": "order_id"})
 
 
 def test_import_stays_light():

@@ -133,7 +133,7 @@ def test_rfm_table_errors():
         rfm.rfm_table(_log(), engine="polars")
     with pytest.raises(CRMDataError, match="unknown engine 'excel'"):
         rfm.rfm_table(_log(), engine="excel")
-    with pytest.raises(CRMDataError, match="returns must be 'net' or 'ignore'"):
+    with pytest.raises(CRMDataError, match="returns='drop' is not one of 'net', 'ignore'"):
         rfm.rfm_table(_log(), returns="drop")
     with pytest.raises(CRMDataError, match=r"no column 'date'.*Did you mean date='order_date'"):
         rfm.rfm_table(_log(), date="date")

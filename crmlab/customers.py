@@ -1,0 +1,327 @@
+"""One per-customer table (客户汇总表), built once per input on any engine.
+
+Every per-customer view in crmlab starts here: the RFM table, the pyramid's values, the
+segmentation features, the profit table of 张经理's customers, the buy-till-you-die
+summary and the analyst report each *select and rename* columns of
+:func:`customer_table` instead of grouping the transaction log themselves. The log is
+validated once (:func:`crmlab.validation.require`, or the SQL engines' type checks) and
+aggregated once per window.
+
+One definition of the words:
+
+* a **purchase** is a row with ``amount >= 0`` (a zero-amount order is still an order);
+  a **return** is a row with ``amount < 0``; without an amount every row is a purchase;
+* an **order** is a distinct ``order`` id among the purchase rows, or a purchase row
+  when no ``order`` column is given; a **return** (as a count) is a distinct ``order``
+  id among the return rows, or a return row;
+* the **window** ends with the last day ``end`` (or the whole week that contains it,
+  with ``period="W"``); rows dated after it are *late*: ``future="raise"`` stops with
+  them shown, ``future="drop"`` leaves them out and counts them.
+
+The aggregation itself is :func:`crmlab.engines.aggregate` (one SQL text for DuckDB and
+Spark, its pandas twin for DataFrames); this module only checks, finishes and names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmlab import engines
+from crmlab._errors import CRMDataError
+from crmlab.validation import check_option, require, show_rows
+
+__all__ = ["MONEY_COLUMNS", "customer_table", "day_number", "from_day_number"]
+
+_DAY0 = pd.Timestamp("1970-01-01")
+
+#: Columns of :func:`customer_table` that hold money (rounded to cents by the topics).
+MONEY_COLUMNS = ("spend", "gross", "returned", "gross_profit", "cost", "profit")
+
+
+def day_number(when: pd.Timestamp) -> int:
+    """Days from 1970-01-01 to ``when`` (its day).
+
+    Examples
+    --------
+    >>> day_number(pd.Timestamp("1970-01-05 13:00"))
+    4
+    """
+    return int((when.normalize() - _DAY0) // pd.Timedelta(days=1))
+
+
+def from_day_number(day: int) -> pd.Timestamp:
+    """The date ``day`` days after 1970-01-01.
+
+    Examples
+    --------
+    >>> from_day_number(4)
+    Timestamp('1970-01-05 00:00:00')
+    """
+    return _DAY0 + pd.Timedelta(days=int(day))
+
+
+def _show(values, n: int = 5) -> str:
+    values = list(values)
+    more = f", ... ({len(values)} in all)" if len(values) > n else ""
+    return ", ".join(map(str, values[:n])) + more
+
+
+def _check_nulls(raw: pd.DataFrame, roles: dict, caller: str) -> None:
+    """SQL engines: raise on missing ids (a NULL group) or values (count < rows)."""
+    missing_ids = raw["c"].isna()
+    if missing_ids.any():
+        rows = int(raw.loc[missing_ids, "n_rows"].sum())
+        raise CRMDataError(
+            f"{caller}: column {roles['customer']!r} has {rows} missing ids. Drop those rows "
+            f"or fill the ids; crmlab.read_transactions drops them and reports how many."
+        )
+    for count, role in (("n_dates", "date"), ("n_amounts", "amount"), ("n_orders", "order"),
+                        ("n_gross_profit", "gross_profit"), ("n_cost", "cost")):
+        if count not in raw.columns:
+            continue
+        short = raw["n_rows"] - raw[count]
+        if short.any():
+            raise CRMDataError(
+                f"{caller}: column {roles[role]!r} has {int(short.sum())} missing values, for "
+                f"customers {_show(raw.loc[short > 0, 'c'])}. Fill them or drop those rows."
+            )
+
+
+def _late_error(caller: str, late: int, total: int, end: pd.Timestamp, date: str,
+                shown: str) -> CRMDataError:
+    return CRMDataError(
+        f"{caller}: {late} of {total} rows in column {date!r} are dated after the analysis "
+        f"date {end:%Y-%m-%d}: {shown}. Pass a later analysis_date, filter those rows out, or "
+        f"pass future='drop' to leave them out and count them in result.attrs['dropped']."
+    )
+
+
+def _negative_cost(caller: str, cost: str, n, shown: str) -> CRMDataError:
+    return CRMDataError(
+        f"{caller}: column {cost!r} has {n} negative costs in {shown}. A cost to serve is "
+        f">= 0; fix the sign or pass the right column with cost=..."
+    )
+
+
+def customer_table(
+    transactions,
+    *,
+    customer: str = "customer_id",
+    date: str | None = "order_date",
+    amount: str | None = "amount",
+    order: str | None = None,
+    gross_profit: str | None = None,
+    cost: str | None = None,
+    channel: str | None = None,
+    category: str | None = None,
+    online: Sequence[str] = ("online", "app"),
+    end=None,
+    period: str = "D",
+    periods: bool = False,
+    future: str = "drop",
+    engine: str | None = None,
+    caller: str = "customer_table",
+    params: dict | None = None,
+) -> pd.DataFrame:
+    """Aggregate a transaction log to one row per customer, on any engine.
+
+    Parameters
+    ----------
+    transactions : DataFrame, str, Path or PySpark DataFrame
+        The log: in memory, a CSV/Parquet file (or a folder of Parquet files) or a
+        Spark DataFrame. It is not modified.
+    customer : str, default "customer_id"
+        Customer id column; the index of the result (sorted).
+    date : str or None, default "order_date"
+        Date column (datetime64); None: no dates, no window.
+    amount : str or None, default "amount"
+        Signed amount column (negative = a return); None: every row is a purchase.
+    order : str, optional
+        Order id column (see the module's definition of an order).
+    gross_profit, cost : str, optional
+        Gross profit and cost columns, summed over the window.
+    channel : str, optional
+        Channel column; gives ``online_orders`` (orders in an ``online`` channel).
+    category : str, optional
+        Product category column; gives ``categories`` (distinct, among purchases).
+    online : sequence of str, default ("online", "app")
+        Channel values that count as online.
+    end : date-like, optional
+        Last day of the window. Default: the last date in the data (every row).
+    period : {"D", "W"}, default "D"
+        Unit of the window and of the purchase periods: with ``"W"`` the window ends
+        with the whole Monday-to-Sunday week of ``end``.
+    periods : bool, default False
+        Also count the purchase periods (needs ``date``): ``purchase_periods``,
+        ``first_period``, ``last_period`` and, with ``amount``, ``repeat_mean`` (the
+        mean spend of the purchase periods after the first).
+    future : {"drop", "raise"}, default "drop"
+        Rows after the window: leave them out (counted in ``attrs["late_rows"]``) or
+        raise, showing them.
+    engine : {None, "pandas", "duckdb", "spark"}, default None
+        Where to aggregate (see :func:`crmlab.engines.choose_engine`).
+    caller, params : str, dict, optional
+        The public function calling (for messages) and column name -> keyword (for
+        "did you mean" messages).
+
+    Returns
+    -------
+    DataFrame
+        One row per customer with any row in the log, sorted by id: ``rows`` (rows in
+        the window), ``orders``, ``returns``; with ``date``: ``first_purchase``,
+        ``last_purchase`` (Timestamps, NaT without a purchase); with ``amount``:
+        ``return_rows``, ``spend`` (net), ``gross`` (purchases), ``returned`` (the
+        returned amount, >= 0); with the optional roles: ``gross_profit``, ``cost``,
+        ``profit`` (= gross_profit - cost, when both), ``online_orders``,
+        ``categories``; with ``periods``: the period columns. Sums are not rounded (the
+        topic modules round money to cents); a sum over no row is 0, a date NaT.
+        ``attrs`` holds provenance: ``engine``, ``end`` (last day of the window),
+        ``period``, ``last_date`` (the last date in the log), ``rows`` (rows read) and
+        ``late_rows`` (rows after the window).
+
+    Raises
+    ------
+    CRMDataError
+        If the log is empty or a column is missing, of the wrong kind or has missing
+        values; if a cost is negative (a cost to serve is >= 0); if rows are late and
+        ``future="raise"``; if an option is unknown.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-01-05",
+    ...                                   "2024-01-08", "2024-01-09"]),
+    ...     "amount": [100.0, 50.0, 80.0, -30.0, -20.0]})
+    >>> t = customer_table(tx)
+    >>> t[["rows", "orders", "returns", "spend", "gross", "returned"]]
+                 rows  orders  returns  spend  gross  returned
+    customer_id
+    a               2       2        0  150.0  150.0       0.0
+    b               2       1        1   50.0   80.0      30.0
+    c               1       0        1  -20.0    0.0      20.0
+    >>> t["last_purchase"].dt.strftime("%m-%d").tolist()
+    ['01-10', '01-05', nan]
+    >>> customer_table(tx, end="2024-01-06").attrs["late_rows"]
+    3
+    """
+    check_option(period, ("D", "W"), name="period", caller=caller)
+    check_option(future, ("drop", "raise"), name="future", caller=caller)
+    roles = {"customer": customer, "date": date, "amount": amount, "order": order,
+             "gross_profit": gross_profit, "cost": cost, "channel": channel,
+             "category": category}
+    roles = {r: c for r, c in roles.items() if c is not None}
+    if periods and date is None:
+        raise CRMDataError(f"{caller}: purchase periods need a date column (date=...).")
+    if params is None:
+        params = {c: r for r, c in roles.items()}
+    engine = engines.choose_engine(transactions, engine, caller=caller)
+    end_ts = None
+    if end is not None:
+        try:
+            end_ts = pd.Timestamp(end)
+        except (TypeError, ValueError) as err:
+            raise CRMDataError(f"{caller}: {end!r} is not a date; pass 'YYYY-MM-DD'.") from err
+        if end_ts is pd.NaT or pd.isna(end_ts):
+            raise CRMDataError(f"{caller}: the end of the window is missing (NaT).")
+        if end_ts.tzinfo is not None:
+            end_ts = end_ts.tz_localize(None)
+    end_period = None
+    if end_ts is not None:
+        end_period = int(engines.period_numbers(np.array([day_number(end_ts)]), period)[0])
+    source = transactions
+    if engine == "pandas":
+        kinds = {c: engines.ROLE_KINDS[r] for r, c in roles.items()}
+        if engines._as_path(transactions) is not None:
+            source = engines.read_frame(transactions, kinds, caller=caller, params=params)
+        source = require(source, kinds, caller=caller, params=params)
+        if cost is not None and (source[cost] < 0).any():
+            neg = source[cost] < 0
+            raise _negative_cost(caller, cost, int(neg.sum()),
+                                 show_rows(source.index[neg], source.loc[neg, cost]))
+        if future == "raise" and end_period is not None:
+            days = engines.period_numbers(engines._day_numbers(source[date]), period)
+            late = days > end_period
+            if late.any():
+                shown = show_rows(source.index[late],
+                                  source.loc[late, date].dt.strftime("%Y-%m-%d"))
+                raise _late_error(caller, int(late.sum()), len(source), end_ts, date, shown)
+    raw = engines.aggregate("customers", source, roles, engine=engine, caller=caller,
+                            params=params, online=online, period=period,
+                            end_period=end_period)
+    if raw.empty:
+        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
+                           f"made it.")
+    if engine != "pandas":
+        _check_nulls(raw, roles, caller)
+        if cost is not None and (raw["min_cost"] < 0).any():
+            bad = raw.loc[raw["min_cost"] < 0, "c"]
+            raise _negative_cost(caller, cost, "some", f"rows of customers {_show(bad)}")
+        late = int(raw["late_rows"].sum())
+        if late and future == "raise":
+            bad = raw.loc[raw["late_rows"] > 0, "c"]
+            raise _late_error(caller, late, int(raw["n_rows"].sum()), end_ts, date,
+                              f"rows of customers {_show(bad)}")
+    table = _finish(raw, roles, end_ts)
+    if periods:
+        per = engines.aggregate("periods", source, roles, engine=engine, caller=caller,
+                                params=params, period=period, end_period=end_period)
+        per = per.set_index("c").reindex(table.index)
+        table["purchase_periods"] = per["periods"].fillna(0).astype("int64").to_numpy()
+        table["first_period"] = per["first_period"].astype("Int64").to_numpy()
+        table["last_period"] = per["last_period"].astype("Int64").to_numpy()
+        if amount is not None:
+            table["repeat_mean"] = per["repeat_mean"].to_numpy(dtype=float, na_value=np.nan)
+    last = int(raw["max_day"].max()) if "max_day" in raw.columns else None
+    table.attrs = {
+        "engine": engine,
+        "end": end_ts.normalize() if end_ts is not None else (
+            from_day_number(last) if last is not None else None),
+        "period": period,
+        "last_date": from_day_number(last) if last is not None else None,
+        "rows": int(raw["n_rows"].sum()),
+        "late_rows": int(raw["late_rows"].sum()),
+    }
+    return table
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Day numbers (float with NaN, or nullable ints) -> Timestamps (NaT)."""
+    days = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[ns]")
+    ok = ~np.isnan(days)
+    out[ok] = (days[ok].astype(np.int64)).astype("datetime64[D]")
+    return pd.Series(out)
+
+
+def _finish(raw: pd.DataFrame, roles: dict, end_ts) -> pd.DataFrame:
+    """The raw aggregate -> the documented columns (the same for every engine)."""
+    index = pd.Index(raw["c"].to_numpy(), name=roles["customer"])
+    counts = {name: raw[name].fillna(0).astype("int64").to_numpy()
+              for name in ("rows_in", "orders", "returns")}
+    table = pd.DataFrame({"rows": counts["rows_in"], "orders": counts["orders"],
+                          "returns": counts["returns"]}, index=index)
+    if "date" in roles:
+        table["first_purchase"] = _days(raw["first_purchase"]).to_numpy()
+        table["last_purchase"] = _days(raw["last_purchase"]).to_numpy()
+    if "amount" in roles:
+        money = {k: raw[k].to_numpy(dtype=float, na_value=np.nan)
+                 for k in ("spend", "gross", "return_amount")}
+        table["return_rows"] = raw["return_rows"].fillna(0).astype("int64").to_numpy()
+        table["spend"] = np.nan_to_num(money["spend"], nan=0.0)
+        table["gross"] = np.nan_to_num(money["gross"], nan=0.0)
+        table["returned"] = -np.nan_to_num(money["return_amount"], nan=0.0) + 0.0
+    for name in ("gross_profit", "cost"):
+        if name in roles:
+            table[name] = np.nan_to_num(raw[name].to_numpy(dtype=float, na_value=np.nan),
+                                        nan=0.0)
+    if "gross_profit" in roles and "cost" in roles:
+        table["profit"] = table["gross_profit"] - table["cost"]
+    if "channel" in roles:
+        table["online_orders"] = raw["online_orders"].fillna(0).astype("int64").to_numpy()
+    if "category" in roles:
+        table["categories"] = raw["categories"].fillna(0).astype("int64").to_numpy()
+    return table
