@@ -20,15 +20,15 @@ from crmlab._errors import CRMDataError
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "acquisition", "bias", "clv", "datasets", "engines", "exercises", "grading",
-    "key_accounts", "plots", "pyramid", "rfm", "satisfaction", "schema",
-    "segmentation", "widgets", "cli", "fonts",
+    "acquisition", "bias", "clv", "customers", "datasets", "dates", "engines", "exercises",
+    "grading", "io", "key_accounts", "pipelines", "plots", "pyramid", "report", "rfm",
+    "satisfaction", "schema", "segmentation", "validation", "widgets", "cli", "fonts",
 }
 # name -> module that defines it
 _EXPORTS = {
     "load_data": "datasets",
     "list_datasets": "datasets",
-    "read_transactions": "schema",
+    "read_transactions": "io",
     "check": "exercises",
     "set_language": "exercises",
 }

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.schema import require, show_rows
+from crmlab.validation import require, show_rows
 
 __all__ = [
     "MAN_ACTIONS",

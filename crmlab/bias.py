@@ -28,10 +28,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from crmlab import schema
 from crmlab._errors import CRMDataError
 from crmlab.key_accounts import _rank_desc, _score_table, _unique_ids
-from crmlab.schema import show_rows
+from crmlab.validation import require, show_rows
 
 __all__ = [
     "CRITERIA",
@@ -262,7 +261,7 @@ def priority_audit(
         cols[score], params[score] = "number", "score"
     for k in keep:
         cols.setdefault(k, "any")
-    df = schema.require(accounts, cols, caller=caller, params=params)
+    df = require(accounts, cols, caller=caller, params=params)
     _unique_ids(df, account, caller)
     for col, what in ((priority, "a rank >= 1 (1 = highest priority)"), (hours, ">= 0")):
         bad = df[col] < 1 if col == priority else df[col] < 0
@@ -380,7 +379,7 @@ def priority_drivers(
     if not attributes:
         raise CRMDataError(f"{caller}: no numeric attribute to correlate with {priority!r}; "
                            f"pass attributes=[...].")
-    df = schema.require(accounts, {priority: "number", **dict.fromkeys(attributes, "number")},
+    df = require(accounts, {priority: "number", **dict.fromkeys(attributes, "number")},
                         caller=caller, params={priority: "priority"})
     from scipy.stats import spearmanr
 
@@ -571,7 +570,7 @@ def fair_allocation(
               potential: "potential"}
     if score is not None:
         cols[score], params[score] = "number", "score"
-    df = schema.require(accounts, cols, caller=caller, params=params)
+    df = require(accounts, cols, caller=caller, params=params)
     _unique_ids(df, account, caller)
     bad = df[hours] < 0
     if bad.any():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from crmlab._errors import CRMDataError
 
@@ -21,16 +20,12 @@ __all__ = ["main"]
 
 def _datasets(args) -> int:
     from crmlab import datasets
+    from crmlab.io import check_output, write_table
 
     if args.export:
-        out = Path(args.out or f"{args.export}.csv")
+        out = check_output(args.out or f"{args.export}.csv")  # before loading anything
         frame = datasets.load_data(args.export)
-        if out.suffix == ".parquet":
-            frame.to_parquet(out, index=False)
-        elif out.suffix in (".xlsx", ".xls"):
-            frame.to_excel(out, index=False)
-        else:
-            frame.to_csv(out, index=False)
+        write_table(frame, out)
         print(f"wrote {len(frame):,} rows to {out}")
         return 0
     for name in datasets.list_datasets():
@@ -77,7 +72,7 @@ def _columns(args) -> dict:
 
 def _read(args, steps):
     """Read the input with crmlab.read_transactions and print its data-quality notes."""
-    from crmlab.schema import read_transactions, report
+    from crmlab.io import read_transactions, report
 
     steps("read")
     extra = {k: v for k, v in (("sheet", args.sheet), ("encoding", args.encoding)) if v}
@@ -92,13 +87,13 @@ def _read(args, steps):
 
 
 def _steps(args, names, desc):
-    from crmlab.report import _Steps
+    from crmlab.pipelines import Progress
 
-    return _Steps(names, not args.no_progress, desc)
+    return Progress(names, not args.no_progress, desc)
 
 
 def _finish(table, args, steps, what: str) -> None:
-    from crmlab.report import write_table
+    from crmlab.io import write_table
 
     if args.out:
         steps("write")
@@ -108,7 +103,8 @@ def _finish(table, args, steps, what: str) -> None:
 
 
 def _rfm(args) -> int:
-    from crmlab.report import check_output, rfm_customers
+    from crmlab.io import check_output
+    from crmlab.pipelines import rfm_customers
 
     check_output(args.out)
     steps = _steps(args, ["read", "rfm", "write"], "crmlab rfm")
@@ -132,7 +128,8 @@ def _rfm(args) -> int:
 
 
 def _pyramid(args) -> int:
-    from crmlab.report import check_output, pyramid_customers, pyramid_overview
+    from crmlab.io import check_output
+    from crmlab.pipelines import pyramid_customers, pyramid_overview
 
     if args.out:
         check_output(args.out)
@@ -163,7 +160,8 @@ def _pyramid(args) -> int:
 
 
 def _clv(args) -> int:
-    from crmlab.report import check_output, clv_customers
+    from crmlab.io import check_output
+    from crmlab.pipelines import clv_customers
 
     if args.out:
         check_output(args.out)
@@ -198,7 +196,8 @@ def _clv(args) -> int:
 
 
 def _report(args) -> int:
-    from crmlab.report import HTML_SUFFIXES, check_output, write_report
+    from crmlab.io import HTML_SUFFIXES, check_output
+    from crmlab.report import write_report
 
     check_output(args.out, HTML_SUFFIXES)
     steps = _steps(args, ["read"], "crmlab read")

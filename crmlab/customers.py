@@ -179,8 +179,8 @@ def customer_table(
         ``categories``; with ``periods``: the period columns. Sums are not rounded (the
         topic modules round money to cents); a sum over no row is 0, a date NaT.
         ``attrs`` holds provenance: ``engine``, ``end`` (last day of the window),
-        ``period``, ``last_date`` (the last date in the log), ``rows`` (rows read) and
-        ``late_rows`` (rows after the window).
+        ``period``, ``first_date`` and ``last_date`` (the first and last dates in the
+        log), ``rows`` (rows read) and ``late_rows`` (rows after the window).
 
     Raises
     ------
@@ -276,11 +276,13 @@ def customer_table(
         if amount is not None:
             table["repeat_mean"] = per["repeat_mean"].to_numpy(dtype=float, na_value=np.nan)
     last = int(raw["max_day"].max()) if "max_day" in raw.columns else None
+    first = int(raw["min_day"].min()) if "min_day" in raw.columns else None
     table.attrs = {
         "engine": engine,
         "end": end_ts.normalize() if end_ts is not None else (
             from_day_number(last) if last is not None else None),
         "period": period,
+        "first_date": from_day_number(first) if first is not None else None,
         "last_date": from_day_number(last) if last is not None else None,
         "rows": int(raw["n_rows"].sum()),
         "late_rows": int(raw["late_rows"].sum()),

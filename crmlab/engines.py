@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import check_option
+from crmlab.validation import check_option, missing_column
 
 __all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "CUSTOMERS_SQL", "DUCKDB_MEMORY_LIMIT", "ENGINES",
            "PERIODS_SQL", "ROLE_KINDS", "aggregate", "aggregate_sql", "choose_engine",
@@ -352,23 +352,10 @@ def _file_columns_pandas(path: Path, kind: str, caller: str) -> list:
 
 def _require_columns(names, present: list, label: str, caller: str,
                      params: dict | None = None) -> None:
-    import difflib
-
     params = params or {}
     for name in names:
         if name not in present:
-            close = difflib.get_close_matches(str(name), [str(c) for c in present], n=1,
-                                              cutoff=0.5)
-            param = params.get(name)
-            if close:
-                hint = f" Did you mean {param}={close[0]!r}?" if param else \
-                    f" Did you mean {close[0]!r}?"
-            else:
-                hint = f" Pass the right name, for example {param or 'customer'}='...'."
-            shown = ", ".join(map(str, present[:20])) + (", ..." if len(present) > 20 else "")
-            raise CRMDataError(
-                f"{caller}: no column {name!r} in {label}. Columns present: {shown}.{hint}"
-            )
+            raise missing_column(name, params.get(name), present, caller, where=label)
 
 
 def _first_line(err: BaseException) -> str:
@@ -696,7 +683,7 @@ def _customers_parts(roles: dict, online, period: str, end_period, dialect: str)
     if has["date"]:
         cols.append("{day} AS d")
         nulls.append("COUNT(d) AS n_dates")
-        aggs += ["MAX(d) AS max_day",
+        aggs += ["MIN(d) AS min_day", "MAX(d) AS max_day",
                  "MIN(d) FILTER (WHERE inw AND buy) AS first_purchase",
                  "MAX(d) FILTER (WHERE inw AND buy) AS last_purchase"]
     if has["amount"]:
@@ -892,8 +879,9 @@ def _customers_pandas(df: pd.DataFrame, roles: dict, online, period: str,
         out["returns"] = (_group_count(returned, codes, n) if has["amount"]
                           else np.zeros(n, dtype=np.int64))
     if has["date"]:
-        whole = pd.Series(days)
-        out["max_day"] = whole.groupby(codes).max().reindex(range(n)).to_numpy()
+        whole = pd.Series(days).groupby(codes)
+        out["min_day"] = whole.min().reindex(range(n)).to_numpy()
+        out["max_day"] = whole.max().reindex(range(n)).to_numpy()
         bought = pd.Series(days[purchase])
         out["first_purchase"] = bought.groupby(codes[purchase]).min().reindex(range(n)).to_numpy()
         out["last_purchase"] = bought.groupby(codes[purchase]).max().reindex(range(n)).to_numpy()

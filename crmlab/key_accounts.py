@@ -21,10 +21,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from crmlab import schema
 from crmlab._errors import CRMDataError
 from crmlab.pyramid import SCHEMES
-from crmlab.schema import show_rows
+from crmlab.validation import require, show_rows
 
 __all__ = [
     "CRITERIA",
@@ -124,8 +123,9 @@ def scorecard(
     weights : dict, optional
         Weight of each criterion, keys ``"value"`` (current value, e.g. revenue),
         ``"profit"`` (profitability), ``"growth"`` (growth potential) and ``"fit"``
-        (strategic fit). Missing keys weigh 0. Weights must be >= 0 and are
-        normalised to sum to 1. Default ``DEFAULT_WEIGHTS`` = 0.3 / 0.3 / 0.2 / 0.2.
+        (strategic fit). Missing keys weigh 0, and a criterion that weighs 0 may be
+        absent from the table. Weights must be >= 0 and are normalised to sum to 1.
+        Default ``DEFAULT_WEIGHTS`` = 0.3 / 0.3 / 0.2 / 0.2.
     normalize : {"minmax", "rank"}, default "minmax"
         How each criterion is mapped to 0-100 (see Notes).
     value, profit, growth, fit : str
@@ -221,8 +221,10 @@ def _score_table(accounts, cols: Mapping[str, str], *, weights, defaults, normal
     if normalize not in ("minmax", "rank"):
         raise CRMDataError(f"{caller}: normalize={normalize!r}; use 'minmax' or 'rank'.")
     w = _check_weights(weights, caller, defaults)
+    if isinstance(accounts, pd.DataFrame):  # a criterion weighing 0 may be absent
+        cols = {k: c for k, c in cols.items() if w[k] > 0 or c in accounts.columns}
     roles = {account: "id", **{col: "number" for col in cols.values()}}
-    df = schema.require(accounts, roles, caller=caller, params=params)
+    df = require(accounts, roles, caller=caller, params=params)
     _unique_ids(df, account, caller)
     out = df.set_index(account)
     total = pd.Series(0.0, index=out.index)
@@ -242,7 +244,7 @@ def _scored(scored, caller: str, extra: Sequence[str] = ()) -> pd.DataFrame:
             f"{caller}: expected the output of scorecard() (columns 'score' and 'rank'); "
             f"run key_accounts.scorecard(accounts) first."
         )
-    return schema.require(scored, {"score": "number", "rank": "number",
+    return require(scored, {"score": "number", "rank": "number",
                                    **{c: "any" for c in extra}}, caller=caller)
 
 
@@ -277,15 +279,16 @@ def score_contributions(scored: pd.DataFrame) -> pd.DataFrame:
     a             0.0    30.0    10.0   0.0
     """
     caller = "score_contributions"
-    needed = [f"{k}_score" for k in CRITERIA]
     weights = getattr(scored, "attrs", {}).get("weights")
+    needed = [f"{k}_score" for k in CRITERIA if weights is None or weights.get(k, 0) > 0]
     if not isinstance(scored, pd.DataFrame) or weights is None or not set(needed) <= set(
             scored.columns):
         raise CRMDataError(
             f"{caller}: expected the output of scorecard() with its criterion scores and "
             f"attrs['weights']; run key_accounts.scorecard(accounts) first."
         )
-    return pd.DataFrame({k: weights[k] * scored[f"{k}_score"] for k in CRITERIA},
+    return pd.DataFrame({k: weights[k] * scored[f"{k}_score"] if f"{k}_score" in scored
+                         else pd.Series(0.0, index=scored.index) for k in CRITERIA},
                         index=scored.index)
 
 
@@ -438,7 +441,7 @@ def key_account_summary(
     total            3    100.0    10.0       1.000000            1.0           1.0
     """
     caller = "key_account_summary"
-    df = schema.require(flagged, {value: "number", profit: "number", key: "bool"},
+    df = require(flagged, {value: "number", profit: "number", key: "bool"},
                         caller=caller, params={value: "value", profit: "profit", key: "key"})
     is_key = df[key].astype(bool)
     rows = {}
@@ -602,7 +605,7 @@ def allocate_resources(
         columns[score], params[score] = "number", "score"
     elif policy == "current":
         columns[hours], params[hours] = "number", "hours"
-    df = schema.require(accounts, columns, caller=caller, params=params)
+    df = require(accounts, columns, caller=caller, params=params)
     for col in (value, growth) + ((score,) if policy == "by_score" else ()) + (
             (hours,) if policy == "current" else ()):
         bad = df[col] < 0
@@ -824,7 +827,7 @@ def upgrade_potential(
             f"by customer), got {type(values).__name__}; e.g. df.groupby('customer_id')"
             f"['amount'].sum()."
         )
-    df = schema.require(values.rename("value").to_frame(), {"value": "number"}, caller=caller)
+    df = require(values.rename("value").to_frame(), {"value": "number"}, caller=caller)
     if isinstance(close, bool) or not isinstance(close, numbers.Real) or not 0 <= close <= 1:
         raise CRMDataError(f"{caller}: close={close!r} must be a fraction in [0, 1].")
     if tiers is None:

@@ -33,7 +33,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 
 __all__ = ["ROLES", "check_fraction", "check_number", "check_option", "did_you_mean",
-           "renamed_keywords", "require", "show_rows"]
+           "missing_column", "renamed_keywords", "require", "show_rows"]
 
 #: The kinds of column crmlab functions ask for.
 ROLES = ("id", "datetime", "number", "bool", "category", "any")
@@ -89,7 +89,19 @@ def did_you_mean(name: object, choices: Iterable, *, cutoff: float = 0.5) -> str
     return close[0] if close else None
 
 
-def _missing_column(name: str, param: str | None, present: list, caller: str) -> CRMDataError:
+def missing_column(name: str, param: str | None, present: list, caller: str,
+                   where: str = "") -> CRMDataError:
+    """The error for a column that is not there: the columns present and a "did you mean".
+
+    ``param`` is the keyword that named the column (``customer``), ``where`` says where
+    it was looked for (a file name).
+
+    Examples
+    --------
+    >>> print(missing_column("custmer_id", "customer", ["customer_id", "amount"], "demo"))
+    demo: no column 'custmer_id'. Columns present: customer_id, amount. Did you mean
+    customer='customer_id'?
+    """
     hint = ""
     close = did_you_mean(name, present)
     if close and param:
@@ -99,7 +111,8 @@ def _missing_column(name: str, param: str | None, present: list, caller: str) ->
     elif param:
         hint = f" Pass the right name, for example {param}='...'."
     shown = ", ".join(str(c) for c in present[:20]) + (", ..." if len(present) > 20 else "")
-    return CRMDataError(f"{caller}: no column {name!r}. Columns present: {shown}.{hint}")
+    place = f" in {where}" if where else ""
+    return CRMDataError(f"{caller}: no column {name!r}{place}. Columns present: {shown}.{hint}")
 
 
 def require(
@@ -168,7 +181,7 @@ def require(
     present = list(data.columns)
     for name in columns:
         if name not in data.columns:
-            raise _missing_column(name, params.get(name), present, caller)
+            raise missing_column(name, params.get(name), present, caller)
     if len(data) == 0 and not allow_empty:
         raise CRMDataError(
             f"{caller}: the table has no rows. Check the filter or file that made it."

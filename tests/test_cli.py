@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import crmlab
-from crmlab import CRMDataError, pyramid, report, rfm
+from crmlab import CRMDataError, io, pipelines, pyramid, rfm
 from crmlab.cli import main
 
 N_CUSTOMERS = 4857
@@ -226,7 +226,7 @@ def test_clv_parquet_to_parquet(files, retail, out, capsys):
                                  "expected_purchases", "probability_alive",
                                  "expected_average_spend", "clv"]
     assert len(got) == N_CUSTOMERS
-    expected = report.clv_customers(retail)
+    expected = pipelines.clv_customers(retail)
     np.testing.assert_allclose(got["clv"], expected["clv"], rtol=1e-9, atol=1e-9)
     bg = expected.attrs["bgnbd"]
     assert f"BG/NBD: r={bg['r']:.4f}, alpha={bg['alpha']:.4f}" in stdout
@@ -370,7 +370,7 @@ def test_failed_write_leaves_nothing_and_keeps_the_old_file(out, monkeypatch):
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
     with pytest.raises(OSError, match="disk full"):
-        report.write_table(table, old)
+        io.write_table(table, old)
     assert left(out) == ["rfm.csv"] and old.read_text() == "old content\n"
     with pytest.raises(CRMDataError, match="does not exist"):
-        report.write_table(table, out / "nope" / "rfm.csv")
+        io.write_table(table, out / "nope" / "rfm.csv")

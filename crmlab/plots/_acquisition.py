@@ -122,7 +122,7 @@ def man_matrix(
     from matplotlib.patches import Rectangle
 
     from crmlab._errors import CRMDataError
-    from crmlab.schema import require
+    from crmlab.validation import require
 
     ax = plt.gca() if ax is None else ax
     if isinstance(leads, pd.DataFrame) and "man_code" not in leads.columns:

@@ -73,7 +73,7 @@ def man_explorer(
 
     from crmlab import acquisition
     from crmlab._errors import CRMDataError
-    from crmlab.schema import require
+    from crmlab.validation import require
     from crmlab.widgets._figure import new_figure, show_figure
 
     caller = "man_explorer"

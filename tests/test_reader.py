@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmlab import CRMDataError
-from crmlab.schema import read_transactions, report, require, show_rows
+from crmlab.io import read_transactions, report
+from crmlab.validation import require, show_rows
 
 CANON = ["customer_id", "order_date", "amount"]
 

@@ -1,0 +1,544 @@
+"""Analyst pipelines: the course's analyses on a company file, one call each (分析流程).
+
+:func:`rfm_customers`, :func:`pyramid_customers` (with :func:`pyramid_overview`) and
+:func:`clv_customers` each turn a transaction table into one row per customer by calling
+the topic modules (:mod:`crmlab.rfm`, :mod:`crmlab.pyramid`, :mod:`crmlab.key_accounts`,
+:mod:`crmlab.clv`). :func:`analyse` runs them all on one per-customer table
+(:func:`crmlab.customers.customer_table`): the log is validated once and aggregated
+once per window, which is what the HTML report (:mod:`crmlab.report`) and the ``crmlab``
+command use. :class:`Progress` is the progress bar they show.
+
+Conventions:
+
+* **Value** of a customer is the net revenue (sum of ``amount``, returns subtract);
+  **profit** is gross profit minus cost to serve, when those columns exist.
+* Concentration measures (Gini, Lorenz, top shares, ABC classes) need values >= 0:
+  a customer whose returns exceed the purchases counts as 0 there (reported).
+* The buy-till-you-die models (BG/NBD, Gamma-Gamma) see *purchases* only (rows with
+  amount >= 0, as everywhere in crmlab); customers whose repeat purchases cost nothing
+  cannot enter the spend model and are counted in ``attrs``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.validation import check_option, require
+
+__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "Progress", "analyse",
+           "clv_customers", "pyramid_customers", "pyramid_overview", "rfm_customers"]
+
+#: Fewest customers with a repeat purchase for :func:`clv_customers` to fit the models.
+MIN_REPEAT_BUYERS = 10
+
+
+class Progress:
+    """A tqdm bar over named steps, on stderr; silent when ``progress`` is False.
+
+    Examples
+    --------
+    >>> bar = Progress(["read", "rfm"], progress=False, desc="demo")
+    >>> bar("read"); bar.done(); bar.close()
+    """
+
+    def __init__(self, names, progress: bool, desc: str):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=len(names), desc=desc, disable=not progress, unit="step",
+                        leave=False)
+
+    def __call__(self, name: str) -> None:
+        self.bar.set_postfix_str(name, refresh=True)
+
+    def done(self) -> None:
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def rfm_customers(
+    transactions,
+    *,
+    customer: str = "customer_id",
+    date: str = "order_date",
+    amount: str = "amount",
+    order: str | None = None,
+    analysis_date=None,
+    scheme: str = "rf10",
+    bins: int = 5,
+    ties: str = "rank-first",
+    language: str | None = None,
+    engine: str | None = None,
+) -> pd.DataFrame:
+    """Build the RFM table, scores and segment of every customer in one call.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per order, e.g. from :func:`crmlab.read_transactions`; not modified.
+    customer, date, amount, order : str
+        Column names, as in :func:`crmlab.rfm.rfm_table`.
+    analysis_date : date-like, optional
+        Recency is measured to this day; default the day after the last date.
+    scheme : {"rf10", "cn8"}, default "rf10"
+        Segment scheme of :func:`crmlab.rfm.rfm_segments`; ``"rf10"`` needs ``bins=5``.
+    bins : int, default 5
+        Score levels (quantiles) of :func:`crmlab.rfm.rfm_scores`.
+    ties : {"rank-first", "value"}, default "rank-first"
+        Tie rule of the quantile scores.
+    language : {"en", "zh"}, optional
+        Segment names; default English for ``"rf10"``, Chinese for ``"cn8"``.
+    engine : {None, "pandas", "duckdb", "spark"}, optional
+        Where :func:`crmlab.rfm.rfm_table` computes; same result on every engine.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer: ``recency``, ``frequency``, ``monetary``, ``r_score``,
+        ``f_score``, ``m_score``, ``rfm_sum``, ``rfm_code``, ``segment``. ``attrs``
+        keeps those of :func:`crmlab.rfm.rfm_table` (analysis date, returns, dropped).
+
+    Raises
+    ------
+    CRMDataError
+        As the rfm functions, and if ``scheme="rf10"`` with ``bins`` other than 5
+        (raised before any work).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c"],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-10",
+    ...                                                  "2024-01-05", "2024-01-09"]),
+    ...                    "amount": [100.0, 50.0, 80.0, 20.0]})
+    >>> rfm_customers(tx, scheme="cn8")[["recency", "frequency", "monetary", "segment"]]
+                 recency  frequency  monetary segment
+    customer_id
+    a                  1          2     150.0    重要价值
+    b                  6          1      80.0    一般挽留
+    c                  2          1      20.0    一般发展
+    """
+    from crmlab.customers import customer_table
+    from crmlab.dates import analysis_date_of
+
+    caller = "rfm_customers"
+    _check_rfm_options(scheme, bins, caller)
+    when = None if analysis_date is None else analysis_date_of(
+        pd.Series([], dtype="datetime64[ns]"), analysis_date, caller=caller)
+    base = customer_table(transactions, customer=customer, date=date, amount=amount,
+                          order=order, end=when, future="raise", engine=engine,
+                          caller="rfm_table")
+    return _rfm_segments(base, when, scheme=scheme, bins=bins, ties=ties, language=language)
+
+
+def _check_rfm_options(scheme: str, bins: int, caller: str) -> None:
+    check_option(scheme, ("rf10", "cn8"), name="scheme", caller=caller)
+    if scheme == "rf10" and bins != 5:
+        raise CRMDataError(
+            f"{caller}: scheme='rf10' names segments on the 5 x 5 grid of R and F "
+            f"scores, so it needs bins=5 (got bins={bins}). Use bins=5, or scheme='cn8' "
+            f"(the eight value segments split at the means)."
+        )
+
+
+def _rfm_segments(base: pd.DataFrame, analysis_date, *, scheme: str, bins: int, ties: str,
+                  language: str | None) -> pd.DataFrame:
+    from crmlab import rfm
+
+    table = rfm.rfm_from_customers(base, analysis_date)
+    scored = rfm.rfm_scores(table, bins=bins, ties=ties)
+    lang = language or ("zh" if scheme == "cn8" else "en")
+    out = rfm.rfm_segments(scored, scheme=scheme, language=lang)
+    out.attrs = {**table.attrs, **out.attrs, "scheme": scheme}
+    return out
+
+
+def pyramid_customers(
+    transactions,
+    *,
+    customer: str = "customer_id",
+    amount: str = "amount",
+    gross_profit: str | None = "gross_profit",
+    cost: str | None = "cost_to_serve",
+    scheme: str = "su",
+    language: str | None = None,
+    a: float = 0.8,
+    b: float = 0.95,
+    engine: str | None = None,
+) -> pd.DataFrame:
+    """Compute each customer's value, profit, pyramid tier and ABC class.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per order; not modified.
+    customer, amount : str
+        Customer id and amount columns.
+    gross_profit, cost : str or None, default "gross_profit", "cost_to_serve"
+        Profit columns; profit = gross profit - cost to serve. When either column is
+        absent (or None), there is no ``profit`` column.
+    scheme : {"su", "curry", "zeithaml"}, default "su"
+        Pyramid of :func:`crmlab.pyramid.pyramid_tiers`; ``"su"`` and ``"curry"``
+        rank by value, ``"zeithaml"`` by profit (it needs the profit columns).
+    language : {"zh", "en"}, optional
+        Tier names; the scheme's default language when None.
+    a, b : float, default 0.8 and 0.95
+        ABC thresholds of :func:`crmlab.pyramid.abc_classes`.
+    engine : {None, "pandas", "duckdb", "spark"}, optional
+        Where :func:`crmlab.pyramid.customer_values` aggregates.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer, sorted by value (largest first, ties by id): ``value``
+        (net revenue), ``profit`` (if available), ``tier`` and ``abc_class``
+        (ordered categoricals). ``attrs``: ``scheme``, ``negative_values`` (customers
+        with value < 0, counted as 0 for ABC) and ``has_profit``.
+
+    Raises
+    ------
+    CRMDataError
+        If a column is missing, the total value is not positive, or
+        ``scheme="zeithaml"`` without profit columns.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b", "b", "c"],
+    ...                    "amount": [900.0, 60.0, 40.0, 5.0]})
+    >>> pyramid_customers(tx, scheme="curry")
+                 value   tier abc_class
+    customer_id
+    a            900.0    top         B
+    b            100.0  small         C
+    c              5.0  small         C
+    """
+    from crmlab.customers import customer_table
+
+    caller = "pyramid_customers"
+    has_profit = _has_profit(transactions, gross_profit, cost)
+    _check_profit_scheme(scheme, has_profit, transactions, gross_profit, cost, caller)
+    base = customer_table(transactions, customer=customer, date=None, amount=amount,
+                          gross_profit=gross_profit if has_profit else None,
+                          cost=cost if has_profit else None, engine=engine,
+                          caller="customer_values")
+    return _pyramid_table(base, scheme=scheme, language=language, a=a, b=b)
+
+
+def _has_profit(transactions, gross_profit, cost) -> bool:
+    present = set(transactions.columns) if isinstance(transactions, pd.DataFrame) else set()
+    return gross_profit is not None and cost is not None and {gross_profit, cost} <= present
+
+
+def _check_profit_scheme(scheme, has_profit, transactions, gross_profit, cost, caller):
+    check_option(scheme, ("su", "curry", "zeithaml"), name="scheme", caller=caller)
+    if scheme == "zeithaml" and not has_profit:
+        present = (", ".join(map(str, transactions.columns))
+                   if isinstance(transactions, pd.DataFrame) else "unknown")
+        raise CRMDataError(
+            f"{caller}: scheme='zeithaml' ranks customers by profit, but the table has no "
+            f"columns {gross_profit!r} and {cost!r} (columns present: {present}). Name them "
+            f"with gross_profit= and cost=, or use scheme='su' or 'curry' (ranked by revenue)."
+        )
+
+
+def _pyramid_table(base: pd.DataFrame, *, scheme: str, language: str | None, a: float,
+                   b: float) -> pd.DataFrame:
+    from crmlab import pyramid
+
+    out = pd.DataFrame({"value": pyramid.values_from_customers(base)})
+    has_profit = "profit" in base.columns
+    if has_profit:
+        out["profit"] = pyramid.values_from_customers(
+            base.assign(spend=base["gross_profit"]), cost=True)
+    ranked = out["profit"] if scheme == "zeithaml" else out["value"]
+    out["tier"] = pyramid.pyramid_tiers(ranked, scheme, language=language)
+    out["abc_class"] = pyramid.abc_classes(out["value"].clip(lower=0), a, b)
+    out = out.sort_index().sort_values("value", ascending=False, kind="stable")
+    out.index.name = base.index.name
+    out.attrs = {"scheme": scheme, "has_profit": bool(has_profit),
+                 "negative_values": int((out["value"] < 0).sum())}
+    return out
+
+
+def pyramid_overview(table: pd.DataFrame) -> dict:
+    """Summarise a :func:`pyramid_customers` table: concentration, tiers, ABC, profit.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`pyramid_customers`.
+
+    Returns
+    -------
+    dict
+        ``customers``; ``concentration`` (Series from
+        :func:`crmlab.pyramid.concentration_summary` of the values clipped at 0:
+        gini, top 1/10/20 % shares, tail share); ``tiers`` and ``abc`` (tables from
+        :func:`crmlab.pyramid.tier_summary`); with profit also ``losing_customers``,
+        ``loss`` and ``total_profit``; ``notes`` (list of str).
+
+    Raises
+    ------
+    CRMDataError
+        If the total value is not positive.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": list("abcd"), "amount": [70.0, 15, 10, 5]})
+    >>> ov = pyramid_overview(pyramid_customers(tx))
+    >>> round(float(ov["concentration"]["gini"]), 3), ov["tiers"]["customers"].tolist()
+    (0.5, [1, 0, 1, 2])
+    """
+    from crmlab import pyramid
+
+    caller = "pyramid_overview"
+    data = require(table, {"value": "number", "tier": "any", "abc_class": "any"}, caller=caller)
+    clipped = data["value"].clip(lower=0)
+    notes = []
+    if (data["value"] < 0).any():
+        notes.append(f"{int((data['value'] < 0).sum())} customers returned more than they "
+                     f"bought (net value < 0); they count as 0 for Gini, shares and ABC.")
+    out = {
+        "customers": len(data),
+        "concentration": pyramid.concentration_summary(clipped),
+        "tiers": pyramid.tier_summary(data["value"], data["tier"]),
+        "abc": pyramid.tier_summary(clipped, data["abc_class"]),
+        "notes": notes,
+    }
+    if "profit" in table.columns:
+        profit = table["profit"]
+        out["total_profit"] = float(profit.sum())
+        out["losing_customers"] = int((profit < 0).sum())
+        out["loss"] = float(profit[profit < 0].sum())
+    return out
+
+
+def _per_year(rate: float, unit: str) -> float:
+    return (1 + rate) ** (1 / (365 if unit == "D" else 52)) - 1
+
+
+def clv_customers(
+    transactions,
+    *,
+    customer: str = "customer_id",
+    date: str = "order_date",
+    amount: str = "amount",
+    observation_end=None,
+    unit: str = "W",
+    horizon: float | None = None,
+    discount: float | None = None,
+    margin: float = 1.0,
+    engine: str | None = None,
+) -> pd.DataFrame:
+    """Fit BG/NBD and Gamma-Gamma on a transaction log and compute each customer's CLV.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per order; not modified. Rows with ``amount <= 0`` (returns, free
+        orders) are not purchases and are left out (counted in ``attrs``).
+    customer, date, amount : str
+        Column names.
+    observation_end : date-like, optional
+        End of the calibration (observation) window; later purchases are ignored.
+        Default: the last date in the data.
+    unit : {"W", "D"}, default "W"
+        Time unit of recency, T, the horizon and the discount rate (purchases are
+        merged per day either way; weeks = days / 7, as Fader & Hardie do).
+    horizon : float, optional
+        CLV horizon in periods of ``unit``; default one year (52 weeks or 365 days).
+    discount : float, optional
+        Discount rate per period of ``unit``, a decimal; default 10 % a year
+        converted to the unit (``1.1 ** (1 / 52) - 1`` per week).
+    margin : float, default 1.0
+        Share of spend that is profit, in (0, 1]; 1 gives revenue.
+    engine : {None, "pandas", "duckdb", "spark"}, optional
+        Where :func:`crmlab.clv.summary_from_transactions` computes.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer: ``frequency``, ``recency``, ``T``, ``monetary_value``
+        (the Fader-Hardie summary), ``expected_purchases`` (over the horizon),
+        ``probability_alive``, ``expected_average_spend`` and ``clv``. ``attrs``:
+        ``bgnbd`` and ``gammagamma`` (parameter dicts), ``log_likelihood``,
+        ``repeat_buyers``, ``observation_end``, ``unit``, ``horizon``, ``discount``,
+        ``margin`` and ``dropped`` (reason -> rows or customers).
+
+    Raises
+    ------
+    CRMDataError
+        If a column is missing or invalid, no purchase is left, fewer than
+        :data:`MIN_REPEAT_BUYERS` customers bought again in the window (the models
+        cannot be fitted), a rate is out of range, or the optimiser fails.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [10.0, 5.0],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-02"])})
+    >>> clv_customers(tx)
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: clv_customers: only 0 of 2 customers bought again ...
+    """
+    from crmlab import clv
+
+    caller = "clv_customers"
+    if unit not in ("D", "W"):
+        raise CRMDataError(f"{caller}: unit must be 'D' (days) or 'W' (weeks), got {unit!r}.")
+    df = require(transactions, {customer: "id", date: "datetime", amount: "number"},
+                 caller=caller, params={customer: "customer", date: "date", amount: "amount"})
+    not_purchase = df[amount] <= 0
+    dropped = {"rows with amount <= 0 (returns, free orders)": int(not_purchase.sum())}
+    buys = df.loc[~not_purchase]
+    if buys.empty:
+        raise CRMDataError(f"{caller}: no purchases (rows with {amount!r} > 0) in the table.")
+    summary = clv.summary_from_transactions(buys, customer=customer, date=date, amount=amount,
+                                            observation_end=observation_end, freq="D",
+                                            unit=unit, engine=engine)
+    dropped.update(summary.attrs.get("dropped", {}))
+    repeat = int((summary["frequency"] > 0).sum())
+    if repeat < MIN_REPEAT_BUYERS:
+        raise CRMDataError(
+            f"{caller}: only {repeat} of {len(summary)} customers bought again in the "
+            f"observation window (up to {summary.attrs['observation_end']:%Y-%m-%d}); the "
+            f"BG/NBD and Gamma-Gamma models learn from repeat purchases and need at least "
+            f"{MIN_REPEAT_BUYERS} repeat buyers. Use a longer window (a later "
+            f"observation_end) or more customers."
+        )
+    horizon = (52 if unit == "W" else 365) if horizon is None else horizon
+    discount = _per_year(0.10, unit) if discount is None else discount
+    bg = clv.BetaGeo().fit(summary)
+    gg = clv.GammaGamma().fit(summary)
+    values = clv.clv_table(bg, gg, summary, time=horizon, discount_rate=discount,
+                           margin=margin)
+    out = summary.join(values)
+    out.attrs = {
+        "bgnbd": dict(bg.params_), "gammagamma": dict(gg.params_),
+        "log_likelihood": {"bgnbd": bg.log_likelihood_, "gammagamma": gg.log_likelihood_},
+        "spend_frequency_correlation": gg.spend_frequency_correlation_,
+        "repeat_buyers": repeat, "observation_end": summary.attrs["observation_end"],
+        "unit": unit, "horizon": float(horizon), "discount": float(discount),
+        "margin": float(margin), "dropped": dropped,
+    }
+    return out
+
+
+
+
+class Analysis:
+    """Everything the report shows, computed from one per-customer table.
+
+    Attributes
+    ----------
+    transactions : DataFrame
+        The transactions as read (canonical column names).
+    read_report : dict or None
+        The account of :func:`crmlab.read_transactions` (rows in, dropped, cleaned).
+    base : DataFrame
+        The per-customer table (:func:`crmlab.customers.customer_table`).
+    rfm : DataFrame
+        RFM table, scores and the eight value segments (cn8).
+    pyramid : DataFrame
+        Value, profit, tier and ABC class per customer.
+    overview : dict
+        :func:`pyramid_overview` of ``pyramid``.
+    key_accounts : DataFrame
+        ``pyramid`` with ``key_account`` (see :func:`analyse`).
+    clv : DataFrame or None
+        :func:`clv_customers`' table, or None when the models could not be fitted.
+    clv_error : str or None
+        Why the models could not be fitted.
+    """
+
+    def __init__(self, **parts):
+        self.__dict__.update(parts)
+
+
+#: The share of customers (by revenue) that are key accounts in the report: the top
+#: two tiers of 苏朝晖's pyramid (1 % + 19 %), as :func:`crmlab.key_accounts.identify_key_accounts`
+#: selects them with ``top=0.2`` on a revenue score.
+KEY_ACCOUNT_SHARE = 0.2
+
+
+def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
+            date: str = "order_date", amount: str = "amount", order: str | None = None,
+            gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
+            analysis_date=None, observation_end=None,
+            progress: Progress | None = None) -> Analysis:
+    """Run every analysis of the report on one validation and one per-customer table.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        From :func:`crmlab.read_transactions` (it carries ``attrs["report"]`` and the
+        canonical column names), or any DataFrame, which is read through it first with
+        the column names given.
+    customer, date, amount, order, gross_profit, cost : str
+        Column names of a raw DataFrame.
+    analysis_date, observation_end : date-like, optional
+        RFM analysis date and end of the CLV observation window (defaults: the day
+        after the last date, and the last date). When both are the defaults one
+        per-customer table serves every section; otherwise the CLV window gets its own.
+    progress : Progress, optional
+        A progress bar to move.
+
+    Returns
+    -------
+    Analysis
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> tx = crmlab.load_data("retail_transactions").head(400)
+    >>> result = analyse(tx, order="order_id")
+    >>> len(result.base), result.rfm["segment"].notna().all(), result.clv is not None
+    (162, np.True_, True)
+    """
+    from crmlab import key_accounts
+    from crmlab.customers import customer_table
+    from crmlab.dates import analysis_date_of
+    from crmlab.io import read_transactions
+
+    step = progress or Progress([], progress=False, desc="")
+    rep = transactions.attrs.get("report") if isinstance(transactions, pd.DataFrame) else None
+    if rep is None:
+        transactions = read_transactions(transactions, customer=customer, date=date,
+                                         amount=amount, order=order, warn=False)
+        rep = transactions.attrs["report"]
+    tx = transactions
+    cols = {"customer": "customer_id", "date": "order_date", "amount": "amount",
+            "order": "order_id" if "order_id" in tx.columns else None}
+    has_profit = _has_profit(tx, gross_profit, cost)
+    when = None if analysis_date is None else analysis_date_of(
+        pd.Series([], dtype="datetime64[ns]"), analysis_date, caller="build_report")
+    step("overview")
+    base = customer_table(tx, **cols, gross_profit=gross_profit if has_profit else None,
+                          cost=cost if has_profit else None, end=when, future="raise",
+                          caller="build_report")
+    step.done()
+    step("rfm")
+    seg = _rfm_segments(base, when, scheme="cn8", bins=5, ties="rank-first", language="zh")
+    step.done()
+    step("pyramid")
+    table = _pyramid_table(base, scheme="su", language=None, a=0.8, b=0.95)
+    overview = pyramid_overview(table)
+    step.done()
+    step("key accounts")
+    scored = key_accounts.scorecard(table.reset_index(), weights={"value": 1.0},
+                                    normalize="rank", value="value",
+                                    account=base.index.name)
+    flagged = key_accounts.identify_key_accounts(scored, top=KEY_ACCOUNT_SHARE)
+    keyed = table.assign(key_account=flagged["key_account"].reindex(table.index))
+    step.done()
+    step("clv")
+    clv_table, clv_error = None, None
+    try:
+        clv_table = clv_customers(tx, customer=cols["customer"], date=cols["date"],
+                                  amount=cols["amount"], observation_end=observation_end)
+    except CRMDataError as err:
+        clv_error = str(err)
+    step.done()
+    return Analysis(transactions=tx, read_report=rep, base=base, rfm=seg, pyramid=table,
+                    overview=overview, key_accounts=keyed, clv=clv_table, clv_error=clv_error)
