@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.key_accounts import _rank_desc, _score_table, _unique_ids
+from crmlab.scoring import rank_desc, score_table, unique_ids
 from crmlab.validation import require, show_rows
 
 __all__ = [
@@ -148,7 +148,7 @@ def objective_scorecard(
     """
     cols = {"sales": sales, "margin": margin, "potential": potential}
     params = {account: "account", sales: "sales", margin: "margin", potential: "potential"}
-    return _score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
+    return score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
                         normalize=normalize, account=account, params=params,
                         caller="objective_scorecard")
 
@@ -262,7 +262,7 @@ def priority_audit(
     for k in keep:
         cols.setdefault(k, "any")
     df = require(accounts, cols, caller=caller, params=params)
-    _unique_ids(df, account, caller)
+    unique_ids(df, account, caller)
     for col, what in ((priority, "a rank >= 1 (1 = highest priority)"), (hours, ">= 0")):
         bad = df[col] < 1 if col == priority else df[col] < 0
         if bad.any():
@@ -281,7 +281,7 @@ def priority_audit(
     n = len(base)
     out = pd.DataFrame(index=base.index)
     out["score"] = objective
-    out["objective_rank"] = _rank_desc(objective)
+    out["objective_rank"] = rank_desc(objective)
     out["manager_rank"] = base[priority].rank(method="average").astype(float)
     out["rank_gap"] = out["objective_rank"] - out["manager_rank"]
     cut = thr * n
@@ -571,7 +571,7 @@ def fair_allocation(
     if score is not None:
         cols[score], params[score] = "number", "score"
     df = require(accounts, cols, caller=caller, params=params)
-    _unique_ids(df, account, caller)
+    unique_ids(df, account, caller)
     bad = df[hours] < 0
     if bad.any():
         raise CRMDataError(f"{caller}: column {hours!r} has {int(bad.sum())} negative hours in "
@@ -599,7 +599,7 @@ def fair_allocation(
                                f"proportion to a score need scores >= 0.")
     out = pd.DataFrame(index=base.index)
     out["score"] = s
-    out["rank"] = _rank_desc(s)
+    out["rank"] = rank_desc(s)
     if by == "score":
         share = s.to_numpy(dtype=float)
     elif by == "equal":

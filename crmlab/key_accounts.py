@@ -23,6 +23,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.pyramid import SCHEMES
+from crmlab.scoring import score_table
 from crmlab.validation import require, show_rows
 
 __all__ = [
@@ -56,53 +57,6 @@ _TIER_ORDERS = [tuple(names) for scheme in SCHEMES.values() for names in scheme[
 
 
 # --------------------------------------------------------------------------- scorecard
-def _check_weights(weights, caller: str, defaults: Mapping[str, float] = DEFAULT_WEIGHTS
-                   ) -> dict[str, float]:
-    """Validate weights over the criteria named by ``defaults``; normalise them to sum 1."""
-    criteria = tuple(defaults)
-    if weights is None:
-        weights = defaults
-    if not isinstance(weights, Mapping):
-        raise CRMDataError(
-            f"{caller}: weights must be a dict such as {dict(defaults)}, "
-            f"got {type(weights).__name__}."
-        )
-    unknown = sorted(set(map(str, weights)) - set(criteria))
-    if unknown:
-        raise CRMDataError(
-            f"{caller}: unknown weight key(s) {', '.join(map(repr, unknown))}; "
-            f"use {', '.join(map(repr, criteria))} (missing keys weigh 0)."
-        )
-    clean = {}
-    for key in criteria:
-        w = weights.get(key, 0.0)
-        if isinstance(w, bool) or not isinstance(w, numbers.Real) or not math.isfinite(w):
-            raise CRMDataError(f"{caller}: weight {key!r} must be a finite number, got {w!r}.")
-        if w < 0:
-            raise CRMDataError(
-                f"{caller}: weight {key!r} is negative ({w:g}); weights must be >= 0 "
-                f"(a criterion you don't care about gets 0)."
-            )
-        clean[key] = float(w)
-    total = sum(clean.values())
-    if total <= 0:
-        raise CRMDataError(
-            f"{caller}: all weights are 0; give at least one criterion a positive weight, "
-            f"for example {dict(defaults)}."
-        )
-    return {k: w / total for k, w in clean.items()}
-
-
-def _normalise(x: pd.Series, method: str) -> pd.Series:
-    """Map a criterion to 0-100 (see scorecard Notes)."""
-    if x.nunique() <= 1:
-        return pd.Series(50.0, index=x.index)
-    if method == "minmax":
-        return 100 * (x - x.min()) / (x.max() - x.min())
-    ranks = x.rank(method="average")
-    return 100 * (ranks - 1) / (len(x) - 1)
-
-
 def scorecard(
     accounts: pd.DataFrame,
     *,
@@ -184,58 +138,9 @@ def scorecard(
     params = {account: "account", value: "value", profit: "profit", growth: "growth",
               fit: "fit"}
     cols = {"value": value, "profit": profit, "growth": growth, "fit": fit}
-    return _score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
+    return score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
                         normalize=normalize, account=account, params=params,
                         caller="scorecard")
-
-
-def _unique_ids(df: pd.DataFrame, account: str, caller: str) -> None:
-    dup = df[account].duplicated(keep=False)
-    if dup.any():
-        raise CRMDataError(
-            f"{caller}: column {account!r} has duplicated account ids in "
-            f"{show_rows(df.index[dup], df.loc[dup, account])}. One row per account: "
-            f"aggregate first, e.g. df.groupby({account!r}).sum()."
-        )
-
-
-def _rank_desc(score: pd.Series) -> np.ndarray:
-    """Rank 1..n by score, descending; equal scores (to 9 decimals) by account id."""
-    keys = pd.DataFrame({"s": -score.round(9).to_numpy(), "id": score.index.to_numpy()})
-    try:
-        order = keys.sort_values(["s", "id"], kind="stable").index.to_numpy()
-    except TypeError:  # ids of mixed types cannot be sorted: ties keep the input order
-        order = keys.sort_values("s", kind="stable").index.to_numpy()
-    rank = np.empty(len(score), dtype="int64")
-    rank[order] = np.arange(1, len(score) + 1)
-    return rank
-
-
-def _score_table(accounts, cols: Mapping[str, str], *, weights, defaults, normalize: str,
-                 account: str, params: Mapping[str, str], caller: str) -> pd.DataFrame:
-    """Score each criterion 0-100, weight, rank: the core of every account scorecard.
-
-    Shared by :func:`scorecard` and :func:`crmlab.bias.objective_scorecard`, which differ
-    only in their criteria (``cols``: criterion -> column) and default weights.
-    """
-    if normalize not in ("minmax", "rank"):
-        raise CRMDataError(f"{caller}: normalize={normalize!r}; use 'minmax' or 'rank'.")
-    w = _check_weights(weights, caller, defaults)
-    if isinstance(accounts, pd.DataFrame):  # a criterion weighing 0 may be absent
-        cols = {k: c for k, c in cols.items() if w[k] > 0 or c in accounts.columns}
-    roles = {account: "id", **{col: "number" for col in cols.values()}}
-    df = require(accounts, roles, caller=caller, params=params)
-    _unique_ids(df, account, caller)
-    out = df.set_index(account)
-    total = pd.Series(0.0, index=out.index)
-    for key, col in cols.items():
-        out[f"{key}_score"] = _normalise(out[col].astype(float), normalize)
-        total = total + w[key] * out[f"{key}_score"]
-    out["score"] = total
-    out["rank"] = _rank_desc(total)
-    out = out.sort_values("rank", kind="stable")
-    out.attrs = {"weights": w, "columns": dict(cols), "normalize": normalize}
-    return out
 
 
 def _scored(scored, caller: str, extra: Sequence[str] = ()) -> pd.DataFrame:

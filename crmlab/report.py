@@ -78,12 +78,14 @@ def _png(fig) -> str:
 def _figure(draw, caption: str, size=(7.0, 4.2)) -> str:
     from matplotlib.figure import Figure
 
-    from crmlab.fonts import use_chinese_font
+    from crmlab.fonts import apply_chinese_font, chinese_font
 
-    use_chinese_font()
-    fig = Figure(figsize=size, layout="constrained")
-    draw(fig.add_subplot())
-    return (f'<figure><img alt="{_esc(caption)}" src="{_png(fig)}">'
+    with chinese_font():
+        fig = Figure(figsize=size, layout="constrained")
+        draw(fig.add_subplot())
+        apply_chinese_font(fig)
+        src = _png(fig)
+    return (f'<figure><img alt="{_esc(caption)}" src="{src}">'
             f"<figcaption>{_esc(caption)}</figcaption></figure>")
 
 

@@ -3,13 +3,12 @@
 Each function takes the data plus column names as keywords, draws on ``ax`` (default:
 the current Axes) and returns that Axes, so plots compose (``ax=axes[0]``) and tests
 can inspect ``ax.patches`` and ``ax.lines``. Computation happens in the topic modules;
-these functions only draw. Importing this module registers the CJK font so Chinese
-labels render (see :mod:`crmlab.fonts`).
+these functions only draw. Each draws with the bundled CJK font inside a
+``matplotlib.rc_context`` (see :mod:`crmlab.fonts`), so Chinese labels render and
+importing this module changes no global matplotlib setting.
 """
 
-from crmlab.fonts import use_chinese_font
-
-use_chinese_font()
+from crmlab.fonts import with_chinese_font
 
 # One private module per chapter; each lists its public functions in __all__.
 from crmlab.plots import (  # noqa: E402
@@ -41,3 +40,8 @@ __all__ = [
     *_satisfaction.__all__,
     *_segmentation.__all__,
 ]
+
+# every public plotting function draws with the CJK font (no global rcParams)
+for _name in __all__:
+    globals()[_name] = with_chinese_font(globals()[_name])
+del _name

@@ -16,7 +16,7 @@ __all__: list[str] = []
 def new_figure(figsize):
     """Return a new Figure and its single Axes, not registered with pyplot.
 
-    Importing :mod:`crmlab.plots` registers the CJK font, so Chinese labels render.
+    :func:`show_figure` gives its texts the CJK font when it renders it.
 
     Examples
     --------
@@ -25,8 +25,6 @@ def new_figure(figsize):
     ([4.0, 3.0], True)
     """
     from matplotlib.figure import Figure
-
-    import crmlab.plots  # noqa: F401  (registers the CJK font)
 
     fig = Figure(figsize=figsize)
     return fig, fig.subplots()
@@ -46,11 +44,20 @@ def show_figure(fig) -> None:
     >>> show_figure(fig)          # outside IPython: nothing printed
     """
     from IPython import get_ipython
-    from IPython.display import Image, display
 
     shell = get_ipython()
     if shell is None:
         return
+    from crmlab.fonts import apply_chinese_font, chinese_font
+
+    apply_chinese_font(fig)
+    with chinese_font():  # tick labels are made while rendering
+        _display(shell, fig)
+
+
+def _display(shell, fig) -> None:
+    from IPython.display import Image, display
+
     rich = False
     for mime, formatter in shell.display_formatter.formatters.items():
         if mime == "text/plain":

@@ -45,7 +45,7 @@ def rfm_explorer(table, *, bins=(3, 4, 5), ties=("rank-first", "value")):
     from IPython import get_ipython
 
     from crmlab import rfm
-    from crmlab.plots._rfm import score_distribution
+    from crmlab.plots import score_distribution
     from crmlab.widgets._figure import new_figure, show_figure
 
     bins, ties = list(bins), list(ties)

@@ -69,7 +69,7 @@ def kmeans_explorer(features, *, columns, log=(), k=4, k_range=(2, 8), feature_s
     from IPython.display import display
 
     from crmlab import segmentation
-    from crmlab.plots._segmentation import segment_profile_chart
+    from crmlab.plots import segment_profile_chart
     from crmlab.widgets._figure import new_figure, show_figure
 
     sets = dict(feature_sets) if feature_sets else {"chosen": list(columns)}
