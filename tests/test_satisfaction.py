@@ -208,8 +208,10 @@ def test_expected_lifetime_and_percentages():
     assert expected_lifetime(1.0) == 1.0
     with pytest.raises(CRMDataError, match=r"pass 0\.9, not 90"):
         expected_lifetime(90)
-    with pytest.raises(CRMDataError, match=r"fraction in \(0, 1\]"):
+    with pytest.raises(CRMDataError, match=r"churn=0 must be in \(0, 1\]"):
         expected_lifetime(0)
+    with pytest.raises(CRMDataError, match=r"churn must be a number in \[0, 1\], got str"):
+        expected_lifetime("0.2")
 
 
 def test_bundled_churn_rate(survey):
@@ -293,8 +295,18 @@ def test_satisfaction_index_regression_weights():
 def test_satisfaction_index_errors(three):
     with pytest.raises(CRMDataError, match=r"outside the scale 1-5.*row 0"):
         satisfaction_index(three, scale=(1, 5))
-    with pytest.raises(CRMDataError, match="basis"):
+    with pytest.raises(CRMDataError, match="basis='perceptions' is not one of .*Did you mean"):
         satisfaction_index(three, basis="perceptions")
+    with pytest.raises(CRMDataError, match="weights='regresion' is not one of .*'regression'"):
+        satisfaction_index(three, weights="regresion")
+    with pytest.raises(CRMDataError, match=r"weights\['care'\]=-1 must be >= 0"):
+        satisfaction_index(three, weights={"speed": 1, "care": -1})
+    with pytest.raises(CRMDataError, match=r"use None, 'equal', 'regression' or a dict"):
+        satisfaction_index(three, weights=[1, 2])
+    with pytest.raises(CRMDataError, match=r"scale=\(7, 1\) must be \(lowest, highest\)"):
+        satisfaction_index(three, scale=(7, 1))
+    with pytest.raises(CRMDataError, match=r"scale\[1\] must be a finite number"):
+        satisfaction_index(three, scale=(1, np.inf))
     with pytest.raises(CRMDataError, match="unknown dimension"):
         satisfaction_index(three, weights={"price": 1})
     with pytest.raises(CRMDataError, match="all weights are 0"):
@@ -368,8 +380,10 @@ def test_churn_drivers_errors(synthetic):
         churn_drivers(synthetic.assign(churned="yes"))
     with pytest.raises(CRMDataError, match="no gap 'gap_price'"):
         churn_drivers(synthetic, features=["gap_price"])
-    with pytest.raises(CRMDataError, match="C=0"):
+    with pytest.raises(CRMDataError, match="C=0 must be > 0"):
         churn_drivers(synthetic, C=0)
+    with pytest.raises(CRMDataError, match="C must be a number, got str"):
+        churn_drivers(synthetic, C="1")
     with pytest.raises(CRMDataError, match="no rows"):
         churn_drivers(synthetic.iloc[:0])
 
@@ -382,8 +396,13 @@ def test_churn_by_quartile_by_hand():
     assert out["customers"].tolist() == [2, 2, 2, 2]
     assert out["churn_rate"].tolist() == [1.0, 0.5, 0.0, 0.0]
     assert out["low"].tolist() == [-2.0, 0.0, 2.0, 4.0]
-    with pytest.raises(CRMDataError, match="q=9"):
+    with pytest.raises(CRMDataError, match=r"q=9 must be a whole number between 2 and the "
+                                           r"number of customers \(8\)"):
         churn_by_quartile(df, q=9)
+    with pytest.raises(CRMDataError, match="q=1 must be >= 2"):
+        churn_by_quartile(df, q=1)
+    with pytest.raises(CRMDataError, match="q=2.5 must be a whole number"):
+        churn_by_quartile(df, q=2.5)
 
 
 def test_bundled_drivers(survey):

@@ -305,7 +305,7 @@ def test_kmeans_errors():
         sg.kmeans_segments(f.assign(p=np.arange(9) - 4.0), columns=["orders", "p"], log=["p"])
     with pytest.raises(CRMDataError, match="not among columns"):
         sg.kmeans_segments(f, columns=["orders"], log=["spend"], k=2)
-    with pytest.raises(CRMDataError, match="scale must be"):
+    with pytest.raises(CRMDataError, match="scale='robust' is not one of 'standard', 'minmax'"):
         sg.kmeans_segments(f, columns=["orders"], scale="robust", k=2)
     with pytest.raises(CRMDataError, match="no column 'spnd'"):
         sg.kmeans_segments(f, columns=["orders", "spnd"], k=2)
@@ -315,8 +315,18 @@ def test_kmeans_errors():
         sg.kmeans_segments(f, columns=[], k=2)
     with pytest.raises(CRMDataError, match="already has a column 'segment'"):
         sg.kmeans_segments(f.assign(segment=1), columns=["orders"], k=2)
-    with pytest.raises(CRMDataError, match="whole number"):
+    with pytest.raises(CRMDataError, match="k=2.5 must be a whole number"):
         sg.kmeans_segments(f, columns=["orders"], k=2.5)
+    with pytest.raises(CRMDataError, match="k=0 must be >= 1"):
+        sg.kmeans_segments(f, columns=["orders"], k=0)
+    with pytest.raises(CRMDataError, match="n_init=0 must be >= 1"):
+        sg.kmeans_segments(f, columns=["orders"], k=2, n_init=0)
+    with pytest.raises(CRMDataError, match="random_state must be a number, got str"):
+        sg.kmeans_segments(f, columns=["orders"], k=2, random_state="seed")
+    with pytest.raises(CRMDataError, match="sample_size=0.5 must be a whole number"):
+        sg.choose_k(f, columns=["orders"], k_range=[2], sample_size=0.5)
+    with pytest.raises(CRMDataError, match="threads=0 must be >= 1"):
+        sg.choose_k(f, columns=["orders"], k_range=[2], threads=0)
 
 
 def test_kmeans_does_not_mutate_input():
@@ -395,7 +405,7 @@ def test_segment_profiles_uses_kmeans_columns_and_shares_sum_to_one():
                                   "revenue_share"]
     assert p["customer_share"].sum() == pytest.approx(1.0)
     assert p["revenue_share"].sum() == pytest.approx(1.0)
-    with pytest.raises(CRMDataError, match="stat must be"):
+    with pytest.raises(CRMDataError, match="stat='max' is not one of 'mean', 'median', 'z'"):
         sg.segment_profiles(s, stat="max")
 
 
@@ -415,8 +425,14 @@ def test_name_segments_rules_and_unique_names():
     strict = sg.name_segments(p, rules={"lapsed_days": 400, "online": 0.9})
     assert strict["status"].tolist()[2:] == ["occasional", "occasional"]
     assert not strict["online"].any()
-    with pytest.raises(CRMDataError, match="unknown rule"):
+    with pytest.raises(CRMDataError, match="rule='big' is not one of 'lapsed_days'"):
         sg.name_segments(p, rules={"big": 2})
+    with pytest.raises(CRMDataError, match="Did you mean 'online'"):
+        sg.name_segments(p, rules={"onlin": 0.5})
+    with pytest.raises(CRMDataError, match=r"rules\['high'\]=-1 must be >= 0"):
+        sg.name_segments(p, rules={"high": -1})
+    with pytest.raises(CRMDataError, match="rules must be a dict"):
+        sg.name_segments(p, rules=[("high", 2)])
 
 
 def test_service_plan_per_persona_and_value_class():
@@ -440,7 +456,7 @@ def test_service_plan_per_persona_and_value_class():
     assert table["service_level"].tolist() == ["premium", "standard", "basic"]
     with pytest.raises(CRMDataError, match="needs the output of name_segments"):
         sg.service_plan(p)
-    with pytest.raises(CRMDataError, match="by must be"):
+    with pytest.raises(CRMDataError, match="by='stage' is not one of 'persona', 'value_class'"):
         sg.service_plan(p, by="stage")
 
 
@@ -481,15 +497,21 @@ def test_value_assessment_weights_ties_missing_and_ordered_categories():
 def test_value_assessment_errors():
     f = pd.DataFrame({"orders": [1, 2], "mean_basket": [1.0, 2.0], "profit": [1.0, 2.0],
                       "region": ["N", "S"]})
-    with pytest.raises(CRMDataError, match="write 1/3, not 33"):
+    with pytest.raises(CRMDataError, match=r"cuts\[0\]=33 looks like a percentage.*pass 0.33, not"):
         sg.value_assessment(f, cuts=(33, 66))
-    with pytest.raises(CRMDataError, match="weights must be 3 non-negative"):
+    with pytest.raises(CRMDataError, match="must increase"):
+        sg.value_assessment(f, cuts=(0.6, 0.3))
+    with pytest.raises(CRMDataError, match="cuts must be two fractions"):
+        sg.value_assessment(f, cuts=0.5)
+    with pytest.raises(CRMDataError, match=r"weights\[1\]=-1 must be >= 0"):
         sg.value_assessment(f, weights=(1, -1, 1))
+    with pytest.raises(CRMDataError, match="weights must be 3 non-negative"):
+        sg.value_assessment(f, weights=(1, 1))
     with pytest.raises(CRMDataError, match="no dimension"):
         sg.value_assessment(f, potential=None, loyalty=None, profitability=None)
     with pytest.raises(CRMDataError, match="numeric or an ordered categorical"):
         sg.value_assessment(f, potential="region")
-    with pytest.raises(CRMDataError, match="method must be"):
+    with pytest.raises(CRMDataError, match="method='rank' is not one of 'quantile', 'score'"):
         sg.value_assessment(f, method="rank")
     with pytest.raises(CRMDataError, match="no rows"):
         sg.value_assessment(f.iloc[:0])
@@ -536,6 +558,12 @@ def test_lifecycle_errors():
         sg.lifecycle_stage(f.fillna(1), active_days=200)
     with pytest.raises(CRMDataError, match="loyal_orders must be at least 2"):
         sg.lifecycle_stage(f.fillna(1), loyal_orders=1)
+    with pytest.raises(CRMDataError, match="active_days=-5 must be >= 0"):
+        sg.lifecycle_stage(f.fillna(1), active_days=-5)
+    with pytest.raises(CRMDataError, match="lapsed_days must be a number, got str"):
+        sg.lifecycle_stage(f.fillna(1), lapsed_days="180")
+    with pytest.raises(CRMDataError, match="language='fr' is not one of 'en', 'zh'"):
+        sg.lifecycle_stage(f.fillna(1), language="fr")
     with pytest.raises(CRMDataError, match="negative order counts"):
         sg.lifecycle_stage(pd.DataFrame({"orders": [-1], "recency_days": [3.0]}))
     with pytest.raises(CRMDataError, match="Did you mean recency='recency'"):

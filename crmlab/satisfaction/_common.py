@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import require, show_rows
+from crmlab.validation import check_number, require, show_rows
 
 __all__ = ["DIMENSIONS", "DIMENSION_NAMES", "check_scale", "dimensions_of", "score_series",
            "survey_values"]
@@ -117,10 +116,13 @@ def survey_values(survey, dims, expect, perceive, caller, *, perception_only=Fal
 
 
 
-def check_scale(scale, caller):
-    ok = (isinstance(scale, Sequence) and len(scale) == 2
-          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in scale)
-          and scale[0] < scale[1])
-    if not ok:
+def check_scale(scale, caller: str) -> tuple[float, float]:
+    """Check an answer scale (lowest, highest) and return it as two floats."""
+    if isinstance(scale, str) or not isinstance(scale, Sequence) or len(scale) != 2:
         raise CRMDataError(f"{caller}: scale={scale!r} must be (lowest, highest), e.g. (1, 7).")
-    return float(scale[0]), float(scale[1])
+    low = check_number(scale[0], name="scale[0]", caller=caller)
+    high = check_number(scale[1], name="scale[1]", caller=caller)
+    if not low < high:
+        raise CRMDataError(f"{caller}: scale={scale!r} must be (lowest, highest), e.g. (1, 7): "
+                           f"the lowest answer first.")
+    return low, high

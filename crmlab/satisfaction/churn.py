@@ -5,8 +5,6 @@ scikit-learn is imported inside the functions, so importing this module stays ch
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +13,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.satisfaction._common import check_scale
 from crmlab.satisfaction.servqual import gap_scores
-from crmlab.validation import require
+from crmlab.validation import check_number, require
 
 __all__ = ["churn_drivers", "churn_by_quartile", "simulate_improvement"]
 
@@ -48,7 +46,7 @@ def _feature_frame(survey, features, caller, dimensions, expect, perceive) -> pd
 
 def _target(survey, target, caller) -> np.ndarray:
     y = require(survey, {target: "bool"}, caller=caller,
-                       params={target: "target"})[target].astype(bool).to_numpy()
+                params={target: "target"})[target].astype(bool).to_numpy()
     return y
 
 
@@ -137,8 +135,7 @@ def churn_drivers(
     gap_care         0.0         0.3
     """
     caller = "churn_drivers"
-    if isinstance(C, bool) or not isinstance(C, numbers.Real) or not C > 0:
-        raise CRMDataError(f"{caller}: C={C!r} must be a positive number.")
+    C = check_number(C, name="C", caller=caller, low=0, low_open=True)
     X = _feature_frame(survey, features, caller, dimensions, expect, perceive)
     y = _target(survey, target, caller)
     if y.all() or not y.any():
@@ -227,9 +224,10 @@ def churn_by_quartile(
     caller = "churn_by_quartile"
     X = _feature_frame(survey, [feature], caller, dimensions, expect, perceive)
     y = _target(survey, target, caller)
-    if isinstance(q, bool) or not isinstance(q, numbers.Integral) or not 2 <= q <= len(y):
+    q = check_number(q, name="q", caller=caller, low=2, integer=True)
+    if q > len(y):
         raise CRMDataError(f"{caller}: q={q!r} must be a whole number between 2 and the "
-                           f"number of customers ({len(y)}).")
+                           f"number of customers ({len(y)}): each group needs a customer.")
     x = X[feature].astype(float)
     codes = _quartile_codes(x, int(q))
     frame = pd.DataFrame({"x": x.to_numpy(), "y": y, "g": codes})
@@ -313,8 +311,7 @@ def simulate_improvement(
             or "intercept" not in drivers.attrs:
         raise CRMDataError(f"{caller}: drivers must be the output of churn_drivers(survey); "
                            f"fit it first.")
-    if isinstance(delta, bool) or not isinstance(delta, numbers.Real) or not math.isfinite(delta):
-        raise CRMDataError(f"{caller}: delta={delta!r} must be a number of scale points.")
+    delta = check_number(delta, name="delta", caller=caller)
     low, high = check_scale(scale, caller)
     col = f"{perceive}{dimension}"
     if not isinstance(survey, pd.DataFrame) or col not in survey.columns:

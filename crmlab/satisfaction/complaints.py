@@ -57,7 +57,7 @@ def complaint_rate(
     caller = "complaint_rate"
     cols = {complaints: "number"} | ({by: "any"} if by is not None else {})
     df = require(survey, cols, caller=caller,
-                        params={complaints: "complaints"} | ({by: "by"} if by else {}))
+                 params={complaints: "complaints"} | ({by: "by"} if by else {}))
     c = df[complaints]
     bad = (c < 0) | (c != np.round(c))
     if bad.any():

@@ -90,7 +90,7 @@ def nps_breakdown(survey, *, score: str = "nps_score", by: str | None = None) ->
     if isinstance(survey, pd.DataFrame):
         cols = {score: "any"} | ({by: "any"} if by is not None else {})
         df = require(survey, cols, caller=caller,
-                            params={score: "score"} | ({by: "by"} if by else {}))
+                     params={score: "score"} | ({by: "by"} if by else {}))
         scores = score_series(df[score], caller)
         keys = df[by] if by is not None else None
     else:

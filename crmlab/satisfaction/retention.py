@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import require, show_rows
+from crmlab.validation import check_fraction, require, show_rows
 
 __all__ = ["churn_rate", "retention_rate", "rates_by_period", "expected_lifetime"]
 
@@ -293,12 +292,8 @@ def expected_lifetime(churn: float) -> float:
     >>> expected_lifetime(20)
     Traceback (most recent call last):
     ...
-    crmlab._errors.CRMDataError: expected_lifetime: churn=20 must be a fraction in (0, 1]; pass 0.2, not 20.
-    """  # noqa: E501
-    caller = "expected_lifetime"
-    if isinstance(churn, bool) or not isinstance(churn, numbers.Real) or math.isnan(churn) \
-            or not 0 < churn <= 1:
-        fix = f" pass {churn / 100:g}, not {churn:g}." if isinstance(churn, numbers.Real) \
-            and not isinstance(churn, bool) and 1 < churn <= 100 else ""
-        raise CRMDataError(f"{caller}: churn={churn!r} must be a fraction in (0, 1];{fix}")
-    return 1.0 / float(churn)
+    crmlab._errors.CRMDataError: expected_lifetime: churn=20 looks like a percentage; rates are
+    decimals in (0, 1]: pass 0.2, not 20.
+    """
+    churn = check_fraction(churn, name="churn", caller="expected_lifetime", low_open=True)
+    return 1.0 / churn

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -10,7 +9,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.satisfaction._common import check_scale, dimensions_of, survey_values
-from crmlab.validation import require, show_rows
+from crmlab.validation import check_number, check_option, require, show_rows
 
 __all__ = ["gap_scores", "gap_summary", "satisfaction_index"]
 
@@ -192,12 +191,13 @@ def satisfaction_index(
     [64.58, 25.0]
     """
     caller = "satisfaction_index"
-    if basis not in ("perception", "gap"):
-        raise CRMDataError(f"{caller}: basis={basis!r}; use 'perception' or 'gap'.")
+    check_option(basis, ("perception", "gap"), name="basis", caller=caller)
+    if isinstance(weights, str):
+        check_option(weights, ("equal", "regression"), name="weights", caller=caller)
     low, high = check_scale(scale, caller)
     dims = dimensions_of(survey, dimensions, expect, perceive, caller)
     df = survey_values(survey, dims, expect, perceive, caller,
-                        perception_only=basis == "perception")
+                       perception_only=basis == "perception")
     for col in df.columns:
         bad = (df[col] < low) | (df[col] > high)
         if bad.any():
@@ -214,7 +214,7 @@ def satisfaction_index(
         w = dict.fromkeys(dims, 1.0)
     elif isinstance(weights, str) and weights == "regression":
         y = require(survey, {target: "number"}, caller=caller,
-                           params={target: "target"})[target].to_numpy(dtype=float)
+                    params={target: "target"})[target].to_numpy(dtype=float)
         design = np.column_stack([np.ones(len(x)), x.to_numpy(dtype=float)])
         coef = np.linalg.lstsq(design, y, rcond=None)[0][1:]
         w = {d: max(float(c), 0.0) for d, c in zip(dims, coef, strict=True)}
@@ -223,12 +223,8 @@ def satisfaction_index(
         if unknown:
             raise CRMDataError(f"{caller}: weights for unknown dimension(s) {unknown}; the "
                                f"dimensions are {dims}.")
-        w = {}
-        for d in dims:
-            v = weights.get(d, 0.0)
-            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not v >= 0:
-                raise CRMDataError(f"{caller}: weight {d!r}={v!r} must be a number >= 0.")
-            w[d] = float(v)
+        w = {d: check_number(weights.get(d, 0.0), name=f"weights[{d!r}]", caller=caller, low=0)
+             for d in dims}
     else:
         raise CRMDataError(f"{caller}: weights={weights!r}; use None, 'equal', "
                            f"'regression' or a dict {{dimension: weight}}.")

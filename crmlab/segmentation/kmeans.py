@@ -11,17 +11,13 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.segmentation._common import numeric_columns
-from crmlab.validation import require, show_rows
+from crmlab.validation import check_number, check_option, require, show_rows
 
 __all__ = ["kmeans_segments", "choose_k"]
 
 
 def _check_k(k, n_distinct: int, n: int, caller: str, name: str = "k") -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise CRMDataError(f"{caller}: {name} must be a whole number, got {k!r}.")
-    k = int(k)
-    if k < 1:
-        raise CRMDataError(f"{caller}: {name} must be at least 1, got {k}.")
+    k = check_number(k, name=name, caller=caller, low=1, integer=True)
     if k > n_distinct:
         raise CRMDataError(
             f"{caller}: {name}={k} is larger than the number of distinct customers "
@@ -29,6 +25,17 @@ def _check_k(k, n_distinct: int, n: int, caller: str, name: str = "k") -> int:
             f"would be empty. Use {name} <= {n_distinct}, or add customers or features."
         )
     return k
+
+
+def _check_run(n_init, random_state, sample_size, threads, caller: str) -> tuple:
+    """Check the numbers that steer a k-means run; return them as ints (or None)."""
+    return (check_number(n_init, name="n_init", caller=caller, low=1, integer=True),
+            check_number(random_state, name="random_state", caller=caller, low=0,
+                         integer=True, allow_none=True),
+            check_number(sample_size, name="sample_size", caller=caller, low=1, integer=True,
+                         allow_none=True),
+            check_number(threads, name="threads", caller=caller, low=1, integer=True,
+                         allow_none=True))
 
 
 def _prepare(features, columns, log, scale, caller: str):
@@ -52,10 +59,7 @@ def _prepare(features, columns, log, scale, caller: str):
             f"{caller}: log names {stray}, which are not among columns {columns}. "
             f"List in log only columns you cluster on."
         )
-    if scale not in ("standard", "minmax", None):
-        raise CRMDataError(
-            f"{caller}: scale must be 'standard', 'minmax' or None, got {scale!r}."
-        )
+    check_option(scale, ("standard", "minmax", None), name="scale", caller=caller)
     X = features[columns].to_numpy(dtype="float64", copy=True)
     for j, c in enumerate(columns):
         if c in log:
@@ -208,6 +212,8 @@ def kmeans_segments(
     1     1.3    63.3
     """
     caller = "kmeans_segments"
+    n_init, random_state, sample_size, threads = _check_run(n_init, random_state, sample_size,
+                                                            threads, caller)
     columns, log, X, scaler = _prepare(features, columns, log, scale, caller)
     k = _check_k(k, _distinct_rows(X), len(X), caller)
     if order_by is None:
@@ -314,6 +320,8 @@ def choose_k(
     True
     """
     caller = "choose_k"
+    n_init, random_state, sample_size, threads = _check_run(n_init, random_state, sample_size,
+                                                            threads, caller)
     columns, log, X, _ = _prepare(features, columns, log, scale, caller)
     ks = list(k_range)
     if not ks:

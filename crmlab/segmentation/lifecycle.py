@@ -7,7 +7,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.segmentation._common import numeric_columns
-from crmlab.validation import require, show_rows
+from crmlab.validation import check_number, check_option, require, show_rows
 
 __all__ = ["lifecycle_stage", "LIFECYCLE_STAGES"]
 
@@ -88,21 +88,20 @@ def lifecycle_stage(
     ['潜在客户', '新客户', '重复购买客户']
     """
     caller = "lifecycle_stage"
-    if language not in ("en", "zh"):
-        raise CRMDataError(f"{caller}: language must be 'en' or 'zh', got {language!r}.")
-    for name, v in (("loyal_orders", loyal_orders), ("active_days", active_days),
-                    ("lapsed_days", lapsed_days)):
-        if isinstance(v, bool) or not isinstance(v, int | float | np.number) or v < 0:
-            raise CRMDataError(f"{caller}: {name} must be a non-negative number, got {v!r}.")
+    check_option(language, ("en", "zh"), name="language", caller=caller)
+    loyal_orders = check_number(loyal_orders, name="loyal_orders", caller=caller, low=0)
+    active_days = check_number(active_days, name="active_days", caller=caller, low=0)
+    lapsed_days = check_number(lapsed_days, name="lapsed_days", caller=caller, low=0)
     if loyal_orders < 2:
         raise CRMDataError(
             f"{caller}: loyal_orders must be at least 2 (a loyal customer buys again), "
-            f"got {loyal_orders}."
+            f"got {loyal_orders:g}."
         )
     if active_days > lapsed_days:
         raise CRMDataError(
-            f"{caller}: active_days ({active_days}) must not exceed lapsed_days "
-            f"({lapsed_days}): a loyal customer cannot have lapsed."
+            f"{caller}: active_days ({active_days:g}) must not exceed lapsed_days "
+            f"({lapsed_days:g}): a loyal customer cannot have lapsed. Raise lapsed_days or "
+            f"lower active_days."
         )
     df = require(features, {orders: "number", recency: "any"}, caller=caller,
                  params={orders: "orders", recency: "recency"})

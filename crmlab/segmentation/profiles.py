@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.segmentation._common import numeric_columns, optional_column
-from crmlab.validation import require
+from crmlab.validation import check_number, check_option, require
 
 __all__ = ["segment_profiles", "name_segments", "NAMING_RULES"]
 
@@ -77,8 +79,7 @@ def segment_profiles(
     1                1        0.333333     1.0  200.0            0.2
     """
     caller = "segment_profiles"
-    if stat not in ("mean", "median", "z"):
-        raise CRMDataError(f"{caller}: stat must be 'mean', 'median' or 'z', got {stat!r}.")
+    check_option(stat, ("mean", "median", "z"), name="stat", caller=caller)
     require(segmented, {segment: "any"}, caller=caller, params={segment: "segment"})
     revenue = optional_column(segmented, revenue, "spend")
     profit = optional_column(segmented, profit, "profit")
@@ -180,12 +181,14 @@ def name_segments(
     """
     caller = "name_segments"
     r = dict(NAMING_RULES)
-    unknown = sorted(set(rules or {}) - set(r))
-    if unknown:
+    if rules is not None and not isinstance(rules, Mapping):
         raise CRMDataError(
-            f"{caller}: unknown rule(s) {unknown}; the rules are {sorted(r)}."
+            f"{caller}: rules must be a dict of thresholds, e.g. {{'lapsed_days': 180}}, got "
+            f"{type(rules).__name__} {rules!r}."
         )
-    r.update(rules or {})
+    for key, v in (rules or {}).items():
+        check_option(key, list(NAMING_RULES), name="rule", caller=caller)
+        r[key] = check_number(v, name=f"rules[{key!r}]", caller=caller, low=0)
     df = require(profiles, {"customers": "number"}, caller=caller)
     present = [c for c in (orders, spend, recency, online, profit) if c in profiles.columns]
     numeric_columns(profiles, present, caller, allow_nan=True, param="the profile columns")

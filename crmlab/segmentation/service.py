@@ -7,7 +7,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.segmentation.value import VALUE_CLASSES
-from crmlab.validation import require
+from crmlab.validation import check_option, require
 
 __all__ = ["service_plan", "VALUE_GUIDE"]
 
@@ -135,6 +135,7 @@ def service_plan(
     2  lapsed small spenders (loss-making)  cost-controlled
     """
     caller = "service_plan"
+    check_option(by, ("persona", "value_class"), name="by", caller=caller)
     if by == "persona":
         need = ["persona", "customers", "status", "spend_level", "online", "loss_making"]
         missing = [c for c in need if c not in getattr(data, "columns", [])]
@@ -151,8 +152,6 @@ def service_plan(
         out["action"] = [r[1] for r in rows]
         out["action_zh"] = [r[2] for r in rows]
         return out
-    if by != "value_class":
-        raise CRMDataError(f"{caller}: by must be 'persona' or 'value_class', got {by!r}.")
     columns = {value: "any", spend: "number"}
     params = {value: "value", spend: "spend"}
     if profit is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import require
+from crmlab.validation import check_fraction, check_number, check_option, require
 
 __all__ = ["value_assessment", "VALUE_CLASSES"]
 
@@ -102,15 +104,14 @@ def value_assessment(
     """
     caller = "value_assessment"
     dims = {"potential": potential, "loyalty": loyalty, "profitability": profitability}
-    try:
-        w = [float(x) for x in weights]
-    except (TypeError, ValueError) as err:
-        raise CRMDataError(f"{caller}: weights must be 3 numbers, got {weights!r}.") from err
-    if len(w) != 3 or any(x < 0 or not np.isfinite(x) for x in w):
+    if isinstance(weights, str) or not isinstance(weights, Sequence | np.ndarray) \
+            or len(weights) != 3:
         raise CRMDataError(
             f"{caller}: weights must be 3 non-negative numbers (potential, loyalty, "
-            f"profitability), got {weights!r}."
+            f"profitability), got {weights!r}. For example weights=(1, 2, 1)."
         )
+    w = [check_number(x, name=f"weights[{i}]", caller=caller, low=0)
+         for i, x in enumerate(weights)]
     used = {d: (c, wt) for (d, c), wt in zip(dims.items(), w, strict=True)
             if c is not None and wt > 0}
     if not used:
@@ -118,16 +119,17 @@ def value_assessment(
             f"{caller}: no dimension to assess: give at least one of potential, loyalty, "
             f"profitability with a positive weight."
         )
-    if method not in ("quantile", "score"):
-        raise CRMDataError(f"{caller}: method must be 'quantile' or 'score', got {method!r}.")
-    try:
-        lo, hi = (float(c) for c in cuts)
-    except (TypeError, ValueError) as err:
-        raise CRMDataError(f"{caller}: cuts must be two fractions, got {cuts!r}.") from err
-    if not 0 <= lo <= hi <= 1:
+    check_option(method, ("quantile", "score"), name="method", caller=caller)
+    if isinstance(cuts, str) or not isinstance(cuts, Sequence | np.ndarray) or len(cuts) != 2:
         raise CRMDataError(
-            f"{caller}: cuts must be two increasing fractions in [0, 1], got {cuts!r} "
-            f"(write 1/3, not 33)."
+            f"{caller}: cuts must be two fractions in [0, 1] (low/medium, medium/high), got "
+            f"{cuts!r}. For example cuts=(1/3, 2/3)."
+        )
+    lo, hi = (check_fraction(c, name=f"cuts[{i}]", caller=caller) for i, c in enumerate(cuts))
+    if lo > hi:
+        raise CRMDataError(
+            f"{caller}: cuts={cuts!r} must increase: the low/medium cut-off first, then the "
+            f"medium/high one, e.g. cuts=({hi:g}, {lo:g})."
         )
     require(features, {c: "any" for c, _ in used.values()}, caller=caller,
             params={c: d for d, (c, _) in used.items()})
