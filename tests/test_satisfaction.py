@@ -450,10 +450,17 @@ def test_promise_effect_by_hand():
         "customers": 2, "expectation": 6.5, "perception": 5.0, "gap": -1.5,
         "satisfaction": 5.5, "nps": -50.0, "churn_rate": 0.5}
     assert out.loc["modest", "nps"] == 100.0
-    lean = promise_effect(s, satisfaction=None, nps_score=None, churned=None)
+    lean = promise_effect(s, satisfaction=None, score=None, churned=None)
     assert list(lean.columns) == ["customers", "expectation", "perception", "gap"]
     with pytest.raises(CRMDataError, match=r"no column 'promise'.*Did you mean"):
         promise_effect(s.rename(columns={"marketing_promise": "promised"}), promise="promise")
+    renamed = s.rename(columns={"nps_score": "recommend"})
+    with pytest.raises(CRMDataError, match=r"no column 'nps_score'.*for example score='...'"):
+        promise_effect(renamed)
+    with pytest.warns(FutureWarning, match="nps_score= is now score="):
+        old = promise_effect(renamed, nps_score="recommend")
+    pd.testing.assert_frame_equal(old, promise_effect(renamed, score="recommend"))
+    assert old.loc["modest", "nps"] == 100.0
 
 
 def test_bundled_promise_effect(survey):

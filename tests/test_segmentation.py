@@ -229,7 +229,7 @@ def test_segment_by_two_attributes_and_missing_values():
     assert out["customers"].tolist() == [1, 1, 1]
     assert out.attrs["dropped"] == {"missing attribute": 1}
     with pytest.raises(CRMDataError, match="must be numeric"):
-        sg.segment_by(d, by="t", value="g")
+        sg.segment_by(d, by="t", revenue="g")
     with pytest.raises(CRMDataError, match="by is empty"):
         sg.segment_by(d, by=[])
 
@@ -458,6 +458,36 @@ def test_service_plan_per_persona_and_value_class():
         sg.service_plan(p)
     with pytest.raises(CRMDataError, match="by='stage' is not one of 'persona', 'value_class'"):
         sg.service_plan(p, by="stage")
+
+
+def test_renamed_keywords_still_work_for_one_release():
+    """revenue= (the vocabulary's word) replaces value= and spend=; online_share= replaces
+    name_segments(online=); value_class= replaces service_plan(value=)."""
+    d = pd.DataFrame({"region": ["N", "S", "S"], "sales": [10.0, 20.0, 30.0]})
+    new = sg.segment_by(d, by="region", revenue="sales")
+    with pytest.warns(FutureWarning, match="value= is now revenue="):
+        old = sg.segment_by(d, by="region", value="sales")
+    pd.testing.assert_frame_equal(old, new)
+    assert new.columns.tolist() == ["customers", "customer_share", "mean_sales", "sales_share"]
+    with pytest.raises(CRMDataError, match="pass revenue= only"):
+        sg.segment_by(d, by="region", value="sales", revenue="sales")
+
+    p = pd.DataFrame({"customers": [10, 30], "orders": [40.0, 2.0], "sales": [9000.0, 200.0],
+                      "recency_days": [5.0, 300.0], "web": [0.8, 0.1], "profit": [9.0, 1.0]})
+    new = sg.name_segments(p, revenue="sales", online_share="web")
+    assert new["persona"].tolist() == ["loyal online big spenders", "lapsed small spenders"]
+    with pytest.warns(FutureWarning) as caught:
+        old = sg.name_segments(p, spend="sales", online="web")
+    assert sorted(str(w.message).split(":")[1].split(";")[0].strip() for w in caught) == [
+        "the keyword online= is now online_share=", "the keyword spend= is now revenue="]
+    pd.testing.assert_frame_equal(old, new)
+
+    v = pd.DataFrame({"klass": ["high", "low"], "sales": [70.0, 30.0], "profit": [7.0, 3.0]})
+    new = sg.service_plan(v, by="value_class", value_class="klass", revenue="sales")
+    assert new.index.name == "klass" and new["revenue_share"].tolist()[::2] == [0.7, 0.3]
+    with pytest.warns(FutureWarning):
+        old = sg.service_plan(v, by="value_class", value="klass", spend="sales")
+    pd.testing.assert_frame_equal(old, new)
 
 
 # --------------------------------------------------------------------- value assessment

@@ -9,17 +9,18 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.satisfaction._common import dimensions_of, score_series, survey_values
 from crmlab.satisfaction.nps import nps
-from crmlab.validation import require, show_rows
+from crmlab.validation import renamed_keywords, require, show_rows
 
 __all__ = ["promise_effect"]
 
 
+@renamed_keywords(nps_score="score")
 def promise_effect(
     survey: pd.DataFrame,
     *,
     promise: str = "marketing_promise",
     satisfaction: str | None = "satisfaction",
-    nps_score: str | None = "nps_score",
+    score: str | None = "nps_score",
     churned: str | None = "churned",
     dimensions: Sequence[str] | None = None,
     expect: str = "expect_",
@@ -33,9 +34,10 @@ def promise_effect(
         One row per customer.
     promise : str, default "marketing_promise"
         What marketing promised each customer (e.g. modest < accurate < inflated).
-    satisfaction, nps_score, churned : str or None
-        Overall satisfaction, 0-10 recommendation score and churn flag columns;
-        None leaves that measure out.
+    satisfaction, score, churned : str or None, default "satisfaction", "nps_score", "churned"
+        Overall satisfaction, 0-10 recommendation score (as in :func:`nps_breakdown`) and
+        churn flag columns; None leaves that measure out. ``score=`` replaces
+        ``nps_score=``, which still works for one release with a ``FutureWarning``.
     dimensions, expect, perceive
         As for :func:`gap_scores`.
 
@@ -75,7 +77,7 @@ def promise_effect(
     cols = {promise: "any"}
     params = {promise: "promise"}
     for name, col, role in (("satisfaction", satisfaction, "number"),
-                            ("nps_score", nps_score, "any"), ("churned", churned, "bool")):
+                            ("score", score, "any"), ("churned", churned, "bool")):
         if col is not None:
             cols[col], params[col] = role, name
     df = require(survey, cols, caller=caller, params=params)
@@ -85,16 +87,16 @@ def promise_effect(
                            f"{show_rows(df.index[bad])}; fill or drop those rows.")
     e = values[[f"{expect}{d}" for d in dims]].to_numpy(dtype=float).mean(axis=1)
     p = values[[f"{perceive}{d}" for d in dims]].to_numpy(dtype=float).mean(axis=1)
-    if nps_score is not None:
-        score_series(df[nps_score], caller)
+    if score is not None:
+        score_series(df[score], caller)
     rows = {}
     for level, idx in df.groupby(promise, observed=True, sort=True).indices.items():
         row = {"customers": len(idx), "expectation": e[idx].mean(), "perception": p[idx].mean(),
                "gap": (p[idx] - e[idx]).mean()}
         if satisfaction is not None:
             row["satisfaction"] = float(df[satisfaction].iloc[idx].mean())
-        if nps_score is not None:
-            row["nps"] = nps(df[nps_score].iloc[idx])
+        if score is not None:
+            row["nps"] = nps(df[score].iloc[idx])
         if churned is not None:
             row["churn_rate"] = float(df[churned].iloc[idx].astype(bool).mean())
         rows[level] = row

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import require
+from crmlab.validation import renamed_keywords, require
 
 __all__ = ["segment_by"]
 
 
+@renamed_keywords(value="revenue")
 def segment_by(
-    data,
+    data: pd.DataFrame,
     *,
-    by,
-    value: str = "spend",
+    by: str | Sequence[str],
+    revenue: str = "spend",
     profit: str | None = None,
 ) -> pd.DataFrame:
     """Segment customers a priori by one or more attributes and compare the groups.
@@ -23,13 +26,14 @@ def segment_by(
     Parameters
     ----------
     data : DataFrame
-        One row per customer with the attribute columns and a value column, e.g. the
+        One row per customer with the attribute columns and a revenue column, e.g. the
         output of ``customer_features(transactions, customers)``. Not modified.
     by : str or list of str
         Attribute column(s) to group by: demographic (gender, age band, income),
         geographic (region, city tier) or psychographic (lifestyle).
-    value : str, default "spend"
-        Value column summed and averaged per group.
+    revenue : str, default "spend"
+        Revenue column (money each customer brought in), summed and averaged per group.
+        Replaces ``value=``, which still works for one release with a ``FutureWarning``.
     profit : str, optional
         Profit column, also summed and averaged per group (e.g. ``"profit"``).
 
@@ -37,7 +41,7 @@ def segment_by(
     -------
     DataFrame
         Indexed by the group(s) (category order kept, only groups that occur):
-        ``customers``, ``customer_share``, ``mean_<value>``, ``<value>_share`` and,
+        ``customers``, ``customer_share``, ``mean_<revenue>``, ``<revenue>_share`` and,
         with ``profit``, ``mean_<profit>`` and ``<profit>_share``. Shares are
         fractions of the total (a share is NaN when the total is not positive).
         Customers with a missing attribute form no group and are counted in
@@ -46,8 +50,8 @@ def segment_by(
     Raises
     ------
     CRMDataError
-        If the table is empty, a column is missing, or the value column is not
-        numeric.
+        If the table is empty, a column is missing, or the revenue or profit column is
+        not numeric.
 
     Examples
     --------
@@ -64,8 +68,8 @@ def segment_by(
     if not by:
         raise CRMDataError(f"{caller}: by is empty; name at least one attribute column.")
     columns = {c: "any" for c in by}
-    columns[value] = "number"
-    params = {c: "by" for c in by} | {value: "value"}
+    columns[revenue] = "number"
+    params = {c: "by" for c in by} | {revenue: "revenue"}
     if profit is not None:
         columns[profit] = "number"
         params[profit] = "profit"
@@ -75,7 +79,7 @@ def segment_by(
     groups = df.loc[~missing].groupby(by if len(by) > 1 else by[0], observed=True, sort=True)
     out = pd.DataFrame({"customers": groups.size()})
     out["customer_share"] = out["customers"] / len(df)
-    for col in [value] + ([profit] if profit is not None else []):
+    for col in [revenue] + ([profit] if profit is not None else []):
         total = df[col].sum()
         out[f"mean_{col}"] = groups[col].mean()
         out[f"{col}_share"] = groups[col].sum() / total if total > 0 else np.nan

@@ -9,7 +9,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.segmentation._common import numeric_columns, optional_column
-from crmlab.validation import check_number, check_option, require
+from crmlab.validation import check_number, check_option, renamed_keywords, require
 
 __all__ = ["segment_profiles", "name_segments", "NAMING_RULES"]
 
@@ -113,14 +113,15 @@ def segment_profiles(
     return out
 
 
+@renamed_keywords(spend="revenue", online="online_share")
 def name_segments(
-    profiles,
+    profiles: pd.DataFrame,
     *,
-    rules: dict | None = None,
+    rules: Mapping[str, float] | None = None,
     orders: str = "orders",
-    spend: str = "spend",
+    revenue: str = "spend",
     recency: str = "recency_days",
-    online: str = "online_share",
+    online_share: str = "online_share",
     profit: str = "profit",
 ) -> pd.DataFrame:
     """Give each segment a readable persona name from its mean profile (客户画像).
@@ -134,8 +135,11 @@ def name_segments(
         Thresholds overriding :data:`NAMING_RULES`: ``lapsed_days`` (120),
         ``active_days`` (60), ``loyal`` (1.0), ``high`` (1.5), ``low`` (0.6) and
         ``online`` (0.6).
-    orders, spend, recency, online, profit : str
-        The mean columns used; a column that is absent leaves its word out.
+    orders, revenue, recency, online_share, profit : str
+        The mean columns used (orders, revenue i.e. spend, days since the last purchase,
+        online share, profit); a column that is absent leaves its word out.
+        ``revenue=`` and ``online_share=`` replace ``spend=`` and ``online=``, which
+        still work for one release with a ``FutureWarning``.
 
     Returns
     -------
@@ -161,7 +165,7 @@ def name_segments(
        orders ratio is <= ``low``; else "regular";
     2. spend level: "big" if the spend ratio >= ``high``, "small" if <= ``low``,
        else "mid";
-    3. "online" if the mean online share >= ``online``;
+    3. "online" if the mean online share >= the rule ``online``;
     4. "loss-making" if the mean profit is negative.
 
     The persona is "<status> [online] <level> spenders [(loss-making)]". Two segments
@@ -190,7 +194,8 @@ def name_segments(
         check_option(key, list(NAMING_RULES), name="rule", caller=caller)
         r[key] = check_number(v, name=f"rules[{key!r}]", caller=caller, low=0)
     df = require(profiles, {"customers": "number"}, caller=caller)
-    present = [c for c in (orders, spend, recency, online, profit) if c in profiles.columns]
+    present = [c for c in (orders, revenue, recency, online_share, profit)
+               if c in profiles.columns]
     numeric_columns(profiles, present, caller, allow_nan=True, param="the profile columns")
     weights = df["customers"].to_numpy(dtype=float)
 
@@ -203,7 +208,7 @@ def name_segments(
         return x / overall if overall > 0 else np.full(len(x), np.nan)
 
     n = len(profiles)
-    orders_r, spend_r = ratio(orders), ratio(spend)
+    orders_r, spend_r = ratio(orders), ratio(revenue)
     rec = profiles[recency].to_numpy(dtype=float) if recency in profiles.columns else None
     status, level, is_online, loss, en, zh = [], [], [], [], [], []
     for i in range(n):
@@ -222,7 +227,8 @@ def name_segments(
             lv = "small"
         else:
             lv = "mid"
-        on = bool(online in profiles.columns and profiles[online].iloc[i] >= r["online"])
+        on = bool(online_share in profiles.columns
+                  and profiles[online_share].iloc[i] >= r["online"])
         lo = bool(profit in profiles.columns and profiles[profit].iloc[i] < 0)
         status.append(s)
         level.append(lv)

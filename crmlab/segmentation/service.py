@@ -7,7 +7,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.segmentation.value import VALUE_CLASSES
-from crmlab.validation import check_option, require
+from crmlab.validation import check_option, renamed_keywords, require
 
 __all__ = ["service_plan", "VALUE_GUIDE"]
 
@@ -75,12 +75,13 @@ def _persona_service(status: str, level: str, online: bool, loss: bool) -> tuple
             "低成本的标准服务；引导提高每单金额")
 
 
+@renamed_keywords(value="value_class", spend="revenue")
 def service_plan(
-    data,
+    data: pd.DataFrame,
     *,
     by: str = "persona",
-    value: str = "value_class",
-    spend: str = "spend",
+    value_class: str = "value_class",
+    revenue: str = "spend",
     profit: str | None = "profit",
 ) -> pd.DataFrame:
     """Recommend a differentiated service (差异化服务) per segment or value class.
@@ -93,11 +94,13 @@ def service_plan(
         (the output of :func:`value_assessment`). Not modified.
     by : {"persona", "value_class"}, default "persona"
         What the plan is for.
-    value : str, default "value_class"
-        Value class column (``by="value_class"``).
-    spend, profit : str
+    value_class : str, default "value_class"
+        Value class column (``by="value_class"``). Replaces ``value=``, which still
+        works for one release with a ``FutureWarning``.
+    revenue, profit : str, default "spend", "profit"
         Revenue and profit columns summed per value class (``by="value_class"``);
-        ``profit`` may be None.
+        ``profit`` may be None. ``revenue=`` replaces ``spend=``, which still works
+        for one release with a ``FutureWarning``.
 
     Returns
     -------
@@ -152,26 +155,26 @@ def service_plan(
         out["action"] = [r[1] for r in rows]
         out["action_zh"] = [r[2] for r in rows]
         return out
-    columns = {value: "any", spend: "number"}
-    params = {value: "value", spend: "spend"}
+    columns = {value_class: "any", revenue: "number"}
+    params = {value_class: "value_class", revenue: "revenue"}
     if profit is not None:
         columns[profit] = "number"
         params[profit] = "profit"
     df = require(data, columns, caller=caller, params=params)
-    unknown = sorted(set(df[value].dropna().astype("str")) - set(VALUE_CLASSES))
+    unknown = sorted(set(df[value_class].dropna().astype("str")) - set(VALUE_CLASSES))
     if unknown:
         raise CRMDataError(
-            f"{caller}: column {value!r} has values {unknown[:5]}; expected "
+            f"{caller}: column {value_class!r} has values {unknown[:5]}; expected "
             f"{list(VALUE_CLASSES)} (the output of value_assessment)."
         )
-    key = df[value].astype("str")
+    key = df[value_class].astype("str")
     order = ["high", "medium", "low"]
     groups = df.groupby(key, sort=False)
     out = pd.DataFrame({"customers": groups.size()}).reindex(order, fill_value=0)
-    out.index.name = value
+    out.index.name = value_class
     out["customer_share"] = out["customers"] / len(df)
-    total = df[spend].sum()
-    out["revenue_share"] = (groups[spend].sum().reindex(order, fill_value=0.0) / total
+    total = df[revenue].sum()
+    out["revenue_share"] = (groups[revenue].sum().reindex(order, fill_value=0.0) / total
                             if total > 0 else np.nan)
     if profit is not None:
         total = df[profit].sum()
