@@ -20,6 +20,7 @@ import crmlab  # noqa: E402
 from crmlab import CRMDataError, plots, widgets  # noqa: E402
 from crmlab.satisfaction import (  # noqa: E402
     DIMENSIONS,
+    ChurnModel,
     churn_by_quartile,
     churn_drivers,
     churn_rate,
@@ -360,7 +361,8 @@ def test_churn_drivers_recover_the_sign(synthetic):
     assert d.loc["gap_reliability", "odds_ratio"] == pytest.approx(
         np.exp(d.loc["gap_reliability", "coef"]))
     assert d.loc["gap_reliability", "churn_low"] > 0.5 > d.loc["gap_reliability", "churn_high"]
-    assert d.attrs["churn_rate"] == pytest.approx(synthetic["churned"].mean())
+    assert d.attrs == {"target": "churned", "n": len(synthetic), "C": 1.0}   # provenance
+    assert ChurnModel().fit(synthetic).churn_rate_ == pytest.approx(synthetic["churned"].mean())
     pd.testing.assert_frame_equal(d, churn_drivers(synthetic))    # deterministic
 
 
@@ -416,7 +418,7 @@ def test_bundled_drivers(survey):
 
 
 def test_simulate_improvement(synthetic):
-    d = churn_drivers(synthetic)
+    d = ChurnModel().fit(synthetic)
     up = simulate_improvement(synthetic, d, dimension="reliability", delta=1)
     assert up.name == "reliability"
     assert up["churn_after"] < up["churn_before"]
@@ -433,7 +435,10 @@ def test_simulate_improvement(synthetic):
     with pytest.raises(CRMDataError, match="no column 'perceive_price'"):
         simulate_improvement(synthetic, d, dimension="price")
     with pytest.raises(CRMDataError, match="output of churn_drivers"):
-        simulate_improvement(synthetic, d.drop(columns="coef"), dimension="reliability")
+        simulate_improvement(synthetic, churn_drivers(synthetic).drop(columns="coef"),
+                             dimension="reliability")
+    with pytest.raises(CRMDataError, match="delta must be a finite number"):
+        simulate_improvement(synthetic, d, dimension="reliability", delta=np.nan)
 
 
 # ----------------------------------------------------------------------- promises
@@ -509,12 +514,13 @@ def test_churn_drivers_are_the_exact_optimum_on_the_course_survey():
     the printed coefficients (lbfgs at its default tolerance stopped ~1e-3 away, which
     moved the third decimal between CPUs)."""
     survey = crmlab.load_data("survey")
-    d = churn_drivers(survey)
+    model = ChurnModel().fit(survey)
+    d = model.drivers_
     gaps = pd.DataFrame({f"gap_{k}": survey[f"perceive_{k}"] - survey[f"expect_{k}"]
                          for k in [f.removeprefix("gap_") for f in d.index]})
     Z = ((gaps - d["mean"]) / d["std"]).to_numpy(float)
     y = survey["churned"].to_numpy(float)
-    p = 1 / (1 + np.exp(-(d.attrs["intercept"] + (Z * d["coef"].to_numpy()).sum(axis=1))))
+    p = 1 / (1 + np.exp(-(model.intercept_ + (Z * d["coef"].to_numpy()).sum(axis=1))))
     gradient = Z.T.dot(y - p) - d["coef"].to_numpy() / d.attrs["C"]  # L2 penalty 1/(2C)
     assert np.abs(gradient).max() < 1e-6
     assert abs((y - p).sum()) < 1e-6  # the intercept's condition

@@ -242,12 +242,14 @@ def test_kmeans_recovers_blobs_with_value_ordered_labels():
     s = sg.kmeans_segments(f, columns=["orders", "spend"], k=3)
     assert s["segment"].tolist() == truth.tolist()
     assert s["segment"].dtype == "int64"
-    centres = pd.DataFrame(s.attrs["centers"])
+    assert s.attrs["k"] == 3 and s.attrs["order_by"] == "spend"
+    model = sg.KMeansSegments(3, columns=["orders", "spend"]).fit(f)
+    assert model.labels_.tolist() == truth.tolist()
+    centres = model.centers_
     assert centres["spend"].round(-2).tolist() == [5000.0, 2000.0, 100.0]
     assert centres["orders"].round().tolist() == [50.0, 20.0, 2.0]
-    assert s.attrs["k"] == 3 and s.attrs["order_by"] == "spend"
-    assert s.attrs["silhouette"] > 0.9
-    assert np.allclose(pd.DataFrame(s.attrs["centers_scaled"]).mean(), 0.0, atol=1e-9)
+    assert model.silhouette_ > 0.9
+    assert np.allclose(model.centers_scaled_.mean(), 0.0, atol=1e-9)
 
 
 def test_kmeans_is_deterministic_and_independent_of_row_order():
@@ -267,9 +269,10 @@ def test_kmeans_scale_and_log_variants():
         assert s["segment"].tolist() == truth.tolist(), scale
     g = sg.kmeans_segments(f, columns=["orders", "spend"], k=3, log=["spend"])
     assert g["segment"].tolist() == truth.tolist()
-    # logged centres come back in yuan (a geometric-type mean)
-    assert pd.DataFrame(g.attrs["centers"])["spend"].round(-2).tolist() == [5000.0, 2000.0, 100.0]
     assert g.attrs["log"] == ["spend"]
+    # logged centres come back in yuan (a geometric-type mean)
+    model = sg.KMeansSegments(3, columns=["orders", "spend"], log=["spend"]).fit(f)
+    assert model.centers_["spend"].round(-2).tolist() == [5000.0, 2000.0, 100.0]
 
 
 def test_kmeans_order_by_and_ties():
@@ -283,7 +286,8 @@ def test_kmeans_order_by_and_ties():
 def test_kmeans_single_segment_and_k_equal_to_customers():
     f = pd.DataFrame({"x": [1.0, 2.0, 4.0]})
     one = sg.kmeans_segments(f, columns=["x"], k=1)
-    assert one["segment"].tolist() == [0, 0, 0] and np.isnan(one.attrs["silhouette"])
+    assert one["segment"].tolist() == [0, 0, 0]
+    assert np.isnan(sg.KMeansSegments(1, columns=["x"]).fit(f).silhouette_)
     three = sg.kmeans_segments(f, columns=["x"], k=3)
     assert three["segment"].tolist() == [2, 1, 0]
 
@@ -360,7 +364,7 @@ def test_choose_k_finds_the_blobs():
     c = sg.choose_k(f, columns=["orders", "spend"], k_range=range(2, 7))
     assert c.shape == (5, 3) and c.columns.tolist() == ["k", "inertia", "silhouette"]
     assert c["k"].tolist() == [2, 3, 4, 5, 6]
-    assert c.attrs["best_k"] == 3
+    assert sg.KMeansChoice(range(2, 7), columns=["orders", "spend"]).fit(f).best_k_ == 3
     assert c.loc[c["k"] == 3, "silhouette"].item() == c["silhouette"].max()
     assert c["inertia"].is_monotonic_decreasing
     assert c["silhouette"].between(-1, 1).all()
@@ -649,7 +653,6 @@ def test_real_segments_lifecycle_and_value(real):
     assert named["persona"].tolist() == [
         "loyal big spenders", "loyal online mid spenders", "lapsed mid spenders",
         "lapsed small spenders", "lapsed online small spenders"]
-    assert round(s.attrs["silhouette"], 3) == 0.230
     stages = sg.lifecycle_stage(f)["stage"].value_counts(sort=False)
     assert stages.to_dict() == {"prospect": 143, "first-time": 163, "repeat": 1189,
                                 "loyal": 2070, "lapsed": 1435}
@@ -662,7 +665,8 @@ def test_real_choose_k(real):
     buyers = f[f["orders"] > 0]
     c = sg.choose_k(buyers, columns=BEHAVIOUR, log=LOGGED)
     assert c["k"].tolist() == list(range(2, 9))
-    assert c.attrs["best_k"] == 2
+    assert c.loc[c["silhouette"].idxmax(), "k"] == 2
+    assert c.attrs == {"columns": BEHAVIOUR, "log": LOGGED, "scale": "standard"}
     assert c["inertia"].is_monotonic_decreasing
 
 
@@ -737,14 +741,14 @@ def test_kmeans_runs_to_a_fixed_point_on_the_course_data(real):
     buyers = features[features["orders"] > 0]
     columns = ["orders", "mean_basket", "recency_days", "online_share", "categories"]
     log = ["orders", "mean_basket", "recency_days"]
-    seg = sg.kmeans_segments(buyers, columns=columns, k=5, log=log)
+    model = sg.KMeansSegments(5, columns=columns, log=log).fit(buyers)
     X = buyers[columns].to_numpy(float).copy()
     for j, c in enumerate(columns):
         if c in log:
             X[:, j] = np.log1p(X[:, j])
     X = (X - X.mean(axis=0)) / X.std(axis=0)
-    centres = np.array([seg.attrs["centers_scaled"][c] for c in columns]).T
-    labels = seg["segment"].to_numpy()
+    centres = model.centers_scaled_[columns].to_numpy()
+    labels = model.labels_.to_numpy()
     np.testing.assert_allclose(centres, [X[labels == j].mean(axis=0) for j in range(5)],
                                atol=1e-9)
     distances = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)

@@ -22,12 +22,21 @@ object and never modifies its input.
 Modules, by sub-topic: ``nps``, ``retention`` (churn and retention rates), ``servqual``
 (gaps and the satisfaction index), ``complaints``, ``churn`` (drivers of churn) and
 ``promise``; every public name is importable from ``crmlab.satisfaction``.
+
+The churn model is a fitted object in scikit-learn's style, :class:`ChurnModel`
+(``coef_``, ``intercept_``, ``drivers_``, ...); ``DataFrame.attrs`` of a result records
+only its provenance (target, n, C, weights used, dimensions).
 """
 
 from __future__ import annotations
 
 from crmlab.satisfaction._common import DIMENSION_NAMES, DIMENSIONS
-from crmlab.satisfaction.churn import churn_by_quartile, churn_drivers, simulate_improvement
+from crmlab.satisfaction.churn import (
+    ChurnModel,
+    churn_by_quartile,
+    churn_drivers,
+    simulate_improvement,
+)
 from crmlab.satisfaction.complaints import complaint_rate
 from crmlab.satisfaction.nps import nps, nps_breakdown
 from crmlab.satisfaction.promise import promise_effect
@@ -52,6 +61,7 @@ __all__ = [
     "gap_summary",
     "satisfaction_index",
     "complaint_rate",
+    "ChurnModel",
     "churn_drivers",
     "churn_by_quartile",
     "simulate_improvement",

@@ -1,21 +1,27 @@
 """Which gaps drive churn: a logistic regression, a model-free check and what-ifs.
 
-scikit-learn is imported inside the functions, so importing this module stays cheap.
+The fitted logistic regression is a :class:`ChurnModel` (scikit-learn style: ``coef_``,
+``intercept_``, ... after ``fit``); :func:`churn_drivers` is the convenient entry
+point that returns its table of drivers, and :func:`simulate_improvement` takes the
+fitted model. scikit-learn is imported inside the functions, so importing this module
+stays cheap.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab._fitted import FittedModel
 from crmlab.satisfaction._common import check_scale
 from crmlab.satisfaction.servqual import gap_scores
-from crmlab.validation import check_number, require
+from crmlab.validation import check_number, renamed_keywords, require
 
-__all__ = ["churn_drivers", "churn_by_quartile", "simulate_improvement"]
+__all__ = ["ChurnModel", "churn_by_quartile", "churn_drivers", "simulate_improvement"]
 
 
 def _feature_frame(survey, features, caller, dimensions, expect, perceive) -> pd.DataFrame:
@@ -56,6 +62,195 @@ def _quartile_codes(x: pd.Series, q: int) -> np.ndarray:
     return np.minimum(((ranks - 1) * q // len(x)).astype(int), q - 1)
 
 
+class ChurnModel(FittedModel):
+    """A logistic regression of churn on standardised features (gaps), as a fitted object.
+
+    Configure with the choices, then ``fit(survey)``; the coefficients and the table of
+    drivers are attributes ending in ``_``. :func:`churn_drivers` is the convenient
+    entry point that returns the table; :func:`simulate_improvement` takes the fitted
+    model.
+
+    Parameters
+    ----------
+    target, features, C, dimensions, expect, perceive
+        As for :func:`churn_drivers`.
+
+    Attributes
+    ----------
+    coef_ : Series
+        Change in the log-odds of churn per standard deviation of each feature, in
+        the order of ``features_`` (index ``feature``).
+    intercept_ : float
+        Log-odds of churn of a customer at the mean of every feature.
+    mean_, std_ : Series
+        Mean and (population) standard deviation used to standardise each feature.
+    features_ : list of str
+        The features, in the order fitted.
+    drivers_ : DataFrame
+        The table of :func:`churn_drivers` (sorted by ``|coef|``, largest first).
+    churn_rate_ : float
+        Observed churn rate of the survey fitted on.
+    n_customers_ : int
+        Customers fitted on.
+    estimator_ : sklearn.linear_model.LogisticRegression
+        The fitted scikit-learn model (on the standardised features).
+
+    Raises
+    ------
+    CRMDataError
+        As :func:`churn_drivers` when fitting; ``NotFittedError`` (a ``CRMDataError``)
+        when a learned attribute is read or ``predict_proba`` is called before ``fit``.
+
+    Notes
+    -----
+    Features are standardised ((x - mean) / std, population std) so the
+    coefficients compare: a coefficient of -0.5 means one standard deviation more
+    of the feature multiplies the odds of churning by ``exp(-0.5) = 0.61``. The
+    model is ``LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10)`` (L2
+    penalty): Newton's method converges quadratically, so the coefficients are exact
+    to about 1e-10, far below the 3 decimals printed, on every CPU and BLAS (lbfgs at
+    its default tolerance stops about 1e-3 away from the optimum, which moves printed
+    digits between machines). Quarters are equal-sized groups by
+    rank; tied values are split by row order. Coefficients show association in this
+    survey; with correlated gaps, read them together.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"gap_speed": [-3, -2, -2, -1, 0, 0, 1, 2] * 5,
+    ...                   "gap_care": [0, 1, -1, 0, 1, -1, 0, 1] * 5,
+    ...                   "churned": [True, True, False, True, False, False, False, False] * 5})
+    >>> model = ChurnModel(features=["gap_speed", "gap_care"]).fit(s)
+    >>> model
+    ChurnModel(features=['gap_speed', 'gap_care'])
+    >>> model.coef_.round(3)
+    feature
+    gap_speed   -1.975
+    gap_care     0.948
+    Name: coef, dtype: float64
+    >>> round(model.intercept_, 3), model.churn_rate_, model.n_customers_
+    (-0.85, 0.375, 40)
+    >>> float(model.predict_proba(s).mean().round(3))
+    0.375
+    """
+
+    _learned = ("coef_", "intercept_", "mean_", "std_", "features_", "drivers_",
+                "churn_rate_", "n_customers_", "estimator_")
+
+    def __init__(
+        self,
+        *,
+        target: str = "churned",
+        features: Sequence[str] | None = None,
+        C: float = 1.0,
+        dimensions: Sequence[str] | None = None,
+        expect: str = "expect_",
+        perceive: str = "perceive_",
+    ) -> None:
+        self.target = target
+        self.features = features
+        self.C = C
+        self.dimensions = dimensions
+        self.expect = expect
+        self.perceive = perceive
+
+    def fit(self, survey: pd.DataFrame) -> ChurnModel:
+        """Fit the logistic regression on ``survey``; return the fitted object.
+
+        Parameters
+        ----------
+        survey : DataFrame
+            One row per customer with the ``target`` flag and the features (or the
+            expectation and perception columns of the gaps). Not modified.
+
+        Returns
+        -------
+        ChurnModel
+            ``self``, with the learned attributes set.
+        """
+        return self._fit(survey, f"{type(self).__name__}.fit")
+
+    def _fit(self, survey, caller: str) -> ChurnModel:
+        target = self.target
+        C = check_number(self.C, name="C", caller=caller, low=0, low_open=True)
+        X = _feature_frame(survey, self.features, caller, self.dimensions, self.expect,
+                           self.perceive)
+        y = _target(survey, target, caller)
+        if y.all() or not y.any():
+            raise CRMDataError(
+                f"{caller}: column {target!r} has only {'True' if y.all() else 'False'} "
+                f"values; a model of churn needs customers who left and customers who "
+                f"stayed.")
+        mean = X.mean()
+        std = X.std(ddof=0)
+        flat = std[~(std > 0)]
+        if len(flat):
+            raise CRMDataError(f"{caller}: feature(s) {list(flat.index)} are constant; they "
+                               f"cannot explain churn. Drop them from features.")
+        from sklearn.linear_model import LogisticRegression
+
+        Z = ((X - mean) / std).to_numpy(dtype=float)
+        model = LogisticRegression(C=float(C), solver="newton-cholesky", tol=1e-10,
+                                   max_iter=100)
+        model.fit(Z, y)
+        coef = model.coef_[0]
+        low, high = {}, {}
+        for f in X.columns:
+            codes = _quartile_codes(X[f], 4)
+            low[f] = float(y[codes == 0].mean())
+            high[f] = float(y[codes == 3].mean())
+        names = pd.Index(list(X.columns), name="feature")
+        out = pd.DataFrame({"coef": coef, "odds_ratio": np.exp(coef), "mean": mean.to_numpy(),
+                            "std": std.to_numpy(), "churn_low": pd.Series(low).to_numpy(),
+                            "churn_high": pd.Series(high).to_numpy()},
+                           index=names)
+        order = np.argsort(-np.abs(np.round(coef, 12)), kind="stable")
+        out = out.iloc[order]
+        out.attrs = {"target": target, "n": len(y), "C": float(C)}
+        self.coef_ = pd.Series(coef, index=names, name="coef")
+        self.intercept_ = float(model.intercept_[0])
+        self.mean_ = pd.Series(mean.to_numpy(), index=names, name="mean")
+        self.std_ = pd.Series(std.to_numpy(), index=names, name="std")
+        self.features_ = list(X.columns)
+        self.drivers_ = out
+        self.churn_rate_ = float(y.mean())
+        self.n_customers_ = len(y)
+        self.estimator_ = model
+        return self
+
+    def predict_proba(self, survey: pd.DataFrame) -> pd.Series:
+        """Predict each customer's probability of churning.
+
+        Parameters
+        ----------
+        survey : DataFrame
+            One row per customer with the fitted features (gaps are computed from the
+            expectation and perception columns when absent). Not modified.
+
+        Returns
+        -------
+        Series
+            ``churn_probability`` per customer, indexed like ``survey``.
+
+        Raises
+        ------
+        CRMDataError
+            If the model is not fitted or a feature is missing or not numeric.
+        """
+        caller = f"{type(self).__name__}.predict_proba"
+        self.check_fitted(caller)
+        X = _feature_frame(survey, self.features_, caller, None, self.expect, self.perceive)
+        return pd.Series(self._predict(X), index=X.index, name="churn_probability")
+
+    def _predict(self, X: pd.DataFrame) -> np.ndarray:
+        drivers = self.drivers_
+        z = (X[drivers.index] - drivers["mean"]) / drivers["std"]
+        # an explicit sum, not a BLAS matrix product, so the last digit is the same on
+        # every CPU
+        terms = z.to_numpy(dtype=float) * drivers["coef"].to_numpy()
+        logit = self.intercept_ + terms.sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-logit))
+
+
 def churn_drivers(
     survey: pd.DataFrame,
     *,
@@ -92,8 +287,10 @@ def churn_drivers(
         the feature), ``odds_ratio`` (``exp(coef)``), ``mean`` and ``std`` (used to
         standardise), and the simple comparison without a model: ``churn_low`` and
         ``churn_high``, the churn rates of the quarter of customers with the lowest
-        and highest values of the feature. ``attrs`` holds ``intercept``,
-        ``target``, ``n``, ``churn_rate`` (observed) and ``C``.
+        and highest values of the feature. ``attrs`` records the provenance:
+        ``target``, ``n`` (customers) and ``C``. The intercept and the observed churn
+        rate are attributes of the fitted :class:`ChurnModel` (``intercept_``,
+        ``churn_rate_``), which :func:`simulate_improvement` needs.
 
     Raises
     ------
@@ -104,6 +301,7 @@ def churn_drivers(
 
     See Also
     --------
+    ChurnModel : the fitted model behind this function.
     churn_by_quartile : churn rate in each quarter of one feature.
     simulate_improvement : predicted churn after improving one dimension.
 
@@ -134,40 +332,9 @@ def churn_drivers(
     gap_speed        0.8         0.0
     gap_care         0.0         0.3
     """
-    caller = "churn_drivers"
-    C = check_number(C, name="C", caller=caller, low=0, low_open=True)
-    X = _feature_frame(survey, features, caller, dimensions, expect, perceive)
-    y = _target(survey, target, caller)
-    if y.all() or not y.any():
-        raise CRMDataError(
-            f"{caller}: column {target!r} has only {'True' if y.all() else 'False'} values; "
-            f"a model of churn needs customers who left and customers who stayed.")
-    mean = X.mean()
-    std = X.std(ddof=0)
-    flat = std[~(std > 0)]
-    if len(flat):
-        raise CRMDataError(f"{caller}: feature(s) {list(flat.index)} are constant; they "
-                           f"cannot explain churn. Drop them from features.")
-    from sklearn.linear_model import LogisticRegression
-
-    Z = ((X - mean) / std).to_numpy(dtype=float)
-    model = LogisticRegression(C=float(C), solver="newton-cholesky", tol=1e-10, max_iter=100)
-    model.fit(Z, y)
-    coef = model.coef_[0]
-    low, high = {}, {}
-    for f in X.columns:
-        codes = _quartile_codes(X[f], 4)
-        low[f] = float(y[codes == 0].mean())
-        high[f] = float(y[codes == 3].mean())
-    out = pd.DataFrame({"coef": coef, "odds_ratio": np.exp(coef), "mean": mean.to_numpy(),
-                        "std": std.to_numpy(), "churn_low": pd.Series(low).to_numpy(),
-                        "churn_high": pd.Series(high).to_numpy()},
-                       index=pd.Index(list(X.columns), name="feature"))
-    order = np.argsort(-np.abs(np.round(coef, 12)), kind="stable")
-    out = out.iloc[order]
-    out.attrs = {"intercept": float(model.intercept_[0]), "target": target, "n": len(y),
-                 "churn_rate": float(y.mean()), "C": float(C)}
-    return out
+    model = ChurnModel(target=target, features=features, C=C, dimensions=dimensions,
+                       expect=expect, perceive=perceive)
+    return model._fit(survey, "churn_drivers").drivers_
 
 
 def churn_by_quartile(
@@ -238,17 +405,60 @@ def churn_by_quartile(
     return out
 
 
-def _predict(drivers: pd.DataFrame, X: pd.DataFrame) -> np.ndarray:
-    z = (X[drivers.index] - drivers["mean"]) / drivers["std"]
-    # an explicit sum, not a BLAS matrix product, so the last digit is the same on every CPU
-    terms = z.to_numpy(dtype=float) * drivers["coef"].to_numpy()
-    logit = drivers.attrs["intercept"] + terms.sum(axis=1)
-    return 1.0 / (1.0 + np.exp(-logit))
+def _model_from_table(table: pd.DataFrame, intercept: float, expect: str,
+                      perceive: str) -> ChurnModel:
+    """A ChurnModel carrying a churn_drivers table's coefficients (deprecated path)."""
+    model = ChurnModel(target=table.attrs.get("target", "churned"), features=list(table.index),
+                       C=table.attrs.get("C", 1.0), expect=expect, perceive=perceive)
+    names = pd.Index(list(table.index), name="feature")
+    model.coef_ = pd.Series(table["coef"].to_numpy(dtype=float), index=names, name="coef")
+    model.intercept_ = float(intercept)
+    model.mean_ = pd.Series(table["mean"].to_numpy(dtype=float), index=names, name="mean")
+    model.std_ = pd.Series(table["std"].to_numpy(dtype=float), index=names, name="std")
+    model.features_ = list(names)
+    model.drivers_ = table
+    model.churn_rate_ = float(table.attrs.get("churn_rate", np.nan))
+    model.n_customers_ = table.attrs.get("n")
+    model.estimator_ = None
+    return model
 
 
+def _as_model(model, survey, caller: str, expect: str, perceive: str) -> ChurnModel:
+    """The fitted ChurnModel to use; a churn_drivers table still works, with a warning."""
+    if isinstance(model, ChurnModel):
+        model.check_fitted(caller)
+        return model
+    need = {"coef", "mean", "std"}
+    if not isinstance(model, pd.DataFrame) or not need <= set(model.columns):
+        raise CRMDataError(
+            f"{caller}: model must be a fitted ChurnModel, ChurnModel().fit(survey) (or, for "
+            f"one more release, the output of churn_drivers(survey)); got "
+            f"{type(model).__name__}.")
+    warnings.warn(
+        f"{caller}: pass the fitted model, ChurnModel(...).fit(survey), instead of the "
+        f"churn_drivers table; the table will stop working here in the next release.",
+        FutureWarning, stacklevel=4)
+    table = model
+    if "intercept" in table.attrs:  # a table from an earlier release carries it
+        return _model_from_table(table, table.attrs["intercept"], expect, perceive)
+    # the intercept is not in the table: refit on the survey and check it is the same fit
+    refit = ChurnModel(target=table.attrs.get("target", "churned"), features=list(table.index),
+                       C=table.attrs.get("C", 1.0), expect=expect, perceive=perceive)
+    refit._fit(survey, caller)
+    fitted = refit.drivers_[["coef", "mean", "std"]].reindex(table.index).to_numpy(dtype=float)
+    given = table[["coef", "mean", "std"]].to_numpy(dtype=float)
+    if not np.allclose(fitted, given, rtol=1e-6, atol=1e-9):
+        raise CRMDataError(
+            f"{caller}: the churn_drivers table was fitted on another survey than this "
+            f"one. Fit the model on that survey, model = ChurnModel(...).fit(that_survey), "
+            f"and pass model.")
+    return _model_from_table(table, refit.intercept_, expect, perceive)
+
+
+@renamed_keywords(drivers="model")
 def simulate_improvement(
     survey: pd.DataFrame,
-    drivers: pd.DataFrame,
+    model: ChurnModel,
     *,
     dimension: str,
     delta: float = 1.0,
@@ -261,10 +471,12 @@ def simulate_improvement(
     Parameters
     ----------
     survey : DataFrame
-        The survey the ``drivers`` model was fitted on (or another with the same
-        columns).
-    drivers : DataFrame
-        Output of :func:`churn_drivers`.
+        The survey the model was fitted on (or another with the same columns).
+    model : ChurnModel
+        The fitted model, ``ChurnModel(...).fit(survey)``. The table of
+        :func:`churn_drivers` (and the keyword ``drivers=``) still work for one release,
+        with a ``FutureWarning``; the table is then refitted on ``survey``, which must
+        be the survey it came from.
     dimension : str
         Dimension to improve, e.g. ``"reliability"``.
     delta : float, default 1.0
@@ -285,8 +497,9 @@ def simulate_improvement(
     Raises
     ------
     CRMDataError
-        If ``drivers`` is not the output of :func:`churn_drivers`, the dimension
-        has no perception column, or the features are missing from ``survey``.
+        If ``model`` is not a fitted :class:`ChurnModel`, the dimension has no
+        perception column, ``delta`` or ``scale`` is not valid, or the features are
+        missing from ``survey``.
 
     Notes
     -----
@@ -300,30 +513,26 @@ def simulate_improvement(
     >>> s = pd.DataFrame({"expect_speed": [6, 6, 5, 5, 4, 4] * 5,
     ...                   "perceive_speed": [3, 4, 4, 6, 5, 6] * 5,
     ...                   "churned": [True, True, False, False, True, False] * 5})
-    >>> d = churn_drivers(s)
-    >>> r = simulate_improvement(s, d, dimension="speed", delta=1)
+    >>> model = ChurnModel().fit(s)
+    >>> r = simulate_improvement(s, model, dimension="speed", delta=1)
     >>> bool(r["churn_after"] < r["churn_before"])
     True
     """
     caller = "simulate_improvement"
-    need = {"coef", "mean", "std"}
-    if not isinstance(drivers, pd.DataFrame) or not need <= set(drivers.columns) \
-            or "intercept" not in drivers.attrs:
-        raise CRMDataError(f"{caller}: drivers must be the output of churn_drivers(survey); "
-                           f"fit it first.")
+    model = _as_model(model, survey, caller, expect, perceive)
     delta = check_number(delta, name="delta", caller=caller)
     low, high = check_scale(scale, caller)
     col = f"{perceive}{dimension}"
     if not isinstance(survey, pd.DataFrame) or col not in survey.columns:
         raise CRMDataError(f"{caller}: no column {col!r} for dimension {dimension!r}; pass a "
                            f"dimension whose perception is in the survey.")
-    features = list(drivers.index)
+    features = list(model.drivers_.index)
     X0 = _feature_frame(survey, features, caller, None, expect, perceive)
     changed = survey.copy()
     p = require(survey, {col: "number"}, caller=caller)[col].astype(float)
     changed[col] = p.where(p >= high, (p + delta).clip(low, high))
     X1 = _feature_frame(changed, features, caller, None, expect, perceive)
-    before, after = float(_predict(drivers, X0).mean()), float(_predict(drivers, X1).mean())
+    before, after = float(model._predict(X0).mean()), float(model._predict(X1).mean())
     return pd.Series({"delta": float(delta), "churn_before": before, "churn_after": after,
                       "change": after - before, "customers_kept": (before - after) * len(X0)},
                      name=dimension)

@@ -20,8 +20,8 @@ Conventions (each a parameter with a documented default):
   all rows (a return costs handling too, as in :func:`crmlab.rfm.customer_profit`).
 * k-means runs on the chosen columns, optionally ``log1p``-transformed, then
   standardised (z-scores); segments are renumbered so that segment 0 has the highest
-  mean spend. scikit-learn is imported inside the functions, so ``import crmlab`` stays
-  fast.
+  mean spend. scikit-learn is imported inside the functions, so ``import crmlab`` (and
+  ``import crmlab.segmentation``) stays fast.
 
 Nothing is dropped silently: customers without a purchase are kept (with zeros and NaN,
 see :func:`customer_features`) and counted in ``result.attrs``.
@@ -31,13 +31,23 @@ Modules, by sub-topic: ``features`` (:func:`customer_features`), ``apriori``
 ``profiles`` (:func:`segment_profiles`, :func:`name_segments`), ``value``
 (:func:`value_assessment`), ``lifecycle`` (:func:`lifecycle_stage`) and ``service``
 (:func:`service_plan`); every public name is importable from ``crmlab.segmentation``.
+
+Structured results are fitted objects in scikit-learn's style, with attributes ending
+in ``_``: :class:`KMeansSegments` (labels, centres, inertia, silhouette) and
+:class:`KMeansChoice` (scores per k, the best k). ``DataFrame.attrs`` of a result
+records only its provenance (columns, k, seed, scale, rows dropped and why).
 """
 
 from __future__ import annotations
 
 from crmlab.segmentation.apriori import segment_by
 from crmlab.segmentation.features import customer_features
-from crmlab.segmentation.kmeans import choose_k, kmeans_segments
+from crmlab.segmentation.kmeans import (
+    KMeansChoice,
+    KMeansSegments,
+    choose_k,
+    kmeans_segments,
+)
 from crmlab.segmentation.lifecycle import LIFECYCLE_STAGES, lifecycle_stage
 from crmlab.segmentation.profiles import NAMING_RULES, name_segments, segment_profiles
 from crmlab.segmentation.service import VALUE_GUIDE, service_plan
@@ -48,6 +58,8 @@ __all__ = [
     "segment_by",
     "kmeans_segments",
     "choose_k",
+    "KMeansSegments",
+    "KMeansChoice",
     "segment_profiles",
     "name_segments",
     "value_assessment",
