@@ -77,9 +77,11 @@ def score_series(scores, caller: str) -> pd.Series:
 
 
 def dimensions_of(survey, dimensions, expect: str, perceive: str, caller: str) -> list[str]:
+    """The dimensions to compare: given, or every ``<expect><dim>`` with a partner."""
     if not isinstance(survey, pd.DataFrame):
         raise CRMDataError(f"{caller}: expected a survey DataFrame, got "
-                           f"{type(survey).__name__}.")
+                           f"{type(survey).__name__}. Pass the survey table, one row per "
+                           f"customer, e.g. crmlab.load_data('survey').")
     cols = [str(c) for c in survey.columns]
     if dimensions is None:
         found = [c[len(expect):] for c in cols if c.startswith(expect) and len(c) > len(expect)]
@@ -102,11 +104,14 @@ def dimensions_of(survey, dimensions, expect: str, perceive: str, caller: str) -
                            f"{list(DIMENSIONS[:2])}, got {dimensions!r}.")
     dims = [str(d) for d in dimensions]
     if len(set(dims)) != len(dims):
-        raise CRMDataError(f"{caller}: dimensions {dims} repeat a name.")
+        raise CRMDataError(f"{caller}: dimensions {dims} repeat a name; list each dimension "
+                           f"once.")
     return dims
 
 
-def survey_values(survey, dims, expect, perceive, caller, *, perception_only=False):
+def survey_values(survey: pd.DataFrame, dims: list[str], expect: str, perceive: str,
+                  caller: str, *, perception_only: bool = False) -> pd.DataFrame:
+    """The expectation and perception columns of ``dims``, checked as numbers."""
     columns = {}
     for d in dims:
         if not perception_only:

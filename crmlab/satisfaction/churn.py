@@ -28,7 +28,8 @@ def _feature_frame(survey, features, caller, dimensions, expect, perceive) -> pd
     """The requested features as numbers; gap_<dim> / mean_gap are computed if absent."""
     if not isinstance(survey, pd.DataFrame):
         raise CRMDataError(f"{caller}: expected a survey DataFrame, got "
-                           f"{type(survey).__name__}.")
+                           f"{type(survey).__name__}. Pass the survey table, one row per "
+                           f"customer, e.g. crmlab.load_data('survey').")
     if features is None:
         gaps = gap_scores(survey, dimensions=dimensions, expect=expect, perceive=perceive)
         return gaps.drop(columns="mean_gap")
@@ -44,7 +45,9 @@ def _feature_frame(survey, features, caller, dimensions, expect, perceive) -> pd
         missing = [f for f in computed if f not in gaps.columns]
         if missing:
             raise CRMDataError(f"{caller}: no gap {missing[0]!r}; the gaps are "
-                               f"{list(gaps.columns)}.")
+                               f"{list(gaps.columns)}. Use one of them, or add the "
+                               f"{expect}<dim> and {perceive}<dim> columns of that "
+                               f"dimension.")
         pool = pd.concat([survey.drop(columns=[c for c in gaps.columns if c in survey]),
                           gaps[computed]], axis=1)
     return require(pool, dict.fromkeys(features, "number"), caller=caller)
@@ -166,6 +169,15 @@ class ChurnModel(FittedModel):
         -------
         ChurnModel
             ``self``, with the learned attributes set.
+
+        Examples
+        --------
+        >>> s = pd.DataFrame({"expect_speed": [6, 6, 5, 5, 4, 4] * 5,
+        ...                   "perceive_speed": [3, 4, 4, 6, 5, 6] * 5,
+        ...                   "churned": [True, True, False, False, True, False] * 5})
+        >>> model = ChurnModel().fit(s)
+        >>> model.features_, bool(model.coef_["gap_speed"] < 0)
+        (['gap_speed'], True)
         """
         return self._fit(survey, f"{type(self).__name__}.fit")
 
@@ -235,6 +247,15 @@ class ChurnModel(FittedModel):
         ------
         CRMDataError
             If the model is not fitted or a feature is missing or not numeric.
+
+        Examples
+        --------
+        >>> s = pd.DataFrame({"expect_speed": [6, 6, 5, 5, 4, 4] * 5,
+        ...                   "perceive_speed": [3, 4, 4, 6, 5, 6] * 5,
+        ...                   "churned": [True, True, False, False, True, False] * 5})
+        >>> p = ChurnModel().fit(s).predict_proba(s)
+        >>> bool(p.iloc[0] > p.iloc[3])   # gap -3 churns more likely than gap +1
+        True
         """
         caller = f"{type(self).__name__}.predict_proba"
         self.check_fitted(caller)

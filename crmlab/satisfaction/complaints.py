@@ -63,7 +63,8 @@ def complaint_rate(
     if bad.any():
         raise CRMDataError(
             f"{caller}: column {complaints!r} must count complaints (whole numbers >= 0); "
-            f"{int(bad.sum())} values are not, in {show_rows(df.index[bad], c[bad])}.")
+            f"{int(bad.sum())} values are not, in {show_rows(df.index[bad], c[bad])}. Fix "
+            f"or drop those rows.")
 
     def row(x):
         n = len(x)

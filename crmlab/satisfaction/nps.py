@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
@@ -13,7 +16,7 @@ __all__ = ["nps", "nps_breakdown"]
 _GROUPS = ("detractors", "passives", "promoters")
 
 
-def nps(scores) -> float:
+def nps(scores: pd.Series | np.ndarray | Sequence[float]) -> float:
     """Compute the Net Promoter Score (净推荐值) of 0-10 recommendation scores.
 
     Parameters
@@ -55,7 +58,12 @@ def nps(scores) -> float:
     return float(100.0 * ((x >= 9).sum() - (x <= 6).sum()) / len(x))
 
 
-def nps_breakdown(survey, *, score: str = "nps_score", by: str | None = None) -> pd.DataFrame:
+def nps_breakdown(
+    survey: pd.DataFrame | pd.Series | np.ndarray | Sequence[float],
+    *,
+    score: str = "nps_score",
+    by: str | None = None,
+) -> pd.DataFrame:
     """Tabulate the shares of detractors, passives and promoters and the NPS.
 
     Parameters
@@ -96,7 +104,8 @@ def nps_breakdown(survey, *, score: str = "nps_score", by: str | None = None) ->
     else:
         if by is not None:
             raise CRMDataError(f"{caller}: by={by!r} needs a DataFrame with that column; "
-                               f"got bare scores.")
+                               f"got bare scores. Pass the survey table, e.g. "
+                               f"nps_breakdown(survey, by={by!r}).")
         scores = score_series(survey, caller)
         keys = None
     groups = [("all", scores)] if keys is None else [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,9 @@ from crmlab._errors import CRMDataError
 from crmlab.validation import check_fraction, require, show_rows
 
 __all__ = ["churn_rate", "retention_rate", "rates_by_period", "expected_lifetime"]
+
+#: A count of customers: a number, or one number per period (a Series or a list).
+Counts = float | pd.Series | Sequence[float] | np.ndarray
 
 
 def _counts(caller: str, **named):
@@ -42,7 +46,8 @@ def _counts(caller: str, **named):
                 raise CRMDataError(f"{caller}: {name} must be a count of customers, got "
                                    f"{v!r}.") from None
             if x.ndim != 1:
-                raise CRMDataError(f"{caller}: {name} must be one count per period (1-D).")
+                raise CRMDataError(f"{caller}: {name} must be one count per period (1-D); "
+                                   f"pass a list or a Series.")
             if index is None:
                 index = pd.RangeIndex(len(x))
             elif len(x) != len(index):
@@ -55,7 +60,8 @@ def _counts(caller: str, **named):
                 arrays[name] = np.full(len(index), x[0])
     labels = index if index is not None else pd.RangeIndex(1)
     if len(labels) == 0:
-        raise CRMDataError(f"{caller}: no periods (the input is empty).")
+        raise CRMDataError(f"{caller}: no periods (the input is empty). Check the filter "
+                           f"that made it.")
     for name, x in arrays.items():
         bad = ~np.isfinite(x)
         if bad.any():
@@ -65,7 +71,7 @@ def _counts(caller: str, **named):
         if bad.any():
             raise CRMDataError(
                 f"{caller}: {name} must be a count of customers >= 0; it is negative in "
-                f"{show_rows(labels[bad], x[bad])}.")
+                f"{show_rows(labels[bad], x[bad])}. Fix the sign of those counts.")
     return arrays, index
 
 
@@ -73,7 +79,7 @@ def _wrap(values: np.ndarray, index, name: str):
     return float(values[0]) if index is None else pd.Series(values, index=index, name=name)
 
 
-def churn_rate(lost, at_start):
+def churn_rate(lost: Counts, at_start: Counts) -> float | pd.Series:
     """Compute the churn rate (客户流失率): customers lost over customers at the start.
 
     Parameters
@@ -133,7 +139,7 @@ def churn_rate(lost, at_start):
     return _wrap(x["lost"] / x["at_start"], index, "churn_rate")
 
 
-def retention_rate(at_start, at_end, new):
+def retention_rate(at_start: Counts, at_end: Counts, new: Counts) -> float | pd.Series:
     """Compute the retention rate (客户保持率): customers kept over customers at the start.
 
     Parameters

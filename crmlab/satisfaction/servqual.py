@@ -222,7 +222,8 @@ def satisfaction_index(
         unknown = sorted(set(map(str, weights)) - set(dims))
         if unknown:
             raise CRMDataError(f"{caller}: weights for unknown dimension(s) {unknown}; the "
-                               f"dimensions are {dims}.")
+                               f"dimensions are {dims}. Key the weights by these names, "
+                               f"e.g. {{{dims[0]!r}: 1}}.")
         w = {d: check_number(weights.get(d, 0.0), name=f"weights[{d!r}]", caller=caller, low=0)
              for d in dims}
     else:

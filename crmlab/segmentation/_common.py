@@ -29,7 +29,8 @@ def numeric_columns(data: pd.DataFrame, columns, caller: str, *, allow_nan: bool
     if not columns:
         raise CRMDataError(f"{caller}: {param} is empty; name at least one numeric column.")
     if len(set(columns)) != len(columns):
-        raise CRMDataError(f"{caller}: {param} names a column twice: {columns}.")
+        raise CRMDataError(f"{caller}: {param} names a column twice: {columns}. "
+                           f"List each column once.")
     require(data, {c: "any" for c in columns}, caller=caller,
             params={c: param for c in columns}, allow_empty=True)
     for c in columns:

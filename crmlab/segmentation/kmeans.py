@@ -259,6 +259,12 @@ class KMeansSegments(FittedModel):
         -------
         KMeansSegments
             ``self``, with the learned attributes set.
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"x": [1.0, 1.1, 9.0, 9.2]}, index=list("abcd"))
+        >>> KMeansSegments(2, columns=["x"]).fit(f).labels_.to_dict()
+        {'a': 1, 'b': 1, 'c': 0, 'd': 0}
         """
         return self._fit(features, f"{type(self).__name__}.fit")
 
@@ -329,6 +335,13 @@ class KMeansSegments(FittedModel):
         CRMDataError
             If the model is not fitted, or a column is missing, not numeric, has
             missing values, or is logged and negative.
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"x": [1.0, 1.1, 9.0, 9.2]})
+        >>> model = KMeansSegments(2, columns=["x"]).fit(f)
+        >>> model.predict(pd.DataFrame({"x": [0.5, 8.0, 5.5]})).tolist()
+        [1, 0, 0]
         """
         caller = f"{type(self).__name__}.predict"
         self.check_fitted(caller)
@@ -366,6 +379,15 @@ class KMeansSegments(FittedModel):
         CRMDataError
             If the model is not fitted, ``features`` is not the fitted table, or it
             already has a column ``segment``.
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"x": [1.0, 1.1, 9.0, 9.2]})
+        >>> model = KMeansSegments(2, columns=["x"]).fit(f)
+        >>> model.assign(f, segment="cluster")["cluster"].tolist()
+        [1, 1, 0, 0]
+        >>> model.assign(f).attrs["k"], model.assign(f).attrs["order_by"]
+        (2, 'x')
         """
         caller = f"{type(self).__name__}.assign"
         self.check_fitted(caller)
@@ -579,6 +601,12 @@ class KMeansChoice(FittedModel):
         -------
         KMeansChoice
             ``self``, with ``scores_`` and ``best_k_`` set.
+
+        Examples
+        --------
+        >>> f = pd.DataFrame({"x": [0.0, 0.1, 5.0, 5.1, 9.0, 9.1]})
+        >>> KMeansChoice([2, 3], columns=["x"]).fit(f).best_k_
+        3
         """
         return self._fit(features, f"{type(self).__name__}.fit")
 

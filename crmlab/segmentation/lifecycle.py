@@ -22,13 +22,13 @@ LIFECYCLE_STAGES = {
 
 
 def lifecycle_stage(
-    features,
+    features: pd.DataFrame,
     *,
     orders: str = "orders",
     recency: str = "recency_days",
-    loyal_orders: int = 12,
-    active_days: int = 90,
-    lapsed_days: int = 180,
+    loyal_orders: float = 12,
+    active_days: float = 90,
+    lapsed_days: float = 180,
     language: str = "en",
 ) -> pd.DataFrame:
     """Place every customer in one lifecycle stage (客户生命周期).
@@ -43,12 +43,12 @@ def lifecycle_stage(
         Number of purchase orders.
     recency : str, default "recency_days"
         Days from the last purchase to the analysis date.
-    loyal_orders : int, default 12
+    loyal_orders : float, default 12
         Orders needed to be "loyal" (12: about one a month over the two years of the
         course data).
-    active_days : int, default 90
+    active_days : float, default 90
         A loyal customer bought within this many days.
-    lapsed_days : int, default 180
+    lapsed_days : float, default 180
         A customer with no purchase for more than this many days has lapsed.
     language : {"en", "zh"}, default "en"
         Stage names in English or Chinese (:data:`LIFECYCLE_STAGES`).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,10 +26,10 @@ NAMING_RULES = {
 
 
 def segment_profiles(
-    segmented,
+    segmented: pd.DataFrame,
     *,
     segment: str = "segment",
-    columns=None,
+    columns: Sequence[str] | None = None,
     stat: str = "mean",
     revenue: str | None = "spend",
     profit: str | None = "profit",

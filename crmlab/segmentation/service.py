@@ -145,7 +145,8 @@ def service_plan(
         if missing:
             raise CRMDataError(
                 f"{caller}: by='persona' needs the output of name_segments(profiles); "
-                f"column(s) {missing} are missing."
+                f"column(s) {missing} are missing. Name the segments first: "
+                f"service_plan(name_segments(segment_profiles(segmented)))."
             )
         rows = [_persona_service(s, lv, bool(on), bool(lo)) for s, lv, on, lo in
                 zip(data["status"], data["spend_level"], data["online"], data["loss_making"],

@@ -32,13 +32,13 @@ def _rank01(col: pd.Series) -> pd.Series:
 
 
 def value_assessment(
-    features,
+    features: pd.DataFrame,
     *,
     potential: str | None = "mean_basket",
     loyalty: str | None = "orders",
     profitability: str | None = "profit",
-    weights=(1.0, 1.0, 1.0),
-    cuts=(1 / 3, 2 / 3),
+    weights: Sequence[float] = (1.0, 1.0, 1.0),
+    cuts: Sequence[float] = (1 / 3, 2 / 3),
     method: str = "quantile",
 ) -> pd.DataFrame:
     """Assess customer value (客户价值评估): purchase potential, loyalty, profitability.
