@@ -20,6 +20,7 @@ import crmlab  # noqa: E402
 from crmlab import CRMDataError, plots, widgets  # noqa: E402
 from crmlab.satisfaction import (  # noqa: E402
     DIMENSIONS,
+    ChurnModel,
     churn_by_quartile,
     churn_drivers,
     churn_rate,
@@ -208,8 +209,10 @@ def test_expected_lifetime_and_percentages():
     assert expected_lifetime(1.0) == 1.0
     with pytest.raises(CRMDataError, match=r"pass 0\.9, not 90"):
         expected_lifetime(90)
-    with pytest.raises(CRMDataError, match=r"fraction in \(0, 1\]"):
+    with pytest.raises(CRMDataError, match=r"churn=0 must be in \(0, 1\]"):
         expected_lifetime(0)
+    with pytest.raises(CRMDataError, match=r"churn must be a number in \[0, 1\], got str"):
+        expected_lifetime("0.2")
 
 
 def test_bundled_churn_rate(survey):
@@ -293,8 +296,18 @@ def test_satisfaction_index_regression_weights():
 def test_satisfaction_index_errors(three):
     with pytest.raises(CRMDataError, match=r"outside the scale 1-5.*row 0"):
         satisfaction_index(three, scale=(1, 5))
-    with pytest.raises(CRMDataError, match="basis"):
+    with pytest.raises(CRMDataError, match="basis='perceptions' is not one of .*Did you mean"):
         satisfaction_index(three, basis="perceptions")
+    with pytest.raises(CRMDataError, match="weights='regresion' is not one of .*'regression'"):
+        satisfaction_index(three, weights="regresion")
+    with pytest.raises(CRMDataError, match=r"weights\['care'\]=-1 must be >= 0"):
+        satisfaction_index(three, weights={"speed": 1, "care": -1})
+    with pytest.raises(CRMDataError, match=r"use None, 'equal', 'regression' or a dict"):
+        satisfaction_index(three, weights=[1, 2])
+    with pytest.raises(CRMDataError, match=r"scale=\(7, 1\) must be \(lowest, highest\)"):
+        satisfaction_index(three, scale=(7, 1))
+    with pytest.raises(CRMDataError, match=r"scale\[1\] must be a finite number"):
+        satisfaction_index(three, scale=(1, np.inf))
     with pytest.raises(CRMDataError, match="unknown dimension"):
         satisfaction_index(three, weights={"price": 1})
     with pytest.raises(CRMDataError, match="all weights are 0"):
@@ -348,7 +361,8 @@ def test_churn_drivers_recover_the_sign(synthetic):
     assert d.loc["gap_reliability", "odds_ratio"] == pytest.approx(
         np.exp(d.loc["gap_reliability", "coef"]))
     assert d.loc["gap_reliability", "churn_low"] > 0.5 > d.loc["gap_reliability", "churn_high"]
-    assert d.attrs["churn_rate"] == pytest.approx(synthetic["churned"].mean())
+    assert d.attrs == {"target": "churned", "n": len(synthetic), "C": 1.0}   # provenance
+    assert ChurnModel().fit(synthetic).churn_rate_ == pytest.approx(synthetic["churned"].mean())
     pd.testing.assert_frame_equal(d, churn_drivers(synthetic))    # deterministic
 
 
@@ -368,8 +382,10 @@ def test_churn_drivers_errors(synthetic):
         churn_drivers(synthetic.assign(churned="yes"))
     with pytest.raises(CRMDataError, match="no gap 'gap_price'"):
         churn_drivers(synthetic, features=["gap_price"])
-    with pytest.raises(CRMDataError, match="C=0"):
+    with pytest.raises(CRMDataError, match="C=0 must be > 0"):
         churn_drivers(synthetic, C=0)
+    with pytest.raises(CRMDataError, match="C must be a number, got str"):
+        churn_drivers(synthetic, C="1")
     with pytest.raises(CRMDataError, match="no rows"):
         churn_drivers(synthetic.iloc[:0])
 
@@ -382,8 +398,13 @@ def test_churn_by_quartile_by_hand():
     assert out["customers"].tolist() == [2, 2, 2, 2]
     assert out["churn_rate"].tolist() == [1.0, 0.5, 0.0, 0.0]
     assert out["low"].tolist() == [-2.0, 0.0, 2.0, 4.0]
-    with pytest.raises(CRMDataError, match="q=9"):
+    with pytest.raises(CRMDataError, match=r"q=9 must be a whole number between 2 and the "
+                                           r"number of customers \(8\)"):
         churn_by_quartile(df, q=9)
+    with pytest.raises(CRMDataError, match="q=1 must be >= 2"):
+        churn_by_quartile(df, q=1)
+    with pytest.raises(CRMDataError, match="q=2.5 must be a whole number"):
+        churn_by_quartile(df, q=2.5)
 
 
 def test_bundled_drivers(survey):
@@ -397,7 +418,7 @@ def test_bundled_drivers(survey):
 
 
 def test_simulate_improvement(synthetic):
-    d = churn_drivers(synthetic)
+    d = ChurnModel().fit(synthetic)
     up = simulate_improvement(synthetic, d, dimension="reliability", delta=1)
     assert up.name == "reliability"
     assert up["churn_after"] < up["churn_before"]
@@ -414,7 +435,10 @@ def test_simulate_improvement(synthetic):
     with pytest.raises(CRMDataError, match="no column 'perceive_price'"):
         simulate_improvement(synthetic, d, dimension="price")
     with pytest.raises(CRMDataError, match="output of churn_drivers"):
-        simulate_improvement(synthetic, d.drop(columns="coef"), dimension="reliability")
+        simulate_improvement(synthetic, churn_drivers(synthetic).drop(columns="coef"),
+                             dimension="reliability")
+    with pytest.raises(CRMDataError, match="delta must be a finite number"):
+        simulate_improvement(synthetic, d, dimension="reliability", delta=np.nan)
 
 
 # ----------------------------------------------------------------------- promises
@@ -431,10 +455,17 @@ def test_promise_effect_by_hand():
         "customers": 2, "expectation": 6.5, "perception": 5.0, "gap": -1.5,
         "satisfaction": 5.5, "nps": -50.0, "churn_rate": 0.5}
     assert out.loc["modest", "nps"] == 100.0
-    lean = promise_effect(s, satisfaction=None, nps_score=None, churned=None)
+    lean = promise_effect(s, satisfaction=None, score=None, churned=None)
     assert list(lean.columns) == ["customers", "expectation", "perception", "gap"]
     with pytest.raises(CRMDataError, match=r"no column 'promise'.*Did you mean"):
         promise_effect(s.rename(columns={"marketing_promise": "promised"}), promise="promise")
+    renamed = s.rename(columns={"nps_score": "recommend"})
+    with pytest.raises(CRMDataError, match=r"no column 'nps_score'.*for example score='...'"):
+        promise_effect(renamed)
+    with pytest.warns(FutureWarning, match="nps_score= is now score="):
+        old = promise_effect(renamed, nps_score="recommend")
+    pd.testing.assert_frame_equal(old, promise_effect(renamed, score="recommend"))
+    assert old.loc["modest", "nps"] == 100.0
 
 
 def test_bundled_promise_effect(survey):
@@ -483,12 +514,13 @@ def test_churn_drivers_are_the_exact_optimum_on_the_course_survey():
     the printed coefficients (lbfgs at its default tolerance stopped ~1e-3 away, which
     moved the third decimal between CPUs)."""
     survey = crmlab.load_data("survey")
-    d = churn_drivers(survey)
+    model = ChurnModel().fit(survey)
+    d = model.drivers_
     gaps = pd.DataFrame({f"gap_{k}": survey[f"perceive_{k}"] - survey[f"expect_{k}"]
                          for k in [f.removeprefix("gap_") for f in d.index]})
     Z = ((gaps - d["mean"]) / d["std"]).to_numpy(float)
     y = survey["churned"].to_numpy(float)
-    p = 1 / (1 + np.exp(-(d.attrs["intercept"] + (Z * d["coef"].to_numpy()).sum(axis=1))))
+    p = 1 / (1 + np.exp(-(model.intercept_ + (Z * d["coef"].to_numpy()).sum(axis=1))))
     gradient = Z.T.dot(y - p) - d["coef"].to_numpy() / d.attrs["C"]  # L2 penalty 1/(2C)
     assert np.abs(gradient).max() < 1e-6
     assert abs((y - p).sum()) < 1e-6  # the intercept's condition

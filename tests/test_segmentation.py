@@ -229,7 +229,7 @@ def test_segment_by_two_attributes_and_missing_values():
     assert out["customers"].tolist() == [1, 1, 1]
     assert out.attrs["dropped"] == {"missing attribute": 1}
     with pytest.raises(CRMDataError, match="must be numeric"):
-        sg.segment_by(d, by="t", value="g")
+        sg.segment_by(d, by="t", revenue="g")
     with pytest.raises(CRMDataError, match="by is empty"):
         sg.segment_by(d, by=[])
 
@@ -242,12 +242,14 @@ def test_kmeans_recovers_blobs_with_value_ordered_labels():
     s = sg.kmeans_segments(f, columns=["orders", "spend"], k=3)
     assert s["segment"].tolist() == truth.tolist()
     assert s["segment"].dtype == "int64"
-    centres = pd.DataFrame(s.attrs["centers"])
+    assert s.attrs["k"] == 3 and s.attrs["order_by"] == "spend"
+    model = sg.KMeansSegments(3, columns=["orders", "spend"]).fit(f)
+    assert model.labels_.tolist() == truth.tolist()
+    centres = model.centers_
     assert centres["spend"].round(-2).tolist() == [5000.0, 2000.0, 100.0]
     assert centres["orders"].round().tolist() == [50.0, 20.0, 2.0]
-    assert s.attrs["k"] == 3 and s.attrs["order_by"] == "spend"
-    assert s.attrs["silhouette"] > 0.9
-    assert np.allclose(pd.DataFrame(s.attrs["centers_scaled"]).mean(), 0.0, atol=1e-9)
+    assert model.silhouette_ > 0.9
+    assert np.allclose(model.centers_scaled_.mean(), 0.0, atol=1e-9)
 
 
 def test_kmeans_is_deterministic_and_independent_of_row_order():
@@ -267,9 +269,10 @@ def test_kmeans_scale_and_log_variants():
         assert s["segment"].tolist() == truth.tolist(), scale
     g = sg.kmeans_segments(f, columns=["orders", "spend"], k=3, log=["spend"])
     assert g["segment"].tolist() == truth.tolist()
-    # logged centres come back in yuan (a geometric-type mean)
-    assert pd.DataFrame(g.attrs["centers"])["spend"].round(-2).tolist() == [5000.0, 2000.0, 100.0]
     assert g.attrs["log"] == ["spend"]
+    # logged centres come back in yuan (a geometric-type mean)
+    model = sg.KMeansSegments(3, columns=["orders", "spend"], log=["spend"]).fit(f)
+    assert model.centers_["spend"].round(-2).tolist() == [5000.0, 2000.0, 100.0]
 
 
 def test_kmeans_order_by_and_ties():
@@ -283,7 +286,8 @@ def test_kmeans_order_by_and_ties():
 def test_kmeans_single_segment_and_k_equal_to_customers():
     f = pd.DataFrame({"x": [1.0, 2.0, 4.0]})
     one = sg.kmeans_segments(f, columns=["x"], k=1)
-    assert one["segment"].tolist() == [0, 0, 0] and np.isnan(one.attrs["silhouette"])
+    assert one["segment"].tolist() == [0, 0, 0]
+    assert np.isnan(sg.KMeansSegments(1, columns=["x"]).fit(f).silhouette_)
     three = sg.kmeans_segments(f, columns=["x"], k=3)
     assert three["segment"].tolist() == [2, 1, 0]
 
@@ -305,7 +309,7 @@ def test_kmeans_errors():
         sg.kmeans_segments(f.assign(p=np.arange(9) - 4.0), columns=["orders", "p"], log=["p"])
     with pytest.raises(CRMDataError, match="not among columns"):
         sg.kmeans_segments(f, columns=["orders"], log=["spend"], k=2)
-    with pytest.raises(CRMDataError, match="scale must be"):
+    with pytest.raises(CRMDataError, match="scale='robust' is not one of 'standard', 'minmax'"):
         sg.kmeans_segments(f, columns=["orders"], scale="robust", k=2)
     with pytest.raises(CRMDataError, match="no column 'spnd'"):
         sg.kmeans_segments(f, columns=["orders", "spnd"], k=2)
@@ -315,8 +319,18 @@ def test_kmeans_errors():
         sg.kmeans_segments(f, columns=[], k=2)
     with pytest.raises(CRMDataError, match="already has a column 'segment'"):
         sg.kmeans_segments(f.assign(segment=1), columns=["orders"], k=2)
-    with pytest.raises(CRMDataError, match="whole number"):
+    with pytest.raises(CRMDataError, match="k=2.5 must be a whole number"):
         sg.kmeans_segments(f, columns=["orders"], k=2.5)
+    with pytest.raises(CRMDataError, match="k=0 must be >= 1"):
+        sg.kmeans_segments(f, columns=["orders"], k=0)
+    with pytest.raises(CRMDataError, match="n_init=0 must be >= 1"):
+        sg.kmeans_segments(f, columns=["orders"], k=2, n_init=0)
+    with pytest.raises(CRMDataError, match="random_state must be a number, got str"):
+        sg.kmeans_segments(f, columns=["orders"], k=2, random_state="seed")
+    with pytest.raises(CRMDataError, match="sample_size=0.5 must be a whole number"):
+        sg.choose_k(f, columns=["orders"], k_range=[2], sample_size=0.5)
+    with pytest.raises(CRMDataError, match="threads=0 must be >= 1"):
+        sg.choose_k(f, columns=["orders"], k_range=[2], threads=0)
 
 
 def test_kmeans_does_not_mutate_input():
@@ -350,7 +364,7 @@ def test_choose_k_finds_the_blobs():
     c = sg.choose_k(f, columns=["orders", "spend"], k_range=range(2, 7))
     assert c.shape == (5, 3) and c.columns.tolist() == ["k", "inertia", "silhouette"]
     assert c["k"].tolist() == [2, 3, 4, 5, 6]
-    assert c.attrs["best_k"] == 3
+    assert sg.KMeansChoice(range(2, 7), columns=["orders", "spend"]).fit(f).best_k_ == 3
     assert c.loc[c["k"] == 3, "silhouette"].item() == c["silhouette"].max()
     assert c["inertia"].is_monotonic_decreasing
     assert c["silhouette"].between(-1, 1).all()
@@ -395,7 +409,7 @@ def test_segment_profiles_uses_kmeans_columns_and_shares_sum_to_one():
                                   "revenue_share"]
     assert p["customer_share"].sum() == pytest.approx(1.0)
     assert p["revenue_share"].sum() == pytest.approx(1.0)
-    with pytest.raises(CRMDataError, match="stat must be"):
+    with pytest.raises(CRMDataError, match="stat='max' is not one of 'mean', 'median', 'z'"):
         sg.segment_profiles(s, stat="max")
 
 
@@ -415,8 +429,14 @@ def test_name_segments_rules_and_unique_names():
     strict = sg.name_segments(p, rules={"lapsed_days": 400, "online": 0.9})
     assert strict["status"].tolist()[2:] == ["occasional", "occasional"]
     assert not strict["online"].any()
-    with pytest.raises(CRMDataError, match="unknown rule"):
+    with pytest.raises(CRMDataError, match="rule='big' is not one of 'lapsed_days'"):
         sg.name_segments(p, rules={"big": 2})
+    with pytest.raises(CRMDataError, match="Did you mean 'online'"):
+        sg.name_segments(p, rules={"onlin": 0.5})
+    with pytest.raises(CRMDataError, match=r"rules\['high'\]=-1 must be >= 0"):
+        sg.name_segments(p, rules={"high": -1})
+    with pytest.raises(CRMDataError, match="rules must be a dict"):
+        sg.name_segments(p, rules=[("high", 2)])
 
 
 def test_service_plan_per_persona_and_value_class():
@@ -440,8 +460,38 @@ def test_service_plan_per_persona_and_value_class():
     assert table["service_level"].tolist() == ["premium", "standard", "basic"]
     with pytest.raises(CRMDataError, match="needs the output of name_segments"):
         sg.service_plan(p)
-    with pytest.raises(CRMDataError, match="by must be"):
+    with pytest.raises(CRMDataError, match="by='stage' is not one of 'persona', 'value_class'"):
         sg.service_plan(p, by="stage")
+
+
+def test_renamed_keywords_still_work_for_one_release():
+    """revenue= (the vocabulary's word) replaces value= and spend=; online_share= replaces
+    name_segments(online=); value_class= replaces service_plan(value=)."""
+    d = pd.DataFrame({"region": ["N", "S", "S"], "sales": [10.0, 20.0, 30.0]})
+    new = sg.segment_by(d, by="region", revenue="sales")
+    with pytest.warns(FutureWarning, match="value= is now revenue="):
+        old = sg.segment_by(d, by="region", value="sales")
+    pd.testing.assert_frame_equal(old, new)
+    assert new.columns.tolist() == ["customers", "customer_share", "mean_sales", "sales_share"]
+    with pytest.raises(CRMDataError, match="pass revenue= only"):
+        sg.segment_by(d, by="region", value="sales", revenue="sales")
+
+    p = pd.DataFrame({"customers": [10, 30], "orders": [40.0, 2.0], "sales": [9000.0, 200.0],
+                      "recency_days": [5.0, 300.0], "web": [0.8, 0.1], "profit": [9.0, 1.0]})
+    new = sg.name_segments(p, revenue="sales", online_share="web")
+    assert new["persona"].tolist() == ["loyal online big spenders", "lapsed small spenders"]
+    with pytest.warns(FutureWarning) as caught:
+        old = sg.name_segments(p, spend="sales", online="web")
+    assert sorted(str(w.message).split(":")[1].split(";")[0].strip() for w in caught) == [
+        "the keyword online= is now online_share=", "the keyword spend= is now revenue="]
+    pd.testing.assert_frame_equal(old, new)
+
+    v = pd.DataFrame({"klass": ["high", "low"], "sales": [70.0, 30.0], "profit": [7.0, 3.0]})
+    new = sg.service_plan(v, by="value_class", value_class="klass", revenue="sales")
+    assert new.index.name == "klass" and new["revenue_share"].tolist()[::2] == [0.7, 0.3]
+    with pytest.warns(FutureWarning):
+        old = sg.service_plan(v, by="value_class", value="klass", spend="sales")
+    pd.testing.assert_frame_equal(old, new)
 
 
 # --------------------------------------------------------------------- value assessment
@@ -481,15 +531,21 @@ def test_value_assessment_weights_ties_missing_and_ordered_categories():
 def test_value_assessment_errors():
     f = pd.DataFrame({"orders": [1, 2], "mean_basket": [1.0, 2.0], "profit": [1.0, 2.0],
                       "region": ["N", "S"]})
-    with pytest.raises(CRMDataError, match="write 1/3, not 33"):
+    with pytest.raises(CRMDataError, match=r"cuts\[0\]=33 looks like a percentage.*pass 0.33, not"):
         sg.value_assessment(f, cuts=(33, 66))
-    with pytest.raises(CRMDataError, match="weights must be 3 non-negative"):
+    with pytest.raises(CRMDataError, match="must increase"):
+        sg.value_assessment(f, cuts=(0.6, 0.3))
+    with pytest.raises(CRMDataError, match="cuts must be two fractions"):
+        sg.value_assessment(f, cuts=0.5)
+    with pytest.raises(CRMDataError, match=r"weights\[1\]=-1 must be >= 0"):
         sg.value_assessment(f, weights=(1, -1, 1))
+    with pytest.raises(CRMDataError, match="weights must be 3 non-negative"):
+        sg.value_assessment(f, weights=(1, 1))
     with pytest.raises(CRMDataError, match="no dimension"):
         sg.value_assessment(f, potential=None, loyalty=None, profitability=None)
     with pytest.raises(CRMDataError, match="numeric or an ordered categorical"):
         sg.value_assessment(f, potential="region")
-    with pytest.raises(CRMDataError, match="method must be"):
+    with pytest.raises(CRMDataError, match="method='rank' is not one of 'quantile', 'score'"):
         sg.value_assessment(f, method="rank")
     with pytest.raises(CRMDataError, match="no rows"):
         sg.value_assessment(f.iloc[:0])
@@ -536,6 +592,12 @@ def test_lifecycle_errors():
         sg.lifecycle_stage(f.fillna(1), active_days=200)
     with pytest.raises(CRMDataError, match="loyal_orders must be at least 2"):
         sg.lifecycle_stage(f.fillna(1), loyal_orders=1)
+    with pytest.raises(CRMDataError, match="active_days=-5 must be >= 0"):
+        sg.lifecycle_stage(f.fillna(1), active_days=-5)
+    with pytest.raises(CRMDataError, match="lapsed_days must be a number, got str"):
+        sg.lifecycle_stage(f.fillna(1), lapsed_days="180")
+    with pytest.raises(CRMDataError, match="language='fr' is not one of 'en', 'zh'"):
+        sg.lifecycle_stage(f.fillna(1), language="fr")
     with pytest.raises(CRMDataError, match="negative order counts"):
         sg.lifecycle_stage(pd.DataFrame({"orders": [-1], "recency_days": [3.0]}))
     with pytest.raises(CRMDataError, match="Did you mean recency='recency'"):
@@ -591,7 +653,6 @@ def test_real_segments_lifecycle_and_value(real):
     assert named["persona"].tolist() == [
         "loyal big spenders", "loyal online mid spenders", "lapsed mid spenders",
         "lapsed small spenders", "lapsed online small spenders"]
-    assert round(s.attrs["silhouette"], 3) == 0.230
     stages = sg.lifecycle_stage(f)["stage"].value_counts(sort=False)
     assert stages.to_dict() == {"prospect": 143, "first-time": 163, "repeat": 1189,
                                 "loyal": 2070, "lapsed": 1435}
@@ -604,7 +665,8 @@ def test_real_choose_k(real):
     buyers = f[f["orders"] > 0]
     c = sg.choose_k(buyers, columns=BEHAVIOUR, log=LOGGED)
     assert c["k"].tolist() == list(range(2, 9))
-    assert c.attrs["best_k"] == 2
+    assert c.loc[c["silhouette"].idxmax(), "k"] == 2
+    assert c.attrs == {"columns": BEHAVIOUR, "log": LOGGED, "scale": "standard"}
     assert c["inertia"].is_monotonic_decreasing
 
 
@@ -679,14 +741,14 @@ def test_kmeans_runs_to_a_fixed_point_on_the_course_data(real):
     buyers = features[features["orders"] > 0]
     columns = ["orders", "mean_basket", "recency_days", "online_share", "categories"]
     log = ["orders", "mean_basket", "recency_days"]
-    seg = sg.kmeans_segments(buyers, columns=columns, k=5, log=log)
+    model = sg.KMeansSegments(5, columns=columns, log=log).fit(buyers)
     X = buyers[columns].to_numpy(float).copy()
     for j, c in enumerate(columns):
         if c in log:
             X[:, j] = np.log1p(X[:, j])
     X = (X - X.mean(axis=0)) / X.std(axis=0)
-    centres = np.array([seg.attrs["centers_scaled"][c] for c in columns]).T
-    labels = seg["segment"].to_numpy()
+    centres = model.centers_scaled_[columns].to_numpy()
+    labels = model.labels_.to_numpy()
     np.testing.assert_allclose(centres, [X[labels == j].mean(axis=0) for j in range(5)],
                                atol=1e-9)
     distances = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)

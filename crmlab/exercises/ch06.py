@@ -122,7 +122,7 @@ def _expected(qid: str):
                 "revenue_share_0": float(profiles.loc[0, "revenue_share"])}
     if qid == "6.4":
         choice = _choose()
-        best = choice.attrs["best_k"]
+        best = int(choice.loc[choice["silhouette"].idxmax(), "k"])
         return {"best_k": best,
                 "best_silhouette": float(choice.set_index("k").loc[best, "silhouette"])}
     if qid == "6.5":
@@ -385,9 +385,9 @@ def _mistakes_64_k() -> list[Mistake]:
     return [
         (int(choice["silhouette"].idxmax()),
          "That is the row label of the best row (idxmax), not its k: read the k column of "
-         "that row (choice.loc[..., 'k']) or choice.attrs['best_k'].",
+         "that row (choice.loc[..., 'k']).",
          "这是最佳那一行的行标签（idxmax），不是它的 k：请读取该行的 k 列"
-         "（choice.loc[..., 'k']）或 choice.attrs['best_k']。"),
+         "（choice.loc[..., 'k']）。"),
         (int(choice["k"].max()),
          "6 is the largest k tried. The inertia always falls as k grows, so it cannot "
          "choose k; and without log=['orders', 'recency_days'] the silhouette prefers 6 "
@@ -414,10 +414,11 @@ def _mistakes_64_sil() -> list[Mistake]:
 
 @exercise("6.4", open_ended=True,
           hint="choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
-               "log=[...]); the best k has the highest silhouette (choice.attrs['best_k']).",
+               "log=[...]); the best k has the highest silhouette "
+               "(choice.loc[choice['silhouette'].idxmax(), 'k']).",
           hint_zh="choice = segmentation.choose_k(buyers, columns=[...], "
                   "k_range=range(2, 7), log=[...])；最佳 k 的轮廓系数最高"
-                  "（choice.attrs['best_k']）。")
+                  "（choice.loc[choice['silhouette'].idxmax(), 'k']）。")
 def _q64(answer):
     return _judge_parts(answer, _expected("6.4"), {"best_k": _mistakes_64_k,
                                                    "best_silhouette": _mistakes_64_sil})

@@ -12,9 +12,11 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
     ----------
     survey : DataFrame
         The survey (e.g. ``crmlab.load_data("survey")``).
-    drivers : DataFrame, optional
-        Output of :func:`crmlab.satisfaction.churn_drivers`; fitted on ``survey``
-        (gaps of every dimension) when not given.
+    drivers : ChurnModel, optional
+        A fitted :class:`crmlab.satisfaction.ChurnModel`; fitted on ``survey`` (gaps
+        of every dimension) when not given. The table of
+        :func:`crmlab.satisfaction.churn_drivers` still works for one release, with a
+        ``FutureWarning``.
     scale : (float, float), default (1, 7)
         Lowest and highest possible answer.
     **columns
@@ -51,7 +53,8 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
     prefixes = {k: columns[k] for k in ("expect", "perceive") if k in columns}
     fit_kwargs = {**prefixes, **({"target": columns["target"]} if "target" in columns else {})}
     if drivers is None:
-        drivers = satisfaction.churn_drivers(survey, **fit_kwargs)
+        drivers = satisfaction.ChurnModel(**fit_kwargs).fit(survey)
+    n = drivers.attrs["n"] if isinstance(drivers, pd.DataFrame) else drivers.n_customers_
     dims = satisfaction.gap_scores(survey, **prefixes).attrs["dimensions"]
     start = "reliability" if "reliability" in dims else dims[0]
 
@@ -64,7 +67,7 @@ def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
         r = table.loc[dimension]
         print(f"improve {dimension} by {delta:+.1f} points: predicted churn "
               f"{r['churn_before']:.1%} -> {r['churn_after']:.1%} "
-              f"({-r['customers_kept']:+.0f} customers lost of {drivers.attrs['n']})")
+              f"({-r['customers_kept']:+.0f} customers lost of {n})")
         fig, ax = new_figure((7, 3))
         colors = ["tab:orange" if d == dimension else "tab:blue" for d in table.index]
         ax.barh([str(d) for d in table.index][::-1], table["churn_after"].to_numpy()[::-1],

@@ -9,7 +9,7 @@ def kmeans_explorer(features, *, columns, log=(), k=4, k_range=(2, 8), feature_s
                     random_state=0, plot=True):
     """Explore k-means segments: move k (and the feature set) and watch the profiles change.
 
-    Each move refits :func:`crmlab.segmentation.kmeans_segments`, prints the
+    Each move refits :class:`crmlab.segmentation.KMeansSegments`, prints the
     silhouette score, shows the named profile table
     (:func:`~crmlab.segmentation.segment_profiles` +
     :func:`~crmlab.segmentation.name_segments`) and, with ``plot``, the profile heat
@@ -83,13 +83,14 @@ def kmeans_explorer(features, *, columns, log=(), k=4, k_range=(2, 8), feature_s
 
     def show(k, features_set):
         cols = sets[features_set]
-        segmented = segmentation.kmeans_segments(
-            features, columns=cols, k=k, log=[c for c in log if c in cols],
-            random_state=random_state, sample_size=1000)
+        model = segmentation.KMeansSegments(
+            k, columns=cols, log=[c for c in log if c in cols], random_state=random_state,
+            sample_size=1000).fit(features)
+        segmented = model.assign(features)
         named = segmentation.name_segments(segmentation.segment_profiles(segmented))
-        named.attrs["silhouette"] = segmented.attrs["silhouette"]
+        named.attrs["silhouette"] = model.silhouette_
         print(f"k = {k}, features: {', '.join(cols)}\n"
-              f"silhouette (轮廓系数) = {segmented.attrs['silhouette']:.3f}")
+              f"silhouette (轮廓系数) = {model.silhouette_:.3f}")
         display(named[["customers", "customer_share", *cols, "persona"]].round(2))
         if plot:
             fig, ax = new_figure((7, 0.45 * k + 1.6))
