@@ -1,4 +1,4 @@
-"""Customer lifetime value (客户终身价值): margin-multiple formulas and buy-till-you-die models.
+"""Customer lifetime value (客户终身价值) in closed form: the margin multiple.
 
 This module holds the closed-form CLV of Gupta & Lehmann ("Customers as assets",
 2003): a customer brings a margin ``m`` each period, stays from one period to the next
@@ -14,12 +14,6 @@ acquisition cost).
 All rates are decimals: retention 0.9 and discount 0.12, not 90 and 12 (a public
 calculator that mixes the two gets nonsense). A rate above 1 raises
 :class:`crmlab.CRMDataError` with the fix.
-
-The probabilistic models on transaction data are re-exported here from
-:mod:`crmlab._btyd` (imported on first use, so ``import crmlab.clv`` stays light):
-``summary_from_transactions`` (the Fader-Hardie summary), ``BetaGeo`` (BG/NBD),
-``GammaGamma``, ``ShiftedBetaGeometric``, ``calibration_holdout``, ``clv_table`` and the
-published sBG cohorts ``SBG_COHORTS``.
 """
 
 from __future__ import annotations
@@ -31,10 +25,7 @@ import numpy as np
 
 from crmlab._errors import CRMDataError
 
-__all__ = [  # noqa: F822 - the BTYD names resolve lazily through __getattr__ below
-    "margin_multiple", "simple_clv", "summary_from_transactions", "BetaGeo", "GammaGamma",
-    "ShiftedBetaGeometric", "calibration_holdout", "clv_table", "SBG_COHORTS",
-]
+__all__ = ["margin_multiple", "simple_clv"]
 
 
 def _number(value, name: str, caller: str) -> float:
@@ -252,18 +243,3 @@ def simple_clv(
         t = np.arange(int(horizon), dtype=float)
         value = float(first * np.sum(q**t))
     return float(value - cost)
-
-
-# The buy-till-you-die models (BG/NBD, Gamma-Gamma, shifted-beta-geometric) and the
-# Fader-Hardie summary live in crmlab._btyd; they are re-exported here lazily so that
-# ``import crmlab.clv`` does not import scipy.
-_BTYD = {"BetaGeo", "GammaGamma", "ShiftedBetaGeometric", "summary_from_transactions",
-         "calibration_holdout", "clv_table", "SBG_COHORTS"}
-
-
-def __getattr__(name):
-    if name in _BTYD:
-        from crmlab import _btyd
-
-        return getattr(_btyd, name)
-    raise AttributeError(f"module 'crmlab.clv' has no attribute {name!r}")
