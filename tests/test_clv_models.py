@@ -69,7 +69,7 @@ def test_bgnbd_reproduces_published_cdnow_estimates(bg, cal_summary):
     assert (round(p["r"], 3), round(p["alpha"], 3), round(p["a"], 3), round(p["b"], 3)) == (
         0.243, 4.414, 0.793, 2.426)
     assert round(bg.log_likelihood_, 1) == -9582.4
-    assert bg.freq_ == "W" and bg.n_ == 2357
+    assert bg.unit_ == "W" and bg.n_ == 2357
     assert len(cal_summary) == 2357 and int((cal_summary["frequency"] > 0).sum()) == 946
     assert all(0 < v < p[k] for k, v in bg.standard_errors_.items())
     assert repr(bg) == "BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426; fitted on 2,357 customers)"
@@ -151,6 +151,60 @@ def test_bgnbd_other_errors(bg):
         bg.probability_alive(frequency=1)
     with pytest.raises(CRMDataError, match="horizon t must be >= 0"):
         bg.expected_purchases_new(-1)
+
+
+def test_bgnbd_unit_is_explicit(cal_summary):
+    """The time unit comes from summary.attrs["unit"] or unit=; it is never assumed."""
+    bare = cal_summary.copy()
+    bare.attrs = {}
+    with pytest.raises(CRMDataError, match=r"does not record its time unit.*Pass unit='D'"):
+        clv.BetaGeo().fit(bare)
+    assert clv.BetaGeo().fit(bare, unit="W").params_ == clv.BetaGeo().fit(cal_summary).params_
+    assert clv.BetaGeo().fit(cal_summary, unit="W").unit_ == "W"
+    with pytest.raises(CRMDataError, match=r"unit='D' but the summary is in weeks"):
+        clv.BetaGeo().fit(cal_summary, unit="D")
+    with pytest.raises(CRMDataError, match=r"unit='M' is not one of 'D', 'W'"):
+        clv.BetaGeo().fit(bare, unit="M")
+    with pytest.raises(CRMDataError, match=r"summary.attrs\['unit'\]='M' is not one of"):
+        clv.BetaGeo().fit(_with_attrs(bare, unit="M"))
+    assert cal_summary.attrs["unit"] == "W" and bare.attrs == {}  # inputs untouched
+
+
+def _with_attrs(df: pd.DataFrame, **attrs) -> pd.DataFrame:
+    out = df.copy()
+    out.attrs = dict(attrs)
+    return out
+
+
+def test_bgnbd_freq_is_a_deprecated_alias_of_unit(bg):
+    with pytest.warns(FutureWarning, match=r"BetaGeo.freq_ is now unit_"):
+        assert bg.freq_ == "W"
+    hand = clv.BetaGeo()
+    assert not hasattr(hand, "freq_")  # not fitted: no unit, and no warning
+    with pytest.warns(FutureWarning, match="freq_ is now unit_"):
+        hand.freq_ = "D"
+    assert hand.unit_ == "D"
+
+
+def test_bgnbd_pickled_before_unit_keeps_its_unit(bg):
+    import pickle
+
+    old = clv.BetaGeo.__new__(clv.BetaGeo)
+    state = {k: v for k, v in vars(bg).items() if k != "unit_"}
+    old.__setstate__({**state, "freq_": "W"})
+    assert old.unit_ == "W" and "freq_" not in vars(old)
+    again = pickle.loads(pickle.dumps(bg))
+    assert vars(again) == vars(bg)
+
+
+def test_predictions_need_the_model_unit(cal_summary):
+    bg = clv.BetaGeo()
+    bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # no unit_
+    assert bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) > 0  # unit-free
+    with pytest.raises(CRMDataError, match=r"BetaGeo has no time unit \(unit_\)"):
+        bg.tracking(crmlab.load_data("cdnow_sample"), observation_end=OBS_END)
+    with pytest.raises(CRMDataError, match=r"has no time unit"):
+        clv.clv_table(bg, clv.GammaGamma().fit(cal_summary), cal_summary)
 
 
 def test_bgnbd_penalizer_shrinks(cal_summary):
@@ -250,6 +304,32 @@ def test_sbg_errors():
         sbg.derl(0.1, renewals=-1)
     with pytest.raises(CRMDataError, match="t must be >= 1"):
         sbg.retention_rate(0)
+    with pytest.raises(CRMDataError, match=r"renewals=1\.5 must be a whole number"):
+        sbg.derl(0.1, renewals=1.5)
+    assert sbg.derl(0.1, renewals=2.0) == sbg.derl(0.1, renewals=2)
+
+
+def test_sbg_has_standard_errors_like_the_other_models():
+    sbg = clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS["regular"])
+    assert sbg.converged_ and set(sbg.standard_errors_) == {"alpha", "beta"}
+    assert all(0 < v < sbg.params_[k] for k, v in sbg.standard_errors_.items())
+    # a cohort nobody leaves: alpha runs to 0, no convergence and no standard errors
+    flat = clv.ShiftedBetaGeometric().fit([100, 100, 100])
+    assert not flat.converged_ and all(np.isnan(v) for v in flat.standard_errors_.values())
+
+
+def test_history_inputs_are_checked(bg):
+    with pytest.raises(CRMDataError, match=r"frequency must be numbers, got str"):
+        bg.probability_alive(frequency="two", recency=1, T=2)
+    with pytest.raises(CRMDataError, match=r"recency must be finite numbers; 1 are not, in "
+                                           r"row 1 \(nan\)"):
+        bg.probability_alive(frequency=[1, 1], recency=[1, np.nan], T=[2, 2])
+    with pytest.raises(CRMDataError, match=r"max_frequency=0 must be >= 1"):
+        bg.holdout_comparison(pd.DataFrame(), max_frequency=0)
+    with pytest.raises(CRMDataError, match=r"observation_end='soon' is not a date"):
+        bg.tracking(crmlab.load_data("cdnow_sample"), observation_end="soon")
+    with pytest.raises(CRMDataError, match=r"penalizer=-1 must be >= 0"):
+        clv.GammaGamma(penalizer=-1).fit(_summary([1], [1], [3], [2.0]))
 
 
 @settings(max_examples=50, deadline=None)

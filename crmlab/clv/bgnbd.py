@@ -1,37 +1,35 @@
 """The BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005a).
 
 Fader, Hardie & Lee (2005a), "Counting your customers the easy way", *Marketing
-Science* 24(2).
+Science* 24(2): while alive, a customer buys as a Poisson process; after each purchase
+she drops out with some probability. The model is fitted to the summary of
+:func:`crmlab.clv.summary_from_transactions` and predicts in its time unit.
 """
 
 from __future__ import annotations
 
-import numbers
+import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlab._errors import CRMDataError
 from crmlab.clv._base import (
     _DAYS,
-    _Fitter,
+    _fit_unit,
     _horizon,
     _inputs,
-    _minimize,
+    _model_unit,
+    _neg_mean_loglik,
     _output,
+    _PenalizedFitter,
     _same_unit,
-    _standard_errors,
     _summary_columns,
 )
-from crmlab.clv.summary import _period_numbers, summary_from_transactions  # noqa: F401
-from crmlab.validation import require
+from crmlab.clv.summary import _end_period, _period_numbers
+from crmlab.validation import check_number, require
 
 __all__ = ["BetaGeo"]
-
-
-# --------------------------------------------------------------------------------------
-# BG/NBD
-# --------------------------------------------------------------------------------------
 
 
 def _bg_loglik(params, x, t_x, T, gradient=False):
@@ -68,25 +66,20 @@ def _bg_loglik(params, x, t_x, T, gradient=False):
     return ll, grad
 
 
-def _bg_objective(log_params, x, t_x, T, penalizer):
+def _bg_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+                  penalizer: float) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood (plus penalty) and its gradient by log-parameters."""
-    params = np.exp(log_params)
-    with np.errstate(all="ignore"):
-        ll, grad = _bg_loglik(params, x, t_x, T, gradient=True)
-        value = -np.mean(ll) + penalizer * np.sum(params**2)
-        jac = -np.mean(grad, axis=1) * params + 2 * penalizer * params**2
-    if not (np.isfinite(value) and np.all(np.isfinite(jac))):
-        return 1e100, np.zeros_like(log_params)
-    return float(value), jac
+    return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer)
 
 
-class BetaGeo(_Fitter):
+class BetaGeo(_PenalizedFitter):
     """BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005a).
 
     While alive, a customer buys as a Poisson process with rate lambda ~
     Gamma(r, alpha); after each purchase she drops out with probability p ~
     Beta(a, b). The model is fitted to a summary from
-    :func:`summary_from_transactions` and predicts in the summary's time unit.
+    :func:`~crmlab.clv.summary_from_transactions` and predicts in the summary's time
+    unit, kept in ``unit_``.
 
     Parameters
     ----------
@@ -104,38 +97,46 @@ class BetaGeo(_Fitter):
         Standard errors from the inverse Hessian of the log-likelihood.
     log_likelihood_ : float
         The total log-likelihood at ``params_`` (comparable with published values).
+    converged_ : bool
+        Whether the search converged to ``FIT_TOLERANCE``.
+    unit_ : {"D", "W"}
+        The time unit of the fitted summary (days or weeks); ``alpha``, recency, T
+        and the horizons of all predictions are in this unit.
     freq_ : str
-        The time unit of the fitted summary ("D" days or "W" weeks); ``alpha``,
-        recency, T and the horizons of all predictions are in this unit.
+        Deprecated alias of ``unit_`` (a ``FutureWarning``); it will be removed in
+        the next release.
     n_ : int
         Number of customers fitted.
 
     Examples
     --------
     >>> import crmlab
+    >>> from crmlab import clv
     >>> cdnow = crmlab.load_data("cdnow_sample")
-    >>> s = summary_from_transactions(cdnow, observation_end="1997-09-30", unit="W")
+    >>> s = clv.summary_from_transactions(cdnow, observation_end="1997-09-30", unit="W")
     >>> bg = BetaGeo().fit(s)
     >>> bg
     BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426; fitted on 2,357 customers)
-    >>> round(bg.log_likelihood_, 1)
-    -9582.4
+    >>> round(bg.log_likelihood_, 1), bg.unit_
+    (-9582.4, 'W')
     """
 
-    _what = "customers"
+    _param_names = ("r", "alpha", "a", "b")
+    _objective = staticmethod(_bg_objective)
 
-    def __init__(self, penalizer: float = 0.0):
-        self.penalizer = penalizer
-
-    def fit(self, summary):
+    def fit(self, summary: pd.DataFrame, *, unit: str | None = None) -> BetaGeo:
         """Fit the model by maximum likelihood.
 
         Parameters
         ----------
         summary : DataFrame
-            From :func:`summary_from_transactions`: ``frequency`` (whole numbers),
-            ``recency`` and ``T`` in one time unit (read from ``attrs["unit"]``;
-            "D" is assumed when the attrs are missing).
+            From :func:`~crmlab.clv.summary_from_transactions`: ``frequency`` (whole
+            numbers), ``recency`` and ``T`` in one time unit, recorded in
+            ``summary.attrs["unit"]``.
+        unit : {"D", "W"}, optional
+            The time unit of ``recency`` and ``T``, for a summary that does not record
+            it (one built by hand). If the summary records a unit, ``unit`` must agree
+            with it.
 
         Returns
         -------
@@ -147,35 +148,63 @@ class BetaGeo(_Fitter):
         CRMDataError
             If a column is missing or not numeric, a frequency is not a whole
             number, a value is negative, recency exceeds T, a customer without
-            repeat purchases has a recency, or the optimiser fails.
+            repeat purchases has a recency, the penalizer is negative, the time unit
+            is unknown (neither ``attrs["unit"]`` nor ``unit=``) or disagrees with the
+            summary's, or the optimiser fails.
+
+        Examples
+        --------
+        >>> s = pd.DataFrame({"frequency": [0.0, 1, 2, 3], "recency": [0.0, 20, 30, 35],
+        ...                   "T": [40.0, 40, 38, 36]})
+        >>> BetaGeo().fit(s)
+        Traceback (most recent call last):
+        ...
+        crmlab._errors.CRMDataError: BetaGeo.fit: the summary does not record its time unit ...
+        >>> BetaGeo().fit(s, unit="W").unit_
+        'W'
         """
         caller = "BetaGeo.fit"
         x, t_x, T, _ = _inputs(summary, None, None, None, caller)
-        pen = self.penalizer
-        if isinstance(pen, bool) or not isinstance(pen, numbers.Real) or pen < 0:
-            raise CRMDataError(f"{caller}: penalizer={pen!r} must be a number >= 0.")
+        penalizer = self._checked_penalizer(caller)
+        unit = _fit_unit(summary, unit, caller)
         # start: r, alpha from the mean purchase rate; a, b = 1
         rate = max(float(np.sum(x) / max(np.sum(T), 1e-9)), 1e-6)
         starts = [np.log([1.0, 1.0 / rate, 1.0, 1.0]), np.zeros(4)]
-        args = (x, t_x, T, float(pen))
-        res = _minimize(_bg_objective, starts, args)
-        if not np.isfinite(res.fun) or res.fun >= 1e99:
-            raise CRMDataError(
-                f"{caller}: the optimiser did not converge ({res.message}). Check the summary "
-                f"(units, outliers) or pass a small penalizer, e.g. BetaGeo(penalizer=0.001)."
-            )
-        params = np.exp(res.x)
-        names = ("r", "alpha", "a", "b")
-        self.params_ = dict(zip(names, params.tolist(), strict=True))
+        params = self._estimate(
+            starts, (x, t_x, T, penalizer), n=len(x), caller=caller,
+            advice=" Check the summary (units, outliers) or pass a small penalizer, e.g. "
+                   "BetaGeo(penalizer=0.001).")
         self.log_likelihood_ = float(np.sum(_bg_loglik(params, x, t_x, T)))
-        se = _standard_errors(res.hess, res.x, len(x))
-        self.converged_ = bool(res.success)
-        self.standard_errors_ = dict(zip(names, se.tolist(), strict=True))
-        self.freq_ = summary.attrs.get("unit", summary.attrs.get("freq", "D"))
+        self.unit_ = unit
         self.n_ = int(len(x))
         return self
 
-    def expected_purchases(self, t, summary=None, *, frequency=None, recency=None, T=None):
+    @property
+    def freq_(self) -> str:
+        """Deprecated alias of ``unit_``: the model's time unit."""
+        if "unit_" not in vars(self):
+            raise AttributeError(f"{type(self).__name__} has no freq_ (deprecated: the time "
+                                 f"unit is unit_, set by fit)")
+        warnings.warn(f"{type(self).__name__}.freq_ is now unit_; freq_ will stop working in "
+                      f"the next release.", FutureWarning, stacklevel=2)
+        return self.unit_
+
+    @freq_.setter
+    def freq_(self, value: str) -> None:
+        warnings.warn(f"{type(self).__name__}.freq_ is now unit_; freq_ will stop working in "
+                      f"the next release.", FutureWarning, stacklevel=2)
+        self.unit_ = value
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # a model pickled before unit_ existed kept its unit in freq_
+        if "freq_" in state and "unit_" not in state:
+            state = {**state, "unit_": state["freq_"]}
+        state = {k: v for k, v in state.items() if k != "freq_"}
+        self.__dict__.update(state)
+
+    def expected_purchases(self, t: Any, summary: pd.DataFrame | None = None, *,
+                           frequency: Any = None, recency: Any = None,
+                           T: Any = None) -> pd.Series | float | np.ndarray:
         """Return the expected number of purchases in the next ``t`` periods, per customer.
 
         The conditional expectation E[Y(t) | x, t_x, T] of Fader, Hardie & Lee
@@ -184,12 +213,12 @@ class BetaGeo(_Fitter):
         Parameters
         ----------
         t : float or array
-            Horizon, in the model's time unit ``freq_`` (weeks if the summary was in
+            Horizon, in the model's time unit ``unit_`` (weeks if the summary was in
             weeks).
         summary : DataFrame, optional
             Customers to predict for; or pass ``frequency``, ``recency`` and ``T``.
         frequency, recency, T : float or array, optional
-            One customer's (or arrays of customers') history, in ``freq_``.
+            One customer's (or arrays of customers') history, in ``unit_``.
 
         Returns
         -------
@@ -221,7 +250,7 @@ class BetaGeo(_Fitter):
         value = head * body / self._alive_denominator(x, t_x, big_t)
         return _output(value, index, "expected_purchases")
 
-    def _alive_denominator(self, x, t_x, T):
+    def _alive_denominator(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
         x = np.asarray(x, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -233,7 +262,8 @@ class BetaGeo(_Fitter):
             )
         return 1 + ratio
 
-    def probability_alive(self, summary=None, *, frequency=None, recency=None, T=None):
+    def probability_alive(self, summary: pd.DataFrame | None = None, *, frequency: Any = None,
+                          recency: Any = None, T: Any = None) -> pd.Series | float | np.ndarray:
         """Return the probability that each customer is still alive at the end of observation.
 
         P(alive | x, t_x, T) (Fader, Hardie & Lee 2005a, eq. 11). A customer with no
@@ -243,8 +273,9 @@ class BetaGeo(_Fitter):
         Parameters
         ----------
         summary : DataFrame, optional
-            Customers; or pass ``frequency``, ``recency`` and ``T`` (in ``freq_``).
+            Customers; or pass ``frequency``, ``recency`` and ``T`` (in ``unit_``).
         frequency, recency, T : float or array, optional
+            One customer's (or arrays of customers') history.
 
         Returns
         -------
@@ -269,16 +300,16 @@ class BetaGeo(_Fitter):
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
         return _output(1 / self._alive_denominator(x, t_x, big_t), index, "probability_alive")
 
-    def expected_purchases_new(self, t):
+    def expected_purchases_new(self, t: Any) -> float | np.ndarray:
         """Return the expected purchases E[X(t)] of a new customer in her first ``t`` periods.
 
         The unconditional expectation (Fader, Hardie & Lee 2005a, eq. 9), repeat
-        purchases only, ``t`` in the model's time unit ``freq_``.
+        purchases only, ``t`` in the model's time unit ``unit_``.
 
         Parameters
         ----------
         t : float or array
-            Time since the first purchase, in ``freq_``.
+            Time since the first purchase, in ``unit_``.
 
         Returns
         -------
@@ -309,7 +340,8 @@ class BetaGeo(_Fitter):
             1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
         return _output(value + 0.0, None, "expected_purchases_new")  # + 0.0: no -0.0
 
-    def holdout_comparison(self, calhold, *, max_frequency: int = 7) -> pd.DataFrame:
+    def holdout_comparison(self, calhold: pd.DataFrame, *,
+                           max_frequency: int = 7) -> pd.DataFrame:
         """Compare predicted with actual holdout purchases, by calibration frequency.
 
         The check of Fader, Hardie & Lee (2005a, Figure 4): customers are grouped by
@@ -320,7 +352,7 @@ class BetaGeo(_Fitter):
         Parameters
         ----------
         calhold : DataFrame
-            From :func:`calibration_holdout` (in the model's unit).
+            From :func:`~crmlab.clv.calibration_holdout` (in the model's unit).
         max_frequency : int, default 7
             Last group, holding every frequency >= it (labelled "7+").
 
@@ -329,20 +361,37 @@ class BetaGeo(_Fitter):
         DataFrame
             Indexed by ``calibration_frequency`` ("0", "1", ..., "7+"), columns
             ``customers``, ``actual``, ``predicted`` (mean holdout purchases per
-            customer).
+            customer). ``attrs``: ``unit`` and ``duration`` (the holdout's length).
 
         Raises
         ------
         CRMDataError
-            If the model is not fitted, a column is missing, or the units differ.
+            If the model is not fitted, a column is missing, the units differ, or
+            ``max_frequency`` is not a whole number >= 1.
+
+        Examples
+        --------
+        >>> import crmlab
+        >>> from crmlab import clv
+        >>> calhold = clv.calibration_holdout(
+        ...     crmlab.load_data("cdnow_sample"), calibration_end="1997-09-30",
+        ...     observation_end="1998-06-30", unit="W")
+        >>> bg = BetaGeo().fit(calhold)
+        >>> bg.holdout_comparison(calhold, max_frequency=2).round(2)
+                               customers  actual  predicted
+        calibration_frequency
+        0                           1411    0.24       0.23
+        1                            439    0.70       0.52
+        2+                           507    2.45       2.18
         """
         self._check_fitted()
         caller = "BetaGeo.holdout_comparison"
+        k = check_number(max_frequency, name="max_frequency", caller=caller, low=1,
+                         integer=True)
         df = _summary_columns(calhold, caller, ("frequency", "recency", "T",
                                                 "frequency_holdout", "duration_holdout"))
         _same_unit(self, calhold, caller)
         pred = self.expected_purchases(df["duration_holdout"].to_numpy(dtype=float), df)
-        k = int(max_frequency)
         group = df["frequency"].clip(upper=k).astype(int)
         labels = [str(i) for i in range(k)] + [f"{k}+"]
         name = pd.Categorical.from_codes(group.to_numpy(), categories=labels, ordered=True)
@@ -352,11 +401,12 @@ class BetaGeo(_Fitter):
             customers=("actual", "size"), actual=("actual", "mean"),
             predicted=("predicted", "mean"))
         out.index.name = "calibration_frequency"
-        out.attrs = {"unit": self.freq_, "duration": float(df["duration_holdout"].iloc[0])}
+        out.attrs = {"unit": self.unit_, "duration": float(df["duration_holdout"].iloc[0])}
         return out
 
-    def tracking(self, transactions, *, observation_end, calibration_end=None,
-                 customer: str = "customer_id", date: str = "order_date") -> pd.DataFrame:
+    def tracking(self, transactions: pd.DataFrame, *, observation_end: Any,
+                 calibration_end: Any = None, customer: str = "customer_id",
+                 date: str = "order_date") -> pd.DataFrame:
         """Track cumulative repeat purchases of a cohort, actual vs. model, period by period.
 
         The "tracking plot" of Fader, Hardie & Lee (2005a, Figure 2): for each period
@@ -379,25 +429,42 @@ class BetaGeo(_Fitter):
         -------
         DataFrame
             Indexed by ``period`` (1, 2, ...), columns ``actual`` and ``predicted``
-            (cumulative repeat purchases at the end of the period).
+            (cumulative repeat purchases at the end of the period). ``attrs``:
+            ``unit`` and ``calibration_end_period``.
 
         Raises
         ------
         CRMDataError
-            If the model is not fitted or a column is missing.
+            If the model is not fitted or has no time unit, a column is missing, or a
+            date is not a date.
+
+        Examples
+        --------
+        >>> import crmlab
+        >>> from crmlab import clv
+        >>> cdnow = crmlab.load_data("cdnow_sample")
+        >>> bg = BetaGeo().fit(clv.summary_from_transactions(
+        ...     cdnow, observation_end="1997-09-30", unit="W"))
+        >>> track = bg.tracking(cdnow, observation_end="1998-06-30",
+        ...                     calibration_end="1997-09-30")
+        >>> track.loc[[39, 78]].round(0)
+                actual  predicted
+        period
+        39      2457.0     2494.0
+        78      4339.0     4161.0
         """
         self._check_fitted()
         caller = "BetaGeo.tracking"
+        step = _DAYS[_model_unit(self, caller)]
         df = require(transactions, {customer: "id", date: "datetime"}, caller=caller,
                      params={customer: "customer", date: "date"})
         days = _period_numbers(df[date], "D")
-        end_day = int(_period_numbers(pd.Series([pd.Timestamp(observation_end)]), "D")[0])
+        end_day = _end_period(observation_end, None, "D", caller)[1]
         start = int(days.min())
         per = pd.DataFrame({"c": df[customer].to_numpy(), "d": days}).drop_duplicates()
         per = per[per["d"] <= end_day]
         first = per.groupby("c")["d"].transform("min")
         repeat_days = per.loc[per["d"] > first, "d"].to_numpy() - start
-        step = _DAYS[self.freq_]
         n = int(np.ceil((end_day - start + 1) / step))
         edges = np.arange(1, n + 1) * step  # end of each period, in days since start
         actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
@@ -410,7 +477,7 @@ class BetaGeo(_Fitter):
                            index=pd.RangeIndex(1, n + 1, name="period"))
         cal = None
         if calibration_end is not None:
-            cal_day = int(_period_numbers(pd.Series([pd.Timestamp(calibration_end)]), "D")[0])
+            cal_day = _end_period(calibration_end, None, "D", caller)[1]
             cal = (cal_day - start + 1) / step
-        out.attrs = {"unit": self.freq_, "calibration_end_period": cal}
+        out.attrs = {"unit": self.unit_, "calibration_end_period": cal}
         return out

@@ -2,30 +2,24 @@
 
 Fader, Hardie & Lee (2005b), "RFM and CLV: using iso-value curves", *J. Marketing
 Research* 42(4), as written up in Fader & Hardie (2013), "The Gamma-Gamma model of
-monetary value".
+monetary value". The model is unit-free: it sees the number of repeat transactions and
+their mean value, not when they happened.
 """
 
 from __future__ import annotations
-
-import numbers
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.clv._base import _Fitter, _minimize, _standard_errors, _summary_columns
-from crmlab.clv.summary import summary_from_transactions  # noqa: F401
+from crmlab.clv._base import _neg_mean_loglik, _PenalizedFitter, _summary_columns
 from crmlab.validation import show_rows
 
 __all__ = ["GammaGamma"]
 
 
-# --------------------------------------------------------------------------------------
-# Gamma-Gamma
-# --------------------------------------------------------------------------------------
-
-
-def _gg_loglik(params, x, z, gradient=False):
+def _gg_loglik(params: np.ndarray, x: np.ndarray, z: np.ndarray, gradient: bool = False,
+               ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Per-customer Gamma-Gamma log-likelihood (and its derivatives by p, q, gamma)."""
     from scipy.special import digamma, gammaln
 
@@ -45,19 +39,14 @@ def _gg_loglik(params, x, z, gradient=False):
     return ll, grad
 
 
-def _gg_objective(log_params, x, z, penalizer):
+def _gg_objective(log_params: np.ndarray, x: np.ndarray, z: np.ndarray,
+                  penalizer: float) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood (plus penalty) and its gradient by log-parameters."""
-    params = np.exp(log_params)
-    with np.errstate(all="ignore"):
-        ll, grad = _gg_loglik(params, x, z, gradient=True)
-        value = -np.mean(ll) + penalizer * np.sum(params**2)
-        jac = -np.mean(grad, axis=1) * params + 2 * penalizer * params**2
-    if not (np.isfinite(value) and np.all(np.isfinite(jac))):
-        return 1e100, np.zeros_like(log_params)
-    return float(value), jac
+    return _neg_mean_loglik(_gg_loglik, log_params, (x, z), penalizer)
 
 
-def _gg_inputs(summary, caller, fitting):
+def _gg_inputs(summary: pd.DataFrame, caller: str,
+               fitting: bool) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     df = _summary_columns(summary, caller, ("frequency", "monetary_value"))
     x = df["frequency"].to_numpy(dtype=float)
     z = df["monetary_value"].to_numpy(dtype=float)
@@ -84,7 +73,7 @@ def _gg_inputs(summary, caller, fitting):
     return x, z, df.index
 
 
-class GammaGamma(_Fitter):
+class GammaGamma(_PenalizedFitter):
     """Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005b).
 
     A customer's transactions have values z ~ Gamma(p, nu) around her mean p / nu,
@@ -97,15 +86,19 @@ class GammaGamma(_Fitter):
     Parameters
     ----------
     penalizer : float, default 0.0
-        L2 penalty as in :class:`BetaGeo`.
+        L2 penalty as in :class:`~crmlab.clv.BetaGeo`: the objective is the mean
+        negative log-likelihood plus ``penalizer * (p**2 + q**2 + gamma**2)``.
 
     Attributes
     ----------
     params_ : dict
         ``p``, ``q``, ``gamma``.
     standard_errors_ : dict
+        Standard errors from the inverse Hessian of the log-likelihood.
     log_likelihood_ : float
         Total log-likelihood.
+    converged_ : bool
+        Whether the search converged to ``FIT_TOLERANCE``.
     spend_frequency_correlation_ : float
         Pearson correlation of frequency and monetary value among the fitted customers.
     n_ : int
@@ -115,19 +108,19 @@ class GammaGamma(_Fitter):
     --------
     >>> import crmlab
     >>> cdnow = crmlab.load_data("cdnow_sample")
-    >>> s = summary_from_transactions(cdnow, amount="amount", observation_end="1997-09-30",
-    ...                               unit="W")
+    >>> from crmlab import clv
+    >>> s = clv.summary_from_transactions(cdnow, amount="amount",
+    ...                                   observation_end="1997-09-30", unit="W")
     >>> gg = GammaGamma().fit(s)
     >>> {k: round(v, 2) for k, v in gg.params_.items()}, gg.n_
     ({'p': 6.25, 'q': 3.74, 'gamma': 15.44}, 946)
     """
 
     _what = "customers with repeat purchases"
+    _param_names = ("p", "q", "gamma")
+    _objective = staticmethod(_gg_objective)
 
-    def __init__(self, penalizer: float = 0.0):
-        self.penalizer = penalizer
-
-    def fit(self, summary):
+    def fit(self, summary: pd.DataFrame) -> GammaGamma:
         """Fit the model by maximum likelihood on customers with frequency > 0.
 
         Parameters
@@ -150,31 +143,23 @@ class GammaGamma(_Fitter):
         """
         caller = "GammaGamma.fit"
         x, z, _ = _gg_inputs(summary, caller, fitting=True)
-        pen = self.penalizer
-        if isinstance(pen, bool) or not isinstance(pen, numbers.Real) or pen < 0:
-            raise CRMDataError(f"{caller}: penalizer={pen!r} must be a number >= 0.")
+        penalizer = self._checked_penalizer(caller)
         keep = x > 0
         x, z = x[keep], z[keep]
         mean = float(np.mean(z))
         starts = [np.log([1.0, 2.0, mean]), np.zeros(3)]
-        args = (x, z, float(pen))
-        res = _minimize(_gg_objective, starts, args)
-        if not np.isfinite(res.fun) or res.fun >= 1e99:
-            raise CRMDataError(f"{caller}: the optimiser did not converge ({res.message}).")
-        params = np.exp(res.x)
-        names = ("p", "q", "gamma")
-        self.params_ = dict(zip(names, params.tolist(), strict=True))
+        params = self._estimate(
+            starts, (x, z, penalizer), n=len(x), caller=caller,
+            advice=" Check monetary_value for outliers or pass a small penalizer, e.g. "
+                   "GammaGamma(penalizer=0.001).")
         self.log_likelihood_ = float(np.sum(_gg_loglik(params, x, z)))
-        self.converged_ = bool(res.success)
-        self.standard_errors_ = dict(zip(names, _standard_errors(res.hess, res.x, len(x)).tolist(),
-                                         strict=True))
         self.spend_frequency_correlation_ = (
             float(np.corrcoef(x, z)[0, 1]) if len(x) > 1 and np.std(x) > 0 and np.std(z) > 0
             else float("nan"))
         self.n_ = int(len(x))
         return self
 
-    def conditional_expected_average_profit(self, summary) -> pd.Series:
+    def conditional_expected_average_profit(self, summary: pd.DataFrame) -> pd.Series:
         """Return each customer's expected spend per transaction, given her history.
 
         E[Z | p, q, gamma, x, z-bar] = (gamma + x z-bar) p / (p x + q - 1): a weighted
@@ -212,7 +197,10 @@ class GammaGamma(_Fitter):
         x, z, index = _gg_inputs(summary, caller, fitting=False)
         p, q, g = (self.params_[k] for k in ("p", "q", "gamma"))
         if q <= 1:
-            raise CRMDataError(f"{caller}: q={q:.3g} <= 1: the mean spend is infinite.")
+            raise CRMDataError(
+                f"{caller}: the fitted q={q:.3g} is <= 1, so the model's mean spend per "
+                f"transaction is infinite. Look for extreme monetary_value outliers, or refit "
+                f"with a small penalizer, e.g. GammaGamma(penalizer=0.001).")
         z = np.where(x > 0, z, 0.0)
         value = (g + x * z) * p / (p * x + q - 1)
         return pd.Series(value, index=index, name="expected_average_spend")

@@ -7,13 +7,13 @@ Fader & Hardie (2007), "How to project customer retention", *J. Interactive Mark
 
 from __future__ import annotations
 
-import numbers
+from typing import Any
 
 import numpy as np
 
 from crmlab._errors import CRMDataError
-from crmlab.clv._base import _Fitter, _horizon, _minimize, _output, _rate
-from crmlab.validation import show_rows
+from crmlab.clv._base import _finite, _Fitter, _horizon, _output, _rate
+from crmlab.validation import check_number, show_rows
 
 __all__ = ["SBG_COHORTS", "ShiftedBetaGeometric"]
 
@@ -22,18 +22,14 @@ __all__ = ["SBG_COHORTS", "ShiftedBetaGeometric"]
 #: project customer retention", *Journal of Interactive Marketing* 21(1), 76-90, Table 1
 #: (published counts, not a dataset). Their sBG estimates on these 8 counts are
 #: alpha = 0.668, beta = 3.806 ("high end") and alpha = 0.704, beta = 1.182 ("regular").
-SBG_COHORTS = {
+SBG_COHORTS: dict[str, tuple[int, ...]] = {
     "high end": (1000, 869, 743, 653, 593, 551, 517, 491),
     "regular": (1000, 631, 468, 382, 326, 289, 262, 241),
 }
 
 
-# --------------------------------------------------------------------------------------
-# Shifted beta-geometric
-# --------------------------------------------------------------------------------------
-
-
-def _sbg_loglik(params, survivors, gradient=False):
+def _sbg_loglik(params: np.ndarray, survivors: np.ndarray, gradient: bool = False,
+                ) -> float | tuple[float, np.ndarray]:
     """The cohort's sBG log-likelihood (and its derivatives by alpha, beta)."""
     from scipy.special import betaln, digamma
 
@@ -57,16 +53,18 @@ def _sbg_loglik(params, survivors, gradient=False):
     return ll, np.array([d_alpha, d_beta])
 
 
-def _sbg_objective(log_params, survivors):
-    """Negative log-likelihood per customer of the cohort and its gradient."""
+def _sbg_objective(log_params: np.ndarray, survivors: np.ndarray) -> tuple[float, np.ndarray]:
+    """Negative log-likelihood per customer of the cohort and its gradient by log-parameters.
+
+    Not :func:`~crmlab.clv._base._neg_mean_loglik`: the data are counts per period, not
+    one row per customer, so the likelihood is a weighted sum, divided by the cohort size.
+    """
     params = np.exp(log_params)
     with np.errstate(all="ignore"):
         ll, grad = _sbg_loglik(params, survivors, gradient=True)
         value = -ll / survivors[0]
         jac = -grad * params / survivors[0]
-    if not (np.isfinite(value) and np.all(np.isfinite(jac))):
-        return 1e100, np.zeros_like(log_params)
-    return float(value), jac
+    return _finite(value, jac, log_params)
 
 
 class ShiftedBetaGeometric(_Fitter):
@@ -81,7 +79,13 @@ class ShiftedBetaGeometric(_Fitter):
     ----------
     params_ : dict
         ``alpha``, ``beta``.
+    standard_errors_ : dict
+        Standard errors from the inverse Hessian of the log-likelihood (NaN when the
+        search did not converge, e.g. a parameter running to 0 or infinity).
     log_likelihood_ : float
+        The cohort's log-likelihood at ``params_``.
+    converged_ : bool
+        Whether the search converged to ``FIT_TOLERANCE``.
     n_ : int
         Size of the cohort (the first count).
     periods_ : int
@@ -102,11 +106,12 @@ class ShiftedBetaGeometric(_Fitter):
     array([1.   , 0.627, 0.239])
     """
 
-    _what = "customers"
     _fit_arg = "survivors"
+    _param_names = ("alpha", "beta")
+    _objective = staticmethod(_sbg_objective)
     published_cohorts = SBG_COHORTS
 
-    def fit(self, survivors):
+    def fit(self, survivors: Any) -> ShiftedBetaGeometric:
         """Fit alpha and beta by maximum likelihood to a cohort's survivor counts.
 
         Parameters
@@ -151,9 +156,11 @@ class ShiftedBetaGeometric(_Fitter):
         bad = ~np.isfinite(s) | (s < 0)
         if bad.any():
             raise CRMDataError(f"{caller}: survivor counts must be finite and >= 0; "
-                               f"{show_rows(rows[bad], s[bad])} are not.")
+                               f"{show_rows(rows[bad], s[bad])} are not. Pass the number "
+                               f"of customers still active at the start of each period.")
         if s[0] <= 0:
-            raise CRMDataError(f"{caller}: the first count (cohort size) must be > 0.")
+            raise CRMDataError(f"{caller}: the first count (cohort size) must be > 0, got "
+                               f"{s[0]:g}; start the counts with the cohort's size.")
         bad = np.r_[False, s[1:] > s[:-1]]
         if bad.any():
             raise CRMDataError(
@@ -161,20 +168,18 @@ class ShiftedBetaGeometric(_Fitter):
                 f"period {show_rows(rows[bad], s[bad])} is larger than the period before. "
                 f"Pass the customers of one cohort still active, not a total customer count."
             )
-        res = _minimize(_sbg_objective, [np.zeros(2), np.log([1.0, 3.0])], (s,))
-        params = np.exp(res.x)
-        self.params_ = {"alpha": float(params[0]), "beta": float(params[1])}
+        params = self._estimate([np.zeros(2), np.log([1.0, 3.0])], (s,), n=s[0],
+                                 caller=caller)
         self.log_likelihood_ = _sbg_loglik(params, s)
-        self.converged_ = bool(res.success)
         self.n_ = int(round(s[0]))
         self.periods_ = int(s.size - 1)
         return self
 
-    def _ab(self):
+    def _ab(self) -> tuple[float, float]:
         self._check_fitted()
         return self.params_["alpha"], self.params_["beta"]
 
-    def survival(self, t):
+    def survival(self, t: Any) -> float | np.ndarray:
         """Return the share of the cohort still active after ``t`` periods, S(t).
 
         Parameters
@@ -190,6 +195,13 @@ class ShiftedBetaGeometric(_Fitter):
         ------
         CRMDataError
             If not fitted or ``t`` is negative.
+
+        Examples
+        --------
+        >>> sbg = ShiftedBetaGeometric()
+        >>> sbg.params_ = {"alpha": 1.0, "beta": 1.0}
+        >>> sbg.survival([0, 1, 3])  # 1 / (1 + t) when theta is uniform
+        array([1.  , 0.5 , 0.25])
         """
         from scipy.special import betaln
 
@@ -197,7 +209,7 @@ class ShiftedBetaGeometric(_Fitter):
         t = _horizon(t, "ShiftedBetaGeometric.survival")
         return _output(np.exp(betaln(alpha, beta + t) - betaln(alpha, beta)), None, "")
 
-    def retention_rate(self, t):
+    def retention_rate(self, t: Any) -> float | np.ndarray:
         """Return the retention rate of period ``t``: r(t) = S(t) / S(t-1).
 
         ``(beta + t - 1) / (alpha + beta + t - 1)``, rising with ``t``.
@@ -225,7 +237,9 @@ class ShiftedBetaGeometric(_Fitter):
         alpha, beta = self._ab()
         t = _horizon(t, "ShiftedBetaGeometric.retention_rate")
         if np.any(t < 1):
-            raise CRMDataError("ShiftedBetaGeometric.retention_rate: t must be >= 1.")
+            raise CRMDataError(
+                f"ShiftedBetaGeometric.retention_rate: t must be >= 1, got {t!r}: the "
+                f"first period with a renewal decision is 1 (r(t) = S(t) / S(t - 1)).")
         return _output((beta + t - 1) / (alpha + beta + t - 1), None, "")
 
     def expected_lifetime(self) -> float:
@@ -244,6 +258,13 @@ class ShiftedBetaGeometric(_Fitter):
         ------
         CRMDataError
             If not fitted.
+
+        Examples
+        --------
+        >>> sbg = ShiftedBetaGeometric()
+        >>> sbg.params_ = {"alpha": 3.0, "beta": 2.0}
+        >>> sbg.expected_lifetime()
+        2.0
         """
         alpha, beta = self._ab()
         return float((alpha + beta - 1) / (alpha - 1)) if alpha > 1 else float("inf")
@@ -325,10 +346,7 @@ class ShiftedBetaGeometric(_Fitter):
         z = 1 / (1 + d)
         if renewals is None:
             return float(hyp2f1(1, beta, alpha + beta, z))
-        if isinstance(renewals, bool) or not isinstance(renewals, numbers.Integral) or (
-                renewals < 0):
-            raise CRMDataError(f"{caller}: renewals={renewals!r} must be a whole number >= 0.")
-        n = renewals + 1
+        n = check_number(renewals, name="renewals", caller=caller, low=0, integer=True) + 1
         return float((beta + n - 1) / (alpha + beta + n - 1)
                      * hyp2f1(1, beta + n, alpha + beta + n, z))
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.clv._base import _UNITS, _rate, _same_unit, _summary_columns
+from crmlab.clv._base import _UNITS, _model_unit, _rate, _same_unit, _summary_columns
 from crmlab.clv.bgnbd import BetaGeo
 from crmlab.clv.gamma_gamma import GammaGamma
 
@@ -32,7 +32,7 @@ def clv_table(bgnbd, gammagamma, summary, *, time: float = 12, discount_rate: fl
     Parameters
     ----------
     bgnbd : BetaGeo
-        Fitted purchase model; its time unit ``freq_`` is the unit of ``time`` and
+        Fitted purchase model; its time unit ``unit_`` is the unit of ``time`` and
         ``discount_rate``.
     gammagamma : GammaGamma
         Fitted spend model.
@@ -69,7 +69,7 @@ def clv_table(bgnbd, gammagamma, summary, *, time: float = 12, discount_rate: fl
     --------
     >>> bg, gg = BetaGeo(), GammaGamma()
     >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-    >>> bg.freq_ = "W"
+    >>> bg.unit_ = "W"
     >>> gg.params_ = {"p": 6.25, "q": 3.74, "gamma": 15.44}
     >>> s = pd.DataFrame({"frequency": [0.0, 2.0], "recency": [0.0, 30.43],
     ...                   "T": [38.86, 38.86], "monetary_value": [0.0, 22.0]})
@@ -80,7 +80,7 @@ def clv_table(bgnbd, gammagamma, summary, *, time: float = 12, discount_rate: fl
     >>> clv_table(bg, gg, s, time=12, freq="D")
     Traceback (most recent call last):
     ...
-    crmlab._errors.CRMDataError: clv_table: the BG/NBD model is in weeks (freq_='W') but ...
+    crmlab._errors.CRMDataError: clv_table: the BG/NBD model is in weeks (unit_='W') but ...
     """
     caller = "clv_table"
     for model in (bgnbd, gammagamma):
@@ -88,10 +88,10 @@ def clv_table(bgnbd, gammagamma, summary, *, time: float = 12, discount_rate: fl
             raise CRMDataError(f"{caller}: expected fitted BetaGeo and GammaGamma models, got "
                                f"{type(model).__name__}.")
         model._check_fitted()
-    unit = getattr(bgnbd, "freq_", "D")
+    unit = _model_unit(bgnbd, caller)
     if freq is not None and freq != unit:
         raise CRMDataError(
-            f"{caller}: the BG/NBD model is in {_UNITS.get(unit, unit)} (freq_={unit!r}) but "
+            f"{caller}: the BG/NBD model is in {_UNITS.get(unit, unit)} (unit_={unit!r}) but "
             f"freq={freq!r}: time and discount_rate must be per {_UNITS.get(unit, unit)[:-1]}. "
             f"Convert them yourself (12 months is about 52 weeks or 365 days; a monthly rate "
             f"i is (1 + i) ** (12 / 52) - 1 per week), or refit on a summary in {freq!r}."
