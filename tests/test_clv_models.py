@@ -347,12 +347,12 @@ def test_sbg_survival_decreasing_retention_increasing(alpha, beta):
 
 
 def test_clv_table(bg, gg, cal_summary):
-    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.002, freq="W")
+    table = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.002, unit="W")
     assert list(table.columns) == ["expected_purchases", "probability_alive",
                                    "expected_average_spend", "clv"]
     assert table.index.equals(cal_summary.index)
     assert (table["clv"] >= 0).all()
-    assert table.attrs == {"time": 52.0, "unit": "W", "discount_rate": 0.002, "margin": 1.0}
+    assert table.attrs == {"horizon": 52.0, "unit": "W", "discount": 0.002, "margin_rate": 1.0}
     # one customer by hand: discounted expected purchases of each week times spend
     c = cal_summary.index[0]
     row = cal_summary.loc[[c]]
@@ -361,26 +361,43 @@ def test_clv_table(bg, gg, cal_summary):
     by_hand = spend * np.sum(np.diff(cum) / 1.002 ** np.arange(1, 53))
     assert table.loc[c, "clv"] == pytest.approx(by_hand, rel=1e-12)
     # no discount: spend x expected purchases; margin scales linearly
-    flat = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.0, margin=0.3)
+    flat = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.0, margin_rate=0.3)
     np.testing.assert_allclose(flat["clv"], 0.3 * table["expected_average_spend"]
                                * table["expected_purchases"], rtol=1e-10)
 
 
 def test_clv_table_units_and_rates(bg, gg, cal_summary):
-    with pytest.raises(CRMDataError, match=r"model is in weeks .* but freq='M'"):
-        clv.clv_table(bg, gg, cal_summary, time=12, discount_rate=0.01, freq="M")
+    with pytest.raises(CRMDataError, match=r"model is in weeks .* but unit='M'"):
+        clv.clv_table(bg, gg, cal_summary, horizon=12, discount=0.01, unit="M")
     days = clv.summary_from_transactions(crmlab.load_data("cdnow_sample"), amount="amount",
                                          observation_end=CAL_END)
     with pytest.raises(CRMDataError, match=r"summary is in days \(unit='D'\)"):
         clv.clv_table(bg, gg, days)
-    with pytest.raises(CRMDataError, match="discount_rate=90 looks like a percentage"):
-        clv.clv_table(bg, gg, cal_summary, discount_rate=90)
-    with pytest.raises(CRMDataError, match="margin=30 .* pass 0.3"):
-        clv.clv_table(bg, gg, cal_summary, margin=30)
-    with pytest.raises(CRMDataError, match="time=0"):
-        clv.clv_table(bg, gg, cal_summary, time=0)
+    with pytest.raises(CRMDataError, match="discount=90 looks like a percentage"):
+        clv.clv_table(bg, gg, cal_summary, discount=90)
+    with pytest.raises(CRMDataError, match="margin_rate=30 .* pass 0.3"):
+        clv.clv_table(bg, gg, cal_summary, margin_rate=30)
+    with pytest.raises(CRMDataError, match="horizon=0 must be > 0"):
+        clv.clv_table(bg, gg, cal_summary, horizon=0)
     with pytest.raises(CRMDataError, match="GammaGamma is not fitted yet"):
         clv.clv_table(bg, clv.GammaGamma(), cal_summary)
+    with pytest.raises(CRMDataError, match=r"gammagamma must be a fitted GammaGamma model, "
+                                           r"got BetaGeo"):
+        clv.clv_table(bg, bg, cal_summary)
+
+
+def test_clv_table_old_keywords_still_work_for_one_release(bg, gg, cal_summary):
+    new = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.002, unit="W",
+                        margin_rate=0.3)
+    for old, value, now in (("time", 52, "horizon"), ("discount_rate", 0.002, "discount"),
+                            ("freq", "W", "unit"), ("margin", 0.3, "margin_rate")):
+        kwargs = {"horizon": 52, "discount": 0.002, "unit": "W", "margin_rate": 0.3}
+        del kwargs[now]
+        with pytest.warns(FutureWarning, match=rf"clv_table: the keyword {old}= is now {now}="):
+            table = clv.clv_table(bg, gg, cal_summary, **kwargs, **{old: value})
+        pd.testing.assert_frame_equal(table, new)
+    with pytest.raises(CRMDataError, match=r"pass horizon= only \(time= is its old name\)"):
+        clv.clv_table(bg, gg, cal_summary, time=52, horizon=52)
 
 
 # ------------------------------------------------------------------------ plots, widget
@@ -399,7 +416,7 @@ def test_plots(bg, gg, cal_summary, cdnow):
     ax = plots.retention_curve(sbg, counts, periods=12, ax=plt.figure().gca())
     np.testing.assert_allclose(ax.lines[0].get_ydata(), np.array(counts) / 1000)
     assert len(ax.lines[1].get_xdata()) == 13
-    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.002)
+    table = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.002)
     ax = plots.clv_distribution(table, ax=plt.figure().gca())
     assert len(ax.patches) == 40
 
@@ -496,7 +513,7 @@ def test_fit_does_not_depend_on_the_start(cal_summary):
 def test_clv_printed_in_chapter_09_is_not_on_a_rounding_edge(bg, gg, cal_summary):
     """The chapter prints CLV to cents: the converged values sit well inside their cent."""
     weekly = 1.10 ** (1 / 52) - 1
-    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=weekly, freq="W")
+    table = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=weekly, unit="W")
     cents = table["clv"].to_numpy() * 100
     distance = np.abs(cents - np.floor(cents) - 0.5)  # to the half-cent where rounding flips
     assert np.sort(distance)[:5].min() > 1e-6  # values are exact to ~1e-9 cents
