@@ -498,6 +498,44 @@ def test_fits_converge_far_below_the_printed_precision(bg, gg):
             assert sbg.params_[name] == pytest.approx(value, rel=1e-9), (segment, name)
 
 
+def test_the_fitter_base_fits_any_model_from_its_likelihood():
+    """A new model is a likelihood with its gradient, parameter names and starts; the
+    base does the search, params_, standard_errors_, converged_, the repr and errors."""
+    from crmlab.clv._base import _neg_mean_loglik, _PenalizedFitter
+
+    def loglik(params, x, T, gradient=False):  # purchases x ~ Poisson(lam * T)
+        (lam,) = params
+        ll = x * np.log(lam) - lam * T
+        return (ll, np.vstack([x / lam - T])) if gradient else ll
+
+    class Poisson(_PenalizedFitter):
+        _param_names = ("lam",)
+        _objective = staticmethod(
+            lambda v, x, T, penalizer: _neg_mean_loglik(loglik, v, (x, T), penalizer))
+
+        def fit(self, x, T):
+            penalizer = self._checked_penalizer("Poisson.fit")
+            self._estimate([np.zeros(1)], (x, T, penalizer), n=len(x), caller="Poisson.fit")
+            self.n_ = len(x)
+            return self
+
+    x, T = np.array([0.0, 1, 2, 5, 3]), np.array([10.0, 8, 12, 20, 9])
+    model = Poisson().fit(x, T)
+    lam = x.sum() / T.sum()  # the closed-form MLE, with standard error lam / sqrt(sum x)
+    assert model.converged_ and model.params_["lam"] == pytest.approx(lam, rel=1e-10)
+    assert model.standard_errors_["lam"] == pytest.approx(lam / np.sqrt(x.sum()), rel=1e-5)
+    assert repr(model) == "Poisson(lam=0.186; fitted on 5 customers)"
+    assert repr(Poisson()) == "Poisson(not fitted)"
+    with pytest.raises(CRMDataError, match=r"Poisson.fit: penalizer=-1 must be >= 0"):
+        Poisson(penalizer=-1).fit(x, T)
+
+    class Hopeless(Poisson):
+        _objective = staticmethod(lambda v, *args: (1e100, np.zeros_like(v)))
+
+    with pytest.raises(CRMDataError, match=r"Poisson.fit: the optimiser did not converge"):
+        Hopeless().fit(x, T)
+
+
 def test_fit_does_not_depend_on_the_start(cal_summary):
     """Two very different starts end at the same optimum, to the tolerance."""
     from crmlab.clv._base import _minimize

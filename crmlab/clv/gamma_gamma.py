@@ -138,8 +138,19 @@ class GammaGamma(_PenalizedFitter):
         ------
         CRMDataError
             If a column is missing, frequency is not a whole number >= 0, a repeat
-            buyer has monetary_value <= 0, no customer has a repeat purchase, or the
-            optimiser fails.
+            buyer has monetary_value <= 0, no customer has a repeat purchase, the
+            penalizer is negative, or the optimiser fails.
+
+        Examples
+        --------
+        >>> s = pd.DataFrame({"frequency": [0.0, 1.0, 2.0],
+        ...                   "monetary_value": [0.0, -5.0, 30.0]}, index=["a", "b", "c"])
+        >>> GammaGamma().fit(s)
+        Traceback (most recent call last):
+        ...
+        crmlab._errors.CRMDataError: GammaGamma.fit: the Gamma-Gamma model needs a positive
+        monetary_value for customers with repeat purchases; 1 have monetary_value <= 0, in
+        row b (-5.0). Remove returns (negative amounts) or those customers first.
         """
         caller = "GammaGamma.fit"
         x, z, _ = _gg_inputs(summary, caller, fitting=True)

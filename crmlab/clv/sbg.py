@@ -138,6 +138,16 @@ class ShiftedBetaGeometric(_Fitter):
         still active at the end, ``n_last log S(last)``, with
         ``P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta)`` and
         ``S(t) = B(alpha, beta + t) / B(alpha, beta)``.
+
+        Examples
+        --------
+        >>> sbg = ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326])
+        >>> {k: round(v, 3) for k, v in sbg.params_.items()}, sbg.periods_
+        ({'alpha': 0.764, 'beta': 1.296}, 4)
+        >>> ShiftedBetaGeometric().fit([1000, 631, 700])
+        Traceback (most recent call last):
+        ...
+        crmlab._errors.CRMDataError: ShiftedBetaGeometric.fit: survivor counts cannot grow ...
         """
         caller = "ShiftedBetaGeometric.fit"
         try:

@@ -386,8 +386,8 @@ def calibration_holdout(
 DAYS_PER_UNIT = _DAYS
 
 
-def end_period(observation_end, dates: pd.Series | None, freq: str,
-               caller: str) -> tuple[pd.Timestamp, int]:
+def end_period(observation_end: str | pd.Timestamp | None, dates: pd.Series | None,
+               freq: str, caller: str) -> tuple[pd.Timestamp, int]:
     """Return the end of the observation window and the number of its period.
 
     The rule of :func:`summary_from_transactions`, for :mod:`crmlab.engines`, which
