@@ -1013,7 +1013,8 @@ def btyd_sql(source, *, engine, customer, date, amount, observation_end, freq, u
              caller="summary_from_transactions") -> pd.DataFrame:
     """The Fader-Hardie summary on DuckDB or Spark (see
     :func:`crmlab.clv.summary_from_transactions`)."""
-    from crmlab._btyd import _DAYS, _end_period
+    from crmlab.clv.summary import DAYS_PER_UNIT as _DAYS
+    from crmlab.clv.summary import end_period as _end_period
 
     end = end_period = None
     if observation_end is not None:

@@ -105,7 +105,7 @@ def _import_seconds(statement: str) -> float:
 
 TOPIC_MODULES = "import crmlab, crmlab.schema, crmlab.datasets" + "".join(
     f", crmlab.{m}" for m in ("acquisition", "rfm", "pyramid", "key_accounts", "clv")
-    if (ROOT / "crmlab" / f"{m}.py").exists())
+    if (ROOT / "crmlab" / f"{m}.py").exists() or (ROOT / "crmlab" / m / "__init__.py").exists())
 
 
 def test_import_crmlab_is_cheap_relative_to_pandas():

@@ -1,4 +1,4 @@
-"""Tests of the buy-till-you-die models in crmlab.clv (crmlab._btyd), their plots and widget.
+"""Tests of the buy-till-you-die models of crmlab.clv, clv_table, their plots and widget.
 
 The published numbers come from Fader, Hardie & Lee (2005a, BG/NBD on the CDNOW 1/10
 sample), Fader & Hardie (2013, Gamma-Gamma on the same data) and Fader & Hardie (2007,
@@ -6,8 +6,6 @@ sBG on two cohorts). The summary is compared with lifetimes 0.11.3 when it is in
 """
 
 from __future__ import annotations
-
-import warnings
 
 import matplotlib
 
@@ -54,181 +52,12 @@ def gg(cal_summary):
     return clv.GammaGamma().fit(cal_summary)
 
 
-def _log() -> pd.DataFrame:
-    """Hand-checked log; 2024-01-01 is a Monday, observation end Wed 2024-01-31.
-
-    A: 01-01 twice (10 + 5, merged), Wed 01-03 (20), Wed 01-10 (40), Wed 01-24 (30).
-    B: Sun 01-07 (8) and Mon 01-08 (12): different weeks. C: Sat 01-20 only.
-    D: first seen after the observation end. A also buys on Thu 02-01 (after the end,
-    but in the same week).
-    """
-    rows = [("A", "2024-01-01 09:00", 10.0), ("A", "2024-01-01 17:30", 5.0),
-            ("A", "2024-01-03", 20.0), ("A", "2024-01-10", 40.0), ("A", "2024-01-24", 30.0),
-            ("B", "2024-01-07", 8.0), ("B", "2024-01-08", 12.0), ("C", "2024-01-20", 50.0),
-            ("D", "2024-02-10", 9.0), ("A", "2024-02-01", 100.0)]
-    df = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
-    df["order_date"] = pd.to_datetime(df["order_date"], format="ISO8601")
-    return df
-
-
 def _summary(x, t_x, T, m=None) -> pd.DataFrame:
     data = {"frequency": x, "recency": t_x, "T": T}
     if m is not None:
         data["monetary_value"] = m
     return pd.DataFrame(data, index=pd.Index([f"c{i}" for i in range(len(x))],
                                              name="customer_id"))
-
-
-# ------------------------------------------------------------------------------ summary
-
-
-def test_summary_by_day_by_hand():
-    s = clv.summary_from_transactions(_log(), amount="amount", observation_end="2024-01-31")
-    assert s.index.tolist() == ["A", "B", "C"]
-    assert s.loc["A"].tolist() == [3.0, 23.0, 30.0, 30.0]  # repeats 20, 40, 30
-    assert s.loc["B"].tolist() == [1.0, 1.0, 24.0, 12.0]
-    assert s.loc["C"].tolist() == [0.0, 0.0, 11.0, 0.0]
-    assert s.attrs["observation_end"] == pd.Timestamp("2024-01-31")
-    assert (s.attrs["freq"], s.attrs["unit"]) == ("D", "D")
-    assert s.attrs["dropped"] == {"purchases after observation_end": 2,
-                                  "customers first seen after observation_end": 1}
-
-
-def test_summary_by_week_by_hand():
-    s = clv.summary_from_transactions(_log(), amount="amount", observation_end="2024-01-31",
-                                      freq="W")
-    # A: weeks of 01-01 (10+5+20), 01-08 (40), 01-22 (30) and 01-29 (100 on Thu 02-01,
-    # same week as the observation end, so it counts, as in lifetimes)
-    assert s.loc["A"].tolist() == [3.0, 4.0, 4.0, (40 + 30 + 100) / 3]
-    assert s.loc["B"].tolist() == [1.0, 1.0, 4.0, 12.0]  # Sunday and Monday: two weeks
-    assert s.loc["C"].tolist() == [0.0, 0.0, 2.0, 0.0]
-    assert s.attrs["dropped"]["purchases after observation_end"] == 1
-
-
-def test_summary_days_in_weeks():
-    s = clv.summary_from_transactions(_log(), observation_end="2024-01-31", unit="W")
-    assert list(s.columns) == ["frequency", "recency", "T"]
-    np.testing.assert_allclose(s.loc["A"], [3.0, 23 / 7, 30 / 7])
-    assert s.attrs["unit"] == "W" and s.attrs["freq"] == "D"
-
-
-def test_summary_default_end_is_last_date_and_input_untouched():
-    log = _log()
-    before = log.copy()
-    s = clv.summary_from_transactions(log)
-    pd.testing.assert_frame_equal(log, before)
-    assert s.attrs["observation_end"] == pd.Timestamp("2024-02-10")
-    assert s.loc["D"].tolist() == [0.0, 0.0, 0.0]
-
-
-def test_summary_single_customer_other_column_names():
-    log = pd.DataFrame({"cust": ["x", "x"], "when": pd.to_datetime(["2024-03-01", "2024-03-05"]),
-                        "paid": [3.0, 4.0]})
-    s = clv.summary_from_transactions(log, customer="cust", date="when", amount="paid",
-                                      observation_end="2024-03-10")
-    assert s.index.name == "cust"
-    assert s.loc["x"].tolist() == [1.0, 4.0, 9.0, 4.0]
-
-
-def test_summary_errors():
-    log = _log()
-    with pytest.raises(CRMDataError, match="no column 'customer_id'"):
-        clv.summary_from_transactions(log.rename(columns={"customer_id": "cust"}))
-    with pytest.raises(CRMDataError, match="freq='M'"):
-        clv.summary_from_transactions(log, freq="M")
-    with pytest.raises(CRMDataError, match="unit='D'"):
-        clv.summary_from_transactions(log, freq="W", unit="D")
-    with pytest.raises(CRMDataError, match="no purchase on or before observation_end"):
-        clv.summary_from_transactions(log, observation_end="2023-12-31")
-    with pytest.raises(CRMDataError, match="is not a date"):
-        clv.summary_from_transactions(log, observation_end="end of year")
-    with pytest.raises(CRMDataError, match="must hold dates"):
-        clv.summary_from_transactions(log.assign(order_date=log["order_date"].astype(str)))
-    with pytest.raises(CRMDataError, match="no rows"):
-        clv.summary_from_transactions(log.iloc[:0])
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("abcd"), st.integers(0, 60),
-                          st.floats(0.5, 500, allow_nan=False)), min_size=1, max_size=40),
-       st.sampled_from([("D", "D"), ("W", "W"), ("D", "W")]))
-def test_summary_properties(rows, freq_unit):
-    freq, unit = freq_unit
-    log = pd.DataFrame(rows, columns=["customer_id", "day", "amount"])
-    log["order_date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(log["day"], unit="D")
-    s = clv.summary_from_transactions(log, amount="amount", freq=freq, unit=unit,
-                                      observation_end="2024-03-31")
-    assert len(s) == log["customer_id"].nunique()
-    assert (s["recency"] <= s["T"]).all() and (s["recency"] >= 0).all()
-    assert (s["frequency"] >= 0).all() and (s["frequency"] == s["frequency"].round()).all()
-    assert (s["frequency"] < log.groupby("customer_id").size().reindex(s.index)).all()
-    assert ((s["frequency"] == 0) == (s["recency"] == 0)).all()
-    assert ((s["monetary_value"] > 0) == (s["frequency"] > 0)).all()
-
-
-# ------------------------------------------------- equality with lifetimes (2,357 customers)
-
-
-def _lifetimes_summary(data, amount, end, freq, multiplier):
-    lifetimes_utils = pytest.importorskip("lifetimes.utils")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return lifetimes_utils.summary_data_from_transaction_data(
-            data, "customer_id", "order_date", amount, observation_period_end=end,
-            freq=freq, freq_multiplier=multiplier)
-
-
-@pytest.mark.parametrize("amount", [None, "amount"])
-@pytest.mark.parametrize("end", [CAL_END, OBS_END])
-@pytest.mark.parametrize("freq,unit,multiplier", [("D", "D", 1), ("W", "W", 1), ("D", "W", 7)])
-def test_summary_equals_lifetimes(cdnow, amount, end, freq, unit, multiplier):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pytest.importorskip("lifetimes")
-    ref = _lifetimes_summary(cdnow, amount, end, freq, multiplier)
-    mine = clv.summary_from_transactions(cdnow, amount=amount, observation_end=end,
-                                         freq=freq, unit=unit)
-    assert len(mine) == 2357
-    pd.testing.assert_frame_equal(mine, ref, check_exact=True, check_names=False)
-
-
-def test_calibration_holdout_equals_lifetimes(cdnow):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        lifetimes_utils = pytest.importorskip("lifetimes.utils")
-        # lifetimes 0.11.3 on pandas 3 fails without a monetary column ("No objects to
-        # concatenate"), so compare with one
-        ref = lifetimes_utils.calibration_and_holdout_data(
-            cdnow, "customer_id", "order_date", calibration_period_end=CAL_END,
-            observation_period_end=OBS_END, freq="D", freq_multiplier=7,
-            monetary_value_col="amount")
-    mine = clv.calibration_holdout(cdnow, calibration_end=CAL_END, observation_end=OBS_END,
-                                   amount="amount", unit="W")
-    names = {"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T",
-             "monetary_value_cal": "monetary_value"}
-    ref = ref.rename(columns=names)
-    same = ["frequency", "recency", "T", "monetary_value", "frequency_holdout",
-            "duration_holdout"]
-    pd.testing.assert_frame_equal(mine[same], ref[same], check_exact=True, check_names=False)
-
-
-# ---------------------------------------------------------------------------- holdout
-
-
-def test_calibration_holdout_by_hand():
-    h = clv.calibration_holdout(_log(), calibration_end="2024-01-09",
-                                observation_end="2024-01-31", amount="amount")
-    assert h.index.tolist() == ["A", "B"]  # C is first seen in the holdout
-    assert h.loc["A", ["frequency", "recency", "T", "monetary_value"]].tolist() == [1.0, 2.0,
-                                                                                   8.0, 20.0]
-    assert h.loc["A", ["frequency_holdout", "duration_holdout",
-                       "monetary_value_holdout"]].tolist() == [2.0, 22.0, 35.0]
-    assert h.loc["B", "frequency_holdout"] == 0.0
-    assert h.attrs["dropped"] == {"purchases after observation_end": 2,
-                                  "customers first seen in the holdout": 1}
-    with pytest.raises(CRMDataError, match="must be after calibration_end"):
-        clv.calibration_holdout(_log(), calibration_end="2024-01-31",
-                                observation_end="2024-01-31")
 
 
 # ------------------------------------------------------------------------------ BG/NBD
@@ -240,7 +69,7 @@ def test_bgnbd_reproduces_published_cdnow_estimates(bg, cal_summary):
     assert (round(p["r"], 3), round(p["alpha"], 3), round(p["a"], 3), round(p["b"], 3)) == (
         0.243, 4.414, 0.793, 2.426)
     assert round(bg.log_likelihood_, 1) == -9582.4
-    assert bg.freq_ == "W" and bg.n_ == 2357
+    assert bg.unit_ == "W" and bg.n_ == 2357
     assert len(cal_summary) == 2357 and int((cal_summary["frequency"] > 0).sum()) == 946
     assert all(0 < v < p[k] for k, v in bg.standard_errors_.items())
     assert repr(bg) == "BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426; fitted on 2,357 customers)"
@@ -322,6 +151,60 @@ def test_bgnbd_other_errors(bg):
         bg.probability_alive(frequency=1)
     with pytest.raises(CRMDataError, match="horizon t must be >= 0"):
         bg.expected_purchases_new(-1)
+
+
+def test_bgnbd_unit_is_explicit(cal_summary):
+    """The time unit comes from summary.attrs["unit"] or unit=; it is never assumed."""
+    bare = cal_summary.copy()
+    bare.attrs = {}
+    with pytest.raises(CRMDataError, match=r"does not record its time unit.*Pass unit='D'"):
+        clv.BetaGeo().fit(bare)
+    assert clv.BetaGeo().fit(bare, unit="W").params_ == clv.BetaGeo().fit(cal_summary).params_
+    assert clv.BetaGeo().fit(cal_summary, unit="W").unit_ == "W"
+    with pytest.raises(CRMDataError, match=r"unit='D' but the summary is in weeks"):
+        clv.BetaGeo().fit(cal_summary, unit="D")
+    with pytest.raises(CRMDataError, match=r"unit='M' is not one of 'D', 'W'"):
+        clv.BetaGeo().fit(bare, unit="M")
+    with pytest.raises(CRMDataError, match=r"summary.attrs\['unit'\]='M' is not one of"):
+        clv.BetaGeo().fit(_with_attrs(bare, unit="M"))
+    assert cal_summary.attrs["unit"] == "W" and bare.attrs == {}  # inputs untouched
+
+
+def _with_attrs(df: pd.DataFrame, **attrs) -> pd.DataFrame:
+    out = df.copy()
+    out.attrs = dict(attrs)
+    return out
+
+
+def test_bgnbd_freq_is_a_deprecated_alias_of_unit(bg):
+    with pytest.warns(FutureWarning, match=r"BetaGeo.freq_ is now unit_"):
+        assert bg.freq_ == "W"
+    hand = clv.BetaGeo()
+    assert not hasattr(hand, "freq_")  # not fitted: no unit, and no warning
+    with pytest.warns(FutureWarning, match="freq_ is now unit_"):
+        hand.freq_ = "D"
+    assert hand.unit_ == "D"
+
+
+def test_bgnbd_pickled_before_unit_keeps_its_unit(bg):
+    import pickle
+
+    old = clv.BetaGeo.__new__(clv.BetaGeo)
+    state = {k: v for k, v in vars(bg).items() if k != "unit_"}
+    old.__setstate__({**state, "freq_": "W"})
+    assert old.unit_ == "W" and "freq_" not in vars(old)
+    again = pickle.loads(pickle.dumps(bg))
+    assert vars(again) == vars(bg)
+
+
+def test_predictions_need_the_model_unit(cal_summary):
+    bg = clv.BetaGeo()
+    bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # no unit_
+    assert bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) > 0  # unit-free
+    with pytest.raises(CRMDataError, match=r"BetaGeo has no time unit \(unit_\)"):
+        bg.tracking(crmlab.load_data("cdnow_sample"), observation_end=OBS_END)
+    with pytest.raises(CRMDataError, match=r"has no time unit"):
+        clv.clv_table(bg, clv.GammaGamma().fit(cal_summary), cal_summary)
 
 
 def test_bgnbd_penalizer_shrinks(cal_summary):
@@ -421,6 +304,32 @@ def test_sbg_errors():
         sbg.derl(0.1, renewals=-1)
     with pytest.raises(CRMDataError, match="t must be >= 1"):
         sbg.retention_rate(0)
+    with pytest.raises(CRMDataError, match=r"renewals=1\.5 must be a whole number"):
+        sbg.derl(0.1, renewals=1.5)
+    assert sbg.derl(0.1, renewals=2.0) == sbg.derl(0.1, renewals=2)
+
+
+def test_sbg_has_standard_errors_like_the_other_models():
+    sbg = clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS["regular"])
+    assert sbg.converged_ and set(sbg.standard_errors_) == {"alpha", "beta"}
+    assert all(0 < v < sbg.params_[k] for k, v in sbg.standard_errors_.items())
+    # a cohort nobody leaves: alpha runs to 0, no convergence and no standard errors
+    flat = clv.ShiftedBetaGeometric().fit([100, 100, 100])
+    assert not flat.converged_ and all(np.isnan(v) for v in flat.standard_errors_.values())
+
+
+def test_history_inputs_are_checked(bg):
+    with pytest.raises(CRMDataError, match=r"frequency must be numbers, got str"):
+        bg.probability_alive(frequency="two", recency=1, T=2)
+    with pytest.raises(CRMDataError, match=r"recency must be finite numbers; 1 are not, in "
+                                           r"row 1 \(nan\)"):
+        bg.probability_alive(frequency=[1, 1], recency=[1, np.nan], T=[2, 2])
+    with pytest.raises(CRMDataError, match=r"max_frequency=0 must be >= 1"):
+        bg.holdout_comparison(pd.DataFrame(), max_frequency=0)
+    with pytest.raises(CRMDataError, match=r"observation_end='soon' is not a date"):
+        bg.tracking(crmlab.load_data("cdnow_sample"), observation_end="soon")
+    with pytest.raises(CRMDataError, match=r"penalizer=-1 must be >= 0"):
+        clv.GammaGamma(penalizer=-1).fit(_summary([1], [1], [3], [2.0]))
 
 
 @settings(max_examples=50, deadline=None)
@@ -438,12 +347,12 @@ def test_sbg_survival_decreasing_retention_increasing(alpha, beta):
 
 
 def test_clv_table(bg, gg, cal_summary):
-    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.002, freq="W")
+    table = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.002, unit="W")
     assert list(table.columns) == ["expected_purchases", "probability_alive",
                                    "expected_average_spend", "clv"]
     assert table.index.equals(cal_summary.index)
     assert (table["clv"] >= 0).all()
-    assert table.attrs == {"time": 52.0, "unit": "W", "discount_rate": 0.002, "margin": 1.0}
+    assert table.attrs == {"horizon": 52.0, "unit": "W", "discount": 0.002, "margin_rate": 1.0}
     # one customer by hand: discounted expected purchases of each week times spend
     c = cal_summary.index[0]
     row = cal_summary.loc[[c]]
@@ -452,26 +361,43 @@ def test_clv_table(bg, gg, cal_summary):
     by_hand = spend * np.sum(np.diff(cum) / 1.002 ** np.arange(1, 53))
     assert table.loc[c, "clv"] == pytest.approx(by_hand, rel=1e-12)
     # no discount: spend x expected purchases; margin scales linearly
-    flat = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.0, margin=0.3)
+    flat = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.0, margin_rate=0.3)
     np.testing.assert_allclose(flat["clv"], 0.3 * table["expected_average_spend"]
                                * table["expected_purchases"], rtol=1e-10)
 
 
 def test_clv_table_units_and_rates(bg, gg, cal_summary):
-    with pytest.raises(CRMDataError, match=r"model is in weeks .* but freq='M'"):
-        clv.clv_table(bg, gg, cal_summary, time=12, discount_rate=0.01, freq="M")
+    with pytest.raises(CRMDataError, match=r"model is in weeks .* but unit='M'"):
+        clv.clv_table(bg, gg, cal_summary, horizon=12, discount=0.01, unit="M")
     days = clv.summary_from_transactions(crmlab.load_data("cdnow_sample"), amount="amount",
                                          observation_end=CAL_END)
     with pytest.raises(CRMDataError, match=r"summary is in days \(unit='D'\)"):
         clv.clv_table(bg, gg, days)
-    with pytest.raises(CRMDataError, match="discount_rate=90 looks like a percentage"):
-        clv.clv_table(bg, gg, cal_summary, discount_rate=90)
-    with pytest.raises(CRMDataError, match="margin=30 .* pass 0.3"):
-        clv.clv_table(bg, gg, cal_summary, margin=30)
-    with pytest.raises(CRMDataError, match="time=0"):
-        clv.clv_table(bg, gg, cal_summary, time=0)
+    with pytest.raises(CRMDataError, match="discount=90 looks like a percentage"):
+        clv.clv_table(bg, gg, cal_summary, discount=90)
+    with pytest.raises(CRMDataError, match="margin_rate=30 .* pass 0.3"):
+        clv.clv_table(bg, gg, cal_summary, margin_rate=30)
+    with pytest.raises(CRMDataError, match="horizon=0 must be > 0"):
+        clv.clv_table(bg, gg, cal_summary, horizon=0)
     with pytest.raises(CRMDataError, match="GammaGamma is not fitted yet"):
         clv.clv_table(bg, clv.GammaGamma(), cal_summary)
+    with pytest.raises(CRMDataError, match=r"gammagamma must be a fitted GammaGamma model, "
+                                           r"got BetaGeo"):
+        clv.clv_table(bg, bg, cal_summary)
+
+
+def test_clv_table_old_keywords_still_work_for_one_release(bg, gg, cal_summary):
+    new = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.002, unit="W",
+                        margin_rate=0.3)
+    for old, value, now in (("time", 52, "horizon"), ("discount_rate", 0.002, "discount"),
+                            ("freq", "W", "unit"), ("margin", 0.3, "margin_rate")):
+        kwargs = {"horizon": 52, "discount": 0.002, "unit": "W", "margin_rate": 0.3}
+        del kwargs[now]
+        with pytest.warns(FutureWarning, match=rf"clv_table: the keyword {old}= is now {now}="):
+            table = clv.clv_table(bg, gg, cal_summary, **kwargs, **{old: value})
+        pd.testing.assert_frame_equal(table, new)
+    with pytest.raises(CRMDataError, match=r"pass horizon= only \(time= is its old name\)"):
+        clv.clv_table(bg, gg, cal_summary, time=52, horizon=52)
 
 
 # ------------------------------------------------------------------------ plots, widget
@@ -490,7 +416,7 @@ def test_plots(bg, gg, cal_summary, cdnow):
     ax = plots.retention_curve(sbg, counts, periods=12, ax=plt.figure().gca())
     np.testing.assert_allclose(ax.lines[0].get_ydata(), np.array(counts) / 1000)
     assert len(ax.lines[1].get_xdata()) == 13
-    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=0.002)
+    table = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=0.002)
     ax = plots.clv_distribution(table, ax=plt.figure().gca())
     assert len(ax.patches) == 40
 
@@ -505,7 +431,7 @@ def test_clv_explorer():
 
 
 # ----------------------------------------------------------- convergence and gradients
-# Every fit converges to crmlab._btyd.FIT_TOLERANCE (Newton steps on the log-parameters
+# Every fit converges to crmlab.clv._base.FIT_TOLERANCE (Newton steps on the log-parameters
 # below 1e-11), with analytic gradients summed without BLAS, so the estimates below hold
 # to 1e-9 on every CPU, BLAS kernel and thread count (tests/numeric_env.py runs the
 # notebooks under other kernels). The reference values were measured with OpenBLAS's
@@ -525,7 +451,7 @@ def _numeric_gradient(f, x, h=1e-6):
 @pytest.mark.parametrize("point", [[0.24, 4.4, 0.79, 2.4], [1.3, 0.5, 3.0, 0.2],
                                    [0.01, 80.0, 0.05, 40.0]])
 def test_bgnbd_gradient_is_the_derivative_of_the_likelihood(cal_summary, point):
-    from crmlab._btyd import _bg_objective
+    from crmlab.clv.bgnbd import _bg_objective
 
     x, t, T = (cal_summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     v = np.log(point)
@@ -536,7 +462,7 @@ def test_bgnbd_gradient_is_the_derivative_of_the_likelihood(cal_summary, point):
 
 @pytest.mark.parametrize("point", [[6.0, 3.7, 15.4], [1.0, 2.0, 30.0], [0.2, 20.0, 1.0]])
 def test_gamma_gamma_gradient_is_the_derivative_of_the_likelihood(cal_summary, point):
-    from crmlab._btyd import _gg_objective
+    from crmlab.clv.gamma_gamma import _gg_objective
 
     keep = cal_summary["frequency"] > 0
     x = cal_summary.loc[keep, "frequency"].to_numpy(float)
@@ -549,7 +475,7 @@ def test_gamma_gamma_gradient_is_the_derivative_of_the_likelihood(cal_summary, p
 
 @pytest.mark.parametrize("point", [[0.7, 1.2], [3.0, 0.2], [0.05, 9.0]])
 def test_sbg_gradient_is_the_derivative_of_the_likelihood(point):
-    from crmlab._btyd import _sbg_objective
+    from crmlab.clv.sbg import _sbg_objective
 
     s = np.array(clv.SBG_COHORTS["regular"], dtype=float)
     v = np.log(point)
@@ -558,7 +484,7 @@ def test_sbg_gradient_is_the_derivative_of_the_likelihood(point):
 
 
 def test_fits_converge_far_below_the_printed_precision(bg, gg):
-    from crmlab._btyd import FIT_TOLERANCE
+    from crmlab.clv._base import FIT_TOLERANCE
 
     assert FIT_TOLERANCE <= 1e-10
     assert bg.converged_ and gg.converged_
@@ -572,9 +498,48 @@ def test_fits_converge_far_below_the_printed_precision(bg, gg):
             assert sbg.params_[name] == pytest.approx(value, rel=1e-9), (segment, name)
 
 
+def test_the_fitter_base_fits_any_model_from_its_likelihood():
+    """A new model is a likelihood with its gradient, parameter names and starts; the
+    base does the search, params_, standard_errors_, converged_, the repr and errors."""
+    from crmlab.clv._base import _neg_mean_loglik, _PenalizedFitter
+
+    def loglik(params, x, T, gradient=False):  # purchases x ~ Poisson(lam * T)
+        (lam,) = params
+        ll = x * np.log(lam) - lam * T
+        return (ll, np.vstack([x / lam - T])) if gradient else ll
+
+    class Poisson(_PenalizedFitter):
+        _param_names = ("lam",)
+        _objective = staticmethod(
+            lambda v, x, T, penalizer: _neg_mean_loglik(loglik, v, (x, T), penalizer))
+
+        def fit(self, x, T):
+            penalizer = self._checked_penalizer("Poisson.fit")
+            self._estimate([np.zeros(1)], (x, T, penalizer), n=len(x), caller="Poisson.fit")
+            self.n_ = len(x)
+            return self
+
+    x, T = np.array([0.0, 1, 2, 5, 3]), np.array([10.0, 8, 12, 20, 9])
+    model = Poisson().fit(x, T)
+    lam = x.sum() / T.sum()  # the closed-form MLE, with standard error lam / sqrt(sum x)
+    assert model.converged_ and model.params_["lam"] == pytest.approx(lam, rel=1e-10)
+    assert model.standard_errors_["lam"] == pytest.approx(lam / np.sqrt(x.sum()), rel=1e-5)
+    assert repr(model) == "Poisson(lam=0.186; fitted on 5 customers)"
+    assert repr(Poisson()) == "Poisson(not fitted)"
+    with pytest.raises(CRMDataError, match=r"Poisson.fit: penalizer=-1 must be >= 0"):
+        Poisson(penalizer=-1).fit(x, T)
+
+    class Hopeless(Poisson):
+        _objective = staticmethod(lambda v, *args: (1e100, np.zeros_like(v)))
+
+    with pytest.raises(CRMDataError, match=r"Poisson.fit: the optimiser did not converge"):
+        Hopeless().fit(x, T)
+
+
 def test_fit_does_not_depend_on_the_start(cal_summary):
     """Two very different starts end at the same optimum, to the tolerance."""
-    from crmlab._btyd import _bg_objective, _minimize
+    from crmlab.clv._base import _minimize
+    from crmlab.clv.bgnbd import _bg_objective
 
     x, t, T = (cal_summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     for start in (np.log([5.0, 0.1, 5.0, 0.1]), np.log([0.05, 50.0, 0.1, 20.0])):
@@ -586,7 +551,7 @@ def test_fit_does_not_depend_on_the_start(cal_summary):
 def test_clv_printed_in_chapter_09_is_not_on_a_rounding_edge(bg, gg, cal_summary):
     """The chapter prints CLV to cents: the converged values sit well inside their cent."""
     weekly = 1.10 ** (1 / 52) - 1
-    table = clv.clv_table(bg, gg, cal_summary, time=52, discount_rate=weekly, freq="W")
+    table = clv.clv_table(bg, gg, cal_summary, horizon=52, discount=weekly, unit="W")
     cents = table["clv"].to_numpy() * 100
     distance = np.abs(cents - np.floor(cents) - 0.5)  # to the half-cent where rounding flips
     assert np.sort(distance)[:5].min() > 1e-6  # values are exact to ~1e-9 cents

@@ -1,4 +1,4 @@
-"""Customer lifetime value (客户终身价值): margin-multiple formulas and buy-till-you-die models.
+"""Customer lifetime value (客户终身价值) in closed form: the margin multiple.
 
 This module holds the closed-form CLV of Gupta & Lehmann ("Customers as assets",
 2003): a customer brings a margin ``m`` each period, stays from one period to the next
@@ -14,62 +14,37 @@ acquisition cost).
 All rates are decimals: retention 0.9 and discount 0.12, not 90 and 12 (a public
 calculator that mixes the two gets nonsense). A rate above 1 raises
 :class:`crmlab.CRMDataError` with the fix.
-
-The probabilistic models on transaction data are re-exported here from
-:mod:`crmlab._btyd` (imported on first use, so ``import crmlab.clv`` stays light):
-``summary_from_transactions`` (the Fader-Hardie summary), ``BetaGeo`` (BG/NBD),
-``GammaGamma``, ``ShiftedBetaGeometric``, ``calibration_holdout``, ``clv_table`` and the
-published sBG cohorts ``SBG_COHORTS``.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
+from typing import Any
 
 import numpy as np
 
 from crmlab._errors import CRMDataError
+from crmlab.validation import check_fraction, check_number, check_option
 
-__all__ = [  # noqa: F822 - the BTYD names resolve lazily through __getattr__ below
-    "margin_multiple", "simple_clv", "summary_from_transactions", "BetaGeo", "GammaGamma",
-    "ShiftedBetaGeometric", "calibration_holdout", "clv_table", "SBG_COHORTS",
-]
+__all__ = ["margin_multiple", "simple_clv"]
 
-
-def _number(value, name: str, caller: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise CRMDataError(
-            f"{caller}: {name} must be a number, got {type(value).__name__} {value!r}."
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise CRMDataError(f"{caller}: {name} must be a finite number, got {value!r}.")
-    return value
+#: When each period's margin arrives (``simple_clv(timing=...)``), and what that means.
+_TIMINGS = {"end": "the margin arrives at the end of each period, if the customer is "
+                   "still there",
+            "begin": "at the start of each period, the first one for sure"}
 
 
-def _check_rates(retention, discount, caller: str) -> tuple[float, float]:
-    r = _number(retention, "retention", caller)
-    i = _number(discount, "discount", caller)
-    if r > 1:
-        raise CRMDataError(
-            f"{caller}: retention={r:g} looks like a percentage; rates are decimals "
-            f"in [0, 1): pass {r / 100:g}, not {r:g}."
-        )
-    if r == 1:
+def _check_rates(retention: Any, discount: Any, caller: str) -> tuple[float, float]:
+    """Retention in [0, 1) and discount in [0, 1], decimals (90 is reported as 90%)."""
+    check_number(retention, name="retention", caller=caller)
+    check_number(discount, name="discount", caller=caller)
+    if retention == 1:
         raise CRMDataError(
             f"{caller}: retention=1 means no customer ever leaves, so the margin multiple "
             f"does not describe a lifetime; use a retention below 1 (for example 0.95)."
         )
-    if r < 0:
-        raise CRMDataError(f"{caller}: retention={r:g} is negative; it must be in [0, 1).")
-    if i > 1:
-        raise CRMDataError(
-            f"{caller}: discount={i:g} looks like a percentage; rates are decimals: "
-            f"pass {i / 100:g}, not {i:g}."
-        )
-    if i < 0:
-        raise CRMDataError(f"{caller}: discount={i:g} is negative; it must be >= 0.")
+    r = check_fraction(retention, name="retention", caller=caller, high_open=True)
+    i = check_fraction(discount, name="discount", caller=caller)
     return r, i
 
 
@@ -212,15 +187,15 @@ def simple_clv(
     crmlab._errors.CRMDataError: simple_clv: discount=10 looks like ... pass 0.1, not 10.
     """
     caller = "simple_clv"
-    m = _number(margin, "margin", caller)
+    m = check_number(margin, name="margin", caller=caller)
     r, i = _check_rates(retention, discount, caller)
-    cost = _number(acquisition_cost, "acquisition_cost", caller)
+    cost = check_number(acquisition_cost, name="acquisition_cost", caller=caller)
     if cost < 0:
         raise CRMDataError(
             f"{caller}: acquisition_cost={cost:g} is negative; pass the cost as a positive "
             f"amount (it is subtracted)."
         )
-    g = _number(growth, "growth", caller)
+    g = check_number(growth, name="growth", caller=caller)
     if g > 1:
         raise CRMDataError(
             f"{caller}: growth={g:g} looks like a percentage; rates are decimals: "
@@ -229,9 +204,11 @@ def simple_clv(
     if g <= -1:
         raise CRMDataError(f"{caller}: growth={g:g} must be above -1 (a margin cannot shrink "
                            f"by 100% or more per period).")
-    if timing not in ("end", "begin"):
-        raise CRMDataError(f"{caller}: timing={timing!r}; use 'end' (margin at the end of each "
-                           f"period) or 'begin' (at the start, the first one for sure).")
+    try:
+        check_option(timing, tuple(_TIMINGS), name="timing", caller=caller)
+    except CRMDataError as exc:
+        meaning = "; ".join(f"{k!r}: {v}" for k, v in _TIMINGS.items())
+        raise CRMDataError(f"{exc} ({meaning}.)") from None
     q = r * (1 + g) / (1 + i)
     # value of the first margin: at time 1 with probability r, or at time 0 for sure
     first = m * r / (1 + i) if timing == "end" else m
@@ -252,18 +229,3 @@ def simple_clv(
         t = np.arange(int(horizon), dtype=float)
         value = float(first * np.sum(q**t))
     return float(value - cost)
-
-
-# The buy-till-you-die models (BG/NBD, Gamma-Gamma, shifted-beta-geometric) and the
-# Fader-Hardie summary live in crmlab._btyd; they are re-exported here lazily so that
-# ``import crmlab.clv`` does not import scipy.
-_BTYD = {"BetaGeo", "GammaGamma", "ShiftedBetaGeometric", "summary_from_transactions",
-         "calibration_holdout", "clv_table", "SBG_COHORTS"}
-
-
-def __getattr__(name):
-    if name in _BTYD:
-        from crmlab import _btyd
-
-        return getattr(_btyd, name)
-    raise AttributeError(f"module 'crmlab.clv' has no attribute {name!r}")

@@ -1,0 +1,483 @@
+"""The BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005a).
+
+Fader, Hardie & Lee (2005a), "Counting your customers the easy way", *Marketing
+Science* 24(2): while alive, a customer buys as a Poisson process; after each purchase
+she drops out with some probability. The model is fitted to the summary of
+:func:`crmlab.clv.summary_from_transactions` and predicts in its time unit.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crmlab.clv._base import (
+    _DAYS,
+    _fit_unit,
+    _horizon,
+    _inputs,
+    _model_unit,
+    _neg_mean_loglik,
+    _output,
+    _PenalizedFitter,
+    _same_unit,
+    _summary_columns,
+)
+from crmlab.clv.summary import _end_period, _period_numbers
+from crmlab.validation import check_number, require
+
+__all__ = ["BetaGeo"]
+
+
+def _bg_loglik(params, x, t_x, T, gradient=False):
+    """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005a, eq. 6).
+
+    With ``gradient=True`` also its derivatives by (r, alpha, a, b), one row each.
+    """
+    from scipy.special import betaln, digamma, gammaln
+
+    r, alpha, a, b = params
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
+    repeat = x > 0
+    a3 = np.full_like(x, -np.inf)
+    xr = x[repeat]
+    a3[repeat] = (betaln(a + 1, b + xr - 1) - betaln(a, b)
+                  - (r + xr) * np.log(alpha + t_x[repeat]))
+    mix = np.logaddexp(a2, a3)
+    ll = a1 + mix
+    if not gradient:
+        return ll
+    # weights of the two terms of the mixture: w3 = exp(a3) / (exp(a2) + exp(a3))
+    w3 = np.exp(a3 - mix)
+    w2 = 1.0 - w3
+    d_ab = digamma(a + b) - digamma(a + b + x)
+    bx1 = np.where(repeat, b + x - 1, 1.0)  # b + x - 1 where w3 > 0
+    grad = np.vstack([
+        digamma(r + x) - digamma(r) + np.log(alpha)
+        - w2 * np.log(alpha + T) - w3 * np.log(alpha + t_x),
+        r / alpha - (r + x) * (w2 / (alpha + T) + w3 / (alpha + t_x)),
+        d_ab + w3 / a,
+        d_ab - digamma(b) + digamma(b + x) - w3 / bx1,
+    ])
+    return ll, grad
+
+
+def _bg_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+                  penalizer: float) -> tuple[float, np.ndarray]:
+    """Mean negative log-likelihood (plus penalty) and its gradient by log-parameters."""
+    return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer)
+
+
+class BetaGeo(_PenalizedFitter):
+    """BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005a).
+
+    While alive, a customer buys as a Poisson process with rate lambda ~
+    Gamma(r, alpha); after each purchase she drops out with probability p ~
+    Beta(a, b). The model is fitted to a summary from
+    :func:`~crmlab.clv.summary_from_transactions` and predicts in the summary's time
+    unit, kept in ``unit_``.
+
+    Parameters
+    ----------
+    penalizer : float, default 0.0
+        L2 penalty on the parameters, added like lifetimes' ``penalizer_coef``:
+        the objective is the mean negative log-likelihood plus
+        ``penalizer * (r**2 + alpha**2 + a**2 + b**2)``. 0 gives the maximum
+        likelihood estimates.
+
+    Attributes
+    ----------
+    params_ : dict
+        ``r``, ``alpha``, ``a``, ``b``.
+    standard_errors_ : dict
+        Standard errors from the inverse Hessian of the log-likelihood.
+    log_likelihood_ : float
+        The total log-likelihood at ``params_`` (comparable with published values).
+    converged_ : bool
+        Whether the search converged to ``FIT_TOLERANCE``.
+    unit_ : {"D", "W"}
+        The time unit of the fitted summary (days or weeks); ``alpha``, recency, T
+        and the horizons of all predictions are in this unit.
+    freq_ : str
+        Deprecated alias of ``unit_`` (a ``FutureWarning``); it will be removed in
+        the next release.
+    n_ : int
+        Number of customers fitted.
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> from crmlab import clv
+    >>> cdnow = crmlab.load_data("cdnow_sample")
+    >>> s = clv.summary_from_transactions(cdnow, observation_end="1997-09-30", unit="W")
+    >>> bg = BetaGeo().fit(s)
+    >>> bg
+    BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426; fitted on 2,357 customers)
+    >>> round(bg.log_likelihood_, 1), bg.unit_
+    (-9582.4, 'W')
+    """
+
+    _param_names = ("r", "alpha", "a", "b")
+    _objective = staticmethod(_bg_objective)
+
+    def fit(self, summary: pd.DataFrame, *, unit: str | None = None) -> BetaGeo:
+        """Fit the model by maximum likelihood.
+
+        Parameters
+        ----------
+        summary : DataFrame
+            From :func:`~crmlab.clv.summary_from_transactions`: ``frequency`` (whole
+            numbers), ``recency`` and ``T`` in one time unit, recorded in
+            ``summary.attrs["unit"]``.
+        unit : {"D", "W"}, optional
+            The time unit of ``recency`` and ``T``, for a summary that does not record
+            it (one built by hand). If the summary records a unit, ``unit`` must agree
+            with it.
+
+        Returns
+        -------
+        BetaGeo
+            self, fitted.
+
+        Raises
+        ------
+        CRMDataError
+            If a column is missing or not numeric, a frequency is not a whole
+            number, a value is negative, recency exceeds T, a customer without
+            repeat purchases has a recency, the penalizer is negative, the time unit
+            is unknown (neither ``attrs["unit"]`` nor ``unit=``) or disagrees with the
+            summary's, or the optimiser fails.
+
+        Examples
+        --------
+        >>> s = pd.DataFrame({"frequency": [0.0, 1, 2, 3], "recency": [0.0, 20, 30, 35],
+        ...                   "T": [40.0, 40, 38, 36]})
+        >>> BetaGeo().fit(s)
+        Traceback (most recent call last):
+        ...
+        crmlab._errors.CRMDataError: BetaGeo.fit: the summary does not record its time unit ...
+        >>> BetaGeo().fit(s, unit="W").unit_
+        'W'
+        """
+        caller = "BetaGeo.fit"
+        x, t_x, T, _ = _inputs(summary, None, None, None, caller)
+        penalizer = self._checked_penalizer(caller)
+        unit = _fit_unit(summary, unit, caller)
+        # start: r, alpha from the mean purchase rate; a, b = 1
+        rate = max(float(np.sum(x) / max(np.sum(T), 1e-9)), 1e-6)
+        starts = [np.log([1.0, 1.0 / rate, 1.0, 1.0]), np.zeros(4)]
+        params = self._estimate(
+            starts, (x, t_x, T, penalizer), n=len(x), caller=caller,
+            advice=" Check the summary (units, outliers) or pass a small penalizer, e.g. "
+                   "BetaGeo(penalizer=0.001).")
+        self.log_likelihood_ = float(np.sum(_bg_loglik(params, x, t_x, T)))
+        self.unit_ = unit
+        self.n_ = int(len(x))
+        return self
+
+    @property
+    def freq_(self) -> str:
+        """Deprecated alias of ``unit_``: the model's time unit."""
+        if "unit_" not in vars(self):
+            raise AttributeError(f"{type(self).__name__} has no freq_ (deprecated: the time "
+                                 f"unit is unit_, set by fit)")
+        warnings.warn(f"{type(self).__name__}.freq_ is now unit_; freq_ will stop working in "
+                      f"the next release.", FutureWarning, stacklevel=2)
+        return self.unit_
+
+    @freq_.setter
+    def freq_(self, value: str) -> None:
+        warnings.warn(f"{type(self).__name__}.freq_ is now unit_; freq_ will stop working in "
+                      f"the next release.", FutureWarning, stacklevel=2)
+        self.unit_ = value
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # a model pickled before unit_ existed kept its unit in freq_
+        if "freq_" in state and "unit_" not in state:
+            state = {**state, "unit_": state["freq_"]}
+        state = {k: v for k, v in state.items() if k != "freq_"}
+        self.__dict__.update(state)
+
+    def expected_purchases(self, t: Any, summary: pd.DataFrame | None = None, *,
+                           frequency: Any = None, recency: Any = None,
+                           T: Any = None) -> pd.Series | float | np.ndarray:
+        """Return the expected number of purchases in the next ``t`` periods, per customer.
+
+        The conditional expectation E[Y(t) | x, t_x, T] of Fader, Hardie & Lee
+        (2005a, eq. 10), given each customer's history.
+
+        Parameters
+        ----------
+        t : float or array
+            Horizon, in the model's time unit ``unit_`` (weeks if the summary was in
+            weeks).
+        summary : DataFrame, optional
+            Customers to predict for; or pass ``frequency``, ``recency`` and ``T``.
+        frequency, recency, T : float or array, optional
+            One customer's (or arrays of customers') history, in ``unit_``.
+
+        Returns
+        -------
+        Series (indexed like ``summary``) or float / array
+
+        Raises
+        ------
+        CRMDataError
+            If the model is not fitted, or the history is invalid.
+
+        Examples
+        --------
+        >>> bg = BetaGeo()
+        >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> round(bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86), 3)
+        1.226
+        """
+        self._check_fitted()
+        from scipy.special import hyp2f1
+
+        caller = "BetaGeo.expected_purchases"
+        x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
+        t = _horizon(t, caller)
+        r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
+        z = t / (alpha + big_t + t)
+        head = (a + b + x - 1) / (a - 1)
+        body = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(
+            r + x, b + x, a + b + x - 1, z)
+        value = head * body / self._alive_denominator(x, t_x, big_t)
+        return _output(value, index, "expected_purchases")
+
+    def _alive_denominator(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
+        x = np.asarray(x, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(
+                x > 0,
+                a / np.maximum(b + x - 1, 1e-300)
+                * ((alpha + T) / (alpha + t_x)) ** (r + x),
+                0.0,
+            )
+        return 1 + ratio
+
+    def probability_alive(self, summary: pd.DataFrame | None = None, *, frequency: Any = None,
+                          recency: Any = None, T: Any = None) -> pd.Series | float | np.ndarray:
+        """Return the probability that each customer is still alive at the end of observation.
+
+        P(alive | x, t_x, T) (Fader, Hardie & Lee 2005a, eq. 11). A customer with no
+        repeat purchase (x = 0) is alive with probability 1 in this model: she can
+        only drop out right after a purchase.
+
+        Parameters
+        ----------
+        summary : DataFrame, optional
+            Customers; or pass ``frequency``, ``recency`` and ``T`` (in ``unit_``).
+        frequency, recency, T : float or array, optional
+            One customer's (or arrays of customers') history.
+
+        Returns
+        -------
+        Series (indexed like ``summary``) or float / array, in [0, 1]
+
+        Raises
+        ------
+        CRMDataError
+            If the model is not fitted, or the history is invalid.
+
+        Examples
+        --------
+        >>> bg = BetaGeo()
+        >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> bg.probability_alive(frequency=0, recency=0, T=30)
+        1.0
+        >>> round(bg.probability_alive(frequency=4, recency=5, T=38), 3)
+        0.011
+        """
+        self._check_fitted()
+        caller = "BetaGeo.probability_alive"
+        x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
+        return _output(1 / self._alive_denominator(x, t_x, big_t), index, "probability_alive")
+
+    def expected_purchases_new(self, t: Any) -> float | np.ndarray:
+        """Return the expected purchases E[X(t)] of a new customer in her first ``t`` periods.
+
+        The unconditional expectation (Fader, Hardie & Lee 2005a, eq. 9), repeat
+        purchases only, ``t`` in the model's time unit ``unit_``.
+
+        Parameters
+        ----------
+        t : float or array
+            Time since the first purchase, in ``unit_``.
+
+        Returns
+        -------
+        float or array
+
+        Raises
+        ------
+        CRMDataError
+            If the model is not fitted or ``t`` is negative.
+
+        Examples
+        --------
+        >>> bg = BetaGeo()
+        >>> bg.expected_purchases_new(10)
+        Traceback (most recent call last):
+        ...
+        crmlab._errors.CRMDataError: BetaGeo is not fitted yet: call .fit(summary) first.
+        >>> bg.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+        >>> bg.expected_purchases_new([0, 39, 78]).round(3)
+        array([0.   , 1.197, 1.861])
+        """
+        self._check_fitted()
+        from scipy.special import hyp2f1
+
+        t = _horizon(t, "BetaGeo.expected_purchases_new")
+        r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
+        value = (a + b - 1) / (a - 1) * (
+            1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+        return _output(value + 0.0, None, "expected_purchases_new")  # + 0.0: no -0.0
+
+    def holdout_comparison(self, calhold: pd.DataFrame, *,
+                           max_frequency: int = 7) -> pd.DataFrame:
+        """Compare predicted with actual holdout purchases, by calibration frequency.
+
+        The check of Fader, Hardie & Lee (2005a, Figure 4): customers are grouped by
+        their number of repeat purchases in the calibration period (0, 1, ...,
+        ``max_frequency`` or more) and the mean actual purchases in the holdout
+        period are set against the mean of the model's conditional expectations.
+
+        Parameters
+        ----------
+        calhold : DataFrame
+            From :func:`~crmlab.clv.calibration_holdout` (in the model's unit).
+        max_frequency : int, default 7
+            Last group, holding every frequency >= it (labelled "7+").
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``calibration_frequency`` ("0", "1", ..., "7+"), columns
+            ``customers``, ``actual``, ``predicted`` (mean holdout purchases per
+            customer). ``attrs``: ``unit`` and ``duration`` (the holdout's length).
+
+        Raises
+        ------
+        CRMDataError
+            If the model is not fitted, a column is missing, the units differ, or
+            ``max_frequency`` is not a whole number >= 1.
+
+        Examples
+        --------
+        >>> import crmlab
+        >>> from crmlab import clv
+        >>> calhold = clv.calibration_holdout(
+        ...     crmlab.load_data("cdnow_sample"), calibration_end="1997-09-30",
+        ...     observation_end="1998-06-30", unit="W")
+        >>> bg = BetaGeo().fit(calhold)
+        >>> bg.holdout_comparison(calhold, max_frequency=2).round(2)
+                               customers  actual  predicted
+        calibration_frequency
+        0                           1411    0.24       0.23
+        1                            439    0.70       0.52
+        2+                           507    2.45       2.18
+        """
+        self._check_fitted()
+        caller = "BetaGeo.holdout_comparison"
+        k = check_number(max_frequency, name="max_frequency", caller=caller, low=1,
+                         integer=True)
+        df = _summary_columns(calhold, caller, ("frequency", "recency", "T",
+                                                "frequency_holdout", "duration_holdout"))
+        _same_unit(self, calhold, caller)
+        pred = self.expected_purchases(df["duration_holdout"].to_numpy(dtype=float), df)
+        group = df["frequency"].clip(upper=k).astype(int)
+        labels = [str(i) for i in range(k)] + [f"{k}+"]
+        name = pd.Categorical.from_codes(group.to_numpy(), categories=labels, ordered=True)
+        table = pd.DataFrame({"group": name, "actual": df["frequency_holdout"].to_numpy(),
+                              "predicted": pred.to_numpy()})
+        out = table.groupby("group", observed=False).agg(
+            customers=("actual", "size"), actual=("actual", "mean"),
+            predicted=("predicted", "mean"))
+        out.index.name = "calibration_frequency"
+        out.attrs = {"unit": self.unit_, "duration": float(df["duration_holdout"].iloc[0])}
+        return out
+
+    def tracking(self, transactions: pd.DataFrame, *, observation_end: Any,
+                 calibration_end: Any = None, customer: str = "customer_id",
+                 date: str = "order_date") -> pd.DataFrame:
+        """Track cumulative repeat purchases of a cohort, actual vs. model, period by period.
+
+        The "tracking plot" of Fader, Hardie & Lee (2005a, Figure 2): for each period
+        of the model's unit (days or weeks since the first date in the data), the
+        cumulative number of repeat purchases (same-day purchases merged) against the
+        model's prediction, the sum over customers of E[X(t - first purchase)].
+
+        Parameters
+        ----------
+        transactions : DataFrame
+            The cohort's purchases.
+        observation_end : str or Timestamp
+            Last day tracked.
+        calibration_end : str or Timestamp, optional
+            End of the calibration period, stored in ``attrs`` for the chart.
+        customer, date : str
+            Column names.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``period`` (1, 2, ...), columns ``actual`` and ``predicted``
+            (cumulative repeat purchases at the end of the period). ``attrs``:
+            ``unit`` and ``calibration_end_period``.
+
+        Raises
+        ------
+        CRMDataError
+            If the model is not fitted or has no time unit, a column is missing, or a
+            date is not a date.
+
+        Examples
+        --------
+        >>> import crmlab
+        >>> from crmlab import clv
+        >>> cdnow = crmlab.load_data("cdnow_sample")
+        >>> bg = BetaGeo().fit(clv.summary_from_transactions(
+        ...     cdnow, observation_end="1997-09-30", unit="W"))
+        >>> track = bg.tracking(cdnow, observation_end="1998-06-30",
+        ...                     calibration_end="1997-09-30")
+        >>> track.loc[[39, 78]].round(0)
+                actual  predicted
+        period
+        39      2457.0     2494.0
+        78      4339.0     4161.0
+        """
+        self._check_fitted()
+        caller = "BetaGeo.tracking"
+        step = _DAYS[_model_unit(self, caller)]
+        df = require(transactions, {customer: "id", date: "datetime"}, caller=caller,
+                     params={customer: "customer", date: "date"})
+        days = _period_numbers(df[date], "D")
+        end_day = _end_period(observation_end, None, "D", caller)[1]
+        start = int(days.min())
+        per = pd.DataFrame({"c": df[customer].to_numpy(), "d": days}).drop_duplicates()
+        per = per[per["d"] <= end_day]
+        first = per.groupby("c")["d"].transform("min")
+        repeat_days = per.loc[per["d"] > first, "d"].to_numpy() - start
+        n = int(np.ceil((end_day - start + 1) / step))
+        edges = np.arange(1, n + 1) * step  # end of each period, in days since start
+        actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
+        firsts = per.groupby("c")["d"].min().to_numpy() - start
+        uniq, counts = np.unique(firsts, return_counts=True)
+        age = (edges[:, None] - uniq[None, :] - 1) / step
+        expected = self.expected_purchases_new(np.clip(age, 0, None))
+        predicted = (expected * counts[None, :]).sum(axis=1)
+        out = pd.DataFrame({"actual": actual.astype(float), "predicted": predicted},
+                           index=pd.RangeIndex(1, n + 1, name="period"))
+        cal = None
+        if calibration_end is not None:
+            cal_day = _end_period(calibration_end, None, "D", caller)[1]
+            cal = (cal_day - start + 1) / step
+        out.attrs = {"unit": self.unit_, "calibration_end_period": cal}
+        return out
