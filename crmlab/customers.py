@@ -235,7 +235,7 @@ def customer_table(
     source = transactions
     if engine == "pandas":
         kinds = {c: engines.ROLE_KINDS[r] for r, c in roles.items()}
-        if engines._as_path(transactions) is not None:
+        if engines.as_path(transactions) is not None:
             source = engines.read_frame(transactions, kinds, caller=caller, params=params)
         source = require(source, kinds, caller=caller, params=params)
         if cost is not None and (source[cost] < 0).any():
@@ -243,7 +243,7 @@ def customer_table(
             raise _negative_cost(caller, cost, int(neg.sum()),
                                  show_rows(source.index[neg], source.loc[neg, cost]))
         if future == "raise" and end_period is not None:
-            days = engines.period_numbers(engines._day_numbers(source[date]), period)
+            days = engines.period_numbers(engines.day_numbers(source[date]), period)
             late = days > end_period
             if late.any():
                 shown = show_rows(source.index[late],

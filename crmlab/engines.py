@@ -1,32 +1,30 @@
-"""Run crmlab's metrics on pandas, DuckDB or Spark, with identical results (计算引擎).
+"""Compute crmlab's aggregates on pandas, DuckDB or Spark, with identical results (计算引擎).
 
-Three metrics read the whole transaction log and so have to scale: the RFM table
-(:func:`crmlab.rfm.rfm_table`), the value per customer behind the customer pyramid
-(:func:`crmlab.pyramid.customer_values`) and the buy-till-you-die summary
-(:func:`crmlab.clv.summary_from_transactions`). Each takes ``engine=``:
+The engines are a pure backend: they turn a transaction log into *raw* per-customer
+aggregates and know nothing of RFM, pyramids or CLV. Two aggregates read the whole log:
 
-* ``"pandas"``: in memory, the original pandas code (no extra dependency);
-* ``"duckdb"``: embedded DuckDB reads the CSV or Parquet file itself (or scans a
-  DataFrame in place), so a file larger than memory never goes through pandas;
-* ``"spark"``: Apache Spark SQL, on a PySpark DataFrame, a file or a DataFrame;
-* ``None`` (the default): pandas for a DataFrame, Spark for a PySpark DataFrame,
-  and for a file path DuckDB when the file is larger than :data:`AUTO_DUCKDB_BYTES`
-  (200 MiB), else pandas (see :func:`choose_engine`).
+* ``"customers"`` (:data:`CUSTOMERS_SQL`): one row per customer with counts (rows,
+  orders, returns), sums (spend, purchases, returns, gross profit, cost), first and last
+  purchase days, online orders and categories; the base of every per-customer table;
+* ``"periods"`` (:data:`PERIODS_SQL`): purchases merged per day or week, then per
+  customer the number of purchase periods, the first and last one and the mean spend of
+  the repeat periods (the buy-till-you-die summary's input).
 
-How one definition serves every engine
---------------------------------------
-Each metric is written once, as one SQL template (``RFM_SQL``, ``VALUES_SQL``,
-``BTYD_SQL`` below) that DuckDB and Spark SQL both run. The two dialects differ in
-three places only, filled in from ``_DIALECTS``: how a column name is quoted, the day
-number of a date (days since 1970-01-01) and how a file is read. The SQL does all the
-row-level work in a single pass and returns one row per customer; one pandas function
-per metric (``_finish_rfm``, ``_finish_values``, ``_finish_btyd``) then turns that
-small table into crmlab's result (analysis date, recency, rounding money to cents,
-``attrs``, error messages), the same function for both SQL engines. The pandas
-engine is the existing pandas code of each module; ``tests/test_engines.py`` checks
-that all three engines give identical frames (integers equal, money equal after
-rounding to cents: float sums differ in the last bit between engines, so crmlab
-rounds money to cents before anything ranks it, and breaks ties by customer id).
+:func:`aggregate` runs one on an engine; :mod:`crmlab.customers` checks and finishes it
+(the same code for every engine) and the topic modules select from that table. Each
+aggregate is one SQL text that DuckDB and Spark SQL both run (they differ only in how a
+name is quoted and how a day number is computed, filled in from ``_DIALECTS``) plus its
+pandas twin for DataFrames; ``tests/test_engines.py`` checks that all three give
+identical results (integers equal, money equal after rounding to cents: float sums
+differ in the last bit between engines, so crmlab rounds money to cents before anything
+ranks it, and breaks ties by customer id).
+
+``engine=`` on the scaling functions takes ``"pandas"`` (in memory), ``"duckdb"``
+(embedded DuckDB reads a CSV or Parquet file itself, or scans a DataFrame in place, so a
+file larger than memory never goes through pandas), ``"spark"`` (Spark SQL, on a PySpark
+DataFrame, a file or a DataFrame) or ``None`` (the default): pandas for a DataFrame,
+Spark for a PySpark DataFrame, and for a file path DuckDB when the file is larger than
+:data:`AUTO_DUCKDB_BYTES` (200 MiB), else pandas (see :func:`choose_engine`).
 
 Files: ``.parquet`` / ``.pq`` (or a folder of Parquet files) and ``.csv`` / ``.tsv``
 / ``.txt`` (optionally ``.gz``) with a header row. In a CSV, ids are read as text
@@ -54,8 +52,9 @@ from crmlab._errors import CRMDataError
 from crmlab.validation import check_option, missing_column
 
 __all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "CUSTOMERS_SQL", "DUCKDB_MEMORY_LIMIT", "ENGINES",
-           "PERIODS_SQL", "ROLE_KINDS", "aggregate", "aggregate_sql", "choose_engine",
-           "local_spark", "metric_sql", "period_numbers", "read_frame"]
+           "PERIODS_SQL", "ROLE_KINDS", "aggregate", "aggregate_sql", "as_path", "choose_engine",
+           "day_numbers", "local_spark", "metric_sql", "period_numbers", "read_frame",
+           "spark_available"]
 
 #: The engines every scaling metric accepts.
 ENGINES = ("pandas", "duckdb", "spark")
@@ -70,7 +69,6 @@ DUCKDB_MEMORY_LIMIT: str | None = "2GB"
 _NOT_YET = ("polars",)
 _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
-_DAY0 = pd.Timestamp("1970-01-01")
 
 # --------------------------------------------------------------------------- SQL
 # One text per aggregate, shared by DuckDB and Spark SQL. Placeholders in braces are
@@ -121,34 +119,6 @@ SELECT
     COUNT(*) AS periods,
     MIN(p) AS first_period,
     MAX(p) AS last_period{repeat_spend}
-FROM per
-GROUP BY c
-ORDER BY c
-"""
-
-#: Deprecated: the summary's old text, until crmlab.clv reads PERIODS_SQL.
-#: Fader-Hardie summary: spend merged per purchase period, then per customer; the
-#: repeat spend is the total minus the first period's (min_by), so no window is needed.
-BTYD_SQL = """
-WITH src AS (
-    SELECT {c} AS c, {day} AS d{amount_column}
-    FROM {source}
-),
-per AS (
-    SELECT c, {period} AS p, COUNT(*) AS n_rows, {day_range}{amount_sum}
-    FROM src
-    GROUP BY c, {period}
-)
-SELECT
-    c,
-    SUM(n_rows) AS n_rows,
-    COALESCE(SUM(n_rows) FILTER (WHERE p IS NULL), 0) AS null_dates,{amount_count}
-    MIN(first_day) AS first_day,
-    MAX(last_day) AS last_day,
-    MIN(p) FILTER (WHERE {in_window}) AS first_p,
-    MAX(p) FILTER (WHERE {in_window}) AS last_p,
-    COUNT(p) FILTER (WHERE {in_window}) AS periods,{repeat_spend}
-    {late_rows} AS late_rows
 FROM per
 GROUP BY c
 ORDER BY c
@@ -210,7 +180,8 @@ def _is_spark_frame(obj) -> bool:
     return type(obj).__module__.startswith("pyspark.") and hasattr(obj, "createOrReplaceTempView")
 
 
-def _as_path(source):
+def as_path(source) -> Path | None:
+    """``source`` as a Path when it names a file (str or os.PathLike), else None."""
     if isinstance(source, (str, os.PathLike)):
         return Path(source)
     return None
@@ -302,7 +273,7 @@ def choose_engine(source, engine: str | None = None, *, caller: str = "choose_en
                 f"Convert it first (sdf.toPandas()) only if it is small."
             )
         return "spark"
-    path = _as_path(source)
+    path = as_path(source)
     if path is not None:
         _check_exists(path, caller)
         if engine is None:
@@ -397,7 +368,7 @@ class _Source:
         self.con = duckdb.connect(config=config)
         self._cleanup.append(self.con.close)
         self.con.sql("SET enable_progress_bar = false")  # no bar on stdout in notebooks
-        path = _as_path(source)
+        path = as_path(source)
         if path is None:
             if not isinstance(source, pd.DataFrame):
                 raise CRMDataError(
@@ -439,7 +410,7 @@ class _Source:
 
     # Spark ---------------------------------------------------------------------
     def _open_spark(self, source, needed):
-        path = _as_path(source)
+        path = as_path(source)
         with _quiet_spark():
             if _is_spark_frame(source):
                 frame, self.spark = source, source.sparkSession
@@ -613,48 +584,6 @@ def _open(engine: str, source, needed: dict, caller: str, params: dict) -> _Sour
     return _Source(engine, source, needed, caller, params)
 
 
-def _day_number(when: pd.Timestamp) -> int:
-    return int((when.normalize() - _DAY0) // pd.Timedelta(days=1))
-
-
-def _from_day(day: int) -> pd.Timestamp:
-    return _DAY0 + pd.Timedelta(days=int(day))
-
-
-def _check_nulls(result: pd.DataFrame, counts: dict, caller: str) -> None:
-    """Raise on missing ids (a NULL group) or missing values (count below n_rows)."""
-    missing_ids = result["c"].isna()
-    if missing_ids.any():
-        rows = int(result.loc[missing_ids, "n_rows"].sum())
-        raise CRMDataError(
-            f"{caller}: column {counts['c']!r} has {rows} missing ids. Drop those rows or "
-            f"fill the ids; crmlab.read_transactions drops them and reports how many."
-        )
-    for col, name in counts.items():
-        if col == "c":
-            continue
-        short = result["n_rows"] - result[col]
-        if short.any():
-            bad = short > 0
-            raise CRMDataError(
-                f"{caller}: column {name!r} has {int(short.sum())} missing values, for "
-                f"customers {_show(result.loc[bad, 'c'])}. Fill them or drop "
-                f"those rows."
-            )
-
-
-def _show(values, n: int = 5) -> str:
-    """Up to n values as text: 'a, b, c, ... (9 in all)'."""
-    values = list(values)
-    more = f", ... ({len(values)} in all)" if len(values) > n else ""
-    return ", ".join(map(str, values[:n])) + more
-
-
-def _customer_index(result: pd.DataFrame, keep, name: str) -> pd.Index:
-    ids = result["c"] if keep.all() else result["c"][keep]
-    return pd.Index(ids, name=name)
-
-
 # --------------------------------------------------------------------------- aggregates
 
 #: The aggregates the engines compute, each from one SQL text (and its pandas twin).
@@ -819,8 +748,15 @@ def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
     return _render(PERIODS_SQL, engine, source, columns, types, **parts)
 
 
-def _day_numbers(dates: pd.Series) -> np.ndarray:
-    """Days since 1970-01-01 (floored), as int64."""
+def day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 (floored, time zone dropped), as int64.
+
+    Examples
+    --------
+    >>> d = pd.to_datetime(["1970-01-02 23:00", "2024-01-31"], format="ISO8601")
+    >>> day_numbers(pd.Series(d)).tolist()
+    [1, 19753]
+    """
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     return dates.to_numpy().astype("datetime64[D]").astype(np.int64)
@@ -860,7 +796,7 @@ def _customers_pandas(df: pd.DataFrame, roles: dict, online, period: str,
     n = len(uniques)
     out = {"c": uniques, "n_rows": np.bincount(codes, minlength=n).astype(np.int64)}
     if has["date"]:
-        days = _day_numbers(df[roles["date"]])
+        days = day_numbers(df[roles["date"]])
         inw = (np.ones(len(df), dtype=bool) if end_period is None
                else period_numbers(days, period) <= end_period)
     else:
@@ -915,7 +851,7 @@ def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
     then amount) and the repeat periods averaged as lifetimes does, so the results agree
     with lifetimes' summary to the last bit."""
     customer, date, amount = roles["customer"], roles["date"], roles.get("amount")
-    days = _day_numbers(df[date])
+    days = day_numbers(df[date])
     periods = period_numbers(days, period)
     keep = np.ones(len(df), dtype=bool) if end_period is None else periods <= end_period
     if amount is not None:
@@ -987,99 +923,7 @@ def aggregate(name: str, source, roles: dict, *, engine: str, caller: str,
         src.close()
 
 
-# --------------------------------------------------------------------------- BTYD
-
-
-def _btyd_parts(with_amount: bool, freq: str, in_window: str, dialect: str) -> dict:
-    period = "d" if freq == "D" else "CAST(FLOOR((d - 4) / 7.0) AS BIGINT)"
-    window = in_window.replace("d <=", "p <=")
-    return {
-        "period": period,
-        "in_window": window,
-        # daily periods: the day is the group key itself
-        "day_range": ("d AS first_day, d AS last_day" if freq == "D"
-                      else "MIN(d) AS first_day, MAX(d) AS last_day"),
-        "amount_column": ", CAST({m} AS DOUBLE) AS m" if with_amount else "",
-        "amount_sum": ", SUM(m) AS m, COUNT(m) AS n_amounts" if with_amount else "",
-        "amount_count": "\n    SUM(n_amounts) AS n_amounts," if with_amount else "",
-        "repeat_spend": (f"\n    SUM(m) FILTER (WHERE {window}) - min_by(m, p) FILTER "
-                         f"(WHERE {window}) AS repeat_spend," if with_amount else ""),
-        "late_rows": ("0" if window == "TRUE"
-                      else f"COALESCE(SUM(n_rows) FILTER (WHERE NOT ({window})), 0)"),
-    }
-
-
-def btyd_sql(source, *, engine, customer, date, amount, observation_end, freq, unit,
-             caller="summary_from_transactions") -> pd.DataFrame:
-    """The Fader-Hardie summary on DuckDB or Spark (see
-    :func:`crmlab.clv.summary_from_transactions`)."""
-    from crmlab.clv.summary import DAYS_PER_UNIT as _DAYS
-    from crmlab.clv.summary import end_period as _end_period
-
-    end = end_period = None
-    if observation_end is not None:
-        end, end_period = _end_period(observation_end, None, freq, caller)
-    in_window = "TRUE" if end_period is None else f"d <= {end_period}"
-    needed = {customer: "id", date: "datetime"}
-    if amount is not None:
-        needed[amount] = "number"
-    params = {customer: "customer", date: "date", amount: "amount"}
-    src = _open(engine, source, needed, caller, params)
-    try:
-        query = _render(BTYD_SQL, engine, src.text, {"c": customer, "d": date, "m": amount},
-                        src.types, **_btyd_parts(amount is not None, freq, in_window, engine))
-        result = src.run(query)
-    finally:
-        src.close()
-    if result.empty:
-        raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
-                           f"made it.")
-    result["n_dates"] = result["n_rows"] - result["null_dates"]
-    counts = {"c": customer, "n_dates": date}
-    if amount is not None:
-        counts["n_amounts"] = amount
-    _check_nulls(result, counts, caller)
-    if end is None:
-        end = _from_day(int(result["last_day"].max()))
-        end_day = int(result["last_day"].max())
-        end_period = end_day if freq == "D" else (end_day - 4) // 7
-    scale = _DAYS[unit] / _DAYS[freq]
-    seen = (result["periods"] > 0).to_numpy()
-    if not seen.any():
-        raise CRMDataError(
-            f"{caller}: no purchase on or before observation_end={end.date()} (the data "
-            f"start on {_from_day(int(result['first_day'].min())).date()}). Pass a later "
-            f"observation_end."
-        )
-    first = result["first_p"].to_numpy()[seen].astype("int64")
-    last = result["last_p"].to_numpy()[seen].astype("int64")
-    count = result["periods"].to_numpy()[seen].astype("int64")
-    out = pd.DataFrame(
-        {
-            "frequency": (count - 1).astype(float),
-            "recency": (last - first) / scale,
-            "T": (end_period - first) / scale,
-        },
-        index=_customer_index(result, seen, customer),
-    )
-    if amount is not None:
-        spend = result["repeat_spend"].to_numpy(dtype=float, na_value=np.nan)[seen]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(count > 1, spend / np.maximum(count - 1, 1), 0.0)
-        out["monetary_value"] = np.nan_to_num(mean, nan=0.0)
-    out.attrs = {
-        "observation_end": end.normalize(),
-        "freq": freq,
-        "unit": unit,
-        "dropped": {
-            "purchases after observation_end": int(result["late_rows"].sum()),
-            "customers first seen after observation_end": int((~seen).sum()),
-        },
-    }
-    return out
-
-
-def _spark_available() -> bool:
+def spark_available() -> bool:
     """Whether PySpark imports and a Java runtime is on PATH (for test skips)."""
     import shutil
 

@@ -411,8 +411,8 @@ def clv_customers(
     discount = _per_year(0.10, unit) if discount is None else discount
     bg = clv.BetaGeo().fit(summary)
     gg = clv.GammaGamma().fit(summary)
-    values = clv.clv_table(bg, gg, summary, time=horizon, discount_rate=discount,
-                           margin=margin)
+    values = clv.clv_table(bg, gg, summary, horizon=horizon, discount=discount,
+                           margin_rate=margin)
     out = summary.join(values)
     out.attrs = {
         "bgnbd": dict(bg.params_), "gammagamma": dict(gg.params_),

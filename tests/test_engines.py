@@ -26,7 +26,7 @@ HAS_DUCKDB = importlib.util.find_spec("duckdb") is not None
 needs_duckdb = pytest.mark.skipif(
     not HAS_DUCKDB, reason="duckdb is not installed (pip install 'crmlab[scale]')")
 needs_spark = pytest.mark.skipif(
-    not engines._spark_available(),
+    not engines.spark_available(),
     reason="PySpark or a Java runtime is not installed (pip install 'crmlab[scale]', Java 17)")
 
 SQL_ENGINES = [pytest.param("duckdb", marks=needs_duckdb),
@@ -39,7 +39,7 @@ SQL_ENGINES = [pytest.param("duckdb", marks=needs_duckdb),
 @pytest.fixture(scope="session")
 def spark():
     """One local SparkSession for the whole run (the JVM takes ~30 s to start)."""
-    if not engines._spark_available():
+    if not engines.spark_available():
         pytest.skip("PySpark or a Java runtime is not installed")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",

@@ -412,3 +412,19 @@ class _PenalizedFitter(_Fitter):
 
     def _checked_penalizer(self, caller: str) -> float:
         return check_number(self.penalizer, name="penalizer", caller=caller, low=0)
+
+
+def end_date(observation_end, caller: str, name: str = "observation_end"):
+    """The end of a window as a Timestamp without time zone (None stays None)."""
+    if observation_end is None:
+        return None
+    try:
+        end = pd.Timestamp(observation_end)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(
+            f"{caller}: {name}={observation_end!r} is not a date; pass 'YYYY-MM-DD' or a "
+            f"pandas Timestamp."
+        ) from exc
+    if end is pd.NaT or pd.isna(end):
+        raise CRMDataError(f"{caller}: {name} is missing (NaT); pass a real date.")
+    return end.tz_localize(None) if end.tzinfo is not None else end

@@ -25,8 +25,8 @@ from crmlab.clv._base import (
     _PenalizedFitter,
     _same_unit,
     _summary_columns,
+    end_date,
 )
-from crmlab.clv.summary import _end_period, _period_numbers
 from crmlab.validation import check_number, require
 
 __all__ = ["BetaGeo"]
@@ -458,8 +458,11 @@ class BetaGeo(_PenalizedFitter):
         step = _DAYS[_model_unit(self, caller)]
         df = require(transactions, {customer: "id", date: "datetime"}, caller=caller,
                      params={customer: "customer", date: "date"})
-        days = _period_numbers(df[date], "D")
-        end_day = _end_period(observation_end, None, "D", caller)[1]
+        from crmlab.customers import day_number
+        from crmlab.engines import day_numbers
+
+        days = day_numbers(df[date])
+        end_day = day_number(end_date(observation_end, caller))
         start = int(days.min())
         per = pd.DataFrame({"c": df[customer].to_numpy(), "d": days}).drop_duplicates()
         per = per[per["d"] <= end_day]
@@ -477,7 +480,7 @@ class BetaGeo(_PenalizedFitter):
                            index=pd.RangeIndex(1, n + 1, name="period"))
         cal = None
         if calibration_end is not None:
-            cal_day = _end_period(calibration_end, None, "D", caller)[1]
+            cal_day = day_number(end_date(calibration_end, caller, "calibration_end"))
             cal = (cal_day - start + 1) / step
         out.attrs = {"unit": self.unit_, "calibration_end_period": cal}
         return out

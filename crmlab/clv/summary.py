@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.clv._base import _DAYS, _UNITS
-from crmlab.validation import require
+from crmlab.clv._base import _DAYS, _UNITS, end_date
+from crmlab.validation import check_option, require
 
-__all__ = ["DAYS_PER_UNIT", "calibration_holdout", "end_period", "summary_from_transactions"]
+__all__ = ["calibration_holdout", "summary_from_customers", "summary_from_transactions"]
 
 
 # --------------------------------------------------------------------------------------
@@ -31,25 +31,10 @@ __all__ = ["DAYS_PER_UNIT", "calibration_holdout", "end_period", "summary_from_t
 # --------------------------------------------------------------------------------------
 
 
-def _period_numbers(dates: pd.Series, freq: str) -> np.ndarray:
-    """Number the calendar periods: days since 1970-01-01, or Monday-to-Sunday weeks."""
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)  # floors
-    if freq == "W":
-        return (days - 4) // 7  # 1970-01-05 (day 4) is a Monday: pandas' W-SUN periods
-    return days
-
-
 def _check_freq(freq, unit, caller):
-    if freq not in _UNITS:
-        raise CRMDataError(
-            f"{caller}: freq={freq!r}; use 'D' (purchases merged per day) or 'W' "
-            f"(per Monday-to-Sunday week)."
-        )
+    check_option(freq, tuple(_UNITS), name="freq", caller=caller)
     unit = freq if unit is None else unit
-    if unit not in _UNITS:
-        raise CRMDataError(f"{caller}: unit={unit!r}; use 'D' (days) or 'W' (weeks).")
+    check_option(unit, tuple(_UNITS), name="unit", caller=caller)
     if freq == "W" and unit == "D":
         raise CRMDataError(
             f"{caller}: freq='W' with unit='D' would count weekly periods in days; use "
@@ -58,60 +43,84 @@ def _check_freq(freq, unit, caller):
     return unit
 
 
-def _end_period(observation_end, dates, freq, caller):
-    if observation_end is None:
-        end = dates.max()
-    else:
-        try:
-            end = pd.Timestamp(observation_end)
-        except (TypeError, ValueError) as exc:
-            raise CRMDataError(
-                f"{caller}: observation_end={observation_end!r} is not a date; pass "
-                f"'YYYY-MM-DD' or a pandas Timestamp."
-            ) from exc
-    if end.tzinfo is not None:
-        end = end.tz_localize(None)
-    return end, int(_period_numbers(pd.Series([end]), freq)[0])
+def _period_of(when: pd.Timestamp, freq: str) -> int:
+    from crmlab.customers import day_number
+    from crmlab.engines import period_numbers
+
+    return int(period_numbers(np.array([day_number(when)]), freq)[0])
 
 
-def _per_period(df, customer, date, amount, periods, keep):
-    """One row per customer and purchase period (spend summed), sorted by customer, period.
+def summary_from_customers(base: pd.DataFrame, *, freq: str = "D", unit: str | None = None,
+                           observation_end=None, caller: str = "summary_from_transactions"
+                           ) -> pd.DataFrame:
+    """Finish the Fader-Hardie summary from a per-customer table with purchase periods.
 
-    Spend is summed in lifetimes' order (by date, then amount) so that the float
-    results agree to the last bit.
+    The one place the summary is defined (see :func:`summary_from_transactions`, which
+    calls it; the analyst report calls it on the table it already has).
+
+    Parameters
+    ----------
+    base : DataFrame
+        From ``crmlab.customers.customer_table(..., period=freq, periods=True)``.
+    freq, unit : {"D", "W"}
+        The purchase period of ``base`` and the unit of recency and T.
+    observation_end : date-like, optional
+        The end of the window (T runs to its period); default ``base.attrs["end"]``.
+    caller : str
+        For messages.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`summary_from_transactions`.
+
+    Examples
+    --------
+    >>> from crmlab.customers import customer_table
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [5.0, 7.0, 3.0],
+    ...                     "order_date": pd.to_datetime(["2024-01-01", "2024-01-08",
+    ...                                                   "2024-01-02"])})
+    >>> summary_from_customers(customer_table(log, periods=True))
+                 frequency  recency    T  monetary_value
+    customer_id
+    a                  1.0      7.0  7.0             7.0
+    b                  0.0      0.0  6.0             0.0
     """
-    frame = pd.DataFrame({"c": df[customer].reset_index(drop=True), "p": periods})
-    if amount is not None:
-        frame["t"] = df[date].to_numpy()
-        frame["m"] = df[amount].to_numpy(dtype=float)
-    frame = frame.loc[keep]
-    if amount is not None:
-        frame = frame.sort_values(["c", "t", "m"], kind="stable")
-        return frame.groupby(["c", "p"], sort=True)["m"].sum().reset_index()
-    return frame.drop_duplicates(["c", "p"]).sort_values(["c", "p"], kind="stable")
-
-
-def _summarise(df, customer, date, amount, periods, end_period, scale, keep=None):
-    """Per-customer summary from period numbers (transactions up to end_period)."""
-    keep = periods <= end_period if keep is None else keep
-    per = _per_period(df, customer, date, amount, periods, keep)
-    grouped = per.groupby("c", sort=True)
-    first, last, count = grouped["p"].min(), grouped["p"].max(), grouped["p"].size()
+    unit = _check_freq(freq, unit, caller)
+    end = end_date(observation_end, caller) or base.attrs["end"]
+    end_period = _period_of(end, freq)
+    scale = _DAYS[unit] / _DAYS[freq]
+    seen = base["purchase_periods"].to_numpy() > 0
+    if not seen.any():
+        raise CRMDataError(
+            f"{caller}: no purchase on or before observation_end={end.date()} (the data "
+            f"start on {base.attrs['first_date'].date()}). Pass a later observation_end."
+        )
+    bought = base.loc[seen]
+    first = bought["first_period"].to_numpy(dtype=np.int64)
+    last = bought["last_period"].to_numpy(dtype=np.int64)
+    count = bought["purchase_periods"].to_numpy(dtype=np.int64)
     out = pd.DataFrame(
         {
             "frequency": (count - 1).astype(float),
             "recency": (last - first) / scale,
             "T": (end_period - first) / scale,
-        }
+        },
+        index=bought.index,
     )
-    if amount is not None:
-        # mean over the repeat periods: the first period masked as NaN, as lifetimes
-        # does (pandas' compensated group mean then agrees with it to the last bit)
-        repeat = per["m"].where(grouped.cumcount() > 0)
-        mean = repeat.groupby(per["c"], sort=True).mean().fillna(0.0)
-        out["monetary_value"] = mean.reindex(out.index, fill_value=0.0)
-    out.index.name = customer
-    return out, int((~keep).sum())
+    if "repeat_mean" in bought.columns:
+        out["monetary_value"] = np.nan_to_num(bought["repeat_mean"].to_numpy(dtype=float),
+                                              nan=0.0)
+    dropped = {
+        "purchases after observation_end": int(base.attrs.get("late_rows", 0)),
+        "customers first seen after observation_end": int((base["rows"] == 0).sum()),
+    }
+    only_returns = int(((base["rows"] > 0) & ~seen).sum())
+    if only_returns:
+        dropped["customers with only returns in the window"] = only_returns
+    out.attrs = {"observation_end": end.normalize(), "freq": freq, "unit": unit,
+                 "dropped": dropped}
+    return out
 
 
 def summary_from_transactions(
@@ -157,7 +166,7 @@ def summary_from_transactions(
         Where to compute (see :mod:`crmlab.engines`): ``None`` uses pandas for a
         DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
         larger than ``crmlab.engines.AUTO_DUCKDB_BYTES`` (200 MiB), else pandas. On
-        DuckDB and Spark one SQL query (``crmlab.engines.BTYD_SQL``, the same text
+        DuckDB and Spark one SQL query (``crmlab.engines.PERIODS_SQL``, the same text
         for both) merges the periods and aggregates per customer; the small result
         is finished in pandas. All engines give the same summary (``monetary_value``
         equal after rounding to cents).
@@ -220,44 +229,16 @@ def summary_from_transactions(
     >>> s.round(2).loc["a"].tolist(), s.attrs["unit"]
     ([2.0, 2.0, 4.29], 'W')
     """
-    from crmlab import engines
+    from crmlab.customers import customer_table
 
     caller = "summary_from_transactions"
-    engine = engines.choose_engine(transactions, engine, caller=caller)
     unit = _check_freq(freq, unit, caller)
-    if engine != "pandas":
-        return engines.btyd_sql(transactions, engine=engine, customer=customer, date=date,
-                                amount=amount, observation_end=observation_end, freq=freq,
-                                unit=unit, caller=caller)
-    columns = {customer: "id", date: "datetime"}
-    params = {customer: "customer", date: "date"}
-    if amount is not None:
-        columns[amount] = "number"
-        params[amount] = "amount"
-    if engines._as_path(transactions) is not None:
-        transactions = engines.read_frame(transactions, columns, caller=caller,
-                                          params=params)
-    df = require(transactions, columns, caller=caller, params=params)
-    end, end_period = _end_period(observation_end, df[date], freq, caller)
-    periods = _period_numbers(df[date], freq)
-    scale = _DAYS[unit] / _DAYS[freq]
-    out, after = _summarise(df, customer, date, amount, periods, end_period, scale)
-    if out.empty:
-        raise CRMDataError(
-            f"{caller}: no purchase on or before observation_end={end.date()} (the data "
-            f"start on {df[date].min().date()}). Pass a later observation_end."
-        )
-    late_customers = df[customer].nunique() - len(out)
-    out.attrs = {
-        "observation_end": end.normalize(),
-        "freq": freq,
-        "unit": unit,
-        "dropped": {
-            "purchases after observation_end": after,
-            "customers first seen after observation_end": int(late_customers),
-        },
-    }
-    return out
+    end = end_date(observation_end, caller)
+    base = customer_table(transactions, customer=customer, date=date, amount=amount,
+                          end=end, period=freq, periods=True, future="drop", engine=engine,
+                          caller=caller)
+    return summary_from_customers(base, freq=freq, unit=unit, observation_end=end,
+                                  caller=caller)
 
 
 def calibration_holdout(
@@ -327,6 +308,8 @@ def calibration_holdout(
     customer_id
     a                  1.0      4.0  30.0                1.0              29.0
     """
+    from crmlab.customers import customer_table, day_number
+
     caller = "calibration_holdout"
     unit = _check_freq(freq, unit, caller)
     columns = {customer: "id", date: "datetime"}
@@ -335,36 +318,47 @@ def calibration_holdout(
         columns[amount] = "number"
         params[amount] = "amount"
     df = require(transactions, columns, caller=caller, params=params)
-    cal_end, cal_period = _end_period(calibration_end, df[date], freq, caller)
-    obs_end, obs_period = _end_period(observation_end, df[date], freq, caller)
+    cal_end = end_date(calibration_end, caller, "calibration_end")
+    obs_end = end_date(observation_end, caller)
+    if cal_end is None or obs_end is None:
+        raise CRMDataError(f"{caller}: pass both calibration_end and observation_end.")
+    cal_period, obs_period = _period_of(cal_end, freq), _period_of(obs_end, freq)
     if obs_period <= cal_period:
         raise CRMDataError(
             f"{caller}: observation_end={obs_end.date()} must be after "
             f"calibration_end={cal_end.date()} (in whole {_UNITS[freq]})."
         )
-    periods = _period_numbers(df[date], freq)
-    days = _period_numbers(df[date], "D")
-    cal_day = int(_period_numbers(pd.Series([cal_end]), "D")[0])
-    obs_day = int(_period_numbers(pd.Series([obs_end]), "D")[0])
-    scale = _DAYS[unit] / _DAYS[freq]
-    cal, _ = _summarise(df, customer, date, amount, periods, cal_period, scale,
-                        keep=days <= cal_day)
-    if cal.empty:
+    # both windows are cut by date, as lifetimes does; purchases merge per freq period
+    days = df[date].dt.tz_localize(None) if df[date].dt.tz is not None else df[date]
+    days = days.to_numpy().astype("datetime64[D]").astype(np.int64)
+    cal_day, obs_day = day_number(cal_end), day_number(obs_end)
+    in_cal, in_hold = days <= cal_day, (days > cal_day) & (days <= obs_day)
+    roles = {"customer": customer, "date": date, "amount": amount}
+    cal_base = customer_table(df.loc[in_cal], **roles, period=freq, periods=True,
+                              caller=caller, params=params) if in_cal.any() else None
+    if cal_base is None or not (cal_base["purchase_periods"] > 0).any():
         raise CRMDataError(
             f"{caller}: no purchase on or before calibration_end={cal_end.date()}; pass a "
             f"later calibration_end."
         )
-    hold = (days > cal_day) & (days <= obs_day)
-    per = _per_period(df, customer, date, amount, periods, hold)
-    counts = per.groupby("c")["p"].size()
+    cal = summary_from_customers(cal_base, freq=freq, unit=unit, observation_end=cal_end,
+                                 caller=caller)
     out = cal.copy()
-    out["frequency_holdout"] = counts.reindex(out.index, fill_value=0).astype(float).to_numpy()
-    out["duration_holdout"] = float((obs_period - cal_period) / scale)
-    if amount is not None:
-        mean = per.groupby("c")["m"].mean()
-        out["monetary_value_holdout"] = mean.reindex(out.index, fill_value=0.0).to_numpy()
-    in_cal = set(cal.index)
-    new = per.loc[~per["c"].isin(in_cal), "c"].nunique()
+    out["frequency_holdout"] = 0.0
+    out["duration_holdout"] = float((obs_period - cal_period) / (_DAYS[unit] / _DAYS[freq]))
+    new = 0
+    if in_hold.any():
+        hold = customer_table(df.loc[in_hold], **roles, period=freq, periods=True,
+                              caller=caller, params=params)
+        counts = hold["purchase_periods"].reindex(out.index, fill_value=0)
+        out["frequency_holdout"] = counts.astype(float).to_numpy()
+        if amount is not None:
+            mean = (hold["gross"] / hold["purchase_periods"]).where(hold["purchase_periods"] > 0)
+            out["monetary_value_holdout"] = mean.reindex(out.index).fillna(0.0).to_numpy()
+        bought = hold.index[hold["purchase_periods"] > 0]
+        new = int((~bought.isin(out.index)).sum())
+    elif amount is not None:
+        out["monetary_value_holdout"] = 0.0
     out.attrs = {
         "observation_end": cal_end.normalize(),
         "holdout_end": obs_end.normalize(),
@@ -372,59 +366,7 @@ def calibration_holdout(
         "unit": unit,
         "dropped": {
             "purchases after observation_end": int((days > obs_day).sum()),
-            "customers first seen in the holdout": int(new),
+            "customers first seen in the holdout": new,
         },
     }
     return out
-
-
-# --------------------------------------------------------------------------------------
-# Public helpers for the engines that compute the same summary in SQL (crmlab.engines)
-# --------------------------------------------------------------------------------------
-
-#: Days in one period of each time unit of a summary: ``"D"`` (day) 1, ``"W"`` (week) 7.
-DAYS_PER_UNIT = _DAYS
-
-
-def end_period(observation_end: str | pd.Timestamp | None, dates: pd.Series | None,
-               freq: str, caller: str) -> tuple[pd.Timestamp, int]:
-    """Return the end of the observation window and the number of its period.
-
-    The rule of :func:`summary_from_transactions`, for :mod:`crmlab.engines`, which
-    computes the same summary in SQL: periods are numbered as days since 1970-01-01
-    (``freq="D"``) or Monday-to-Sunday weeks (``freq="W"``, week 0 starts on Monday
-    1970-01-05), and a purchase is in the window when its period is not after this one.
-
-    Parameters
-    ----------
-    observation_end : str, Timestamp or None
-        The last day of the window; None means the last of ``dates``.
-    dates : Series of datetime64, optional
-        The purchase dates, used only when ``observation_end`` is None.
-    freq : {"D", "W"}
-        The purchase period.
-    caller : str
-        The public function's name, which starts an error message.
-
-    Returns
-    -------
-    (Timestamp, int)
-        The end (time zone removed) and the number of its period.
-
-    Raises
-    ------
-    CRMDataError
-        If ``observation_end`` is not a date.
-
-    Examples
-    --------
-    >>> end_period("2024-01-31", None, "D", "demo")
-    (Timestamp('2024-01-31 00:00:00'), 19753)
-    >>> end_period("2024-01-31", None, "W", "demo")[1]
-    2821
-    >>> end_period("end of year", None, "D", "demo")
-    Traceback (most recent call last):
-    ...
-    crmlab._errors.CRMDataError: demo: observation_end='end of year' is not a date; pass ...
-    """
-    return _end_period(observation_end, dates, freq, caller)
