@@ -40,7 +40,7 @@ import nbformat
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.exercises._notebook import BEGIN_HIDDEN, END_HIDDEN
+from crmlab.exercises.markers import cell_name, split_hidden
 
 __all__ = ["grade", "grade_notebook", "layout", "Layout", "self_check"]
 
@@ -158,19 +158,6 @@ class Layout:
         return sum(e.points for e in self.exercises)
 
 
-def _split_hidden(source: str) -> tuple[str, str]:
-    public, hidden, inside = [], [], False
-    for line in source.split("\n"):
-        mark = line.strip()
-        if mark == BEGIN_HIDDEN:
-            inside = True
-        elif mark == END_HIDDEN:
-            inside = False
-        else:
-            (hidden if inside else public).append(line)
-    return "\n".join(public), "\n".join(hidden)
-
-
 _PROVIDED = {"crmlab", "check", "pd", "np", "plt"}
 
 
@@ -213,13 +200,13 @@ def layout(solution) -> Layout:
     path = Path(solution)
     nb = nbformat.read(path, as_version=4)
     exercises, answers, pending = [], [], []
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         meta = _nbgrader(cell)
         if meta.get("solution") and cell.cell_type == "code":
             answers.append(meta["grade_id"])
             pending.append(meta["grade_id"])
         if meta.get("grade") and cell.cell_type == "code":
-            public, hidden = _split_hidden(cell.source)
+            public, hidden = split_hidden(cell.source, where=cell_name(path.name, i))
             exercises.append(Exercise(meta["grade_id"], float(meta.get("points", 0)), public,
                                       hidden, _free_names(cell.source), pending))
             pending = []

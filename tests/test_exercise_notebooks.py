@@ -27,6 +27,7 @@ from exercise_helpers import (
 
 from crmlab.exercises import questions
 from crmlab.exercises._registry import _EXERCISES, judge
+from crmlab.exercises.markers import has_region
 from crmlab.grading import _free_names
 
 NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
@@ -73,7 +74,7 @@ def test_solution_layout(name, chapter, n):
     for word in ["load_data", *SETUP_WORDS.get(chapter, [])]:
         assert word in setup.source, (name, word)
     last = read_solution(solution).cells[-1]
-    assert last.cell_type == "markdown" and "### BEGIN SOLUTION" in last.source
+    assert last.cell_type == "markdown" and has_region(last.source, "solution")
     # the written reasoning is an nbgrader manual answer worth no automatic points
     assert last.metadata["nbgrader"] == {"grade_id": f"reasoning_{chapter}_{n}",
                                          "solution": True, "grade": True, "points": 0,
