@@ -28,7 +28,7 @@ from exercise_helpers import (
 from crmlab.exercises import questions
 from crmlab.exercises._registry import _EXERCISES, judge
 from crmlab.exercises.markers import has_region
-from crmlab.grading import _free_names
+from crmlab.grading.assignment import free_names
 
 NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
              "04_pyramid_long_tail.ipynb", "05_key_accounts.ipynb", "06_segmentation.ipynb",
@@ -92,7 +92,7 @@ def test_answer_cells_are_self_contained(name, chapter, n):
     answer_cells = [(m["grade_id"], c.source) for m, c in cells if m.get("solution")]
     assert len(answer_cells) == n
     for gid, source in answer_cells:
-        free = (loaded(source) - stored(source)) | set(_free_names(source))
+        free = (loaded(source) - stored(source)) | set(free_names(source))
         assert free - set(dir(builtins)) <= provided, (gid, free - provided)
         for other, other_source in answer_cells:
             if other != gid:
