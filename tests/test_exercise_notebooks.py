@@ -124,7 +124,8 @@ def test_every_check_cell_has_hidden_tests(name, chapter, n):
 def test_questions_are_registered_in_order_with_hints_in_both_languages(name, chapter, n):
     assert questions(chapter) == [f"{chapter}.{k}" for k in range(1, n + 1)]
     for qid in questions(chapter):
-        assert _EXERCISES[qid].hint and _EXERCISES[qid].hint_zh, qid
+        hints = _EXERCISES[qid].hints
+        assert hints and all(h.en and h.zh for h in hints), qid
 
 
 @pytest.mark.parametrize(("chapter", "qid"), QUESTIONS)
