@@ -37,10 +37,9 @@ NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
 SETUP_WORDS = {6: ["customer_features"]}
 # modules a chapter's check cells (their hidden tests) may read besides crmlab
 CHECK_CELL_MODULES = {5: {"pd"}}
-# chapters whose right answers their own test file checks instead: ch03 has no public
-# ``expected``, and ch05's ``expected("5.2")`` / ``("5.3")`` is a dict of which the answer
-# is one field
-RIGHT_ANSWERS_IN_CHAPTER_FILE = {3, 5}
+# chapters whose right answers their own test file checks instead: ch05's
+# ``expected("5.2")`` / ``("5.3")`` is a dict of which the answer is one field
+RIGHT_ANSWERS_IN_CHAPTER_FILE = {5}
 # the names a notebook's kernel has without any cell defining them
 PROVIDED = {"crmlab", "check", "pd", "np", "plt"}
 
