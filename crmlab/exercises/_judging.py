@@ -212,11 +212,3 @@ def descending(smallest_up: tuple[str, str]) -> tuple[When, When]:
              "use .sort_values(ascending=False).",
              "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。"),
     )
-
-
-def sorted_down(answer, smallest_up: tuple[str, str]) -> list[str]:
-    """The values are right: say whether they are sorted from the largest down.
-
-    ``smallest_up`` is the (English, Chinese) feedback for values sorted the other way.
-    """
-    return [tell(w.en, w.zh) for w in descending(smallest_up) if w.test(answer, None)][:1]
