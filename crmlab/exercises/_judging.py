@@ -80,7 +80,13 @@ class Convention:
     every_part: bool = False
 
     def options(self) -> dict[str, Any]:
-        """Return the options :func:`judge` takes (``every_part`` is for the parts)."""
+        """Return the options :func:`judge` takes (``every_part`` is for the parts).
+
+        Examples
+        --------
+        >>> Convention(mistake_rtol=None, name_rounding=False).options()
+        {'mistake_rtol': None, 'name_rounding': False, 'mistakes_in_any_order': False}
+        """
         return {"mistake_rtol": self.mistake_rtol, "name_rounding": self.name_rounding,
                 "mistakes_in_any_order": self.mistakes_in_any_order}
 
@@ -203,6 +209,15 @@ def descending(smallest_up: tuple[str, str]) -> tuple[When, When]:
 
     ``smallest_up`` is the (English, Chinese) feedback for values sorted the other way;
     values in no order get a generic sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> up, unsorted = descending(("Smallest first.", "从小到大了。"))
+    >>> up.test(pd.Series([1, 2, 3]), None), unsorted.test(pd.Series([3, 1, 2]), None)
+    (True, True)
+    >>> unsorted.test(pd.Series([3, 2, 1]), None)
+    False
     """
     return (
         When(lambda answer, want: not answer.is_monotonic_decreasing

@@ -78,7 +78,13 @@ class Tolerance:
     atol: float = 1e-8
 
     def options(self) -> dict[str, float]:
-        """Return the tolerance as keyword arguments of the comparator."""
+        """Return the tolerance as keyword arguments of the comparator.
+
+        Examples
+        --------
+        >>> Tolerance(atol=1e-3).options()
+        {'rtol': 0.0001, 'atol': 0.001}
+        """
         return {"rtol": self.rtol, "atol": self.atol}
 
 
@@ -158,7 +164,13 @@ class Exercise:
             raise CRMDataError(f"exercise {self.qid}: give the expected answer or a judge.")
 
     def hint(self) -> str:
-        """Return the hint a failing answer gets, in the feedback language in force."""
+        """Return the hint a failing answer gets, in the feedback language in force.
+
+        Examples
+        --------
+        >>> Exercise("0.5", expected=lambda: 1, hints=[Hint("Count.", "数一数。")]).hint()
+        'Count.'
+        """
         return self.hints[-1].text() if self.hints else ""
 
 
@@ -188,7 +200,8 @@ COMPARE = Convention(name_rounding=False)
 
 
 def exercise(qid: str, *, hint: str = "", hint_zh: str = "", rtol: float = 1e-4,
-             atol: float = 1e-8, ordered: bool = True, open_ended: bool = False):
+             atol: float = 1e-8, ordered: bool = True,
+             open_ended: bool = False) -> Callable[[Callable], Callable]:
     """Register a one-off exercise from a function (a decorator; the chapters use records).
 
     The decorated function returns the expected answer, or, with ``open_ended=True``,

@@ -65,6 +65,18 @@ def grade_notebook(path: str | Path, lay: Layout, *, student: str | None = None,
     ------
     CRMDataError
         If ``timeout`` or ``memory_mb`` is not a positive whole number.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from crmlab.grading.assignment import CheckCell
+    >>> lay = Layout("03_rfm", [CheckCell("check_3_1", 1.0, "", "", ["n"])], [])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     bad = Path(tmp) / "ana.ipynb"
+    ...     _ = bad.write_text("{ not a notebook")
+    ...     grade_notebook(bad, lay)[["student", "points", "status"]]
+      student  points   status
+    0     ana     0.0  invalid
     """
     from crmlab.grading.execute import execute
     from crmlab.grading.judge import verdict

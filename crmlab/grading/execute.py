@@ -243,7 +243,9 @@ def collect(run_nb, token: str, run: Run | None = None) -> Run:
 def run_client(client) -> None:
     """Execute an nbclient client with a fresh event loop, closed afterwards.
 
-    Safe in worker threads (each batch worker runs its own loop).
+    Safe in worker threads (each batch worker runs its own loop). Cell errors stay in the
+    notebook (``allow_errors``); a dead kernel or a failed start raises nbclient's
+    exception. Needs a kernel: tested by ``tests/test_grading.py``.
     """
     import asyncio
 
@@ -269,6 +271,15 @@ def execute(path: str | Path, lay: Layout, *, timeout: int, memory_mb: int | Non
     Run
         The exported answers and what went wrong. Never raises for a bad submission: an
         invalid file, a dead kernel or a failed start is the run's ``problem``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     bad = Path(tmp) / "ana.ipynb"
+    ...     _ = bad.write_text("{ not a notebook")
+    ...     execute(bad, Layout("03_rfm", [], []), timeout=10, memory_mb=None).problem
+    'not a valid notebook (NotJSONError)'
     """
     import nbformat
     from nbclient import NotebookClient

@@ -93,7 +93,17 @@ def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str) -> str:
 
 
 def write_table(table: pd.DataFrame, out: str | Path) -> Path:
-    """Write the grade table as CSV (folders created as needed); return the path."""
+    """Write the grade table as CSV (folders created as needed); return the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rows = pd.DataFrame([["ana", "check_1", 1.0, 1.0, "passed", ""]], columns=COLUMNS)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_table(rows, Path(tmp) / "term" / "grades.csv")
+    ...     print(path.read_text().splitlines()[1])
+    ana,check_1,1.0,1.0,passed,
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
@@ -101,7 +111,17 @@ def write_table(table: pd.DataFrame, out: str | Path) -> Path:
 
 
 def write_feedback(table: pd.DataFrame, folder: str | Path, assignment: str) -> list[Path]:
-    """Write ``STUDENT.md`` per student into ``folder``; return the paths, by student."""
+    """Write ``STUDENT.md`` per student into ``folder``; return the paths, by student.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rows = pd.DataFrame([["bo", "check_1", 0.0, 1.0, "failed", "too low"],
+    ...                      ["ana", "check_1", 1.0, 1.0, "passed", ""]], columns=COLUMNS)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in write_feedback(rows, tmp, "03_rfm")]
+    ['ana.md', 'bo.md']
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -74,6 +74,13 @@ def self_check(notebook: str | Path, *, timeout: int = 120) -> pd.DataFrame:
     ------
     CRMDataError
         If there is no such notebook or the timeout is not a positive whole number.
+
+    Examples
+    --------
+    >>> self_check("exercises/99_none.ipynb")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: check: no notebook 'exercises/99_none.ipynb'.
     """
     import nbformat
     from nbclient import NotebookClient
