@@ -42,25 +42,20 @@ def _exercises_build(args) -> int:
 
 
 def _check(args) -> int:
-    from crmlab.grading import self_check
+    from crmlab.grading import self_check, self_check_summary
 
     table = self_check(args.notebook, timeout=args.timeout)
-    for row in table.itertuples():
-        mark = "✅" if row.passed else "❌"
-        print(f"{mark} {row.exercise}: {row.feedback}".rstrip(": "))
-    passed = int(table["passed"].sum())
-    print(f"{passed} passed, {len(table) - passed} failed")
-    return 0 if passed == len(table) else 1
+    print(self_check_summary(table))
+    return 0 if table["passed"].all() else 1
 
 
 def _grade(args) -> int:
-    from crmlab.grading import grade
+    from crmlab.grading import grade, totals
 
     table = grade(args.submissions, assignment=args.assignment, solutions=args.solutions,
                   out=args.out, feedback=args.feedback, timeout=args.timeout,
                   workers=args.workers, progress=not args.no_progress)
-    totals = table.groupby("student")[["points", "max_points"]].sum()
-    print(totals.to_string())
+    print(totals(table).to_string())
     print(f"wrote {args.out}" + (f" and feedback in {args.feedback}/" if args.feedback else ""))
     return 0
 

@@ -17,6 +17,7 @@ import pytest
 
 from crmlab.exercises import set_language
 from crmlab.exercises._registry import judge
+from crmlab.exercises.markers import hidden_tests as hidden_tests_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -94,16 +95,17 @@ def imported(code: str) -> set[str]:
 # ---------------------------------------------------------------- hidden tests
 
 
-def hidden(source: str) -> str:
-    """The code between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``."""
-    lines = source.split("\n")
-    start, stop = lines.index("### BEGIN HIDDEN TESTS"), lines.index("### END HIDDEN TESTS")
-    return "\n".join(lines[start + 1:stop])
+def hidden(source: str, *, where: str = "cell") -> str:
+    """The code between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``
+    (:func:`crmlab.exercises.markers.hidden_tests`, the grader's parser)."""
+    return hidden_tests_of(source, where=where)
 
 
 def hidden_tests(solution) -> dict[str, str]:
     """``{grade_id: hidden test code}`` of every check cell of a solution notebook."""
-    return {m["grade_id"]: hidden(c.source) for m, c in code_cells(solution) if m.get("grade")}
+    name = Path(solution).name
+    return {m["grade_id"]: hidden(c.source, where=f"{name} {m['grade_id']}")
+            for m, c in code_cells(solution) if m.get("grade")}
 
 
 def plain(value, *, keep_int_labels=False):

@@ -27,7 +27,8 @@ from exercise_helpers import (
 
 from crmlab.exercises import questions
 from crmlab.exercises._registry import _EXERCISES, judge
-from crmlab.grading import _free_names
+from crmlab.exercises.markers import has_region
+from crmlab.grading.assignment import free_names
 
 NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
              "04_pyramid_long_tail.ipynb", "05_key_accounts.ipynb", "06_segmentation.ipynb",
@@ -36,10 +37,9 @@ NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
 SETUP_WORDS = {6: ["customer_features"]}
 # modules a chapter's check cells (their hidden tests) may read besides crmlab
 CHECK_CELL_MODULES = {5: {"pd"}}
-# chapters whose right answers their own test file checks instead: ch03 has no public
-# ``expected``, and ch05's ``expected("5.2")`` / ``("5.3")`` is a dict of which the answer
-# is one field
-RIGHT_ANSWERS_IN_CHAPTER_FILE = {3, 5}
+# chapters whose right answers their own test file checks instead: ch05's
+# ``expected("5.2")`` / ``("5.3")`` is a dict of which the answer is one field
+RIGHT_ANSWERS_IN_CHAPTER_FILE = {5}
 # the names a notebook's kernel has without any cell defining them
 PROVIDED = {"crmlab", "check", "pd", "np", "plt"}
 
@@ -73,7 +73,7 @@ def test_solution_layout(name, chapter, n):
     for word in ["load_data", *SETUP_WORDS.get(chapter, [])]:
         assert word in setup.source, (name, word)
     last = read_solution(solution).cells[-1]
-    assert last.cell_type == "markdown" and "### BEGIN SOLUTION" in last.source
+    assert last.cell_type == "markdown" and has_region(last.source, "solution")
     # the written reasoning is an nbgrader manual answer worth no automatic points
     assert last.metadata["nbgrader"] == {"grade_id": f"reasoning_{chapter}_{n}",
                                          "solution": True, "grade": True, "points": 0,
@@ -91,7 +91,7 @@ def test_answer_cells_are_self_contained(name, chapter, n):
     answer_cells = [(m["grade_id"], c.source) for m, c in cells if m.get("solution")]
     assert len(answer_cells) == n
     for gid, source in answer_cells:
-        free = (loaded(source) - stored(source)) | set(_free_names(source))
+        free = (loaded(source) - stored(source)) | set(free_names(source))
         assert free - set(dir(builtins)) <= provided, (gid, free - provided)
         for other, other_source in answer_cells:
             if other != gid:
@@ -123,7 +123,8 @@ def test_every_check_cell_has_hidden_tests(name, chapter, n):
 def test_questions_are_registered_in_order_with_hints_in_both_languages(name, chapter, n):
     assert questions(chapter) == [f"{chapter}.{k}" for k in range(1, n + 1)]
     for qid in questions(chapter):
-        assert _EXERCISES[qid].hint and _EXERCISES[qid].hint_zh, qid
+        hints = _EXERCISES[qid].hints
+        assert hints and all(h.en and h.zh for h in hints), qid
 
 
 @pytest.mark.parametrize(("chapter", "qid"), QUESTIONS)

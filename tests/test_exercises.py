@@ -18,6 +18,7 @@ from crmlab.exercises import (
     clear_hidden_tests,
     clear_solutions,
     exercise,
+    markers,
     set_language,
     student_version,
 )
@@ -259,12 +260,12 @@ def test_solution_cells_carry_nbgrader_metadata(path):
     ids = []
     for i, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
-        lines = [line.strip() for line in cell.source.split("\n")]
-        if "### BEGIN SOLUTION" in lines:
+        where = markers.cell_name(path.name, i)
+        if markers.has_region(cell.source, "solution", where=where):
             assert meta.get("solution"), f"cell {i} has a solution region but no solution metadata"
             if cell.cell_type == "markdown":
                 assert meta.get("grade") and meta.get("points") == 0, f"cell {i}"
-        if "### BEGIN HIDDEN TESTS" in lines:
+        if markers.has_region(cell.source, "hidden", where=where):
             assert meta.get("grade") and meta.get("locked"), f"cell {i}: hidden tests, not graded"
         if meta:
             ids.append(meta["grade_id"])

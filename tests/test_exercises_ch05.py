@@ -13,7 +13,8 @@ from exercise_helpers import (
 
 from crmlab.exercises import ch05, set_language
 from crmlab.exercises._registry import judge
-from crmlab.grading import _judge, layout
+from crmlab.grading import layout
+from crmlab.grading.judge import judge as grader_judge
 
 SOLUTION = SOLUTIONS / "05_key_accounts.ipynb"
 
@@ -230,5 +231,5 @@ def test_check_cells_and_hidden_tests_on_plain_values():
             values["profit"] = pd.Series(values["profit"].to_list(),
                                          index=values["profit"].index.to_list())
         assert set(ex.names) == set(values), ex.grade_id
-        assert _judge(ex, values) == ("passed", ""), ex.grade_id
-        assert _judge(ex, dict.fromkeys(values, 0))[0] == "failed", ex.grade_id
+        assert grader_judge(ex, values) == ("passed", ""), ex.grade_id
+        assert grader_judge(ex, dict.fromkeys(values, 0))[0] == "failed", ex.grade_id

@@ -56,7 +56,7 @@ def with_(qid, **changes):
 def test_unrounded_passes_and_blank_parts_fail(qid):
     """Beyond the checks of every chapter (test_exercise_notebooks.py)."""
     want = ch09.expected(qid)
-    passes(qid, ch09._EXPECTED[qid]())  # unrounded values pass too
+    passes(qid, ch09.EXERCISES[qid].expected())  # unrounded values pass too
     blank = {key: ... for key in want}  # the student version's stubs
     text = fails(qid, blank, "Not answered yet")
     assert all(f"`{key}`" in text for key in want)

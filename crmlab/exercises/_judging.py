@@ -1,17 +1,19 @@
-"""Judging helpers shared by the chapter checkers (:mod:`crmlab.exercises.ch01` ... ``ch09``).
+"""Judging helpers shared by the chapter records (:mod:`crmlab.exercises.ch01` ... ``ch09``).
 
-A chapter's validator compares an answer with the expected value through
-:func:`~crmlab.exercises._compare.compare`; when the answer is wrong, :func:`judge` looks
-for a known wrong answer it equals (a :data:`Mistake`: the value, and one sentence in
-English and in Chinese saying what it is) and says that instead of "too high".
-:func:`judge_parts` does the same for a dict answer, part by part.
+An exercise record (:class:`crmlab.exercises._registry.Exercise`) compares an answer
+with the expected value through :func:`~crmlab.exercises._compare.compare`; when the
+answer is wrong, :func:`judge` looks for a known wrong answer it equals (a
+:class:`Mistake`: the value, and one sentence in English and in Chinese saying what it
+is) or shows (a :class:`When`: a test of the answer, and the two sentences) and says that
+instead of "too high". :func:`judge_parts` does the same for a dict answer, part by part.
 
-Two conventions are in use. Chapters 1, 2, 4, 6, 7 and 8 (the defaults) match a
-mistake at a tight tolerance, so two mistakes close to each other are told apart, name a
-float rounded from the expected value as such, and report the first wrong part only,
-prefixed ``[part]``. Chapters 5 and 9 (``mistake_rtol=None, name_rounding=False``, and
-``every=True`` for the parts) match a mistake at the answer's own tolerance and report
-every wrong part, prefixed with its name in backquotes.
+Each chapter judges by one :class:`Convention`. Chapters 1, 2, 4, 6, 7 and 8 (the
+defaults) match a mistake at a tight tolerance, so two mistakes close to each other are
+told apart, name a float rounded from the expected value as such, and report the first
+wrong part only, prefixed ``[part]``. Chapters 5 and 9 (``mistake_rtol=None,
+name_rounding=False, every_part=True``) match a mistake at the answer's own tolerance
+and report every wrong part, prefixed with its name in backquotes. Chapter 3 uses the
+comparator alone (``name_rounding=False``).
 """
 
 from __future__ import annotations
@@ -19,18 +21,74 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from crmlab.exercises._compare import _kind, compare
 from crmlab.exercises._text import language, say
 
-#: A known wrong answer: (wrong value, English message, Chinese message).
-Mistake = tuple[object, str, str]
-#: The known mistakes of an answer, or a function returning them (called only when the
-#: answer is wrong, and a generator only until one matches: some need a model fit).
-Mistakes = Iterable[Mistake] | Callable[[], Iterable[Mistake]]
-
 #: The relative tolerance at which a mistake is matched by default.
 TIGHT = 1e-7
+
+
+class Mistake(NamedTuple):
+    """A known wrong answer: its value, and one sentence in English and in Chinese."""
+
+    wrong: object
+    en: str
+    zh: str
+
+
+class When(NamedTuple):
+    """A known mistake told by a test of the answer rather than by its value.
+
+    ``test(answer, want)`` says whether ``answer`` shows the mistake (``want`` is the
+    expected answer); ``en`` and ``zh`` say what it is.
+    """
+
+    test: Callable[[Any, Any], bool]
+    en: str
+    zh: str
+
+
+#: The known mistakes of an answer (plain ``(value, en, zh)`` tuples are mistakes too),
+#: or a function returning them (called only when the answer is wrong, and a generator
+#: only until one matches: some need a model fit).
+Mistakes = Iterable[Mistake | When] | Callable[[], Iterable[Mistake | When]]
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A chapter's way of judging (the two conventions of this module's docstring).
+
+    Attributes
+    ----------
+    mistake_rtol : float or None
+        The relative tolerance at which a mistake matches (None: the answer's own).
+    name_rounding : bool
+        Whether a float rounded from the expected value is named as such.
+    mistakes_in_any_order : bool
+        Whether a mistake matches in any order of the rows.
+    every_part : bool
+        Whether every wrong part of a dict answer is reported (prefixed with its name in
+        backquotes) rather than the first one (prefixed ``[part]``).
+    """
+
+    mistake_rtol: float | None = TIGHT
+    name_rounding: bool = True
+    mistakes_in_any_order: bool = False
+    every_part: bool = False
+
+    def options(self) -> dict[str, Any]:
+        """Return the options :func:`judge` takes (``every_part`` is for the parts).
+
+        Examples
+        --------
+        >>> Convention(mistake_rtol=None, name_rounding=False).options()
+        {'mistake_rtol': None, 'name_rounding': False, 'mistakes_in_any_order': False}
+        """
+        return {"mistake_rtol": self.mistake_rtol, "name_rounding": self.name_rounding,
+                "mistakes_in_any_order": self.mistakes_in_any_order}
 
 CUSTOMER_SHARE_NOT_COUNT = (
     "That is a share of customers, not a number of customers: count them "
@@ -73,16 +131,21 @@ def judge(answer, want, mistakes: Mistakes = (), *, rtol: float = 1e-4, atol: fl
     """Compare; if wrong, name the known mistake the answer matches, if any.
 
     A mistake is matched at ``mistake_rtol`` (None: at the answer's ``rtol``), in the
-    answer's order unless ``mistakes_in_any_order``. Failing that, with
-    ``name_rounding`` a float rounded from the expected value is named as such.
+    answer's order unless ``mistakes_in_any_order``; a :class:`When` by its test.
+    Failing that, with ``name_rounding`` a float rounded from the expected value is
+    named as such.
     """
     problems = compare(answer, want, rtol=rtol, atol=atol, ordered=ordered)
     if not problems or answer is Ellipsis or answer is None:
         return problems
-    for wrong, en, zh in mistakes() if callable(mistakes) else mistakes:
-        if matches(answer, wrong, ordered=ordered and not mistakes_in_any_order,
-                   rtol=rtol if mistake_rtol is None else mistake_rtol, atol=atol):
-            return [tell(en, zh)]
+    for item in mistakes() if callable(mistakes) else mistakes:
+        if isinstance(item, When):
+            found = item.test(answer, want)
+        else:
+            found = matches(answer, item[0], ordered=ordered and not mistakes_in_any_order,
+                            rtol=rtol if mistake_rtol is None else mistake_rtol, atol=atol)
+        if found:
+            return [tell(item[1], item[2])]
     rounded = _rounded(answer, want) if name_rounding else []
     return rounded or problems
 
@@ -98,7 +161,7 @@ def judge_parts(answer, want: dict, mistakes: dict[str, Mistakes], *,
     prefixed ``[part]``, and an answer that is not a dict with every part gets the
     comparator's feedback; with ``every``, each part is judged on its own (a missing
     one is named) and every problem is returned, prefixed with the part's name in
-    backquotes.
+    backquotes. A problem that starts with the part's name already keeps its own words.
     """
     if not isinstance(answer, dict):
         return [say("want_type", want="dict", got=_kind(answer))] if every \
@@ -114,9 +177,14 @@ def judge_parts(answer, want: dict, mistakes: dict[str, Mistakes], *,
         found = judge_part(answer[key]) if judge_part else judge(
             answer[key], value, mistakes.get(key, ()), **{**options, **(tol or {}).get(key, {})})
         if found and not every:
-            return [f"[{key}] {found[0]}"]
-        problems += [f"`{key}`: {p}" for p in found]
+            return [_named(found[0], f"[{key}]", " ")]
+        problems += [_named(p, f"`{key}`", ": ") for p in found]
     return problems
+
+
+def _named(problem: str, name: str, sep: str) -> str:
+    """Prefix a part's problem with the part's name, unless it starts with it already."""
+    return problem if problem.startswith(name) else f"{name}{sep}{problem}"
 
 
 def choice(answer, choices: list[str]) -> str | None:
@@ -136,15 +204,26 @@ def not_a_choice(answer, choices: list[str], what: str, what_zh: str) -> list[st
                  f"{answer!r} 不是{what_zh}：请从 {names} 中选一个作答。")]
 
 
-def sorted_down(answer, smallest_up: tuple[str, str]) -> list[str]:
-    """The values are right: say whether they are sorted from the largest down.
+def descending(smallest_up: tuple[str, str]) -> tuple[When, When]:
+    """Checks that right values are sorted from the largest down (an ``after`` of a record).
 
-    ``smallest_up`` is the (English, Chinese) feedback for values sorted the other way.
+    ``smallest_up`` is the (English, Chinese) feedback for values sorted the other way;
+    values in no order get a generic sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> up, unsorted = descending(("Smallest first.", "从小到大了。"))
+    >>> up.test(pd.Series([1, 2, 3]), None), unsorted.test(pd.Series([3, 1, 2]), None)
+    (True, True)
+    >>> unsorted.test(pd.Series([3, 2, 1]), None)
+    False
     """
-    if answer.is_monotonic_decreasing:
-        return []
-    if answer.is_monotonic_increasing:
-        return [tell(*smallest_up)]
-    return [tell("The values are right but not sorted from the largest down: "
-                 "use .sort_values(ascending=False).",
-                 "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。")]
+    return (
+        When(lambda answer, want: not answer.is_monotonic_decreasing
+             and answer.is_monotonic_increasing, *smallest_up),
+        When(lambda answer, want: not answer.is_monotonic_decreasing,
+             "The values are right but not sorted from the largest down: "
+             "use .sort_values(ascending=False).",
+             "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。"),
+    )

@@ -2,8 +2,9 @@
 
 Modelled on nbgrader's preprocessors (``ClearSolutions``, ``ClearHiddenTests``,
 ``ClearOutput``), with nbgrader's markers so instructors can also use nbgrader on
-``solutions/``. Markers match only as whole lines (after stripping), so prose that
-mentions a marker is left alone; every error names the notebook and the cell.
+``solutions/``. The markers are parsed by :mod:`crmlab.exercises.markers` (whole lines
+only, so prose that mentions a marker is left alone; every error names the notebook, the
+cell and the line).
 A solution region in a code cell becomes ``# YOUR CODE HERE`` plus ``name = ...`` for
 each variable the solution assigns at top level (Data 8's style), so the check cell
 below can say "not answered yet" instead of raising a NameError.
@@ -17,34 +18,14 @@ from pathlib import Path
 import nbformat
 
 from crmlab._errors import CRMDataError
+from crmlab.exercises.markers import cell_name, regions
 
 __all__ = ["clear_solutions", "clear_hidden_tests", "clear_outputs", "normalize_metadata",
            "tag_checks", "student_version", "build"]
 
-BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CODE_STUB = "# YOUR CODE HERE"
 TEXT_STUB = "YOUR ANSWER HERE"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-
-
-def _regions(lines: list[str], begin: str, end: str, where: str) -> list[tuple[int, int]]:
-    regions, start = [], None
-    for i, line in enumerate(lines):
-        mark = line.strip()
-        if mark == begin:
-            if start is not None:
-                raise CRMDataError(f"{where}: line {i + 1}: {begin!r} inside another region; "
-                                   f"close the first with {end!r}.")
-            start = i
-        elif mark == end:
-            if start is None:
-                raise CRMDataError(f"{where}: line {i + 1}: {end!r} without {begin!r}.")
-            regions.append((start, i))
-            start = None
-    if start is not None:
-        raise CRMDataError(f"{where}: line {start + 1}: {begin!r} is never closed with {end!r}.")
-    return regions
 
 
 def _assigned_names(code: str) -> list[str]:
@@ -79,10 +60,10 @@ def clear_solutions(cell, *, where: str = "cell") -> bool:
     check(share)
     """
     lines = cell.source.split("\n")
-    regions = _regions(lines, BEGIN_SOLUTION, END_SOLUTION, where)
-    if not regions:
+    found = regions(lines, "solution", where=where)
+    if not found:
         return False
-    for start, stop in reversed(regions):
+    for start, stop in reversed(found):
         indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
         if cell.cell_type == "code":
             body = "\n".join(line[len(indent):] for line in lines[start + 1:stop])
@@ -105,11 +86,11 @@ def clear_hidden_tests(cell, *, where: str = "cell") -> bool:
     (True, "check('3.1', x)")
     """
     lines = cell.source.split("\n")
-    regions = _regions(lines, BEGIN_HIDDEN, END_HIDDEN, where)
-    for start, stop in reversed(regions):
+    found = regions(lines, "hidden", where=where)
+    for start, stop in reversed(found):
         del lines[start:stop + 1]
     cell.source = "\n".join(lines).rstrip("\n")
-    return bool(regions)
+    return bool(found)
 
 
 def clear_outputs(nb) -> None:
@@ -163,7 +144,7 @@ def student_version(nb, *, name: str = "notebook"):
     """
     out = nbformat.from_dict(nb)
     for i, cell in enumerate(out.cells):
-        where = f"{name} cell {i}"
+        where = cell_name(name, i)
         clear_solutions(cell, where=where)
         clear_hidden_tests(cell, where=where)
         tag_checks(cell)

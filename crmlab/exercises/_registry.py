@@ -1,42 +1,208 @@
-"""The exercise registry and ``check``."""
+"""The exercise records, their registry and ``check``.
+
+Every exercise is one declarative :class:`Exercise` record, registered by its chapter
+module (``crmlab/exercises/chNN.py``)::
+
+    Exercise(
+        "1.1",
+        expected=_conversion_rate,          # the answer key, computed from the data
+        data=("leads",),                    # the bundled datasets it reads
+        mistakes=_mistakes_1_1,             # known wrong answers, each with its message
+        hints=[Hint("A conversion rate is ...", "转化率 = ...")],
+    )
+
+How an answer is judged against a record (:func:`problems`): "not answered yet" for
+``...`` or ``None``; else a custom ``judge`` when the record has one (open questions
+whose right answer depends on the student's choice); else the ``before`` checks of the
+whole answer, the comparison with ``expected`` (part by part for a dict, each part with
+its own :class:`Part`), the known ``mistakes`` when it differs, and the ``after`` checks
+once the values are right (the order of the rows...).
+
+The record keeps apart what later work will move or vary:
+
+- the answer key (``expected`` and everything that reads it: ``mistakes``, ``parts``,
+  ``before``, ``after``, ``judge``, all called with the expected value ``want``) from
+  what a student may see (``qid``, ``hints``, ``tolerance``), so the key can move to
+  the grader;
+- ``hints`` is a sequence, from the gentlest to the most direct (today one each, shown
+  when an answer fails), ready for tiers;
+- ``expected`` computes from the bundled ``data`` named in the record, so a
+  per-student variant of those datasets gives a per-student answer.
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from crmlab._errors import CRMDataError
-from crmlab.exercises._compare import compare
-from crmlab.exercises._text import language, say
+from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
+from crmlab.exercises._judging import judge as judge_value
+from crmlab.exercises._text import say
 
-__all__ = ["CheckFailed", "Result", "check", "exercise", "questions"]
+__all__ = ["CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "check",
+           "exercise", "lookup", "problems", "questions", "register"]
+
+#: Known wrong answers: a list of :class:`Mistake` / :class:`When`, or a function of the
+#: expected value returning them (called only when the answer is wrong).
+Mistakes = Iterable[Mistake | When] | Callable[[Any], Iterable[Mistake | When]]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Hint:
+    """A hint in English and Chinese.
+
+    Examples
+    --------
+    >>> Hint("Divide by the leads.", "除以线索数。").text()
+    'Divide by the leads.'
+    """
+
+    en: str
+    zh: str = ""
+
+    def text(self) -> str:
+        """Return the hint in the feedback language in force (English if no Chinese)."""
+        return tell(self.en, self.zh or self.en)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close a number must be: relative and absolute tolerance (``math.isclose``)."""
+
+    rtol: float = 1e-4
+    atol: float = 1e-8
+
+    def options(self) -> dict[str, float]:
+        """Return the tolerance as keyword arguments of the comparator.
+
+        Examples
+        --------
+        >>> Tolerance(atol=1e-3).options()
+        {'rtol': 0.0001, 'atol': 0.001}
+        """
+        return {"rtol": self.rtol, "atol": self.atol}
+
+
+@dataclass(frozen=True)
+class Part:
+    """How one part of a dict answer is judged, when not just by comparing it.
+
+    Attributes
+    ----------
+    mistakes : Mistakes
+        Known wrong values of the part; a function gets the part's expected value.
+    judge : callable, optional
+        ``judge(value, want) -> list of problems``, instead of the comparison (a choice
+        among names, a case-sensitive code...).
+    tolerance : Tolerance, optional
+        The part's own tolerance.
+    """
+
+    mistakes: Mistakes = ()
+    judge: Callable[[Any, Any], list[str]] | None = None
+    tolerance: Tolerance | None = None
+
+
+@dataclass(frozen=True)
 class Exercise:
-    """One exercise: how to get the expected answer and how to compare."""
+    """One exercise: its answer key, its known mistakes, its hints and its tolerance.
+
+    Attributes
+    ----------
+    qid : str
+        The number printed in the notebook, e.g. ``"3.2"``.
+    expected : callable or None
+        ``expected()`` returns the right answer, computed from the bundled data with
+        crmlab (never a typed-in number). None only for a one-off open question judged
+        by ``judge`` alone.
+    hints : sequence of Hint
+        From the gentlest to the most direct; the feedback of a failing answer shows the
+        last one.
+    data : tuple of str
+        The bundled datasets ``expected`` reads (none for a worked example).
+    mistakes : Mistakes
+        Known wrong answers of a non-dict answer, tried in order when it differs.
+    parts : mapping of str to Part
+        For a dict answer: the parts judged specially (the others are compared).
+    before : sequence of When
+        Checks of the whole answer tried before comparing (two parts swapped...).
+    after : sequence of When
+        Checks once the values are right (sorted the other way...).
+    judge : callable, optional
+        ``judge(answer, want) -> list of problems`` instead of all the above, for an
+        open question whose right answer depends on the student's choice.
+    tolerance : Tolerance
+        For numbers.
+    ordered : bool
+        Whether the order of a list's items or a Series' rows matters.
+    convention : Convention
+        The chapter's way of matching mistakes and reporting parts.
+    """
 
     qid: str
     expected: Callable[[], Any] | None
-    hint: str = ""
-    hint_zh: str = ""
-    rtol: float = 1e-4
-    atol: float = 1e-8
+    hints: tuple[Hint, ...] = ()
+    data: tuple[str, ...] = ()
+    mistakes: Mistakes = ()
+    parts: Mapping[str, Part] = field(default_factory=dict)
+    before: tuple[When, ...] = ()
+    after: tuple[When, ...] = ()
+    judge: Callable[[Any, Any], list[str]] | None = None
+    tolerance: Tolerance = Tolerance()
     ordered: bool = True
-    validate: Callable[[Any], list[str]] | None = None
-    extra: list[Callable[[Any], list[str]]] = field(default_factory=list)
+    convention: Convention = Convention()
+
+    def __post_init__(self):
+        for name in ("hints", "data", "before", "after"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.expected is None and self.judge is None:
+            raise CRMDataError(f"exercise {self.qid}: give the expected answer or a judge.")
+
+    def hint(self) -> str:
+        """Return the hint a failing answer gets, in the feedback language in force.
+
+        Examples
+        --------
+        >>> Exercise("0.5", expected=lambda: 1, hints=[Hint("Count.", "数一数。")]).hint()
+        'Count.'
+        """
+        return self.hints[-1].text() if self.hints else ""
 
 
 _EXERCISES: dict[str, Exercise] = {}
 
 
+def register(*exercises: Exercise) -> dict[str, Exercise]:
+    """Register exercise records (a chapter module registers its own); return them by id.
+
+    Examples
+    --------
+    >>> records = register(Exercise("0.3", expected=lambda: 0.5,
+    ...                             hints=[Hint("Half of them.", "一半。")]))
+    >>> check("0.3", 0.5)
+    ✅ 0.3 correct.
+    Result(question='0.3', passed=True)
+    >>> records["0.3"].hint()
+    'Half of them.'
+    """
+    for ex in exercises:
+        _EXERCISES[ex.qid] = ex
+    return {ex.qid: ex for ex in exercises}
+
+
+#: Compares like the comparator alone (no rounding named, parts like ``compare``).
+COMPARE = Convention(name_rounding=False)
+
+
 def exercise(qid: str, *, hint: str = "", hint_zh: str = "", rtol: float = 1e-4,
-             atol: float = 1e-8, ordered: bool = True, open_ended: bool = False):
-    """Register an exercise (a decorator used in ``crmlab/exercises/chNN.py``).
+             atol: float = 1e-8, ordered: bool = True,
+             open_ended: bool = False) -> Callable[[Callable], Callable]:
+    """Register a one-off exercise from a function (a decorator; the chapters use records).
 
     The decorated function returns the expected answer, or, with ``open_ended=True``,
     takes the answer and returns a list of problems (empty when acceptable).
@@ -50,14 +216,18 @@ def exercise(qid: str, *, hint: str = "", hint_zh: str = "", rtol: float = 1e-4,
     ✅ 0.1 correct.
     Result(question='0.1', passed=True)
     """
-    def register(func):
+    hints = [Hint(hint, hint_zh)] if hint or hint_zh else []
+
+    def decorate(func):
         if open_ended:
-            _EXERCISES[qid] = Exercise(qid, None, hint, hint_zh, validate=func)
+            record = Exercise(qid, None, hints, judge=lambda answer, want: func(answer))
         else:
-            _EXERCISES[qid] = Exercise(qid, functools.cache(func), hint, hint_zh, rtol, atol,
-                                       ordered)
+            record = Exercise(qid, functools.cache(func), hints,
+                              tolerance=Tolerance(rtol, atol), ordered=ordered,
+                              convention=COMPARE)
+        register(record)
         return func
-    return register
+    return decorate
 
 
 def questions(chapter: int | str) -> list[str]:
@@ -90,6 +260,86 @@ def _load(qid: str) -> None:
     except ModuleNotFoundError as err:
         if err.name != name:
             raise
+
+
+def lookup(qid: str) -> Exercise:
+    """Return the record of exercise ``qid`` (its chapter is loaded on first use).
+
+    Raises
+    ------
+    CRMDataError
+        If there is no such exercise; the message lists the chapter's exercises.
+
+    Examples
+    --------
+    >>> lookup("3.2").qid
+    '3.2'
+    >>> lookup("3.9")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: No exercise '3.9'. Exercises of chapter 3: 3.1, 3.2, 3.3, 3.4,
+    3.5, 3.6, 3.7.
+    """
+    _load(qid)
+    if qid not in _EXERCISES:
+        chapter = qid.split(".")[0]
+        known = ", ".join(questions(chapter)) or "-"
+        raise CRMDataError(say("unknown_question", qid=qid, chapter=chapter, known=known))
+    return _EXERCISES[qid]
+
+
+def _bind(mistakes: Mistakes, want) -> Mistakes:
+    return functools.partial(mistakes, want) if callable(mistakes) else mistakes
+
+
+def _first(checks: Iterable[When], answer, want) -> list[str]:
+    for when in checks:
+        if when.test(answer, want):
+            return [tell(when.en, when.zh)]
+    return []
+
+
+def problems(ex: Exercise, answer) -> list[str]:
+    """Return what is wrong with ``answer`` to exercise ``ex`` (empty when it passes).
+
+    Examples
+    --------
+    >>> ex = Exercise("0.4", expected=lambda: 0.25,
+    ...               mistakes=[Mistake(0.75, "That is the share lost.", "这是流失的比例。")])
+    >>> problems(ex, 0.25), problems(ex, 0.75), problems(ex, 25)
+    ([], ['That is the share lost.'], ['25 looks like a percentage: rates in crmlab are
+    fractions (0.25 rather than 25).'])
+    >>> problems(ex, ...)
+    ['Not answered yet: replace the ... (or None) with your answer and run the cell.']
+    """
+    if answer is Ellipsis or answer is None:
+        return [say("unanswered")]
+    want = ex.expected() if ex.expected is not None else None
+    if ex.judge is not None:
+        return list(ex.judge(answer, want))
+    found = _first(ex.before, answer, want)
+    if found:
+        return found
+    options = {**ex.tolerance.options(), "ordered": ex.ordered, **ex.convention.options()}
+    if isinstance(want, dict):
+        parts = ex.parts
+        unknown = set(parts) - set(want)
+        if unknown:
+            raise CRMDataError(f"exercise {ex.qid}: parts {sorted(unknown)} are not in the "
+                               f"expected answer.")
+        found = judge_parts(
+            answer, want, {k: _bind(p.mistakes, want[k]) for k, p in parts.items()},
+            custom={k: functools.partial(_judge_part, p.judge, want[k])
+                    for k, p in parts.items() if p.judge is not None},
+            tol={k: p.tolerance.options() for k, p in parts.items() if p.tolerance},
+            every=ex.convention.every_part, **options)
+    else:
+        found = judge_value(answer, want, _bind(ex.mistakes, want), **options)
+    return found or _first(ex.after, answer, want)
+
+
+def _judge_part(judge, want, value):
+    return judge(value, want)
 
 
 @dataclass
@@ -131,19 +381,9 @@ class CheckFailed(AssertionError):
 
 def judge(qid: str, answer) -> Result:
     """Compare ``answer`` with exercise ``qid`` and return the :class:`Result`, never raising."""
-    _load(qid)
-    if qid not in _EXERCISES:
-        chapter = qid.split(".")[0]
-        known = ", ".join(questions(chapter)) or "-"
-        raise CRMDataError(say("unknown_question", qid=qid, chapter=chapter, known=known))
-    ex = _EXERCISES[qid]
-    if ex.validate is not None:
-        problems = [say("unanswered")] if answer is Ellipsis or answer is None else \
-            list(ex.validate(answer))
-    else:
-        problems = compare(answer, ex.expected(), rtol=ex.rtol, atol=ex.atol, ordered=ex.ordered)
-    hint = (ex.hint_zh or ex.hint) if language() == "zh" else ex.hint
-    return Result(qid, not problems, problems, "" if not problems else hint)
+    ex = lookup(qid)
+    found = problems(ex, answer)
+    return Result(qid, not found, found, ex.hint() if found else "")
 
 
 def check(question_id: str, answer, *, quiet: bool = False) -> Result:

@@ -1,15 +1,14 @@
 """Checks for the chapter 01 exercises (solutions/01_acquisition.ipynb).
 
-Every exercise is open-ended in the registry's sense: a validator compares the answer
-with the expected value (:func:`expected`, computed with :mod:`crmlab.acquisition` and
-pandas on the bundled ``leads``, ``retail_customers`` and ``retail_transactions``)
-through the common comparator, and when the answer is wrong but equals a known wrong
-answer (the cost per lead for the cost per acquisition, the funnel counted from the top,
-the buyers' mean spend for the members' mean spend...) it says so in one sentence
-instead of "too high". Answers with several parts are checked as a dict built in the
-check cell (``{"budget_channel": ..., "budget_cpa": ...}``); feedback names the part,
-e.g. ``[budget_cpa] ...``. The discussion exercise (1.6) accepts any channel the data
-defend: one that beats the average lead on both cost per acquisition and ROI.
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module): the expected answer, computed with :mod:`crmlab.acquisition` and pandas on
+the bundled ``leads``, ``retail_customers`` and ``retail_transactions``; the known wrong
+answers (the cost per lead for the cost per acquisition, the funnel counted from the
+top, the buyers' mean spend for the members' mean spend...), each said in one sentence
+instead of "too high"; and the hints. Answers with several parts are checked as a dict
+built in the check cell (``{"budget_channel": ..., "budget_cpa": ...}``); feedback names
+the part, e.g. ``[budget_cpa] ...``. The discussion exercise (1.6) accepts any channel
+the data defend: one that beats the average lead on both cost per acquisition and ROI.
 """
 
 from __future__ import annotations
@@ -17,10 +16,10 @@ from __future__ import annotations
 import functools
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import TIGHT, choice, judge, matches, not_a_choice, tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import TIGHT, When, choice, judge, matches, not_a_choice, tell
+from crmlab.exercises._registry import Exercise, Hint, register
 
-__all__ = ["expected"]
+__all__ = ["EXERCISES", "expected"]
 
 #: Members of exercise 1.5: signed up before this date, followed over this year.
 MEMBERS_BEFORE = "2025-01-01"
@@ -81,30 +80,6 @@ def _membership() -> dict:
     }
 
 
-@functools.cache
-def _expected(qid: str):
-    from crmlab import acquisition
-
-    leads = _table("leads")
-    if qid == "1.1":
-        return float(leads["converted"].mean())
-    if qid == "1.2":
-        return acquisition.lead_funnel(leads)["reached"]
-    if qid == "1.3":
-        return _channels()[0]["cost_per_acquisition"].sort_values()
-    if qid == "1.4":
-        customers, orders = _table("customers"), _table("orders")
-        return float((~customers["customer_id"].isin(orders["customer_id"].unique())).mean())
-    if qid == "1.5":
-        return _membership()["right"]
-    if qid == "1.6":
-        table = _channels()[0]
-        best = str(table["cost_per_acquisition"].idxmin())
-        return {"budget_channel": best,
-                "budget_cpa": float(table.loc[best, "cost_per_acquisition"])}
-    raise KeyError(qid)
-
-
 def expected(qid: str):
     """Return the expected answer of a chapter 01 exercise (what the solution computes).
 
@@ -120,6 +95,11 @@ def expected(qid: str):
         discussion exercise also accepts other defensible channels). Cached: do not
         modify it.
 
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 01 does not have.
+
     Examples
     --------
     >>> expected("1.1")
@@ -127,19 +107,20 @@ def expected(qid: str):
     >>> expected("1.6")["budget_channel"]
     'website'
     """
-    return _expected(qid)
+    return EXERCISES[qid].expected()
 
 
 # --------------------------------------------------------------------------- 1.1
-@exercise("1.1", open_ended=True,
-          hint="A conversion rate is customers won / all leads: the mean of the True/False "
-               "column converted.",
-          hint_zh="转化率 = 成交客户数 / 全部线索数：即 True/False 列 converted 的均值。")
-def _q11(answer):
+@functools.cache
+def _conversion_rate() -> float:
+    return float(_table("leads")["converted"].mean())
+
+
+def _mistakes_1_1(want):
     leads = _table("leads")
     won = int(leads["converted"].sum())
     contacted = int((leads["funnel_stage"] >= "contacted").sum())
-    return judge(answer, _expected("1.1"), [
+    return [
         (won,
          f"{won} is the number of customers won: divide by the number of leads ({len(leads)}).",
          f"{won} 是成交客户数：还要除以线索总数（{len(leads)}）。"),
@@ -151,23 +132,32 @@ def _q11(answer):
          "That is the share of leads that reached a proposal: converted means the stage "
          "'won'.",
          "这是到达提案阶段的线索占比：成交是指到达 'won' 阶段。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 1.2
-@exercise("1.2", open_ended=True,
-          hint="acquisition.lead_funnel(leads) has a column 'reached'; by hand: "
-               "value_counts(sort=False) per stage, then a cumulative sum from the bottom "
-               "([::-1].cumsum()[::-1]).",
-          hint_zh="acquisition.lead_funnel(leads) 中有 'reached' 列；手算：按阶段 "
-                  "value_counts(sort=False)，再从底部向上累计（[::-1].cumsum()[::-1]）。")
-def _q12(answer):
+@functools.cache
+def _reached():
     from crmlab import acquisition
 
-    funnel = acquisition.lead_funnel(_table("leads"))
-    want = _expected("1.2")
+    return acquisition.lead_funnel(_table("leads"))["reached"]
+
+
+def _funnel():
+    from crmlab import acquisition
+
+    return acquisition.lead_funnel(_table("leads"))
+
+
+def _at_stage_sorted_by_count(answer, want) -> bool:
+    at = _funnel()["at_stage"]
+    return matches(answer, at, ordered=False, rtol=TIGHT) and not matches(answer, at, rtol=TIGHT)
+
+
+def _mistakes_1_2(want):
+    funnel = _funnel()
     at = funnel["at_stage"]
-    problems = judge(answer, want, [
+    return [
         (at,
          "These count the leads whose furthest stage is each stage: a lead that was won "
          "also passed every earlier stage, so add up from the bottom "
@@ -182,36 +172,31 @@ def _q12(answer):
         (funnel["share_of_top"],
          "These are shares of all leads: the question asks for numbers of leads.",
          "这是占全部线索的比例：题目要求的是线索数量。"),
-    ])
-    if problems and matches(answer, at, ordered=False, rtol=TIGHT) \
-            and not matches(answer, at, rtol=TIGHT):
-        return [tell("These count the leads whose furthest stage is each stage, sorted by "
-                     "count: the question asks for the number that reached at least each "
-                     "stage, in funnel order from 'new' to 'won'.",
-                     "这是最远停留在各阶段的线索数，并按数量排序了：题目要求到达（至少）"
-                     "各阶段的线索数，并按漏斗顺序从 'new' 到 'won' 排列。")]
-    if problems and matches(answer, want, ordered=False):
-        return [tell("The right counts in the wrong order: keep the funnel order, from 'new' "
-                     "at the top to 'won' at the bottom.",
-                     "数值正确但顺序不对：请保持漏斗顺序，从顶部的 'new' 到底部的 'won'。")]
-    return problems
+        When(_at_stage_sorted_by_count,
+             "These count the leads whose furthest stage is each stage, sorted by "
+             "count: the question asks for the number that reached at least each "
+             "stage, in funnel order from 'new' to 'won'.",
+             "这是最远停留在各阶段的线索数，并按数量排序了：题目要求到达（至少）"
+             "各阶段的线索数，并按漏斗顺序从 'new' 到 'won' 排列。"),
+        When(lambda answer, want: matches(answer, want, ordered=False),
+             "The right counts in the wrong order: keep the funnel order, from 'new' "
+             "at the top to 'won' at the bottom.",
+             "数值正确但顺序不对：请保持漏斗顺序，从顶部的 'new' 到底部的 'won'。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 1.3
-@exercise("1.3", open_ended=True,
-          hint="CPA (获客成本) = total cost of a channel's leads / customers won from them: "
-               "acquisition.channel_summary has it, or groupby('source_channel') and divide "
-               "the sums; then sort_values().",
-          hint_zh="CPA（获客成本）= 某渠道全部线索的总成本 / 其中成交的客户数："
-                  "acquisition.channel_summary 里有，或按 'source_channel' 分组后用两个和相除；"
-                  "再 sort_values()。")
-def _q13(answer):
+@functools.cache
+def _cpa():
+    return _channels()[0]["cost_per_acquisition"].sort_values()
+
+
+def _mistakes_1_3(want):
     table = _channels()[0]
     leads = _table("leads")
-    want = _expected("1.3")
     won_cost = leads[leads["converted"]].groupby("source_channel", observed=True)["cost"].mean()
     won_cost.index = won_cost.index.astype(str)
-    problems = judge(answer, want, [
+    return [
         (table["cost_per_lead"],
          "That is the cost per lead (total cost / leads): CPA divides the total cost by "
          "the customers won (conversions), not by the leads.",
@@ -231,34 +216,41 @@ def _q13(answer):
          "That is the mean deal value per customer (revenue / conversions): CPA is cost / "
          "conversions.",
          "这是每位客户的平均成交额（收入 / 成交数）：CPA 是成本 / 成交数。"),
-    ], ordered=False)
-    if problems:
-        return problems
+    ]
+
+
+def _ascending(answer) -> bool:
     values = list(answer)
-    if values == sorted(values):
-        return []
-    if values == sorted(values, reverse=True):
-        return [tell("Sorted from the most expensive down: put the cheapest channel first "
-                     "(sort_values(), ascending).",
-                     "排序方向反了：最便宜的渠道应排在最前（sort_values()，升序）。")]
-    return [tell("The values are right but not sorted: use .sort_values() so the cheapest "
-                 "channel comes first.",
-                 "数值正确但没有排序：请用 .sort_values()，让最便宜的渠道排在最前。")]
+    return values == sorted(values)
+
+
+_SORTED_1_3 = (
+    When(lambda answer, want: not _ascending(answer)
+         and list(answer) == sorted(answer, reverse=True),
+         "Sorted from the most expensive down: put the cheapest channel first "
+         "(sort_values(), ascending).",
+         "排序方向反了：最便宜的渠道应排在最前（sort_values()，升序）。"),
+    When(lambda answer, want: not _ascending(answer),
+         "The values are right but not sorted: use .sort_values() so the cheapest "
+         "channel comes first.",
+         "数值正确但没有排序：请用 .sort_values()，让最便宜的渠道排在最前。"),
+)
 
 
 # --------------------------------------------------------------------------- 1.4
-@exercise("1.4", open_ended=True,
-          hint="A member who never bought has no row in orders: "
-               "~customers['customer_id'].isin(orders['customer_id'].unique()), then .mean().",
-          hint_zh="从未购买的会员在 orders 中没有记录："
-                  "~customers['customer_id'].isin(orders['customer_id'].unique())，再求 .mean()。")
-def _q14(answer):
+@functools.cache
+def _never_bought_share() -> float:
+    customers, orders = _table("customers"), _table("orders")
+    return float((~customers["customer_id"].isin(orders["customer_id"].unique())).mean())
+
+
+def _mistakes_1_4(want):
     customers, orders = _table("customers"), _table("orders")
     never = int((~customers["customer_id"].isin(orders["customer_id"].unique())).sum())
     buyers = orders["customer_id"].nunique()
     no_2025 = float((~customers["customer_id"].isin(
         orders.loc[orders["order_date"].dt.year == FOLLOW_YEAR, "customer_id"].unique())).mean())
-    return judge(answer, _expected("1.4"), [
+    return [
         (never,
          f"{never} is the number of members who never bought: divide by all members "
          f"({len(customers)}).",
@@ -272,20 +264,13 @@ def _q14(answer):
          f"with no order at all (both years).",
          f"这是 {FOLLOW_YEAR} 年没有订单的会员占比：题目问的是从未下过任何订单的会员"
          f"（两年都算）。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 1.5
-@exercise("1.5", open_ended=True,
-          hint="Keep the members with signup_date before 2025-01-01; sum each one's 2025 "
-               "amount (orders with order_date.dt.year == 2025), map it onto the members "
-               "with fillna(0.0), then groupby('membership').mean().",
-          hint_zh="保留 signup_date 早于 2025-01-01 的会员；对每位会员 2025 年的 amount 求和"
-                  "（order_date.dt.year == 2025 的订单），映射到会员上并 fillna(0.0)，"
-                  "再 groupby('membership').mean()。")
-def _q15(answer):
+def _mistakes_1_5(want):
     wrong = _membership()
-    return judge(answer, _expected("1.5"), [
+    return [
         (wrong["buyers_only"],
          "That is the mean over the members who bought in 2025: a member without a 2025 "
          "order spent 0 and counts in the mean (fillna(0.0)).",
@@ -308,10 +293,18 @@ def _q15(answer):
         (wrong["no_returns"],
          "Returns are left out: net spend keeps the negative amounts.",
          "漏掉了退货：净消费要包含负的金额。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 1.6
+@functools.cache
+def _cheapest_channel() -> dict:
+    table = _channels()[0]
+    best = str(table["cost_per_acquisition"].idxmin())
+    return {"budget_channel": best,
+            "budget_cpa": float(table.loc[best, "cost_per_acquisition"])}
+
+
 def _strong_channels() -> list[str]:
     """Channels that beat the average lead on both CPA and ROI (the defensible choices)."""
     table, total = _channels()
@@ -320,7 +313,7 @@ def _strong_channels() -> list[str]:
     return list(strong.index)
 
 
-def _q16_channel(answer) -> list[str]:
+def _judge_1_6_channel(answer) -> list[str]:
     table, total = _channels()
     choices = list(table.index)
     got = choice(answer, choices)
@@ -341,18 +334,12 @@ def _q16_channel(answer) -> list[str]:
     return []
 
 
-@exercise("1.6", open_ended=True,
-          hint="acquisition.channel_summary(leads, total=True) gives every channel's CPA "
-               "and ROI beside the total row; pick a channel better than the total on both "
-               "and report its cost_per_acquisition.",
-          hint_zh="acquisition.channel_summary(leads, total=True) 给出各渠道的 CPA 和 ROI，"
-                  "以及合计行；选一个两项都优于合计的渠道，并给出它的 cost_per_acquisition。")
-def _q16(answer):
+def _judge_1_6(answer, want) -> list[str]:
+    """Any defensible channel passes, with the CPA of the channel chosen."""
     table, total = _channels()
-    want = _expected("1.6")
     if not isinstance(answer, dict) or any(k not in answer for k in want):
         return compare(answer, want)
-    problems = _q16_channel(answer["budget_channel"])
+    problems = _judge_1_6_channel(answer["budget_channel"])
     if problems:
         return [f"[budget_channel] {problems[0]}"]
     chosen = choice(answer["budget_channel"], list(table.index))
@@ -377,3 +364,64 @@ def _q16(answer):
     ]
     problems = judge(answer["budget_cpa"], cpa, mistakes)
     return [f"[budget_cpa] {problems[0]}"] if problems else []
+
+
+# --------------------------------------------------------------------------- the records
+EXERCISES = register(
+    Exercise(
+        "1.1", expected=_conversion_rate, data=("leads",), mistakes=_mistakes_1_1,
+        hints=[Hint(
+            "A conversion rate is customers won / all leads: the mean of the True/False "
+            "column converted.",
+            "转化率 = 成交客户数 / 全部线索数：即 True/False 列 converted 的均值。")],
+    ),
+    Exercise(
+        "1.2", expected=_reached, data=("leads",), mistakes=_mistakes_1_2,
+        hints=[Hint(
+            "acquisition.lead_funnel(leads) has a column 'reached'; by hand: "
+            "value_counts(sort=False) per stage, then a cumulative sum from the bottom "
+            "([::-1].cumsum()[::-1]).",
+            "acquisition.lead_funnel(leads) 中有 'reached' 列；手算：按阶段 "
+            "value_counts(sort=False)，再从底部向上累计（[::-1].cumsum()[::-1]）。")],
+    ),
+    Exercise(
+        "1.3", expected=_cpa, data=("leads",), mistakes=_mistakes_1_3, ordered=False,
+        after=_SORTED_1_3,
+        hints=[Hint(
+            "CPA (获客成本) = total cost of a channel's leads / customers won from them: "
+            "acquisition.channel_summary has it, or groupby('source_channel') and divide "
+            "the sums; then sort_values().",
+            "CPA（获客成本）= 某渠道全部线索的总成本 / 其中成交的客户数："
+            "acquisition.channel_summary 里有，或按 'source_channel' 分组后用两个和相除；"
+            "再 sort_values()。")],
+    ),
+    Exercise(
+        "1.4", expected=_never_bought_share, data=("retail_customers", "retail_transactions"),
+        mistakes=_mistakes_1_4,
+        hints=[Hint(
+            "A member who never bought has no row in orders: "
+            "~customers['customer_id'].isin(orders['customer_id'].unique()), then .mean().",
+            "从未购买的会员在 orders 中没有记录："
+            "~customers['customer_id'].isin(orders['customer_id'].unique())，再求 .mean()。")],
+    ),
+    Exercise(
+        "1.5", expected=lambda: _membership()["right"],
+        data=("retail_customers", "retail_transactions"), mistakes=_mistakes_1_5,
+        hints=[Hint(
+            "Keep the members with signup_date before 2025-01-01; sum each one's 2025 "
+            "amount (orders with order_date.dt.year == 2025), map it onto the members "
+            "with fillna(0.0), then groupby('membership').mean().",
+            "保留 signup_date 早于 2025-01-01 的会员；对每位会员 2025 年的 amount 求和"
+            "（order_date.dt.year == 2025 的订单），映射到会员上并 fillna(0.0)，"
+            "再 groupby('membership').mean()。")],
+    ),
+    Exercise(
+        "1.6", expected=_cheapest_channel, data=("leads",), judge=_judge_1_6,
+        hints=[Hint(
+            "acquisition.channel_summary(leads, total=True) gives every channel's CPA "
+            "and ROI beside the total row; pick a channel better than the total on both "
+            "and report its cost_per_acquisition.",
+            "acquisition.channel_summary(leads, total=True) 给出各渠道的 CPA 和 ROI，"
+            "以及合计行；选一个两项都优于合计的渠道，并给出它的 cost_per_acquisition。")],
+    ),
+)

@@ -1,13 +1,13 @@
 """Checks for the chapter 02 exercises (solutions/02_man_rule.ipynb).
 
-Every exercise is open-ended in the registry's sense: a validator compares the answer
-with the expected value (:func:`expected`, computed with :mod:`crmlab.acquisition` on
-the bundled ``leads``) through the common comparator, and when the answer is wrong but
-equals a known wrong answer (the MAN code with upper and lower case swapped, the classes
-in value_counts order, the share of conversions for the conversion rate, threshold 6
-instead of 7, ``>`` instead of ``>=``...) it says so in one sentence. Answers with
-several parts are checked as a dict built in the check cell; feedback names the part,
-e.g. ``[lift] ...``. MAN codes are compared case-sensitively: the case IS the answer.
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module): the expected answer, computed with :mod:`crmlab.acquisition` on the
+bundled ``leads``; the known wrong answers (the MAN code with upper and lower case
+swapped, the classes in value_counts order, the share of conversions for the conversion
+rate, threshold 6 instead of 7, ``>`` instead of ``>=``...), each said in one sentence;
+and the hints. Answers with several parts are checked as a dict built in the check cell;
+feedback names the part, e.g. ``[lift] ...``. MAN codes are compared case-sensitively:
+the case IS the answer.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from __future__ import annotations
 import functools
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import choice, judge, judge_parts, matches, not_a_choice, tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import When, choice, judge_parts, matches, not_a_choice, tell
+from crmlab.exercises._registry import Exercise, Hint, Part, register
 
-__all__ = ["expected"]
+__all__ = ["EXERCISES", "expected"]
 
 #: The leads whose MAN code exercise 2.1 asks for.
 LEADS_2_1 = ["L0001", "L0002", "L0003", "L0004", "L0005"]
@@ -77,32 +77,6 @@ def _lifts() -> dict:
     return out
 
 
-@functools.cache
-def _expected(qid: str):
-    qualified = _qualified()
-    by_class = _by_class()
-    if qid == "2.1":
-        codes = qualified.set_index("lead_id")["man_code"].astype(str)
-        return {"codes": {lid: codes[lid] for lid in LEADS_2_1},
-                "n_no_need": int((qualified["man_code"] == "MAn").sum())}
-    if qid == "2.2":
-        return by_class["leads"]
-    if qid == "2.3":
-        return {cls: float(by_class.loc[cls, "conversion_rate"])
-                for cls in ("qualified", "prospect")}
-    if qid == "2.4":
-        strict = _strict()
-        return {"n_strict": strict["n"], "rate_strict": strict["rate"]}
-    if qid == "2.5":
-        lifts = {c: v["met"] / v["not_met"] for c, v in _lifts().items()}
-        best = max(lifts, key=lifts.get)
-        return {"best_criterion": best, "lift": lifts[best]}
-    if qid == "2.6":
-        return {"drop_prospects": False,
-                "prospect_share": float(by_class.loc["prospect", "share_of_conversions"])}
-    raise KeyError(qid)
-
-
 def expected(qid: str):
     """Return the expected answer of a chapter 02 exercise (what the solution computes).
 
@@ -116,6 +90,11 @@ def expected(qid: str):
     object
         A Series (2.2) or a dict of the parts (the others). Cached: do not modify it.
 
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 02 does not have.
+
     Examples
     --------
     >>> expected("2.1")["codes"]
@@ -123,12 +102,19 @@ def expected(qid: str):
     >>> expected("2.4")["n_strict"]
     104
     """
-    return _expected(qid)
+    return EXERCISES[qid].expected()
 
 
 # --------------------------------------------------------------------------- 2.1
-def _q21_codes(answer) -> list[str]:
-    want = _expected("2.1")["codes"]
+@functools.cache
+def _man_codes() -> dict:
+    qualified = _qualified()
+    codes = qualified.set_index("lead_id")["man_code"].astype(str)
+    return {"codes": {lid: codes[lid] for lid in LEADS_2_1},
+            "n_no_need": int((qualified["man_code"] == "MAn").sum())}
+
+
+def _judge_codes(answer, want) -> list[str]:
     if not isinstance(answer, dict) or any(k not in answer for k in want):
         return compare(answer, want)
     for lid, code in want.items():
@@ -161,102 +147,94 @@ def _q21_codes(answer) -> list[str]:
     return []
 
 
-@exercise("2.1", open_ended=True,
-          hint="coded = acquisition.man_qualify(leads) adds the column man_code (upper case = "
-               "met); count a code with an exact comparison, (coded['man_code'] == '...')"
-               ".sum().",
-          hint_zh="coded = acquisition.man_qualify(leads) 会加上 man_code 列（大写 = 满足）；"
-                  "用精确比较计数：(coded['man_code'] == '...').sum()。")
-def _q21(answer):
+
+def _mistakes_2_1(want):
     qualified, leads = _qualified(), _leads()
     code = qualified["man_code"].astype(str)
     n_ma = int((leads["money"] & leads["authority"]).sum())
-    return judge_parts(answer, _expected("2.1"), {
-        "n_no_need": [
-            (int((code == "man").sum()),
-             "That counts 'man' (no criterion met): the code with money and authority but "
-             "no need is 'MAn'.",
-             "这数的是 'man'（三个条件都不满足）：有购买能力和决定权但没有需求的代码是 'MAn'。"),
-            (len(leads),
-             "Every lead matches: a case-insensitive comparison (.str.lower(), casefold) "
-             "makes all eight codes equal. Compare exactly with 'MAn'.",
-             "每条线索都匹配了：不区分大小写的比较（.str.lower()、casefold）使八种代码都相等。"
-             "请与 'MAn' 精确比较。"),
-            (int((qualified["man_class"] == "prospect").sum()),
-             "That counts every prospect (any two criteria met): only 'MAn' lacks the need.",
-             "这数的是所有 prospect（满足任意两个条件）：只有 'MAn' 缺少需求。"),
-            (n_ma,
-             "That also counts the 'MAN' leads: need must NOT be met.",
-             "这把 'MAN' 也数进去了：需求必须不满足。"),
-            (int((~leads["need"]).sum()),
-             "That counts every lead without a need, whatever its money and authority: "
-             "'MAn' also needs money and authority met.",
-             "这数的是所有没有需求的线索，不论购买能力和决定权：'MAn' 还要求满足 M 和 A。"),
-            (int((code == "MAn").sum()) / len(leads),
-             "That is a share of the leads: the question asks for the number of leads.",
-             "这是线索占比：题目要求的是线索数量。"),
-        ],
-    }, custom={"codes": _q21_codes})
+    return [
+        (int((code == "man").sum()),
+         "That counts 'man' (no criterion met): the code with money and authority but "
+         "no need is 'MAn'.",
+         "这数的是 'man'（三个条件都不满足）：有购买能力和决定权但没有需求的代码是 'MAn'。"),
+        (len(leads),
+         "Every lead matches: a case-insensitive comparison (.str.lower(), casefold) "
+         "makes all eight codes equal. Compare exactly with 'MAn'.",
+         "每条线索都匹配了：不区分大小写的比较（.str.lower()、casefold）使八种代码都相等。"
+         "请与 'MAn' 精确比较。"),
+        (int((qualified["man_class"] == "prospect").sum()),
+         "That counts every prospect (any two criteria met): only 'MAn' lacks the need.",
+         "这数的是所有 prospect（满足任意两个条件）：只有 'MAn' 缺少需求。"),
+        (n_ma,
+         "That also counts the 'MAN' leads: need must NOT be met.",
+         "这把 'MAN' 也数进去了：需求必须不满足。"),
+        (int((~leads["need"]).sum()),
+         "That counts every lead without a need, whatever its money and authority: "
+         "'MAn' also needs money and authority met.",
+         "这数的是所有没有需求的线索，不论购买能力和决定权：'MAn' 还要求满足 M 和 A。"),
+        (int((code == "MAn").sum()) / len(leads),
+         "That is a share of the leads: the question asks for the number of leads.",
+         "这是线索占比：题目要求的是线索数量。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 2.2
-@exercise("2.2", open_ended=True,
-          hint="man_qualify(leads)['man_class'] is an ordered categorical: "
-               ".value_counts(sort=False) keeps the class order.",
-          hint_zh="man_qualify(leads)['man_class'] 是有序分类变量："
-                  ".value_counts(sort=False) 会保持等级顺序。")
-def _q22(answer):
+def _counts_per_code(answer, want) -> bool:
     import pandas as pd
 
-    want = _expected("2.2")
     code_counts = _qualified()["man_code"].value_counts(sort=False)
-    problems = judge(answer, want, [
+    return isinstance(answer, pd.Series) and len(answer) == len(code_counts) \
+        and set(map(str, answer.index)) == set(code_counts.index.astype(str))
+
+
+def _counts_under_other_labels(answer, want) -> bool:
+    import pandas as pd
+
+    return isinstance(answer, pd.Series) and len(answer) == len(want) \
+        and [float(v) for v in answer] == [float(v) for v in want] \
+        and not set(map(str, answer.index)) & set(want.index)
+
+
+def _mistakes_2_2(want):
+    return [
         (want / want.sum(),
          "These are shares of the leads: the question asks for numbers of leads "
          "(value_counts without normalize=True).",
          "这是线索占比：题目要求的是线索数量（value_counts 不加 normalize=True）。"),
-    ])
-    if not problems:
-        return []
-    if isinstance(answer, pd.Series) and len(answer) == len(code_counts) \
-            and set(map(str, answer.index)) == set(code_counts.index.astype(str)):
-        return [tell("These are counts per MAN code (8 combinations): group by man_class "
-                     "(4 classes).",
-                     "这是每种 MAN 代码（8 种组合）的数量：请按 man_class（4 个等级）分组。")]
-    if matches(answer, want, ordered=False):
-        return [tell("The right counts in the wrong order: keep the class order, from "
-                     "'non-target' to 'qualified' (value_counts(sort=False)).",
-                     "数值正确但顺序不对：请保持等级顺序，从 'non-target' 到 'qualified'"
-                     "（value_counts(sort=False)）。")]
-    if isinstance(answer, pd.Series) and len(answer) == len(want) \
-            and [float(v) for v in answer] == [float(v) for v in want] \
-            and not set(map(str, answer.index)) & set(want.index):
-        return [tell("The right counts under other labels: label the rows with the class "
-                     "names ('non-target', 'lead', 'prospect', 'qualified').",
-                     "数量正确但行标签不对：请用等级名称作行标签"
-                     "（'non-target'、'lead'、'prospect'、'qualified'）。")]
-    return problems
+        When(_counts_per_code,
+             "These are counts per MAN code (8 combinations): group by man_class "
+             "(4 classes).",
+             "这是每种 MAN 代码（8 种组合）的数量：请按 man_class（4 个等级）分组。"),
+        When(lambda answer, want: matches(answer, want, ordered=False),
+             "The right counts in the wrong order: keep the class order, from "
+             "'non-target' to 'qualified' (value_counts(sort=False)).",
+             "数值正确但顺序不对：请保持等级顺序，从 'non-target' 到 'qualified'"
+             "（value_counts(sort=False)）。"),
+        When(_counts_under_other_labels,
+             "The right counts under other labels: label the rows with the class "
+             "names ('non-target', 'lead', 'prospect', 'qualified').",
+             "数量正确但行标签不对：请用等级名称作行标签"
+             "（'non-target'、'lead'、'prospect'、'qualified'）。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 2.3
-@exercise("2.3", open_ended=True,
-          hint="acquisition.man_conversion(qualified) has a conversion_rate per class; or "
-               "groupby('man_class')['converted'].mean().",
-          hint_zh="acquisition.man_conversion(qualified) 给出每个等级的 conversion_rate；"
-                  "或 groupby('man_class')['converted'].mean()。")
-def _q23(answer):
+@functools.cache
+def _rates_by_class() -> dict:
     by_class = _by_class()
-    want = _expected("2.3")
-    if isinstance(answer, dict) and set(want) <= set(answer) and not judge_parts(
-            {"qualified": answer["prospect"], "prospect": answer["qualified"]}, want, {}):
-        return [tell("The two rates are swapped: qualified leads (all three criteria) "
-                     "convert more often than prospects.",
-                     "两个转化率对调了：qualified 线索（三个条件都满足）比 prospect 转化更高。")]
-    leads = _leads()
-    n_met = leads[CRITERIA].sum(axis=1)
-    two_up = float(leads.loc[n_met >= 2, "converted"].mean())
-    mistakes = {
-        cls: [
+    return {cls: float(by_class.loc[cls, "conversion_rate"])
+            for cls in ("qualified", "prospect")}
+
+
+def _rates_swapped(answer, want) -> bool:
+    return isinstance(answer, dict) and set(want) <= set(answer) and not judge_parts(
+        {"qualified": answer["prospect"], "prospect": answer["qualified"]}, want, {})
+
+
+def _mistakes_2_3(cls: str):
+    def mistakes(want):
+        by_class = _by_class()
+        found = [
             (float(by_class.loc[cls, "share_of_conversions"]),
              "That is the class's share of all conversions: the conversion rate divides "
              "its conversions by its own leads.",
@@ -268,64 +246,78 @@ def _q23(answer):
             (int(by_class.loc[cls, "conversions"]),
              "That is the number of conversions: divide by the class's leads.",
              "这是成交数：还要除以该等级的线索数。"),
-        ] for cls in want
-    }
-    mistakes["prospect"].append(
-        (two_up,
-         "That mixes in the qualified leads (two OR MORE criteria): a prospect meets "
-         "exactly two.",
-         "这把 qualified 线索也算进去了（满足两个及以上条件）：prospect 恰好满足两个。"))
-    return judge_parts(answer, want, mistakes)
+        ]
+        if cls == "prospect":
+            leads = _leads()
+            n_met = leads[CRITERIA].sum(axis=1)
+            two_up = float(leads.loc[n_met >= 2, "converted"].mean())
+            found.append(
+                (two_up,
+                 "That mixes in the qualified leads (two OR MORE criteria): a prospect meets "
+                 "exactly two.",
+                 "这把 qualified 线索也算进去了（满足两个及以上条件）：prospect 恰好满足两个。"))
+        return found
+    return mistakes
 
 
 # --------------------------------------------------------------------------- 2.4
-@exercise("2.4", open_ended=True,
-          hint="man_qualify(leads, money='money_score', authority='authority_score', "
-               "need='need_score', thresholds=7): a score equal to the threshold counts as "
-               "met (>=).",
-          hint_zh="man_qualify(leads, money='money_score', authority='authority_score', "
-                  "need='need_score', thresholds=7)：分数等于阈值也算满足（>=）。")
-def _q24(answer):
-    six, strict_gt = _strict(6), _strict(STRICT_2_4, True)
-    at_seven = _strict()
-    threshold_6 = ("That is threshold 6 (the default, or the bool columns money/authority/"
-                   "need): use the score columns with threshold 7.",
-                   "这是阈值 6（默认值，或用了布尔列 money/authority/need）：请对分数列使用"
-                   "阈值 7。")
-    strict = ("A score of exactly 7 counts as met: use >= (score >= 7), not >.",
-              "分数恰好为 7 也算满足：请用 >=（score >= 7），而不是 >。")
-    return judge_parts(answer, _expected("2.4"), {
-        "n_strict": [
-            (six["n"], *threshold_6),
-            (strict_gt["n"], *strict),
-            (at_seven["at_least_two"],
-             "That counts the leads meeting at least two criteria: 'qualified' means all "
-             "three.",
-             "这数的是满足至少两个条件的线索：'qualified' 要求三个条件都满足。"),
-            (at_seven["n"] / len(_leads()),
-             "That is a share of the leads: the question asks for the number of leads.",
-             "这是线索占比：题目要求的是线索数量。"),
-        ],
-        "rate_strict": [
-            (six["rate"], *threshold_6),
-            (strict_gt["rate"], *strict),
-            (at_seven["share_of_conversions"],
-             "That is the qualified leads' share of all conversions: the conversion rate "
-             "divides their conversions by their own number.",
-             "这是 qualified 线索占全部成交的比例：转化率是它们的成交数除以它们自身的数量。"),
-        ],
-    })
+@functools.cache
+def _strict_counts() -> dict:
+    strict = _strict()
+    return {"n_strict": strict["n"], "rate_strict": strict["rate"]}
+
+
+_THRESHOLD_6 = ("That is threshold 6 (the default, or the bool columns money/authority/"
+                "need): use the score columns with threshold 7.",
+                "这是阈值 6（默认值，或用了布尔列 money/authority/need）：请对分数列使用"
+                "阈值 7。")
+_STRICT = ("A score of exactly 7 counts as met: use >= (score >= 7), not >.",
+           "分数恰好为 7 也算满足：请用 >=（score >= 7），而不是 >。")
+
+
+def _mistakes_2_4_n(want):
+    six, strict_gt, at_seven = _strict(6), _strict(STRICT_2_4, True), _strict()
+    return [
+        (six["n"], *_THRESHOLD_6),
+        (strict_gt["n"], *_STRICT),
+        (at_seven["at_least_two"],
+         "That counts the leads meeting at least two criteria: 'qualified' means all "
+         "three.",
+         "这数的是满足至少两个条件的线索：'qualified' 要求三个条件都满足。"),
+        (at_seven["n"] / len(_leads()),
+         "That is a share of the leads: the question asks for the number of leads.",
+         "这是线索占比：题目要求的是线索数量。"),
+    ]
+
+
+def _mistakes_2_4_rate(want):
+    six, strict_gt, at_seven = _strict(6), _strict(STRICT_2_4, True), _strict()
+    return [
+        (six["rate"], *_THRESHOLD_6),
+        (strict_gt["rate"], *_STRICT),
+        (at_seven["share_of_conversions"],
+         "That is the qualified leads' share of all conversions: the conversion rate "
+         "divides their conversions by their own number.",
+         "这是 qualified 线索占全部成交的比例：转化率是它们的成交数除以它们自身的数量。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 2.5
-def _q25_criterion(answer) -> list[str]:
+@functools.cache
+def _best_lift() -> dict:
+    lifts = {c: v["met"] / v["not_met"] for c, v in _lifts().items()}
+    best = max(lifts, key=lifts.get)
+    return {"best_criterion": best, "lift": lifts[best]}
+
+
+def _judge_criterion(answer, want) -> list[str]:
     got = choice(answer, CRITERIA)
     if got is None and isinstance(answer, str):
         got = {"money_score": "money", "authority_score": "authority",
                "need_score": "need"}.get(answer.strip().casefold())
     if got is None:
         return not_a_choice(answer, CRITERIA, "a MAN criterion", "MAN 条件")
-    if got != _expected("2.5")["best_criterion"]:
+    if got != want:
         return [tell(f"Not {got!r}: compare the ratio (rate when met / rate when not met) of "
                      f"the three criteria; the largest ratio raises conversion most.",
                      f"不是 {got!r}：比较三个条件的比值（满足时的转化率 / 不满足时的转化率），"
@@ -333,66 +325,126 @@ def _q25_criterion(answer) -> list[str]:
     return []
 
 
-@exercise("2.5", open_ended=True,
-          hint="For each criterion: leads.groupby(criterion)['converted'].mean() gives the rate "
-               "when not met (False) and met (True); the lift is met / not met.",
-          hint_zh="对每个条件：leads.groupby(条件)['converted'].mean() 给出不满足（False）和"
-                  "满足（True）时的转化率；提升倍数 = 满足 / 不满足。")
-def _q25(answer):
+
+def _mistakes_2_5_lift(want):
     lifts = _lifts()
-    best = _expected("2.5")["best_criterion"]
+    best = _best_lift()["best_criterion"]
     rates = lifts[best]
     others = [(v["met"] / v["not_met"],
                f"That is the lift of {crit!r}: give the lift of the criterion you chose.",
                f"这是 {crit!r} 的提升倍数：请给出你所选条件的提升倍数。")
               for crit, v in lifts.items() if crit != best]
-    return judge_parts(answer, _expected("2.5"), {
-        "lift": [
-            (rates["met"] - rates["not_met"],
-             "That is the difference of the two rates: the lift is their ratio "
-             "(rate when met / rate when not met).",
-             "这是两个转化率之差：提升倍数是它们的比值（满足时 / 不满足时）。"),
-            (rates["not_met"] / rates["met"],
-             "The ratio is upside down: divide the rate when met by the rate when not met.",
-             "比值颠倒了：应该用满足时的转化率除以不满足时的转化率。"),
-            (rates["met"],
-             "That is the conversion rate when the criterion is met: divide it by the rate "
-             "when it is not met.",
-             "这是满足该条件时的转化率：还要除以不满足时的转化率。"),
-            *others,
-        ],
-    }, custom={"best_criterion": _q25_criterion})
+    return [
+        (rates["met"] - rates["not_met"],
+         "That is the difference of the two rates: the lift is their ratio "
+         "(rate when met / rate when not met).",
+         "这是两个转化率之差：提升倍数是它们的比值（满足时 / 不满足时）。"),
+        (rates["not_met"] / rates["met"],
+         "The ratio is upside down: divide the rate when met by the rate when not met.",
+         "比值颠倒了：应该用满足时的转化率除以不满足时的转化率。"),
+        (rates["met"],
+         "That is the conversion rate when the criterion is met: divide it by the rate "
+         "when it is not met.",
+         "这是满足该条件时的转化率：还要除以不满足时的转化率。"),
+        *others,
+    ]
 
 
 # --------------------------------------------------------------------------- 2.6
-@exercise("2.6", open_ended=True,
-          hint="man_conversion(qualified) has share_of_conversions per class: the prospects' "
-               "share is what dropping them would lose.",
-          hint_zh="man_conversion(qualified) 中有各等级的 share_of_conversions："
-                  "prospect 的占比就是放弃它们会损失的部分。")
-def _q26(answer):
+@functools.cache
+def _drop_prospects() -> dict:
+    return {"drop_prospects": False,
+            "prospect_share": float(_by_class().loc["prospect", "share_of_conversions"])}
+
+
+def _mistakes_2_6_share(want):
     by_class = _by_class()
     revenue_share = float(by_class.loc["prospect", "revenue"] / by_class["revenue"].sum())
-    return judge_parts(answer, _expected("2.6"), {
-        "prospect_share": [
-            (float(by_class.loc["prospect", "share_of_leads"]),
-             "That is the prospects' share of the leads: the question asks for their share "
-             "of the conversions (customers won).",
-             "这是 prospect 占线索的比例：题目要求的是它们占成交（赢得的客户）的比例。"),
-            (float(by_class.loc["prospect", "conversion_rate"]),
-             "That is the prospects' conversion rate: the question asks for their share of "
-             "ALL conversions (their conversions / all conversions).",
-             "这是 prospect 的转化率：题目要求的是它们占全部成交的比例"
-             "（它们的成交数 / 全部成交数）。"),
-            (int(by_class.loc["prospect", "conversions"]),
-             "That is the number of conversions: divide by all conversions.",
-             "这是成交数：还要除以全部成交数。"),
-            (float(by_class.loc[["prospect", "qualified"], "share_of_conversions"].sum()),
-             "That includes the qualified leads: a prospect meets exactly two criteria.",
-             "这把 qualified 线索也算进去了：prospect 恰好满足两个条件。"),
-            (revenue_share,
-             "That is the prospects' share of the revenue: the question asks for their "
-             "share of the conversions.",
-             "这是 prospect 占收入的比例：题目要求的是它们占成交数的比例。"),
-        ],
-    })
+    return [
+        (float(by_class.loc["prospect", "share_of_leads"]),
+         "That is the prospects' share of the leads: the question asks for their share "
+         "of the conversions (customers won).",
+         "这是 prospect 占线索的比例：题目要求的是它们占成交（赢得的客户）的比例。"),
+        (float(by_class.loc["prospect", "conversion_rate"]),
+         "That is the prospects' conversion rate: the question asks for their share of "
+         "ALL conversions (their conversions / all conversions).",
+         "这是 prospect 的转化率：题目要求的是它们占全部成交的比例"
+         "（它们的成交数 / 全部成交数）。"),
+        (int(by_class.loc["prospect", "conversions"]),
+         "That is the number of conversions: divide by all conversions.",
+         "这是成交数：还要除以全部成交数。"),
+        (float(by_class.loc[["prospect", "qualified"], "share_of_conversions"].sum()),
+         "That includes the qualified leads: a prospect meets exactly two criteria.",
+         "这把 qualified 线索也算进去了：prospect 恰好满足两个条件。"),
+        (revenue_share,
+         "That is the prospects' share of the revenue: the question asks for their "
+         "share of the conversions.",
+         "这是 prospect 占收入的比例：题目要求的是它们占成交数的比例。"),
+    ]
+
+
+# --------------------------------------------------------------------------- the records
+EXERCISES = register(
+    Exercise(
+        "2.1", expected=_man_codes, data=("leads",),
+        parts={"codes": Part(judge=_judge_codes), "n_no_need": Part(mistakes=_mistakes_2_1)},
+        hints=[Hint(
+            "coded = acquisition.man_qualify(leads) adds the column man_code (upper case = "
+            "met); count a code with an exact comparison, (coded['man_code'] == '...')"
+            ".sum().",
+            "coded = acquisition.man_qualify(leads) 会加上 man_code 列（大写 = 满足）；"
+            "用精确比较计数：(coded['man_code'] == '...').sum()。")],
+    ),
+    Exercise(
+        "2.2", expected=lambda: _by_class()["leads"], data=("leads",),
+        mistakes=_mistakes_2_2,
+        hints=[Hint(
+            "man_qualify(leads)['man_class'] is an ordered categorical: "
+            ".value_counts(sort=False) keeps the class order.",
+            "man_qualify(leads)['man_class'] 是有序分类变量："
+            ".value_counts(sort=False) 会保持等级顺序。")],
+    ),
+    Exercise(
+        "2.3", expected=_rates_by_class, data=("leads",),
+        before=[When(_rates_swapped,
+                     "The two rates are swapped: qualified leads (all three criteria) "
+                     "convert more often than prospects.",
+                     "两个转化率对调了：qualified 线索（三个条件都满足）比 prospect 转化更高。")],
+        parts={cls: Part(mistakes=_mistakes_2_3(cls)) for cls in ("qualified", "prospect")},
+        hints=[Hint(
+            "acquisition.man_conversion(qualified) has a conversion_rate per class; or "
+            "groupby('man_class')['converted'].mean().",
+            "acquisition.man_conversion(qualified) 给出每个等级的 conversion_rate；"
+            "或 groupby('man_class')['converted'].mean()。")],
+    ),
+    Exercise(
+        "2.4", expected=_strict_counts, data=("leads",),
+        parts={"n_strict": Part(mistakes=_mistakes_2_4_n),
+               "rate_strict": Part(mistakes=_mistakes_2_4_rate)},
+        hints=[Hint(
+            "man_qualify(leads, money='money_score', authority='authority_score', "
+            "need='need_score', thresholds=7): a score equal to the threshold counts as "
+            "met (>=).",
+            "man_qualify(leads, money='money_score', authority='authority_score', "
+            "need='need_score', thresholds=7)：分数等于阈值也算满足（>=）。")],
+    ),
+    Exercise(
+        "2.5", expected=_best_lift, data=("leads",),
+        parts={"best_criterion": Part(judge=_judge_criterion),
+               "lift": Part(mistakes=_mistakes_2_5_lift)},
+        hints=[Hint(
+            "For each criterion: leads.groupby(criterion)['converted'].mean() gives the rate "
+            "when not met (False) and met (True); the lift is met / not met.",
+            "对每个条件：leads.groupby(条件)['converted'].mean() 给出不满足（False）和"
+            "满足（True）时的转化率；提升倍数 = 满足 / 不满足。")],
+    ),
+    Exercise(
+        "2.6", expected=_drop_prospects, data=("leads",),
+        parts={"prospect_share": Part(mistakes=_mistakes_2_6_share)},
+        hints=[Hint(
+            "man_conversion(qualified) has share_of_conversions per class: the prospects' "
+            "share is what dropping them would lose.",
+            "man_conversion(qualified) 中有各等级的 share_of_conversions："
+            "prospect 的占比就是放弃它们会损失的部分。")],
+    ),
+)

@@ -1,9 +1,13 @@
 """Checks for the chapter 03 exercises (solutions/03_rfm.ipynb).
 
-Every expected answer is computed with :mod:`crmlab.rfm` on the bundled
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module). Every expected answer is computed with :mod:`crmlab.rfm` on the bundled
 ``retail_transactions`` log, the way the solution notebook computes it: the R/F/M table
 counts distinct orders (``order="order_id"``), with the default analysis date (the day
-after the last order, 2026-01-01) and returns netted out of monetary.
+after the last order, 2026-01-01) and returns netted out of monetary. This chapter's
+answers are judged by the comparator alone (:data:`~crmlab.exercises._registry.COMPARE`),
+whose feedback covers its typical mistakes (a share as a percentage, scores off by one,
+the right values in the wrong order...).
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import numpy as np
 import pandas as pd
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import When, tell
+from crmlab.exercises._registry import COMPARE, Exercise, Hint, Tolerance, register
 from crmlab.exercises._text import say
+
+__all__ = ["EXERCISES", "expected"]
 
 #: Customers whose R score 3.3 asks for: three from the top of the table and three with
 #: recency 5, where rank-first and ties="value" disagree (5 versus 4).
@@ -28,6 +34,10 @@ BUSY_ORDERS = 52
 
 #: Exercise 3.7: the smallest number of customers a definition of "buys often" must cover.
 MIN_FREQUENT_CUSTOMERS = 50
+
+#: Exercise 3.7: the solution's "buys often", the top fifth by frequency (a quantile).
+FREQUENT_QUANTILE_3_7 = 0.8
+
 
 @functools.cache
 def _data() -> dict:
@@ -48,17 +58,38 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_))
 
 
+def expected(qid: str):
+    """Return the expected answer of a chapter 03 exercise (what the solution computes).
+
+    Parameters
+    ----------
+    qid : str
+        "3.1" to "3.7".
+
+    Returns
+    -------
+    object
+        A Series (3.2) or a dict of the parts (the others; the open question 3.7 also
+        accepts other defensible thresholds). Cached: do not modify it.
+
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 03 does not have.
+
+    Examples
+    --------
+    >>> expected("3.1")["n_customers"]
+    4857
+    >>> expected("3.5")["n_busy_losers"]
+    223
+    """
+    return EXERCISES[qid].expected()
+
+
 # --------------------------------------------------------------------------- 3.1
-
-
-@exercise(
-    "3.1",
-    hint="len(table) counts the customers; table['recency'].mean() is the mean recency; "
-         "(table['recency'] <= 30).mean() is the share of True values, a fraction.",
-    hint_zh="len(table) 是客户数；table['recency'].mean() 是平均最近购买天数；"
-            "(table['recency'] <= 30).mean() 是 True 的占比（小数）。",
-)
-def _ex_3_1():
+@functools.cache
+def _recency_summary() -> dict:
     table = _data()["table"]
     return {
         "n_customers": len(table),
@@ -68,42 +99,15 @@ def _ex_3_1():
 
 
 # --------------------------------------------------------------------------- 3.2
-
-
-@exercise(
-    "3.2",
-    hint="Keep the purchases (tx['amount'] >= 0; a return is not an order), group by "
-         "'customer_id', count the rows with .size(), then .sort_values(ascending=False).",
-    hint_zh="先保留购买记录（tx['amount'] >= 0；退货不算订单），按 'customer_id' 分组，"
-            "用 .size() 计数，再 .sort_values(ascending=False)。",
-    open_ended=True,
-)
-def _ex_3_2(answer) -> list[str]:
-    expected = _data()["table"]["frequency"]
-    problems = compare(answer, expected, ordered=False)
-    if problems:
-        return problems
-    if not answer.is_monotonic_decreasing:
-        return [tell(
-            "The counts are right, but not sorted from most to fewest orders: "
-            "use .sort_values(ascending=False).",
-            "计数正确，但没有从多到少排序：请用 .sort_values(ascending=False)。")]
-    return []
+@functools.cache
+def _orders_per_customer():
+    """Orders per customer, most first (ties by customer id); any order of ties passes."""
+    return _data()["table"]["frequency"].sort_values(ascending=False, kind="stable")
 
 
 # --------------------------------------------------------------------------- 3.3
-
-
-@exercise(
-    "3.3",
-    hint="scored = rfm.rfm_scores(table) (quintiles, ties='rank-first', the defaults); "
-         "compare scored['rfm_code'] with the text '555' and take the mean; select the R "
-         "scores with scored.loc[customers, 'r_score']. The most recent buyers get R = 5.",
-    hint_zh="scored = rfm.rfm_scores(table)（默认：五分位、ties='rank-first'）；把 "
-            "scored['rfm_code'] 与文本 '555' 比较后取平均；用 scored.loc[customers, 'r_score'] "
-            "选出 R 分。最近购买的客户 R = 5。",
-)
-def _ex_3_3():
+@functools.cache
+def _scores() -> dict:
     scored = _data()["scored"]
     return {
         "share_555": float((scored["rfm_code"] == "555").mean()),
@@ -112,19 +116,8 @@ def _ex_3_3():
 
 
 # --------------------------------------------------------------------------- 3.4
-
-
-@exercise(
-    "3.4",
-    hint="rfm.rfm_segments(table, scheme='cn8', language='zh') adds 'segment'; count it with "
-         ".value_counts(). For the ten RF segments score first: "
-         "rfm.rfm_segments(rfm.rfm_scores(table)), then .loc['C00002', 'segment'].",
-    hint_zh="rfm.rfm_segments(table, scheme='cn8', language='zh') 会添加 'segment' 列，用 "
-            ".value_counts() 计数。十类 RF 细分要先打分：rfm.rfm_segments(rfm.rfm_scores(table))，"
-            "再取 .loc['C00002', 'segment']。",
-    ordered=False,
-)
-def _ex_3_4():
+@functools.cache
+def _segments() -> dict:
     from crmlab import rfm
 
     table = _data()["table"]
@@ -137,19 +130,8 @@ def _ex_3_4():
 
 
 # --------------------------------------------------------------------------- 3.5
-
-
-@exercise(
-    "3.5",
-    hint="Join the RFM table with rfm.customer_profit(tx); busy = frequency >= 52, losing "
-         "money = profit < 0. Share of orders = their frequency summed / the frequency of "
-         "all customers summed (a fraction).",
-    hint_zh="把 RFM 表与 rfm.customer_profit(tx) 连接；忙碌 = frequency >= 52，"
-            "亏损 = profit < 0。订单占比 = 这些客户的 frequency 之和 / "
-            "全部客户的 frequency 之和（小数）。",
-    atol=1e-3,
-)
-def _ex_3_5():
+@functools.cache
+def _busy_losers() -> dict:
     data = _data()
     joined = data["table"].join(data["profit"]["profit"])
     losers = joined[(joined["frequency"] >= BUSY_ORDERS) & (joined["profit"] < 0)]
@@ -160,18 +142,8 @@ def _ex_3_5():
 
 
 # --------------------------------------------------------------------------- 3.6
-
-
-@exercise(
-    "3.6",
-    hint="cycle = rfm.purchase_cycle(tx, due_window=3); keep the rows with status 'due soon' "
-         "and their column 'days_until_due' (a Series). The cycle is the column "
-         "'median_interval' (the median, not the mean).",
-    hint_zh="cycle = rfm.purchase_cycle(tx, due_window=3)；保留 status 为 'due soon' 的行，"
-            "取其 'days_until_due' 列（Series）。购买周期是 'median_interval' 列"
-            "（中位数，不是平均数）。",
-)
-def _ex_3_6():
+@functools.cache
+def _due_soon() -> dict:
     from crmlab import rfm
 
     cycle = rfm.purchase_cycle(_data()["tx"], due_window=3)
@@ -180,8 +152,6 @@ def _ex_3_6():
 
 
 # --------------------------------------------------------------------------- 3.7
-
-
 def _frequent_losers(min_frequency: float) -> tuple[int, float]:
     data = _data()
     joined = data["table"].join(data["profit"]["profit"])
@@ -191,16 +161,17 @@ def _frequent_losers(min_frequency: float) -> tuple[int, float]:
     return len(frequent), float((frequent["profit"] < 0).mean())
 
 
-@exercise(
-    "3.7",
-    hint="Pick a threshold for 'buys often' (at least the median frequency), keep the "
-         "customers of the RFM table with frequency >= it, join rfm.customer_profit(tx) and "
-         "take the mean of profit < 0.",
-    hint_zh="为“经常购买”选一个门槛（不低于频次中位数），保留 RFM 表中 frequency >= 门槛的客户，"
-            "连接 rfm.customer_profit(tx)，再对 profit < 0 取平均。",
-    open_ended=True,
-)
-def _ex_3_7(answer) -> list[str]:
+@functools.cache
+def _frequent_buyers() -> dict:
+    """The solution's answer: the top fifth by frequency (other thresholds pass too)."""
+    threshold = float(_data()["table"]["frequency"].quantile(FREQUENT_QUANTILE_3_7))
+    _, share = _frequent_losers(threshold)
+    return {"frequent_always_valuable": bool(share == 0), "min_frequency": threshold,
+            "loser_share": share}
+
+
+def _judge_3_7(answer, want) -> list[str]:
+    """Any threshold from the median up that covers enough customers, with its share."""
     keys = ("frequent_always_valuable", "min_frequency", "loser_share")
     if not isinstance(answer, dict):
         return [say("want_type", want="dict", got=type(answer).__name__)]
@@ -242,3 +213,81 @@ def _ex_3_7(answer) -> list[str]:
             f"[frequent_always_valuable] 看看你自己算出的数字：订单数不少于 {threshold:g} 的客户中"
             f"有 {expected:.0%} 在亏损。")]
     return []
+
+
+# --------------------------------------------------------------------------- the records
+TX = ("retail_transactions",)
+
+EXERCISES = register(
+    Exercise(
+        "3.1", expected=_recency_summary, data=TX, convention=COMPARE,
+        hints=[Hint(
+            "len(table) counts the customers; table['recency'].mean() is the mean recency; "
+            "(table['recency'] <= 30).mean() is the share of True values, a fraction.",
+            "len(table) 是客户数；table['recency'].mean() 是平均最近购买天数；"
+            "(table['recency'] <= 30).mean() 是 True 的占比（小数）。")],
+    ),
+    Exercise(
+        "3.2", expected=_orders_per_customer, data=TX, convention=COMPARE,
+        ordered=False,
+        after=[When(lambda answer, want: not answer.is_monotonic_decreasing,
+                    "The counts are right, but not sorted from most to fewest orders: "
+                    "use .sort_values(ascending=False).",
+                    "计数正确，但没有从多到少排序：请用 .sort_values(ascending=False)。")],
+        hints=[Hint(
+            "Keep the purchases (tx['amount'] >= 0; a return is not an order), group by "
+            "'customer_id', count the rows with .size(), then .sort_values(ascending=False).",
+            "先保留购买记录（tx['amount'] >= 0；退货不算订单），按 'customer_id' 分组，"
+            "用 .size() 计数，再 .sort_values(ascending=False)。")],
+    ),
+    Exercise(
+        "3.3", expected=_scores, data=TX, convention=COMPARE,
+        hints=[Hint(
+            "scored = rfm.rfm_scores(table) (quintiles, ties='rank-first', the defaults); "
+            "compare scored['rfm_code'] with the text '555' and take the mean; select the R "
+            "scores with scored.loc[customers, 'r_score']. The most recent buyers get R = 5.",
+            "scored = rfm.rfm_scores(table)（默认：五分位、ties='rank-first'）；把 "
+            "scored['rfm_code'] 与文本 '555' 比较后取平均；用 scored.loc[customers, 'r_score'] "
+            "选出 R 分。最近购买的客户 R = 5。")],
+    ),
+    Exercise(
+        "3.4", expected=_segments, data=TX, convention=COMPARE, ordered=False,
+        hints=[Hint(
+            "rfm.rfm_segments(table, scheme='cn8', language='zh') adds 'segment'; count it "
+            "with .value_counts(). For the ten RF segments score first: "
+            "rfm.rfm_segments(rfm.rfm_scores(table)), then .loc['C00002', 'segment'].",
+            "rfm.rfm_segments(table, scheme='cn8', language='zh') 会添加 'segment' 列，用 "
+            ".value_counts() 计数。十类 RF 细分要先打分：rfm.rfm_segments(rfm.rfm_scores(table))，"
+            "再取 .loc['C00002', 'segment']。")],
+    ),
+    Exercise(
+        "3.5", expected=_busy_losers, data=TX, convention=COMPARE,
+        tolerance=Tolerance(atol=1e-3),
+        hints=[Hint(
+            "Join the RFM table with rfm.customer_profit(tx); busy = frequency >= 52, losing "
+            "money = profit < 0. Share of orders = their frequency summed / the frequency of "
+            "all customers summed (a fraction).",
+            "把 RFM 表与 rfm.customer_profit(tx) 连接；忙碌 = frequency >= 52，"
+            "亏损 = profit < 0。订单占比 = 这些客户的 frequency 之和 / "
+            "全部客户的 frequency 之和（小数）。")],
+    ),
+    Exercise(
+        "3.6", expected=_due_soon, data=TX, convention=COMPARE,
+        hints=[Hint(
+            "cycle = rfm.purchase_cycle(tx, due_window=3); keep the rows with status "
+            "'due soon' and their column 'days_until_due' (a Series). The cycle is the column "
+            "'median_interval' (the median, not the mean).",
+            "cycle = rfm.purchase_cycle(tx, due_window=3)；保留 status 为 'due soon' 的行，"
+            "取其 'days_until_due' 列（Series）。购买周期是 'median_interval' 列"
+            "（中位数，不是平均数）。")],
+    ),
+    Exercise(
+        "3.7", expected=_frequent_buyers, data=TX, judge=_judge_3_7,
+        hints=[Hint(
+            "Pick a threshold for 'buys often' (at least the median frequency), keep the "
+            "customers of the RFM table with frequency >= it, join rfm.customer_profit(tx) "
+            "and take the mean of profit < 0.",
+            "为“经常购买”选一个门槛（不低于频次中位数），保留 RFM 表中 frequency >= 门槛的客户，"
+            "连接 rfm.customer_profit(tx)，再对 profit < 0 取平均。")],
+    ),
+)

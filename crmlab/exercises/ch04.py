@@ -1,13 +1,12 @@
 """Checks for the chapter 04 exercises (solutions/04_pyramid_long_tail.ipynb).
 
-Every exercise is open-ended in the registry's sense: a validator compares the answer
-with the expected value (:func:`expected`, computed with :mod:`crmlab.pyramid` on the
-bundled ``retail_transactions`` and ``cdnow``) through the common comparator, and when
-the answer is wrong but equals a known wrong answer (the gross profit instead of the
-profit, Curry's pyramid instead of the textbook's, the two ABC rules swapped...) it says
-so in one sentence instead of "too high". Answers with several parts are checked as a
-dict built in the check cell (``{"peak": peak, "losers": losers}``); feedback names the
-part, e.g. ``[peak] ...``.
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module): the expected answer, computed with :mod:`crmlab.pyramid` on the bundled
+``retail_transactions`` and ``cdnow``; the known wrong answers (the gross profit instead
+of the profit, Curry's pyramid instead of the textbook's, the two ABC rules swapped...),
+each said in one sentence instead of "too high"; and the hints. Answers with several
+parts are checked as a dict built in the check cell (``{"peak": peak, "losers":
+losers}``); feedback names the part, e.g. ``[peak] ...``.
 """
 
 from __future__ import annotations
@@ -16,17 +15,10 @@ import functools
 import math
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import (
-    CUSTOMER_SHARE_NOT_COUNT,
-    judge,
-    judge_parts,
-    matches,
-    sorted_down,
-    tell,
-)
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import CUSTOMER_SHARE_NOT_COUNT, When, descending, matches, tell
+from crmlab.exercises._registry import Exercise, Hint, Part, register
 
-__all__ = ["expected"]
+__all__ = ["EXERCISES", "expected"]
 
 
 # --------------------------------------------------------------------------- data
@@ -69,32 +61,6 @@ def _corrected(g: float, n: int) -> float:
     return g * n / (n - 1)
 
 
-@functools.cache
-def _expected(qid: str):
-    from crmlab import pyramid
-
-    value, profit = _value(), _profit()
-    if qid == "4.1":
-        return profit.sort_values(ascending=False)
-    if qid == "4.2":
-        return pyramid.top_share(value, 0.2)
-    if qid == "4.3":
-        g_retail, g_cdnow = pyramid.gini(value), pyramid.gini(_cdnow()[0])
-        return {"gini_retail": g_retail, "gini_cdnow": g_cdnow,
-                "more_concentrated": "retailer" if g_retail > g_cdnow else "CDNOW"}
-    if qid == "4.4":
-        return {rule: int((pyramid.abc_classes(value, rule=rule) == "A").sum())
-                for rule in ("including", "before")}
-    if qid == "4.5":
-        return pyramid.pyramid_tiers(value).value_counts(sort=False)
-    if qid == "4.6":
-        whale = pyramid.whale_curve(profit)
-        return {"peak": whale.attrs["peak_height"], "losers": whale.attrs["losing_customers"]}
-    if qid == "4.7":
-        return {"contradictory": False, "tail_share": pyramid.long_tail_share(value)}
-    raise KeyError(qid)
-
-
 def expected(qid: str):
     """Return the expected answer of a chapter 04 exercise (what the solution computes).
 
@@ -109,29 +75,33 @@ def expected(qid: str):
         A Series (4.1, 4.5), a float (4.2) or a dict of the parts (4.3, 4.4, 4.6, 4.7).
         Cached: do not modify it.
 
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 04 does not have.
+
     Examples
     --------
     >>> expected("4.4")
     {'including': 1538, 'before': 1539}
     """
-    return _expected(qid)
+    return EXERCISES[qid].expected()
 
 
 # --------------------------------------------------------------------------- 4.1
-@exercise("4.1", open_ended=True,
-          hint="Group the orders by customer_id, sum gross_profit and cost_to_serve, subtract, "
-               "then sort_values(ascending=False).",
-          hint_zh="按 customer_id 分组，分别对 gross_profit 和 cost_to_serve 求和后相减，"
-                  "再 sort_values(ascending=False)。")
-def _q41(answer):
+@functools.cache
+def _profit_ranked():
+    return _profit().sort_values(ascending=False)
+
+
+def _one_per_order(answer, want) -> bool:
+    return hasattr(answer, "__len__") and len(answer) == _customers().attrs["transactions"] \
+        and len(answer) != len(want)
+
+
+def _mistakes_4_1(want):
     customers = _customers()
-    want = _expected("4.1")
-    if hasattr(answer, "__len__") and len(answer) == customers.attrs["transactions"] \
-            and len(answer) != len(want):
-        return [tell("One value per order: the question asks for one value per customer "
-                     "(group by customer_id and sum).",
-                     "这是每笔订单一个值：题目要求每位客户一个值（按 customer_id 分组求和）。")]
-    problems = judge(answer, want, [
+    return [
         (customers["gross_profit"],
          "These are gross profits: profit also subtracts the cost to serve "
          "(gross_profit - cost_to_serve).",
@@ -143,26 +113,24 @@ def _q41(answer):
         (-customers["profit"],
          "The sign is flipped: profit = gross_profit - cost_to_serve.",
          "符号反了：利润 = gross_profit - cost_to_serve。"),
-    ], ordered=False)
-    return problems or sorted_down(answer, (
-        "Sorted from the smallest up: the most profitable customer comes first "
-        "(sort_values(ascending=False)).",
-        "排序方向反了：最赚钱的客户应排在最前（sort_values(ascending=False)）。"))
+    ]
 
 
 # --------------------------------------------------------------------------- 4.2
-@exercise("4.2", open_ended=True,
-          hint="pyramid.top_share(value, 0.2), or sort descending and divide the sum of the "
-               "first ceil(0.2 * n) customers by the total.",
-          hint_zh="pyramid.top_share(value, 0.2)；或降序排序后，用前 ceil(0.2 * n) 位客户的"
-                  "收入之和除以总收入。")
-def _q42(answer):
+@functools.cache
+def _top_share() -> float:
+    from crmlab import pyramid
+
+    return pyramid.top_share(_value(), 0.2)
+
+
+def _mistakes_4_2(want):
     from crmlab import pyramid
 
     value = _value()
     ranked = value.sort_values(ascending=False)
     floor = float(ranked.head(int(0.2 * len(ranked))).sum() / ranked.sum())
-    return judge(answer, _expected("4.2"), [
+    return [
         (floor,
          f"You counted int(0.2 * n) = {int(0.2 * len(value))} customers; the top 20 % of "
          f"{len(value)} customers is ceil(0.2 * n) = {math.ceil(0.2 * len(value))} (math.ceil).",
@@ -176,18 +144,27 @@ def _q42(answer):
         (pyramid.top_share(_customers()["positive_amount"], 0.2),
          "Returns are left out: net revenue keeps the negative amounts (sum every order).",
          "漏掉了退货：净收入要包含负的金额（对所有订单求和）。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 4.3
-def _q43_choice(answer) -> list[str]:
+@functools.cache
+def _ginis() -> dict:
+    from crmlab import pyramid
+
+    g_retail, g_cdnow = pyramid.gini(_value()), pyramid.gini(_cdnow()[0])
+    return {"gini_retail": g_retail, "gini_cdnow": g_cdnow,
+            "more_concentrated": "retailer" if g_retail > g_cdnow else "CDNOW"}
+
+
+def _judge_concentrated(answer, want) -> list[str]:
     if not isinstance(answer, str):
         return compare(answer, "retailer")
     got = answer.strip().casefold()
     if got not in ("retailer", "cdnow"):
         return [tell(f"{answer!r}: answer with one of the two names, 'retailer' or 'CDNOW'.",
                      f"{answer!r}：请用两个名字之一作答：'retailer' 或 'CDNOW'。")]
-    if got != _expected("4.3")["more_concentrated"].casefold():
+    if got != want.casefold():
         return [tell("Not by the Gini coefficient: the customer base with the larger Gini is "
                      "the more concentrated one (a larger top 1 % share is not the same thing).",
                      "按基尼系数判断不对：基尼系数较大的客户群更集中"
@@ -195,87 +172,85 @@ def _q43_choice(answer) -> list[str]:
     return []
 
 
-@exercise("4.3", open_ended=True,
-          hint="pyramid.gini on one value per customer: cdnow.groupby('customer_id')['amount']"
-               ".sum() for CDNOW; the larger Gini is the more concentrated base.",
-          hint_zh="对每位客户一个值调用 pyramid.gini：CDNOW 用 cdnow.groupby('customer_id')"
-                  "['amount'].sum()；基尼系数越大越集中。")
-def _q43(answer):
+
+_CORRECTION = ("That has the small-sample correction n / (n - 1); crmlab's Gini (the "
+               "chapter's convention) has none: use pyramid.gini.",
+               "这里乘了小样本修正 n / (n - 1)；crmlab（本章）的基尼系数不做修正："
+               "请用 pyramid.gini。")
+
+
+def _mistakes_4_3_retail(want):
     from crmlab import pyramid
 
     value = _value()
+    return [
+        (_corrected(pyramid.gini(value), len(value)), *_CORRECTION),
+        (pyramid.gini(_customers()["gross_profit"].clip(lower=0)),
+         "That is the Gini of gross profit: the question asks for revenue (amount).",
+         "这是毛利的基尼系数：题目要求收入（amount）。"),
+        (pyramid.gini(_customers()["positive_amount"]),
+         "Returns are left out: net revenue keeps the negative amounts.",
+         "漏掉了退货：净收入要包含负的金额。"),
+    ]
+
+
+def _mistakes_4_3_cdnow(want):  # its n / (n - 1) correction is within the tolerance
+    from crmlab import pyramid
+
     _, cd_orders, cd_sample = _cdnow()
-    correction = ("That has the small-sample correction n / (n - 1); crmlab's Gini (the "
-                  "chapter's convention) has none: use pyramid.gini.",
-                  "这里乘了小样本修正 n / (n - 1)；crmlab（本章）的基尼系数不做修正："
-                  "请用 pyramid.gini。")
-    return judge_parts(answer, _expected("4.3"), {
-        "gini_retail": [
-            (_corrected(pyramid.gini(value), len(value)), *correction),
-            (pyramid.gini(_customers()["gross_profit"].clip(lower=0)),
-             "That is the Gini of gross profit: the question asks for revenue (amount).",
-             "这是毛利的基尼系数：题目要求收入（amount）。"),
-            (pyramid.gini(_customers()["positive_amount"]),
-             "Returns are left out: net revenue keeps the negative amounts.",
-             "漏掉了退货：净收入要包含负的金额。"),
-        ],
-        "gini_cdnow": [  # its n / (n - 1) correction is within the tolerance
-            (pyramid.gini(cd_orders),
-             "That is the Gini of single orders: add up the amount per customer first.",
-             "这是单笔订单的基尼系数：请先按客户汇总金额。"),
-            (pyramid.gini(cd_sample),
-             "That is cdnow_sample (a 10 % sample): use the full crmlab.load_data('cdnow').",
-             "这是 cdnow_sample（10 % 样本）：请用完整的 crmlab.load_data('cdnow')。"),
-        ],
-    }, custom={"more_concentrated": _q43_choice})
+    return [
+        (pyramid.gini(cd_orders),
+         "That is the Gini of single orders: add up the amount per customer first.",
+         "这是单笔订单的基尼系数：请先按客户汇总金额。"),
+        (pyramid.gini(cd_sample),
+         "That is cdnow_sample (a 10 % sample): use the full crmlab.load_data('cdnow').",
+         "这是 cdnow_sample（10 % 样本）：请用完整的 crmlab.load_data('cdnow')。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 4.4
-@exercise("4.4", open_ended=True,
-          hint="pyramid.abc_classes(value, rule=...) for each rule, then count the 'A's "
-               "(== 'A' and .sum(), or value_counts()).",
-          hint_zh="对每种规则调用 pyramid.abc_classes(value, rule=...)，再数出 'A' 的个数"
-                  "（== 'A' 再 .sum()，或 value_counts()）。")
-def _q44(answer):
+@functools.cache
+def _a_customers() -> dict:
     from crmlab import pyramid
 
-    want = _expected("4.4")
-    if isinstance(answer, dict) and set(want) <= set(answer) and matches(
-            {"including": answer["before"], "before": answer["including"]}, want):
-        return [tell("The two counts are swapped: 'including' puts the customer who crosses 80 % "
-                     "into B, so it has one A customer fewer than 'before'.",
-                     "两个数对调了：'including' 把跨过 80 % 的那位客户归入 B 类，"
-                     "所以它的 A 类客户比 'before' 少一位。")]
-    n = len(_value())
-    gross = _customers()["gross_profit"].clip(lower=0)
-    mistakes = [
-        (want[rule] / n, *CUSTOMER_SHARE_NOT_COUNT) for rule in want
-    ]
-    return judge_parts(answer, want, {
-        rule: [mistakes[i],
-               (int((pyramid.abc_classes(gross, rule=rule) == "A").sum()),
-                "That is the ABC class of gross profit: classify by revenue (amount).",
-                "这是按毛利做的 ABC 分类：请按收入（amount）分类。")]
-        for i, rule in enumerate(want)
-    })
+    return {rule: int((pyramid.abc_classes(_value(), rule=rule) == "A").sum())
+            for rule in ("including", "before")}
+
+
+def _rules_swapped(answer, want) -> bool:
+    return isinstance(answer, dict) and set(want) <= set(answer) and matches(
+        {"including": answer["before"], "before": answer["including"]}, want)
+
+
+def _mistakes_4_4(rule: str):
+    def mistakes(want):
+        from crmlab import pyramid
+
+        gross = _customers()["gross_profit"].clip(lower=0)
+        return [(want / len(_value()), *CUSTOMER_SHARE_NOT_COUNT),
+                (int((pyramid.abc_classes(gross, rule=rule) == "A").sum()),
+                 "That is the ABC class of gross profit: classify by revenue (amount).",
+                 "这是按毛利做的 ABC 分类：请按收入（amount）分类。")]
+    return mistakes
 
 
 # --------------------------------------------------------------------------- 4.5
-@exercise("4.5", open_ended=True,
-          hint="pyramid.pyramid_tiers(value) (the textbook's 'su' scheme is the default), then "
-               ".value_counts(sort=False) keeps the tiers in pyramid order.",
-          hint_zh="pyramid.pyramid_tiers(value)（默认即教材的 'su' 方案），再用 "
-                  ".value_counts(sort=False) 保持金字塔的层级顺序。")
-def _q45(answer):
+@functools.cache
+def _tier_sizes():
+    from crmlab import pyramid
+
+    return pyramid.pyramid_tiers(_value()).value_counts(sort=False)
+
+
+def _mistakes_4_5(want):
     from crmlab import pyramid
 
     value = _value()
-    want = _expected("4.5")
     curry = ("These are Curry's tiers (1 / 4 / 15 / 80 %): the textbook's pyramid is "
              "scheme='su' (1 / 19 / 30 / 50 %).",
              "这是 Curry 金字塔（1 / 4 / 15 / 80 %）：教材的金字塔是 scheme='su'"
              "（1 / 19 / 30 / 50 %）。")
-    mistakes = [
+    return [
         (pyramid.pyramid_tiers(value, "curry").value_counts(sort=False), *curry),
         (pyramid.pyramid_tiers(value, "curry", language="zh").value_counts(sort=False), *curry),
         (pyramid.pyramid_tiers(value, language="en").value_counts(sort=False),
@@ -290,63 +265,151 @@ def _q45(answer):
          "These are Zeithaml's profit tiers: the question asks for the su pyramid by revenue.",
          "这是 Zeithaml 的利润层级：题目要求按收入划分的 su 金字塔。"),
     ]
-    return judge(answer, want, mistakes)
 
 
 # --------------------------------------------------------------------------- 4.6
-@exercise("4.6", open_ended=True,
-          hint="whale = pyramid.whale_curve(profit): the peak is the largest "
-               "cumulative_profit_share (also whale.attrs), the losers have profit < 0.",
-          hint_zh="whale = pyramid.whale_curve(profit)：峰值是 cumulative_profit_share 的最大值"
-                  "（也在 whale.attrs 中），亏损客户是 profit < 0 的客户。")
-def _q46(answer):
+@functools.cache
+def _whale():
     from crmlab import pyramid
 
-    whale = pyramid.whale_curve(_profit())
-    want = _expected("4.6")
-    return judge_parts(answer, want, {
-        "peak": [
-            (whale.attrs["peak_share"],
-             "That is the share of customers at the peak: the question asks for the height "
-             "of the peak, the cumulative profit as a share of the total profit.",
-             "这是峰值处的客户占比：题目要求峰的高度，即累计利润占总利润的比例。"),
-            (float(whale["cumulative_profit"].max()),
-             "That is the peak in yuan: divide by the total profit to get a share.",
-             "这是以元计的峰值：请除以总利润得到比例。"),
-        ],
-        "losers": [
-            (want["losers"] / len(_profit()), *CUSTOMER_SHARE_NOT_COUNT),
-            (_customers().attrs["losing_orders"],
-             "That counts orders: sum the profit per customer first, then count the customers "
-             "below 0.",
-             "这是订单数：请先按客户汇总利润，再数利润小于 0 的客户。"),
-        ],
-    })
+    return pyramid.whale_curve(_profit())
+
+
+@functools.cache
+def _whale_numbers() -> dict:
+    whale = _whale()
+    return {"peak": whale.attrs["peak_height"], "losers": whale.attrs["losing_customers"]}
+
+
+def _mistakes_4_6_peak(want):
+    whale = _whale()
+    return [
+        (whale.attrs["peak_share"],
+         "That is the share of customers at the peak: the question asks for the height "
+         "of the peak, the cumulative profit as a share of the total profit.",
+         "这是峰值处的客户占比：题目要求峰的高度，即累计利润占总利润的比例。"),
+        (float(whale["cumulative_profit"].max()),
+         "That is the peak in yuan: divide by the total profit to get a share.",
+         "这是以元计的峰值：请除以总利润得到比例。"),
+    ]
+
+
+def _mistakes_4_6_losers(want):
+    return [
+        (want / len(_profit()), *CUSTOMER_SHARE_NOT_COUNT),
+        (_customers().attrs["losing_orders"],
+         "That counts orders: sum the profit per customer first, then count the customers "
+         "below 0.",
+         "这是订单数：请先按客户汇总利润，再数利润小于 0 的客户。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 4.7
-@exercise("4.7", open_ended=True,
-          hint="pyramid.long_tail_share(value) is the revenue share of everybody outside the "
-               "top 20 %; compare it with what the pyramid says about value per customer.",
-          hint_zh="pyramid.long_tail_share(value) 是前 20 % 以外所有客户的收入占比；"
-                  "再对比金字塔关于每位客户价值的结论。")
-def _q47(answer):
+@functools.cache
+def _long_tail() -> dict:
+    from crmlab import pyramid
+
+    return {"contradictory": False, "tail_share": pyramid.long_tail_share(_value())}
+
+
+def _mistakes_4_7_tail(want):
     customers = _customers()
-    head = _expected("4.2")
+    head = _top_share()
     n_head = math.ceil(0.2 * len(customers))
     ranked = customers.sort_values("amount", ascending=False)
     tail_profit = float(ranked["profit"].iloc[n_head:].sum() / customers["profit"].sum())
-    return judge_parts(answer, _expected("4.7"), {
-        "tail_share": [
-            (0.8,
-             "0.8 is the tail's share of customers: the question asks for its share of "
-             "revenue.",
-             "0.8 是长尾的客户占比：题目要求它的收入占比。"),
-            (tail_profit,
-             "That is the tail's share of profit: the question asks for its share of revenue.",
-             "这是长尾的利润占比：题目要求它的收入占比。"),
-            (head,
-             "That is the head's share (the top 20 %): the tail is everybody else.",
-             "这是头部（前 20 %）的占比：长尾是其余所有客户。"),
-        ],
-    })
+    return [
+        (0.8,
+         "0.8 is the tail's share of customers: the question asks for its share of "
+         "revenue.",
+         "0.8 是长尾的客户占比：题目要求它的收入占比。"),
+        (tail_profit,
+         "That is the tail's share of profit: the question asks for its share of revenue.",
+         "这是长尾的利润占比：题目要求它的收入占比。"),
+        (head,
+         "That is the head's share (the top 20 %): the tail is everybody else.",
+         "这是头部（前 20 %）的占比：长尾是其余所有客户。"),
+    ]
+
+
+# --------------------------------------------------------------------------- the records
+TX = ("retail_transactions",)
+
+EXERCISES = register(
+    Exercise(
+        "4.1", expected=_profit_ranked, data=TX, mistakes=_mistakes_4_1, ordered=False,
+        before=[When(_one_per_order,
+                     "One value per order: the question asks for one value per customer "
+                     "(group by customer_id and sum).",
+                     "这是每笔订单一个值：题目要求每位客户一个值（按 customer_id 分组求和）。")],
+        after=descending((
+            "Sorted from the smallest up: the most profitable customer comes first "
+            "(sort_values(ascending=False)).",
+            "排序方向反了：最赚钱的客户应排在最前（sort_values(ascending=False)）。")),
+        hints=[Hint(
+            "Group the orders by customer_id, sum gross_profit and cost_to_serve, subtract, "
+            "then sort_values(ascending=False).",
+            "按 customer_id 分组，分别对 gross_profit 和 cost_to_serve 求和后相减，"
+            "再 sort_values(ascending=False)。")],
+    ),
+    Exercise(
+        "4.2", expected=_top_share, data=TX, mistakes=_mistakes_4_2,
+        hints=[Hint(
+            "pyramid.top_share(value, 0.2), or sort descending and divide the sum of the "
+            "first ceil(0.2 * n) customers by the total.",
+            "pyramid.top_share(value, 0.2)；或降序排序后，用前 ceil(0.2 * n) 位客户的"
+            "收入之和除以总收入。")],
+    ),
+    Exercise(
+        "4.3", expected=_ginis, data=(*TX, "cdnow", "cdnow_sample"),
+        parts={"gini_retail": Part(mistakes=_mistakes_4_3_retail),
+               "gini_cdnow": Part(mistakes=_mistakes_4_3_cdnow),
+               "more_concentrated": Part(judge=_judge_concentrated)},
+        hints=[Hint(
+            "pyramid.gini on one value per customer: cdnow.groupby('customer_id')['amount']"
+            ".sum() for CDNOW; the larger Gini is the more concentrated base.",
+            "对每位客户一个值调用 pyramid.gini：CDNOW 用 cdnow.groupby('customer_id')"
+            "['amount'].sum()；基尼系数越大越集中。")],
+    ),
+    Exercise(
+        "4.4", expected=_a_customers, data=TX,
+        before=[When(_rules_swapped,
+                     "The two counts are swapped: 'including' puts the customer who crosses "
+                     "80 % into B, so it has one A customer fewer than 'before'.",
+                     "两个数对调了：'including' 把跨过 80 % 的那位客户归入 B 类，"
+                     "所以它的 A 类客户比 'before' 少一位。")],
+        parts={rule: Part(mistakes=_mistakes_4_4(rule)) for rule in ("including", "before")},
+        hints=[Hint(
+            "pyramid.abc_classes(value, rule=...) for each rule, then count the 'A's "
+            "(== 'A' and .sum(), or value_counts()).",
+            "对每种规则调用 pyramid.abc_classes(value, rule=...)，再数出 'A' 的个数"
+            "（== 'A' 再 .sum()，或 value_counts()）。")],
+    ),
+    Exercise(
+        "4.5", expected=_tier_sizes, data=TX, mistakes=_mistakes_4_5,
+        hints=[Hint(
+            "pyramid.pyramid_tiers(value) (the textbook's 'su' scheme is the default), then "
+            ".value_counts(sort=False) keeps the tiers in pyramid order.",
+            "pyramid.pyramid_tiers(value)（默认即教材的 'su' 方案），再用 "
+            ".value_counts(sort=False) 保持金字塔的层级顺序。")],
+    ),
+    Exercise(
+        "4.6", expected=_whale_numbers, data=TX,
+        parts={"peak": Part(mistakes=_mistakes_4_6_peak),
+               "losers": Part(mistakes=_mistakes_4_6_losers)},
+        hints=[Hint(
+            "whale = pyramid.whale_curve(profit): the peak is the largest "
+            "cumulative_profit_share (also whale.attrs), the losers have profit < 0.",
+            "whale = pyramid.whale_curve(profit)：峰值是 cumulative_profit_share 的最大值"
+            "（也在 whale.attrs 中），亏损客户是 profit < 0 的客户。")],
+    ),
+    Exercise(
+        "4.7", expected=_long_tail, data=TX,
+        parts={"tail_share": Part(mistakes=_mistakes_4_7_tail)},
+        hints=[Hint(
+            "pyramid.long_tail_share(value) is the revenue share of everybody outside the "
+            "top 20 %; compare it with what the pyramid says about value per customer.",
+            "pyramid.long_tail_share(value) 是前 20 % 以外所有客户的收入占比；"
+            "再对比金字塔关于每位客户价值的结论。")],
+    ),
+)

@@ -1,9 +1,11 @@
 """Checks for the chapter 05 exercises (solutions/05_key_accounts.ipynb).
 
-Every expected value is computed with crmlab on the bundled ``accounts`` table, exactly
-as the solution notebook does. Most exercises ask for several variables; their check
-cell passes them as a dict (keys = the variable names) and each one is judged on its
-own, so the feedback names the variable that is wrong. Besides the generic feedback of
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module). Every expected value is computed with crmlab on the bundled ``accounts``
+table, exactly as the solution notebook does (5.5 and 5.6 are worked examples with the
+numbers of the exercise). Most exercises ask for several variables; their check cell
+passes them as a dict (keys = the variable names) and each one is judged on its own, so
+the feedback names the variable that is wrong. Besides the generic feedback of
 :func:`crmlab.exercises._compare.compare`, each exercise recognises the typical wrong
 answers of the chapter (the revenue share for the profit share, the "begin" timing of
 the CLV, a gain in million yuan, ...) and says what they are.
@@ -15,11 +17,11 @@ import functools
 import math
 
 from crmlab.exercises._compare import _kind, compare
-from crmlab.exercises._judging import judge, judge_parts, matches, tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import Convention, When, matches, tell
+from crmlab.exercises._registry import Exercise, Hint, Part, register
 from crmlab.exercises._text import say
 
-__all__ = ["expected"]
+__all__ = ["EXERCISES", "expected"]
 
 #: Weights of exercise 5.2.
 WEIGHTS_5_2 = {"value": 0.2, "profit": 0.4, "growth": 0.3, "fit": 0.1}
@@ -33,6 +35,13 @@ CARD_5_6 = {"student_margin": 30.0, "student_retention": 0.9, "student_years": 4
             "discount": 0.1, "acquisition_cost": 200.0}
 #: Policies that serve accounts differently (exercise 5.7).
 DIFFERENTIATED = ("by_tier", "by_score", "optimal")
+#: The variable of the exercises whose check cell passes a single variable.
+SINGLE_VARIABLE = {"5.2": "top10", "5.3": "key_profit_share"}
+
+#: Every variable is judged on its own (every wrong one reported), and a known mistake is
+#: matched at the answer's own tolerance (so a rounded computation of it is still
+#: recognised).
+CONVENTION = Convention(mistake_rtol=None, name_rounding=False, every_part=True)
 
 
 # --------------------------------------------------------------------------- data
@@ -108,9 +117,12 @@ def expected(qid: str) -> dict:
     >>> expected("5.5")
     {'multiple': 2.666..., 'customer_clv': 170.0...}
     """
-    return dict(_EXPECTED[qid]())
+    want = EXERCISES[qid].expected()
+    return {SINGLE_VARIABLE[qid]: want} if qid in SINGLE_VARIABLE else dict(want)
 
 
+# --------------------------------------------------------------------------- the answer key
+@functools.cache
 def _e51():
     accounts = _accounts()
     profit = (accounts["revenue"] * accounts["gross_margin"] - accounts["cost_to_serve"])
@@ -118,21 +130,24 @@ def _e51():
     return {"profit": profit, "n_loss": int((profit < 0).sum())}
 
 
+@functools.cache
 def _e52():
     from crmlab import key_accounts
 
     scored = key_accounts.scorecard(_accounts(), weights=WEIGHTS_5_2)
-    return {"top10": list(scored.index[:10])}
+    return list(scored.index[:10])
 
 
+@functools.cache
 def _e53():
     from crmlab import key_accounts
 
     flagged = key_accounts.identify_key_accounts(key_accounts.scorecard(_accounts()), top=0.2)
     summary = key_accounts.key_account_summary(flagged)
-    return {"key_profit_share": float(summary.loc[key_accounts.KEY, "profit_share"])}
+    return float(summary.loc[key_accounts.KEY, "profit_share"])
 
 
+@functools.cache
 def _e54():
     table = _policies(HOURS_5_4)
     three = table.loc[["equal", "by_tier", "by_score"], "profit"]
@@ -140,6 +155,7 @@ def _e54():
             "tier_gain": float(table.loc["by_tier", "profit"] - table.loc["equal", "profit"])}
 
 
+@functools.cache
 def _e55():
     from crmlab import clv
 
@@ -149,6 +165,7 @@ def _e55():
                                            acquisition_cost=d["acquisition_cost"])}
 
 
+@functools.cache
 def _e56():
     from crmlab import clv
 
@@ -159,21 +176,11 @@ def _e56():
             "lifetime_clv": student + survive * discount * career - d["acquisition_cost"]}
 
 
+@functools.cache
 def _e57():
     table = _policies(_current_hours())
     return {"treat_all_same": False, "policy": "by_score",
             "gain": float(table.loc["by_score", "uplift_vs_equal"])}
-
-
-_EXPECTED = {"5.1": _e51, "5.2": _e52, "5.3": _e53, "5.4": _e54, "5.5": _e55, "5.6": _e56,
-             "5.7": _e57}
-
-
-# --------------------------------------------------------------------------- judging
-# Every variable is judged on its own, and a known mistake is matched at the answer's own
-# tolerance (so a rounded computation of it is still recognised).
-_judge = functools.partial(judge, mistake_rtol=None, name_rounding=False)
-_judge_parts = functools.partial(judge_parts, every=True, mistake_rtol=None, name_rounding=False)
 
 
 def _is_number(x) -> bool:
@@ -181,51 +188,37 @@ def _is_number(x) -> bool:
         hasattr(x, "dtype") and getattr(x, "ndim", 1) == 0 and x.dtype.kind in "iuf")
 
 
-# --------------------------------------------------------------------------- exercises
-@exercise(
-    "5.1",
-    hint="Profit = revenue * gross_margin - cost_to_serve, column by column; index it by "
-         "account_id (.set_axis(accounts['account_id']) or set_index first), then count "
-         "the negative values with (profit < 0).sum().",
-    hint_zh="利润 = revenue * gross_margin - cost_to_serve（逐列计算）；用 account_id 作索引"
-            "（先 set_index，或 .set_axis(accounts['account_id'])），再用 (profit < 0).sum() "
-            "数出亏损客户。",
-    open_ended=True,
-)
-def _(answer):
-    want = _e51()
+# --------------------------------------------------------------------------- 5.1
+def _mistakes_5_1_profit(want):
     accounts = _accounts().set_index("account_id")
     gross = accounts["revenue"] * accounts["gross_margin"]
-    mistakes = {
-        "profit": [
-            (gross, "This is the gross profit (revenue * gross_margin): subtract cost_to_serve.",
-             "这是毛利（revenue * gross_margin）：还要减去 cost_to_serve。"),
-            (accounts["revenue"] * (accounts["gross_margin"] - accounts["cost_to_serve"]),
-             "Brackets: it is revenue * gross_margin, then minus cost_to_serve.",
-             "括号位置不对：先算 revenue * gross_margin，再减去 cost_to_serve。"),
-        ],
-        "n_loss": [
-            (len(accounts) - want["n_loss"],
-             "That is the number of profitable accounts; count those with profit < 0.",
-             "这是盈利客户的数量；请数出 profit < 0 的客户。"),
-        ],
-    }
-    return _judge_parts(answer, want, mistakes, ordered=False)
+    return [
+        (gross, "This is the gross profit (revenue * gross_margin): subtract cost_to_serve.",
+         "这是毛利（revenue * gross_margin）：还要减去 cost_to_serve。"),
+        (accounts["revenue"] * (accounts["gross_margin"] - accounts["cost_to_serve"]),
+         "Brackets: it is revenue * gross_margin, then minus cost_to_serve.",
+         "括号位置不对：先算 revenue * gross_margin，再减去 cost_to_serve。"),
+    ]
 
 
-@exercise(
-    "5.2",
-    hint="key_accounts.scorecard(accounts, weights=...) returns the accounts sorted by rank "
-         "with account_id as the index: take the first 10 labels, list(scored.index[:10]).",
-    hint_zh="key_accounts.scorecard(accounts, weights=...) 返回按排名排序、以 account_id 为索引"
-            "的表：取前 10 个索引标签，list(scored.index[:10])。",
-    open_ended=True,
-)
-def _(answer):
+def _mistakes_5_1_loss(want):
+    return [
+        (len(_accounts()) - want,
+         "That is the number of profitable accounts; count those with profit < 0.",
+         "这是盈利客户的数量；请数出 profit < 0 的客户。"),
+    ]
+
+
+# --------------------------------------------------------------------------- 5.2
+def _sorted_by_id(answer, want) -> bool:
+    return not isinstance(answer, str) and matches(answer, sorted(want)) \
+        and want != sorted(want)
+
+
+def _mistakes_5_2(want):
     from crmlab import key_accounts
 
     accounts = _accounts()
-    want = _e52()["top10"]
     default = list(key_accounts.scorecard(accounts).index[:10])
     ranked = key_accounts.scorecard(accounts, weights=WEIGHTS_5_2)
     bottom = list(ranked.index[::-1][:10])
@@ -233,7 +226,7 @@ def _(answer):
                                           normalize="rank").index[:10])
     by_revenue = list(accounts.nlargest(10, "revenue")["account_id"])
     by_profit = list(accounts.nlargest(10, "profit")["account_id"])
-    mistakes = [
+    return [
         (by_revenue, "These are the 10 biggest accounts by revenue, not by score.",
          "这是收入最高的 10 个客户，而不是评分最高的。"),
         (by_profit, "These are the 10 most profitable accounts, not the 10 best scores.",
@@ -245,28 +238,16 @@ def _(answer):
         (by_rank, "These come from normalize='rank'; the exercise uses the default 'minmax'.",
          "这是 normalize='rank' 的结果；本题使用默认的 'minmax'。"),
     ]
-    if not isinstance(answer, str) and matches(answer, sorted(want)) and want != sorted(want):
-        return [tell("The right 10 accounts, sorted by id: keep them in rank order (best first).",
-                     "10 个客户正确，但按编号排了序：请按排名顺序（最好的在前）给出。")]
-    return _judge(answer, want, mistakes)
 
 
-@exercise(
-    "5.3",
-    hint="identify_key_accounts(scored, top=0.2) flags the key accounts; "
-         "key_account_summary(...) has a profit_share column (a fraction of total profit).",
-    hint_zh="identify_key_accounts(scored, top=0.2) 标出关键客户；key_account_summary(...) "
-            "中的 profit_share 列就是占总利润的比例（小数）。",
-    open_ended=True,
-)
-def _(answer):
+# --------------------------------------------------------------------------- 5.3
+def _mistakes_5_3(want):
     from crmlab import key_accounts
 
-    want = _e53()["key_profit_share"]
     summary = key_accounts.key_account_summary(
         key_accounts.identify_key_accounts(key_accounts.scorecard(_accounts()), top=0.2))
     accounts = _accounts()
-    mistakes = [
+    return [
         (float(summary.loc[key_accounts.KEY, "revenue_share"]),
          "That is the key accounts' share of revenue; the question asks for profit.",
          "这是关键客户的收入占比；题目问的是利润占比。"),
@@ -279,135 +260,96 @@ def _(answer):
          "That is the profit share of the 60 most profitable accounts; use the scorecard.",
          "这是利润最高的 60 个客户的利润占比；请用评分卡选出关键客户。"),
     ]
-    return _judge(answer, want, mistakes)
 
 
-@exercise(
-    "5.4",
-    hint="key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) gives the "
-         "profit of each policy; .idxmax() names the best, and the gain is a difference of "
-         "two profits, in yuan.",
-    hint_zh="key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) 给出每种"
-            "策略的利润；.idxmax() 找出最好的策略，收益是两个利润之差（单位：元）。",
-    open_ended=True,
-)
-def _(answer):
-    want = _e54()
-    gain = want["tier_gain"]
+# --------------------------------------------------------------------------- 5.4
+_MISTAKES_5_4_POLICY = [
+    (name, f"{name!r} is not one of the three policies to compare "
+           f"(equal, by_tier, by_score).",
+     f"{name!r} 不在要比较的三种策略（equal、by_tier、by_score）之中。")
+    for name in ("optimal", "current")
+]
+
+
+def _mistakes_5_4_gain(gain):
     current = _policies(_current_hours())
     table = _policies(HOURS_5_4)
-    mistakes = {
-        "best_policy": [
-            (name, f"{name!r} is not one of the three policies to compare "
-                   f"(equal, by_tier, by_score).",
-             f"{name!r} 不在要比较的三种策略（equal、by_tier、by_score）之中。")
-            for name in ("optimal", "current")
-        ],
-        "tier_gain": [
-            (gain / 1e6, "That looks like million yuan; give the gain in yuan.",
-             "这看起来是以百万元为单位；请以元为单位。"),
-            (-gain, "The sign is reversed: by_tier minus equal.",
-             "符号反了：应是 by_tier 减去 equal。"),
-            (float(current.loc["by_tier", "uplift_vs_equal"]),
-             "That is the gain with today's hours; use total_hours=30000.",
-             "这是按当前服务小时数算出的收益；请使用 total_hours=30000。"),
-            (float(table.loc["by_score", "uplift_vs_equal"]),
-             "That is the gain of by_score; the question asks for by_tier.",
-             "这是 by_score 的收益；题目问的是 by_tier。"),
-            (float(table.loc["by_tier", "profit"]),
-             "That is the total profit under by_tier; subtract the profit under equal.",
-             "这是 by_tier 下的总利润；还要减去 equal 下的利润。"),
-        ],
-    }
-    return _judge_parts(answer, want, mistakes)
+    return [
+        (gain / 1e6, "That looks like million yuan; give the gain in yuan.",
+         "这看起来是以百万元为单位；请以元为单位。"),
+        (-gain, "The sign is reversed: by_tier minus equal.",
+         "符号反了：应是 by_tier 减去 equal。"),
+        (float(current.loc["by_tier", "uplift_vs_equal"]),
+         "That is the gain with today's hours; use total_hours=30000.",
+         "这是按当前服务小时数算出的收益；请使用 total_hours=30000。"),
+        (float(table.loc["by_score", "uplift_vs_equal"]),
+         "That is the gain of by_score; the question asks for by_tier.",
+         "这是 by_score 的收益；题目问的是 by_tier。"),
+        (float(table.loc["by_tier", "profit"]),
+         "That is the total profit under by_tier; subtract the profit under equal.",
+         "这是 by_tier 下的总利润；还要减去 equal 下的利润。"),
+    ]
 
 
-@exercise(
-    "5.5",
-    hint="clv.margin_multiple(retention, discount) and clv.simple_clv(margin, retention, "
-         "discount, acquisition_cost=...); rates are decimals (0.8, not 80) and the default "
-         "timing='end' is Gupta & Lehmann's convention.",
-    hint_zh="clv.margin_multiple(retention, discount) 与 clv.simple_clv(margin, retention, "
-            "discount, acquisition_cost=...)；比率用小数（0.8 而不是 80），默认 timing='end' "
-            "是 Gupta & Lehmann 的约定。",
-    open_ended=True,
-)
-def _(answer):
+# --------------------------------------------------------------------------- 5.5
+def _mistakes_5_5_multiple(want):
+    r, i = CLV_5_5["retention"], CLV_5_5["discount"]
+    return [
+        (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
+                      "the multiple is r / (1 + i - r).",
+         "1 / (1 - r) 是预期的留存年数，没有折现：边际乘数是 r / (1 + i - r)。"),
+        (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
+         "你漏掉了折现率：应为 r / (1 + i - r)。"),
+        ((1 + i) / (1 + i - r), "That is the multiple with margins at the start of each "
+                                "year (timing='begin'); use the default 'end'.",
+         "这是每年年初获得边际的乘数（timing='begin'）；请使用默认的 'end'。"),
+    ]
+
+
+def _mistakes_5_5_clv(want):
     d = CLV_5_5
-    want = _e55()
     r, i, m, cost = d["retention"], d["discount"], d["margin"], d["acquisition_cost"]
-    mistakes = {
-        "multiple": [
-            (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
-                          "the multiple is r / (1 + i - r).",
-             "1 / (1 - r) 是预期的留存年数，没有折现：边际乘数是 r / (1 + i - r)。"),
-            (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
-             "你漏掉了折现率：应为 r / (1 + i - r)。"),
-            ((1 + i) / (1 + i - r), "That is the multiple with margins at the start of each "
-                                    "year (timing='begin'); use the default 'end'.",
-             "这是每年年初获得边际的乘数（timing='begin'）；请使用默认的 'end'。"),
-        ],
-        "customer_clv": [
-            (m * (1 + i) / (1 + i - r) - cost,
-             "That is the value with timing='begin'; the exercise uses the default 'end'.",
-             "这是 timing='begin' 的值；本题使用默认的 'end'。"),
-            (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
-             "你忘了减去获取成本。"),
-            (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
-             "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
-        ],
-    }
-    return _judge_parts(answer, want, mistakes)
+    return [
+        (m * (1 + i) / (1 + i - r) - cost,
+         "That is the value with timing='begin'; the exercise uses the default 'end'.",
+         "这是 timing='begin' 的值；本题使用默认的 'end'。"),
+        (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
+         "你忘了减去获取成本。"),
+        (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
+         "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
+    ]
 
 
-@exercise(
-    "5.6",
-    hint="today_clv: simple_clv on the student margin alone (with the acquisition cost). "
-         "lifetime_clv: simple_clv(..., horizon=4) for the student years, plus "
-         "simple_clv(..., growth=...) for the career times 0.9**4 (still a customer) "
-         "times 1.1**-4 (4 years of discounting), minus the acquisition cost.",
-    hint_zh="today_clv：只用学生期的边际计算 simple_clv（减去获取成本）。lifetime_clv：学生 4 年用 "
-            "simple_clv(..., horizon=4)，加上职业期 simple_clv(..., growth=...) 乘以 0.9**4"
-            "（毕业时仍是客户）再乘以 1.1**-4（折现 4 年），减去获取成本。",
-    open_ended=True,
-)
-def _(answer):
-    d = CARD_5_6
-    want = _e56()
-    student, career, survive, discount = _card_parts(d)
-    cost = d["acquisition_cost"]
-    mistakes = {
-        "today_clv": [
-            (want["today_clv"] + cost, "You forgot to subtract the acquisition cost.",
-             "你忘了减去获取成本。"),
-        ],
-        "lifetime_clv": [
-            (student + survive * career - cost,
-             "The career value is not discounted to today: multiply by (1 + i) ** -4 too.",
-             "职业期的价值没有折现到今天：还要乘以 (1 + i) ** -4。"),
-            (student + discount * career - cost,
-             "Not every student is still a customer at graduation: multiply by 0.9 ** 4 too.",
-             "并非每个学生毕业时仍是客户：还要乘以 0.9 ** 4。"),
-            (student + career - cost,
-             "The career value must be weighted by survival (0.9 ** 4) and discounted "
-             "(1.1 ** -4) to today.",
-             "职业期的价值要乘以留存概率（0.9 ** 4）并折现到今天（1.1 ** -4）。"),
-            (want["lifetime_clv"] + cost, "You forgot to subtract the acquisition cost.",
-             "你忘了减去获取成本。"),
-        ],
-    }
-    return _judge_parts(answer, want, mistakes)
+# --------------------------------------------------------------------------- 5.6
+def _mistakes_5_6_today(want):
+    return [
+        (want + CARD_5_6["acquisition_cost"], "You forgot to subtract the acquisition cost.",
+         "你忘了减去获取成本。"),
+    ]
 
 
-@exercise(
-    "5.7",
-    hint="compare_policies(plan, total_hours=plan['resource_hours'].sum()) has an "
-         "uplift_vs_equal column: the extra profit of each policy over equal service.",
-    hint_zh="compare_policies(plan, total_hours=plan['resource_hours'].sum()) 中的 "
-            "uplift_vs_equal 列就是各策略相对平等服务多出的利润。",
-    open_ended=True,
-)
-def _(answer):
+def _mistakes_5_6_lifetime(want):
+    student, career, survive, discount = _card_parts(CARD_5_6)
+    cost = CARD_5_6["acquisition_cost"]
+    return [
+        (student + survive * career - cost,
+         "The career value is not discounted to today: multiply by (1 + i) ** -4 too.",
+         "职业期的价值没有折现到今天：还要乘以 (1 + i) ** -4。"),
+        (student + discount * career - cost,
+         "Not every student is still a customer at graduation: multiply by 0.9 ** 4 too.",
+         "并非每个学生毕业时仍是客户：还要乘以 0.9 ** 4。"),
+        (student + career - cost,
+         "The career value must be weighted by survival (0.9 ** 4) and discounted "
+         "(1.1 ** -4) to today.",
+         "职业期的价值要乘以留存概率（0.9 ** 4）并折现到今天（1.1 ** -4）。"),
+        (want + cost, "You forgot to subtract the acquisition cost.",
+         "你忘了减去获取成本。"),
+    ]
+
+
+# --------------------------------------------------------------------------- 5.7
+def _judge_5_7(answer, reference) -> list[str]:
+    """Any policy that serves accounts differently passes, with the gain of that policy."""
     if not isinstance(answer, dict):
         return [say("want_type", want="dict", got=_kind(answer))]
     missing = [k for k in ("treat_all_same", "policy", "gain") if k not in answer]
@@ -480,3 +422,86 @@ def _(answer):
         else:
             problems += [f"`gain`: {p}" for p in compare(gain, want)]
     return problems
+
+
+# --------------------------------------------------------------------------- the records
+ACCOUNTS = ("accounts",)
+
+EXERCISES = register(
+    Exercise(
+        "5.1", expected=_e51, data=ACCOUNTS, convention=CONVENTION, ordered=False,
+        parts={"profit": Part(mistakes=_mistakes_5_1_profit),
+               "n_loss": Part(mistakes=_mistakes_5_1_loss)},
+        hints=[Hint(
+            "Profit = revenue * gross_margin - cost_to_serve, column by column; index it by "
+            "account_id (.set_axis(accounts['account_id']) or set_index first), then count "
+            "the negative values with (profit < 0).sum().",
+            "利润 = revenue * gross_margin - cost_to_serve（逐列计算）；用 account_id 作索引"
+            "（先 set_index，或 .set_axis(accounts['account_id'])），再用 (profit < 0).sum() "
+            "数出亏损客户。")],
+    ),
+    Exercise(
+        "5.2", expected=_e52, data=ACCOUNTS, convention=CONVENTION, mistakes=_mistakes_5_2,
+        before=[When(_sorted_by_id,
+                     "The right 10 accounts, sorted by id: keep them in rank order (best "
+                     "first).",
+                     "10 个客户正确，但按编号排了序：请按排名顺序（最好的在前）给出。")],
+        hints=[Hint(
+            "key_accounts.scorecard(accounts, weights=...) returns the accounts sorted by rank "
+            "with account_id as the index: take the first 10 labels, list(scored.index[:10]).",
+            "key_accounts.scorecard(accounts, weights=...) 返回按排名排序、以 account_id 为索引"
+            "的表：取前 10 个索引标签，list(scored.index[:10])。")],
+    ),
+    Exercise(
+        "5.3", expected=_e53, data=ACCOUNTS, convention=CONVENTION, mistakes=_mistakes_5_3,
+        hints=[Hint(
+            "identify_key_accounts(scored, top=0.2) flags the key accounts; "
+            "key_account_summary(...) has a profit_share column (a fraction of total profit).",
+            "identify_key_accounts(scored, top=0.2) 标出关键客户；key_account_summary(...) "
+            "中的 profit_share 列就是占总利润的比例（小数）。")],
+    ),
+    Exercise(
+        "5.4", expected=_e54, data=ACCOUNTS, convention=CONVENTION,
+        parts={"best_policy": Part(mistakes=_MISTAKES_5_4_POLICY),
+               "tier_gain": Part(mistakes=_mistakes_5_4_gain)},
+        hints=[Hint(
+            "key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) gives the "
+            "profit of each policy; .idxmax() names the best, and the gain is a difference of "
+            "two profits, in yuan.",
+            "key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) 给出每种"
+            "策略的利润；.idxmax() 找出最好的策略，收益是两个利润之差（单位：元）。")],
+    ),
+    Exercise(
+        "5.5", expected=_e55, convention=CONVENTION,
+        parts={"multiple": Part(mistakes=_mistakes_5_5_multiple),
+               "customer_clv": Part(mistakes=_mistakes_5_5_clv)},
+        hints=[Hint(
+            "clv.margin_multiple(retention, discount) and clv.simple_clv(margin, retention, "
+            "discount, acquisition_cost=...); rates are decimals (0.8, not 80) and the default "
+            "timing='end' is Gupta & Lehmann's convention.",
+            "clv.margin_multiple(retention, discount) 与 clv.simple_clv(margin, retention, "
+            "discount, acquisition_cost=...)；比率用小数（0.8 而不是 80），默认 timing='end' "
+            "是 Gupta & Lehmann 的约定。")],
+    ),
+    Exercise(
+        "5.6", expected=_e56, convention=CONVENTION,
+        parts={"today_clv": Part(mistakes=_mistakes_5_6_today),
+               "lifetime_clv": Part(mistakes=_mistakes_5_6_lifetime)},
+        hints=[Hint(
+            "today_clv: simple_clv on the student margin alone (with the acquisition cost). "
+            "lifetime_clv: simple_clv(..., horizon=4) for the student years, plus "
+            "simple_clv(..., growth=...) for the career times 0.9**4 (still a customer) "
+            "times 1.1**-4 (4 years of discounting), minus the acquisition cost.",
+            "today_clv：只用学生期的边际计算 simple_clv（减去获取成本）。lifetime_clv：学生 4 年用 "
+            "simple_clv(..., horizon=4)，加上职业期 simple_clv(..., growth=...) 乘以 0.9**4"
+            "（毕业时仍是客户）再乘以 1.1**-4（折现 4 年），减去获取成本。")],
+    ),
+    Exercise(
+        "5.7", expected=_e57, data=ACCOUNTS, judge=_judge_5_7,
+        hints=[Hint(
+            "compare_policies(plan, total_hours=plan['resource_hours'].sum()) has an "
+            "uplift_vs_equal column: the extra profit of each policy over equal service.",
+            "compare_policies(plan, total_hours=plan['resource_hours'].sum()) 中的 "
+            "uplift_vs_equal 列就是各策略相对平等服务多出的利润。")],
+    ),
+)

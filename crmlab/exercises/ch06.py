@@ -1,15 +1,16 @@
 """Checks for the chapter 06 exercises (solutions/06_segmentation.ipynb).
 
-Every expected value is computed with :mod:`crmlab.segmentation` on the bundled
-``retail_transactions`` and ``retail_customers``, exactly as the solution notebook does
-(:func:`expected`). Answers with several parts are checked as a dict built in the check
-cell (``{"sizes": sizes, "revenue_share_0": revenue_share_0}``) and the feedback names
-the part, e.g. ``[sizes] ...``. When an answer is wrong but equals a known wrong answer,
-computed from the real data (the buyers instead of all members, the default 180-day
-lapsed threshold, k-means without the log, the row label of the best k instead of k,
-the chapter's value assessment instead of the income-based one, ...), the feedback says
-so in one sentence instead of "too high". The wrong k-means answers are fitted only
-when an answer is wrong.
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module). Every expected value is computed with :mod:`crmlab.segmentation` on the
+bundled ``retail_transactions`` and ``retail_customers``, exactly as the solution
+notebook does (:func:`expected`). Answers with several parts are checked as a dict built
+in the check cell (``{"sizes": sizes, "revenue_share_0": revenue_share_0}``) and the
+feedback names the part, e.g. ``[sizes] ...``. When an answer is wrong but equals a
+known wrong answer, computed from the real data (the buyers instead of all members, the
+default 180-day lapsed threshold, k-means without the log, the row label of the best k
+instead of k, the chapter's value assessment instead of the income-based one, ...), the
+feedback says so in one sentence instead of "too high". The wrong k-means answers are
+fitted only when an answer is wrong.
 """
 
 from __future__ import annotations
@@ -22,17 +23,17 @@ from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import (
     CUSTOMER_SHARE_NOT_COUNT,
     TIGHT,
+    Convention,
     Mistake,
-    judge,
-    judge_parts,
+    When,
+    descending,
     matches,
-    sorted_down,
     tell,
 )
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._registry import Exercise, Hint, Part, register
 
-__all__ = ["expected", "COLUMNS", "LOGGED", "COLUMNS_6_4", "LOGGED_6_4", "LAPSED_DAYS_6_2",
-           "TOP_6_6"]
+__all__ = ["EXERCISES", "expected", "COLUMNS", "LOGGED", "COLUMNS_6_4", "LOGGED_6_4",
+           "LAPSED_DAYS_6_2", "TOP_6_6"]
 
 #: The chapter's k-means features (exercise 6.3) and the skewed ones among them.
 COLUMNS = ["orders", "mean_basket", "recency_days", "online_share", "categories"]
@@ -106,35 +107,47 @@ def _top_spenders(data=None, n: int = TOP_6_6):
 
 
 @functools.cache
-def _expected(qid: str):
+def _mean_spend():
+    return (_features().groupby("lifestyle", observed=True)["spend"].mean()
+            .sort_values(ascending=False))
+
+
+@functools.cache
+def _stage_counts():
+    return _stages(lapsed_days=LAPSED_DAYS_6_2)
+
+
+@functools.cache
+def _segment_sizes() -> dict:
     from crmlab import segmentation
 
-    features = _features()
-    if qid == "6.1":
-        return (features.groupby("lifestyle", observed=True)["spend"].mean()
-                .sort_values(ascending=False))
-    if qid == "6.2":
-        return _stages(lapsed_days=LAPSED_DAYS_6_2)
-    if qid == "6.3":
-        segmented = _kmeans()
-        profiles = segmentation.segment_profiles(segmented)
-        return {"sizes": segmented["segment"].value_counts().sort_index(),
-                "revenue_share_0": float(profiles.loc[0, "revenue_share"])}
-    if qid == "6.4":
-        choice = _choose()
-        best = int(choice.loc[choice["silhouette"].idxmax(), "k"])
-        return {"best_k": best,
-                "best_silhouette": float(choice.set_index("k").loc[best, "silhouette"])}
-    if qid == "6.5":
-        chapter, income = _valued(), _valued("income_band")
-        high = income["value_class"] == "high"
-        return {"high_losing": int((high & (income["profit"] < 0)).sum()),
-                "left_high": int(((chapter["value_class"] == "high")
-                                  & (income["value_class"] != "high")).sum())}
-    if qid == "6.6":
-        return {"high_spend_is_high_value": False,
-                "top_losing": int((_top_spenders()["profit"] < 0).sum())}
-    raise KeyError(qid)
+    segmented = _kmeans()
+    profiles = segmentation.segment_profiles(segmented)
+    return {"sizes": segmented["segment"].value_counts().sort_index(),
+            "revenue_share_0": float(profiles.loc[0, "revenue_share"])}
+
+
+@functools.cache
+def _best_k() -> dict:
+    choice = _choose()
+    best = int(choice.loc[choice["silhouette"].idxmax(), "k"])
+    return {"best_k": best,
+            "best_silhouette": float(choice.set_index("k").loc[best, "silhouette"])}
+
+
+@functools.cache
+def _income_potential() -> dict:
+    chapter, income = _valued(), _valued("income_band")
+    high = income["value_class"] == "high"
+    return {"high_losing": int((high & (income["profit"] < 0)).sum()),
+            "left_high": int(((chapter["value_class"] == "high")
+                              & (income["value_class"] != "high")).sum())}
+
+
+@functools.cache
+def _top_spenders_losing() -> dict:
+    return {"high_spend_is_high_value": False,
+            "top_losing": int((_top_spenders()["profit"] < 0).sum())}
 
 
 def expected(qid: str):
@@ -151,6 +164,11 @@ def expected(qid: str):
         A Series (6.1, 6.2) or a dict of the parts, keyed by the variable names the
         check cell passes (6.3 to 6.6). Cached: do not modify it.
 
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 06 does not have.
+
     Examples
     --------
     >>> expected("6.5")
@@ -158,14 +176,13 @@ def expected(qid: str):
     >>> expected("6.2").to_dict()
     {'prospect': 143, 'first-time': 234, 'repeat': 1755, 'loyal': 2070, 'lapsed': 798}
     """
-    return _expected(qid)
+    return EXERCISES[qid].expected()
 
 
 # --------------------------------------------------------------------------- judging
-# The wrong answers come from groupbys and k-means fits: a known mistake is recognised in
-# any order.
-_judge = functools.partial(judge, mistakes_in_any_order=True)
-_judge_parts = functools.partial(judge_parts, mistakes_in_any_order=True)
+#: The wrong answers come from groupbys and k-means fits: a known mistake is recognised in
+#: any order.
+CONVENTION = Convention(mistakes_in_any_order=True)
 
 _SHARE_NOT_COUNT = (
     "These are shares of customers: the question asks for numbers of customers "
@@ -174,7 +191,7 @@ _SHARE_NOT_COUNT = (
 
 
 # --------------------------------------------------------------------------- 6.1
-def _mistakes_61() -> list[Mistake]:
+def _mistakes_6_1(want) -> list[Mistake]:
     tx, customers, features, buyers = _data()
     by = features.groupby("lifestyle", observed=True)
     per_order = tx.merge(customers[["customer_id", "lifestyle"]], on="customer_id")
@@ -214,21 +231,6 @@ def _mistakes_61() -> list[Mistake]:
     ]
 
 
-@exercise("6.1", open_ended=True,
-          hint="features.groupby('lifestyle', observed=True)['spend'].mean() (or the "
-               "mean_spend column of segmentation.segment_by(features, by='lifestyle')), "
-               "then sort_values(ascending=False).",
-          hint_zh="features.groupby('lifestyle', observed=True)['spend'].mean()（或 "
-                  "segmentation.segment_by(features, by='lifestyle') 的 mean_spend 列），"
-                  "再 sort_values(ascending=False)。")
-def _q61(answer):
-    problems = _judge(answer, _expected("6.1"), _mistakes_61, ordered=False)
-    return problems or sorted_down(answer, (
-        "Sorted from the smallest up: the lifestyle with the highest value comes first "
-        "(sort_values(ascending=False)).",
-        "排序方向反了：数值最高的生活方式应排在最前（sort_values(ascending=False)）。"))
-
-
 # --------------------------------------------------------------------------- 6.2
 def _hand_rolled(first_time_first: bool = False, at_least: bool = False):
     """Stage counts of a hand-written rule: the one-order rule before the lapsed rule,
@@ -259,8 +261,7 @@ _NO_PROSPECTS = (
     "缺少潜在客户：请对全部 5,000 位会员（features）划分阶段，包括从未购买的会员。")
 
 
-def _mistakes_62() -> list[Mistake]:
-    want = _expected("6.2")
+def _mistakes_6_2(want) -> list[Mistake]:
     buyers = _stages(_buyers(), lapsed_days=LAPSED_DAYS_6_2)
     return [
         (_stages(),
@@ -290,32 +291,12 @@ def _mistakes_62() -> list[Mistake]:
     ]
 
 
-@exercise("6.2", open_ended=True,
-          hint="segmentation.lifecycle_stage(features, lapsed_days=365), then "
-               "['stage'].value_counts(sort=False) keeps the lifecycle order.",
-          hint_zh="segmentation.lifecycle_stage(features, lapsed_days=365)，再用 "
-                  "['stage'].value_counts(sort=False) 保持生命周期的顺序。")
-def _q62(answer):
-    want = _expected("6.2")
-    problems = _judge(answer, want, _mistakes_62, ordered=False)
-    if problems:
-        return problems
-    if list(map(str, answer.index)) != list(map(str, want.index)):
-        return [tell("The right counts in the wrong order: keep the lifecycle order, prospect "
-                     "first and lapsed last (value_counts(sort=False) on the stage column; "
-                     "value_counts() sorts by size).",
-                     "人数正确但顺序不对：请保持生命周期顺序，潜在客户在前、流失客户在后"
-                     "（对 stage 列用 value_counts(sort=False)；value_counts() 会按人数排序）。")]
-    return []
-
-
 # --------------------------------------------------------------------------- 6.3
 def _sizes(segmented):
     return segmented["segment"].value_counts().sort_index()
 
 
-def _mistakes_63_sizes() -> Iterator[Mistake]:
-    want = _expected("6.3")["sizes"]
+def _mistakes_6_3_sizes(want) -> Iterator[Mistake]:
     yield (want / want.sum(), *_SHARE_NOT_COUNT)
     yield (_sizes(_kmeans(k=5)),
            "These are the chapter's 5 segments: this exercise asks for k=4.",
@@ -331,7 +312,7 @@ def _mistakes_63_sizes() -> Iterator[Mistake]:
            "这是未标准化的分群（scale=None）：请保留默认的 scale='standard'（z 分数）。")
 
 
-def _mistakes_63_share() -> Iterator[Mistake]:
+def _mistakes_6_3_share(want) -> Iterator[Mistake]:
     from crmlab import segmentation
 
     profiles = segmentation.segment_profiles(_kmeans())
@@ -355,32 +336,12 @@ def _mistakes_63_share() -> Iterator[Mistake]:
            "这是未做对数变换时的细分 0：请传入 log=logged。")
 
 
-@exercise("6.3", open_ended=True,
-          hint="seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, log=logged); "
-               "seg['segment'].value_counts().sort_index(); segment_profiles(seg) has "
-               "revenue_share.",
-          hint_zh="seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, "
-                  "log=logged)；seg['segment'].value_counts().sort_index()；"
-                  "segment_profiles(seg) 中有 revenue_share。")
-def _q63(answer):
-    want = _expected("6.3")
-    if isinstance(answer, dict) and set(want) <= set(answer):
-        sizes = answer["sizes"]
-        if matches(sizes, want["sizes"], ordered=False, rtol=TIGHT) \
-                and not matches(sizes, want["sizes"], rtol=TIGHT):
-            return [tell("[sizes] The right sizes in the wrong order: index them by segment, "
-                         "0 to 3 (.sort_index()).",
-                         "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列（.sort_index()）。")]
-    return _judge_parts(answer, want, {"sizes": _mistakes_63_sizes,
-                                       "revenue_share_0": _mistakes_63_share})
-
-
 # --------------------------------------------------------------------------- 6.4
 def _silhouette_at(choice, k) -> float:
     return float(choice.set_index("k").loc[k, "silhouette"])
 
 
-def _mistakes_64_k() -> list[Mistake]:
+def _mistakes_6_4_k(want) -> list[Mistake]:
     choice = _choose()
     return [
         (int(choice["silhouette"].idxmax()),
@@ -398,7 +359,7 @@ def _mistakes_64_k() -> list[Mistake]:
     ]
 
 
-def _mistakes_64_sil() -> list[Mistake]:
+def _mistakes_6_4_silhouette(want) -> Iterator[Mistake]:
     # a generator: each wrong fit is computed only if the earlier mistakes did not match
     yield (_silhouette_at(_choose(), 6),
            "That is the silhouette at k=6 (the smallest inertia): take the highest silhouette.",
@@ -412,6 +373,7 @@ def _mistakes_64_sil() -> list[Mistake]:
            "这是正文五个特征的最佳轮廓系数：请在 orders、recency_days 和 online_share 上聚类。")
 
 
+<<<<<<< HEAD
 @exercise("6.4", open_ended=True,
           hint="choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
                "log=[...]); the best k has the highest silhouette "
@@ -424,8 +386,10 @@ def _q64(answer):
                                                    "best_silhouette": _mistakes_64_sil})
 
 
+=======
+>>>>>>> wt/grading
 # --------------------------------------------------------------------------- 6.5
-def _mistakes_65_losing() -> list[Mistake]:
+def _mistakes_6_5_losing(want) -> list[Mistake]:
     chapter, income = _valued(), _valued("income_band")
     high = income["value_class"] == "high"
     n_high = int(high.sum())
@@ -443,7 +407,7 @@ def _mistakes_65_losing() -> list[Mistake]:
     ]
 
 
-def _mistakes_65_left() -> list[Mistake]:
+def _mistakes_6_5_left(want) -> list[Mistake]:
     import pandas as pd
 
     chapter, income = _valued(), _valued("income_band")
@@ -467,19 +431,8 @@ def _mistakes_65_left() -> list[Mistake]:
     ]
 
 
-@exercise("6.5", open_ended=True,
-          hint="income = segmentation.value_assessment(features, potential='income_band'); "
-               "compare its value_class with the chapter's value_assessment(features), "
-               "customer by customer.",
-          hint_zh="income = segmentation.value_assessment(features, potential='income_band')；"
-                  "逐个客户把它的 value_class 与正文的 value_assessment(features) 比较。")
-def _q65(answer):
-    return _judge_parts(answer, _expected("6.5"), {"high_losing": _mistakes_65_losing,
-                                                   "left_high": _mistakes_65_left})
-
-
 # --------------------------------------------------------------------------- 6.6
-def _mistakes_66() -> list[Mistake]:
+def _mistakes_6_6(want) -> list[Mistake]:
     valued, buyers = _valued(), _valued(buyers_only=True)
     top = _top_spenders()
     losing = int((top["profit"] < 0).sum())
@@ -509,8 +462,8 @@ def _mistakes_66() -> list[Mistake]:
     ]
 
 
-def _q66_bool(answer) -> list[str]:
-    problems = compare(answer, False)
+def _judge_6_6_bool(answer, want) -> list[str]:
+    problems = compare(answer, want)
     if problems and isinstance(answer, bool):
         return [tell("Not quite: some of the biggest spenders lose money once the cost to serve "
                      "is counted, so spending a lot is not the same as being valuable.",
@@ -519,12 +472,100 @@ def _q66_bool(answer) -> list[str]:
     return problems
 
 
-@exercise("6.6", open_ended=True,
-          hint="valued = segmentation.value_assessment(features); take the 1,000 rows with "
-               "the largest spend (nlargest or sort_values(...).head(1000)) and count "
-               "profit < 0.",
-          hint_zh="valued = segmentation.value_assessment(features)；取 spend 最大的 1,000 行"
-                  "（nlargest 或 sort_values(...).head(1000)），再数 profit < 0 的客户。")
-def _q66(answer):
-    return _judge_parts(answer, _expected("6.6"), {"top_losing": _mistakes_66},
-                        custom={"high_spend_is_high_value": _q66_bool})
+# --------------------------------------------------------------------------- checks
+def _not_in_lifecycle_order(answer, want) -> bool:
+    return list(map(str, answer.index)) != list(map(str, want.index))
+
+
+def _sizes_in_wrong_order(answer, want) -> bool:
+    if not (isinstance(answer, dict) and set(want) <= set(answer)):
+        return False
+    sizes = answer["sizes"]
+    return matches(sizes, want["sizes"], ordered=False, rtol=TIGHT) \
+        and not matches(sizes, want["sizes"], rtol=TIGHT)
+
+
+# --------------------------------------------------------------------------- the records
+DATA = ("retail_transactions", "retail_customers")
+
+EXERCISES = register(
+    Exercise(
+        "6.1", expected=_mean_spend, data=DATA, convention=CONVENTION, ordered=False,
+        mistakes=_mistakes_6_1,
+        after=descending((
+            "Sorted from the smallest up: the lifestyle with the highest value comes first "
+            "(sort_values(ascending=False)).",
+            "排序方向反了：数值最高的生活方式应排在最前（sort_values(ascending=False)）。")),
+        hints=[Hint(
+            "features.groupby('lifestyle', observed=True)['spend'].mean() (or the "
+            "mean_spend column of segmentation.segment_by(features, by='lifestyle')), "
+            "then sort_values(ascending=False).",
+            "features.groupby('lifestyle', observed=True)['spend'].mean()（或 "
+            "segmentation.segment_by(features, by='lifestyle') 的 mean_spend 列），"
+            "再 sort_values(ascending=False)。")],
+    ),
+    Exercise(
+        "6.2", expected=_stage_counts, data=DATA, convention=CONVENTION, ordered=False,
+        mistakes=_mistakes_6_2,
+        after=[When(_not_in_lifecycle_order,
+                    "The right counts in the wrong order: keep the lifecycle order, prospect "
+                    "first and lapsed last (value_counts(sort=False) on the stage column; "
+                    "value_counts() sorts by size).",
+                    "人数正确但顺序不对：请保持生命周期顺序，潜在客户在前、流失客户在后"
+                    "（对 stage 列用 value_counts(sort=False)；value_counts() 会按人数排序）。")],
+        hints=[Hint(
+            "segmentation.lifecycle_stage(features, lapsed_days=365), then "
+            "['stage'].value_counts(sort=False) keeps the lifecycle order.",
+            "segmentation.lifecycle_stage(features, lapsed_days=365)，再用 "
+            "['stage'].value_counts(sort=False) 保持生命周期的顺序。")],
+    ),
+    Exercise(
+        "6.3", expected=_segment_sizes, data=DATA, convention=CONVENTION,
+        before=[When(_sizes_in_wrong_order,
+                     "[sizes] The right sizes in the wrong order: index them by segment, "
+                     "0 to 3 (.sort_index()).",
+                     "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列（.sort_index()）。")],
+        parts={"sizes": Part(mistakes=_mistakes_6_3_sizes),
+               "revenue_share_0": Part(mistakes=_mistakes_6_3_share)},
+        hints=[Hint(
+            "seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, log=logged); "
+            "seg['segment'].value_counts().sort_index(); segment_profiles(seg) has "
+            "revenue_share.",
+            "seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, "
+            "log=logged)；seg['segment'].value_counts().sort_index()；"
+            "segment_profiles(seg) 中有 revenue_share。")],
+    ),
+    Exercise(
+        "6.4", expected=_best_k, data=DATA, convention=CONVENTION,
+        parts={"best_k": Part(mistakes=_mistakes_6_4_k),
+               "best_silhouette": Part(mistakes=_mistakes_6_4_silhouette)},
+        hints=[Hint(
+            "choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
+            "log=[...]); the best k has the highest silhouette (choice.attrs['best_k']).",
+            "choice = segmentation.choose_k(buyers, columns=[...], "
+            "k_range=range(2, 7), log=[...])；最佳 k 的轮廓系数最高"
+            "（choice.attrs['best_k']）。")],
+    ),
+    Exercise(
+        "6.5", expected=_income_potential, data=DATA, convention=CONVENTION,
+        parts={"high_losing": Part(mistakes=_mistakes_6_5_losing),
+               "left_high": Part(mistakes=_mistakes_6_5_left)},
+        hints=[Hint(
+            "income = segmentation.value_assessment(features, potential='income_band'); "
+            "compare its value_class with the chapter's value_assessment(features), "
+            "customer by customer.",
+            "income = segmentation.value_assessment(features, potential='income_band')；"
+            "逐个客户把它的 value_class 与正文的 value_assessment(features) 比较。")],
+    ),
+    Exercise(
+        "6.6", expected=_top_spenders_losing, data=DATA, convention=CONVENTION,
+        parts={"high_spend_is_high_value": Part(judge=_judge_6_6_bool),
+               "top_losing": Part(mistakes=_mistakes_6_6)},
+        hints=[Hint(
+            "valued = segmentation.value_assessment(features); take the 1,000 rows with "
+            "the largest spend (nlargest or sort_values(...).head(1000)) and count "
+            "profit < 0.",
+            "valued = segmentation.value_assessment(features)；取 spend 最大的 1,000 行"
+            "（nlargest 或 sort_values(...).head(1000)），再数 profit < 0 的客户。")],
+    ),
+)

@@ -1,12 +1,12 @@
 """Checks for the chapter 07 exercises (solutions/07_satisfaction.ipynb).
 
-Every exercise is open-ended in the registry's sense: a validator compares the answer
-with the expected value (:func:`expected`, computed with :mod:`crmlab.satisfaction` on
-the bundled ``survey``, or on the worked example of exercise 7.2) through the common
-comparator, and when the answer is wrong but equals a known wrong answer (the NPS as a
-fraction, 7-8 counted as promoters, the retention rate as end / start, the gap with its
-sign flipped, the largest coefficient instead of the strongest one...) it says so in one
-sentence instead of "too high". Answers with several parts are checked as a dict built in
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module): the expected answer (:func:`expected`, computed with
+:mod:`crmlab.satisfaction` on the bundled ``survey``, or on the worked example of
+exercise 7.2); the known wrong answers (the NPS as a fraction, 7-8 counted as promoters,
+the retention rate as end / start, the gap with its sign flipped, the largest
+coefficient instead of the strongest one...), each said in one sentence instead of "too
+high"; and the hints. Answers with several parts are checked as a dict built in
 the check cell (``{"churn": churn, "retention": retention}``); feedback names the part,
 e.g. ``[retention] ...``.
 """
@@ -17,10 +17,10 @@ import functools
 from collections.abc import Callable
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import judge, judge_parts, matches, tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import When, matches, tell
+from crmlab.exercises._registry import Exercise, Hint, Part, register
 
-__all__ = ["EXAMPLE_7_2", "expected"]
+__all__ = ["EXAMPLE_7_2", "EXERCISES", "expected"]
 
 #: The worked example of exercise 7.2: customers at the start, lost, at the end, new.
 EXAMPLE_7_2 = {"at_start": 1200, "lost": 150, "at_end": 1180, "new": 130}
@@ -58,31 +58,46 @@ def _by_promise(column: str):
 
 
 @functools.cache
-def _expected(qid: str):
+def _nps() -> float:
     from crmlab import satisfaction
 
-    survey = _survey()
-    if qid == "7.1":
-        return satisfaction.nps(survey["nps_score"])
-    if qid == "7.2":
-        e = EXAMPLE_7_2
-        return {"churn": satisfaction.churn_rate(e["lost"], e["at_start"]),
-                "retention": satisfaction.retention_rate(e["at_start"], e["at_end"], e["new"])}
-    if qid == "7.3":
-        return satisfaction.gap_summary(survey)["gap"]
-    if qid == "7.4":
-        gaps = satisfaction.gap_summary(survey)["gap"]
-        strongest = _drivers()["coef"].abs().idxmax()
-        return {"largest_shortfall": str(gaps.idxmin()),
-                "churn_driver": str(strongest).removeprefix("gap_")}
-    if qid == "7.5":
-        p = _promises()
-        return float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"])
-    if qid == "7.6":
-        p = _promises()
-        return {"promise_more": False,
-                "nps_diff": float(p.loc["inflated", "nps"] - p.loc["accurate", "nps"])}
-    raise KeyError(qid)
+    return satisfaction.nps(_survey()["nps_score"])
+
+
+@functools.cache
+def _example_rates() -> dict:
+    from crmlab import satisfaction
+
+    e = EXAMPLE_7_2
+    return {"churn": satisfaction.churn_rate(e["lost"], e["at_start"]),
+            "retention": satisfaction.retention_rate(e["at_start"], e["at_end"], e["new"])}
+
+
+@functools.cache
+def _gaps():
+    from crmlab import satisfaction
+
+    return satisfaction.gap_summary(_survey())["gap"]
+
+
+@functools.cache
+def _shortfall_and_driver() -> dict:
+    strongest = _drivers()["coef"].abs().idxmax()
+    return {"largest_shortfall": str(_gaps().idxmin()),
+            "churn_driver": str(strongest).removeprefix("gap_")}
+
+
+@functools.cache
+def _promise_satisfaction() -> float:
+    p = _promises()
+    return float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"])
+
+
+@functools.cache
+def _promise_nps() -> dict:
+    p = _promises()
+    return {"promise_more": False,
+            "nps_diff": float(p.loc["inflated", "nps"] - p.loc["accurate", "nps"])}
 
 
 def expected(qid: str):
@@ -99,6 +114,11 @@ def expected(qid: str):
         A float (7.1, 7.5), a Series (7.3) or a dict of the parts (7.2, 7.4, 7.6).
         Cached: do not modify it.
 
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 07 does not have.
+
     Examples
     --------
     >>> expected("7.2")
@@ -106,7 +126,7 @@ def expected(qid: str):
     >>> expected("7.4")
     {'largest_shortfall': 'responsiveness', 'churn_driver': 'reliability'}
     """
-    return _expected(qid)
+    return EXERCISES[qid].expected()
 
 
 # --------------------------------------------------------------------------- judging
@@ -123,16 +143,9 @@ def _dimension(answer) -> str | None:
 
 
 # --------------------------------------------------------------------------- 7.1
-@exercise("7.1", open_ended=True,
-          hint="satisfaction.nps(survey['nps_score']): promoters answer 9-10, detractors 0-6, "
-               "NPS = 100 * (share of promoters - share of detractors).",
-          hint_zh="satisfaction.nps(survey['nps_score'])：推荐者打 9-10 分，贬损者 0-6 分，"
-                  "NPS = 100 *（推荐者占比 - 贬损者占比）。")
-def _q71(answer):
-    survey = _survey()
-    want = _expected("7.1")
-    x = survey["nps_score"]
-    return judge(answer, want, [
+def _mistakes_7_1(want):
+    x = _survey()["nps_score"]
+    return [
         (want / 100,
          "That is the difference of the two shares: the NPS is a score from -100 to 100, "
          "so multiply it by 100.",
@@ -175,92 +188,108 @@ def _q71(answer):
         (float(x.mean()),
          "That is the mean recommendation score: the NPS counts promoters and detractors.",
          "这是推荐意愿的平均分：NPS 要数推荐者和贬损者。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 7.2
-@exercise("7.2", open_ended=True,
-          hint="churn rate = lost / customers at the start; retention rate = (customers at "
-               "the end - new customers) / customers at the start (satisfaction.churn_rate, "
-               "satisfaction.retention_rate).",
-          hint_zh="流失率 = 流失客户数 / 期初客户数；保持率 =（期末客户数 - 新客户数）/ 期初客户数"
-                  "（satisfaction.churn_rate、satisfaction.retention_rate）。")
-def _q72(answer):
+def _rates_swapped(answer, want) -> bool:
+    return isinstance(answer, dict) and set(want) <= set(answer) and matches(
+        {"churn": answer["retention"], "retention": answer["churn"]}, want)
+
+
+def _mistakes_7_2_churn(want):
     e = EXAMPLE_7_2
-    want = _expected("7.2")
-    if isinstance(answer, dict) and set(want) <= set(answer) and matches(
-            {"churn": answer["retention"], "retention": answer["churn"]}, want):
-        return [tell("The two rates are swapped: churn is the share lost (the small one), "
-                     "retention the share kept.",
-                     "两个比率对调了：流失率是流失的比例（较小的那个），保持率是留下的比例。")]
-    return judge_parts(answer, want, {
-        "churn": [
-            ((e["at_start"] - e["at_end"]) / e["at_start"],
-             "That is the net loss of customers, (start - end) / start: new customers hide "
-             "the lost ones. Churn = lost / start.",
-             "这是客户数的净减少 (期初 - 期末) / 期初：新客户掩盖了流失的客户。"
-             "流失率 = 流失客户数 / 期初客户数。"),
-            (e["lost"] / e["at_end"],
-             "You divided by the customers at the end: a rate of the period divides by the "
-             "customers at the start.",
-             "你除以了期末客户数：一期的比率应除以期初客户数。"),
-            (e["lost"] / (e["at_start"] + e["new"]),
-             "You divided by start + new: churn counts only the customers who were there at "
-             "the start.",
-             "你除以了 期初 + 新客户：流失率只看期初就在的客户。"),
-        ],
-        "retention": [
-            (e["at_end"] / e["at_start"],
-             "end / start counts the new customers as retained: take them out first, "
-             "(end - new) / start.",
-             "期末 / 期初 把新客户也算作保持的客户：请先减去新客户，(期末 - 新客户) / 期初。"),
-            ((e["at_end"] - e["new"]) / e["at_end"],
-             "You divided by the customers at the end: retention divides by the customers at "
-             "the start.",
-             "你除以了期末客户数：保持率应除以期初客户数。"),
-        ],
-    })
+    return [
+        ((e["at_start"] - e["at_end"]) / e["at_start"],
+         "That is the net loss of customers, (start - end) / start: new customers hide "
+         "the lost ones. Churn = lost / start.",
+         "这是客户数的净减少 (期初 - 期末) / 期初：新客户掩盖了流失的客户。"
+         "流失率 = 流失客户数 / 期初客户数。"),
+        (e["lost"] / e["at_end"],
+         "You divided by the customers at the end: a rate of the period divides by the "
+         "customers at the start.",
+         "你除以了期末客户数：一期的比率应除以期初客户数。"),
+        (e["lost"] / (e["at_start"] + e["new"]),
+         "You divided by start + new: churn counts only the customers who were there at "
+         "the start.",
+         "你除以了 期初 + 新客户：流失率只看期初就在的客户。"),
+    ]
+
+
+def _mistakes_7_2_retention(want):
+    e = EXAMPLE_7_2
+    return [
+        (e["at_end"] / e["at_start"],
+         "end / start counts the new customers as retained: take them out first, "
+         "(end - new) / start.",
+         "期末 / 期初 把新客户也算作保持的客户：请先减去新客户，(期末 - 新客户) / 期初。"),
+        ((e["at_end"] - e["new"]) / e["at_end"],
+         "You divided by the customers at the end: retention divides by the customers at "
+         "the start.",
+         "你除以了期末客户数：保持率应除以期初客户数。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 7.3
-@exercise("7.3", open_ended=True,
-          hint="satisfaction.gap_summary(survey)['gap'], or for each dimension the mean of "
-               "perceive_<dim> - expect_<dim>; label the values by dimension ('tangibles', ...).",
-          hint_zh="satisfaction.gap_summary(survey)['gap']；或对每个维度求 perceive_<维度> - "
-                  "expect_<维度> 的均值；用维度名（'tangibles' 等）作标签。")
-def _q73(answer):
+def _with_mean_gap(answer, want) -> bool:
     import pandas as pd
 
+    return isinstance(answer, pd.Series) and "mean_gap" in [str(i) for i in answer.index]
+
+
+def _labelled_gap_(answer, want) -> bool:
+    import pandas as pd
+
+    if not isinstance(answer, pd.Series):
+        return False
+    labels = [str(i) for i in answer.index]
+    if len(labels) != len(want) or not all(lab.startswith("gap_") for lab in labels):
+        return False
+    return matches(answer.rename(lambda c: str(c).removeprefix("gap_")), want, ordered=False)
+
+
+def _whole_table(answer, want) -> bool:
+    import pandas as pd
+
+    return isinstance(answer, pd.DataFrame) and "gap" in answer.columns \
+        and answer.shape[1] > 1 and len(answer) == len(want)
+
+
+def _one_per_customer(answer, want) -> bool:
+    import pandas as pd
+
+    return isinstance(answer, (pd.Series, pd.DataFrame)) and len(answer) == len(_survey())
+
+
+_SHAPES_7_3 = (
+    When(_with_mean_gap,
+         "mean_gap is not a dimension: keep the five gap_<dim> values only "
+         "(and name them by dimension).",
+         "mean_gap 不是一个维度：只保留五个 gap_<维度> 的值（并以维度名作标签）。"),
+    When(_labelled_gap_,
+         "The values are right; label them by dimension ('tangibles', ...), "
+         "not 'gap_tangibles': .rename(lambda c: c.removeprefix('gap_')).",
+         "数值正确；请用维度名（'tangibles' 等）作标签，而不是 "
+         "'gap_tangibles'：.rename(lambda c: c.removeprefix('gap_'))。"),
+    When(_whole_table,
+         "That is the whole table: the question asks for the gap column alone, "
+         "a Series (['gap']).",
+         "这是整张表：题目只要 gap 这一列，即一个 Series（['gap']）。"),
+    When(_one_per_customer,
+         "One value per customer: the question asks for the mean gap of each "
+         "dimension over all customers (.mean()).",
+         "这是每位客户一个值：题目要求每个维度在所有客户上的平均差距（.mean()）。"),
+)
+
+
+def _mistakes_7_3(want):
     from crmlab import satisfaction
 
     survey = _survey()
-    want = _expected("7.3")
     summary = satisfaction.gap_summary(survey)
     gaps = satisfaction.gap_scores(survey)
-    if isinstance(answer, pd.Series):
-        labels = [str(i) for i in answer.index]
-        if "mean_gap" in labels:
-            return [tell("mean_gap is not a dimension: keep the five gap_<dim> values only "
-                         "(and name them by dimension).",
-                         "mean_gap 不是一个维度：只保留五个 gap_<维度> 的值（并以维度名作标签）。")]
-        if len(labels) == len(want) and all(lab.startswith("gap_") for lab in labels):
-            renamed = answer.rename(lambda c: str(c).removeprefix("gap_"))
-            if matches(renamed, want, ordered=False):
-                return [tell("The values are right; label them by dimension ('tangibles', ...), "
-                             "not 'gap_tangibles': .rename(lambda c: c.removeprefix('gap_')).",
-                             "数值正确；请用维度名（'tangibles' 等）作标签，而不是 "
-                             "'gap_tangibles'：.rename(lambda c: c.removeprefix('gap_'))。")]
-    if isinstance(answer, pd.DataFrame) and "gap" in answer.columns and answer.shape[1] > 1 \
-            and len(answer) == len(want):
-        return [tell("That is the whole table: the question asks for the gap column alone, "
-                     "a Series (['gap']).",
-                     "这是整张表：题目只要 gap 这一列，即一个 Series（['gap']）。")]
-    if isinstance(answer, (pd.Series, pd.DataFrame)) and len(answer) == len(survey):
-        return [tell("One value per customer: the question asks for the mean gap of each "
-                     "dimension over all customers (.mean()).",
-                     "这是每位客户一个值：题目要求每个维度在所有客户上的平均差距（.mean()）。")]
     dims = list(want.index)
-    return judge(answer, want, [
+    return [
         (-want,
          "The sign is flipped: the gap is perception minus expectation (negative = the "
          "customers got less than they expected).",
@@ -278,15 +307,14 @@ def _q73(answer):
         (gaps[[f"gap_{d}" for d in dims]].median().set_axis(dims),
          "Those are medians: take the mean gap (.mean()).",
          "这是中位数：请取平均差距（.mean()）。"),
-    ], ordered=False)
+    ]
 
 
 # --------------------------------------------------------------------------- 7.4
 def _choice(key: str) -> Callable:
     from crmlab.satisfaction import DIMENSIONS
 
-    def judge(answer) -> list[str]:
-        want = _expected("7.4")[key]
+    def judge_dimension(answer, want) -> list[str]:
         if not isinstance(answer, str):
             return compare(answer, want)
         got = _dimension(answer)
@@ -296,10 +324,10 @@ def _choice(key: str) -> Callable:
                          f"{answer!r}：请用五个维度名之一作答：{', '.join(DIMENSIONS)}。")]
         if got == want:
             return []
-        gaps = _expected("7.3")
+        gaps = _gaps()
         coef = _drivers()["coef"].rename(lambda f: f.removeprefix("gap_"))
-        other = _expected("7.4")["churn_driver" if key == "largest_shortfall"
-                                 else "largest_shortfall"]
+        other = _shortfall_and_driver()["churn_driver" if key == "largest_shortfall"
+                                        else "largest_shortfall"]
         if got == other:
             return [tell(f"{got!r} is the answer to the other part: the largest shortfall is "
                          f"the most negative mean gap; the churn driver has the largest "
@@ -320,41 +348,20 @@ def _choice(key: str) -> Callable:
         return [tell(f"{got!r} is not the answer: look at the numbers again.",
                      f"{got!r} 不是正确答案：请再看一下数据。")]
 
-    return judge
+    return judge_dimension
 
 
-@exercise("7.4", open_ended=True,
-          hint="The shortfall: the most negative mean gap (gap_summary(survey)['gap'].idxmin()). "
-               "The driver: satisfaction.churn_drivers(survey) lists the dimensions by the size "
-               "of their coefficient, strongest first.",
-          hint_zh="最大的不足：平均差距最负的维度（gap_summary(survey)['gap'].idxmin()）。"
-                  "驱动因素：satisfaction.churn_drivers(survey) 按系数绝对值从大到小列出各维度。")
-def _q74(answer):
-    want = _expected("7.4")
-    if isinstance(answer, dict) and set(want) <= set(answer) and all(
-            isinstance(answer[k], str) for k in want) and \
-            _dimension(answer["largest_shortfall"]) == want["churn_driver"] and \
-            _dimension(answer["churn_driver"]) == want["largest_shortfall"]:
-        return [tell("The two answers are swapped: the largest shortfall is the most negative "
-                     "mean gap; the churn driver has the strongest coefficient.",
-                     "两个答案对调了：最大的不足是平均差距最负的维度；流失驱动因素的系数最强。")]
-    return judge_parts(answer, want, {}, custom={
-        "largest_shortfall": _choice("largest_shortfall"),
-        "churn_driver": _choice("churn_driver")})
+def _answers_swapped(answer, want) -> bool:
+    return isinstance(answer, dict) and set(want) <= set(answer) and all(
+        isinstance(answer[k], str) for k in want) and \
+        _dimension(answer["largest_shortfall"]) == want["churn_driver"] and \
+        _dimension(answer["churn_driver"]) == want["largest_shortfall"]
 
 
 # --------------------------------------------------------------------------- 7.5
-@exercise("7.5", open_ended=True,
-          hint="satisfaction.promise_effect(survey) has one row per promise; subtract the "
-               "'accurate' row's satisfaction from the 'inflated' row's (or group by "
-               "marketing_promise and take the mean of satisfaction).",
-          hint_zh="satisfaction.promise_effect(survey) 每种承诺一行；用 'inflated' 行的 "
-                  "satisfaction 减去 'accurate' 行的（或按 marketing_promise 分组求 "
-                  "satisfaction 的均值）。")
-def _q75(answer):
+def _mistakes_7_5(want):
     p = _promises()
-    want = _expected("7.5")
-    return judge(answer, want, [
+    return [
         (-want,
          "The sign is flipped: inflated minus accurate (negative when inflated promises "
          "leave customers less satisfied).",
@@ -385,47 +392,111 @@ def _q75(answer):
                - _by_promise("satisfaction").median()["accurate"]),
          "Those are medians: compare the mean satisfaction.",
          "这是中位数之差：请比较平均满意度。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 7.6
-@exercise("7.6", open_ended=True,
-          hint="satisfaction.promise_effect(survey)['nps']: the 'inflated' row minus the "
-               "'accurate' row; then decide whether promising more pays.",
-          hint_zh="satisfaction.promise_effect(survey)['nps']：用 'inflated' 行减去 'accurate' "
-                  "行；再判断多承诺是否划算。")
-def _q76(answer):
+def _judge_promise(value, want) -> list[str]:
+    problems = compare(value, want)
+    if problems and not compare(value, not want):
+        return [tell("Not by this survey: the same service, and inflated promises bring a "
+                     "lower NPS, lower satisfaction and more churn than accurate ones.",
+                     "从这份调查看并非如此：服务相同，夸大承诺的 NPS 和满意度都更低，"
+                     "流失更多。")]
+    return problems
+
+
+def _mistakes_7_6_diff(diff):
     p = _promises()
-    want = _expected("7.6")
-    diff = want["nps_diff"]
     nps_mean = _by_promise("nps_score").mean()
+    return [
+        (-diff,
+         "The sign is flipped: inflated minus accurate.",
+         "符号反了：应为 inflated 减去 accurate。"),
+        (float(p.loc["inflated", "nps"] - p.loc["modest", "nps"]),
+         "That compares inflated with modest promises: compare with accurate ones.",
+         "这是夸大承诺与保守承诺的比较：请与准确承诺比较。"),
+        (float(p.loc["inflated", "nps"]),
+         "That is the NPS of the inflated group alone: subtract the accurate group's.",
+         "这只是夸大承诺组的 NPS：还要减去准确承诺组的。"),
+        (float(nps_mean["inflated"] - nps_mean["accurate"]),
+         "That is the difference of the mean recommendation scores: compute each group's "
+         "NPS (satisfaction.nps) and subtract.",
+         "这是推荐意愿平均分之差：请分别计算各组的 NPS（satisfaction.nps）再相减。"),
+        (float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"]),
+         "That is the difference in satisfaction (exercise 7.5): here, the NPS.",
+         "这是满意度之差（练习 7.5）：本题要求 NPS 之差。"),
+    ]
 
-    def choice(value) -> list[str]:
-        problems = compare(value, False)
-        if problems and not compare(value, True):
-            return [tell("Not by this survey: the same service, and inflated promises bring a "
-                         "lower NPS, lower satisfaction and more churn than accurate ones.",
-                         "从这份调查看并非如此：服务相同，夸大承诺的 NPS 和满意度都更低，"
-                         "流失更多。")]
-        return problems
 
-    return judge_parts(answer, want, {
-        "nps_diff": [
-            (-diff,
-             "The sign is flipped: inflated minus accurate.",
-             "符号反了：应为 inflated 减去 accurate。"),
-            (float(p.loc["inflated", "nps"] - p.loc["modest", "nps"]),
-             "That compares inflated with modest promises: compare with accurate ones.",
-             "这是夸大承诺与保守承诺的比较：请与准确承诺比较。"),
-            (float(p.loc["inflated", "nps"]),
-             "That is the NPS of the inflated group alone: subtract the accurate group's.",
-             "这只是夸大承诺组的 NPS：还要减去准确承诺组的。"),
-            (float(nps_mean["inflated"] - nps_mean["accurate"]),
-             "That is the difference of the mean recommendation scores: compute each group's "
-             "NPS (satisfaction.nps) and subtract.",
-             "这是推荐意愿平均分之差：请分别计算各组的 NPS（satisfaction.nps）再相减。"),
-            (float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"]),
-             "That is the difference in satisfaction (exercise 7.5): here, the NPS.",
-             "这是满意度之差（练习 7.5）：本题要求 NPS 之差。"),
-        ],
-    }, custom={"promise_more": choice})
+# --------------------------------------------------------------------------- the records
+SURVEY = ("survey",)
+
+EXERCISES = register(
+    Exercise(
+        "7.1", expected=_nps, data=SURVEY, mistakes=_mistakes_7_1,
+        hints=[Hint(
+            "satisfaction.nps(survey['nps_score']): promoters answer 9-10, detractors 0-6, "
+            "NPS = 100 * (share of promoters - share of detractors).",
+            "satisfaction.nps(survey['nps_score'])：推荐者打 9-10 分，贬损者 0-6 分，"
+            "NPS = 100 *（推荐者占比 - 贬损者占比）。")],
+    ),
+    Exercise(
+        "7.2", expected=_example_rates,
+        before=[When(_rates_swapped,
+                     "The two rates are swapped: churn is the share lost (the small one), "
+                     "retention the share kept.",
+                     "两个比率对调了：流失率是流失的比例（较小的那个），保持率是留下的比例。")],
+        parts={"churn": Part(mistakes=_mistakes_7_2_churn),
+               "retention": Part(mistakes=_mistakes_7_2_retention)},
+        hints=[Hint(
+            "churn rate = lost / customers at the start; retention rate = (customers at "
+            "the end - new customers) / customers at the start (satisfaction.churn_rate, "
+            "satisfaction.retention_rate).",
+            "流失率 = 流失客户数 / 期初客户数；保持率 =（期末客户数 - 新客户数）/ 期初客户数"
+            "（satisfaction.churn_rate、satisfaction.retention_rate）。")],
+    ),
+    Exercise(
+        "7.3", expected=_gaps, data=SURVEY, mistakes=_mistakes_7_3, ordered=False,
+        before=_SHAPES_7_3,
+        hints=[Hint(
+            "satisfaction.gap_summary(survey)['gap'], or for each dimension the mean of "
+            "perceive_<dim> - expect_<dim>; label the values by dimension ('tangibles', ...).",
+            "satisfaction.gap_summary(survey)['gap']；或对每个维度求 perceive_<维度> - "
+            "expect_<维度> 的均值；用维度名（'tangibles' 等）作标签。")],
+    ),
+    Exercise(
+        "7.4", expected=_shortfall_and_driver, data=SURVEY,
+        before=[When(_answers_swapped,
+                     "The two answers are swapped: the largest shortfall is the most negative "
+                     "mean gap; the churn driver has the strongest coefficient.",
+                     "两个答案对调了：最大的不足是平均差距最负的维度；流失驱动因素的系数最强。")],
+        parts={key: Part(judge=_choice(key)) for key in ("largest_shortfall", "churn_driver")},
+        hints=[Hint(
+            "The shortfall: the most negative mean gap (gap_summary(survey)['gap'].idxmin()). "
+            "The driver: satisfaction.churn_drivers(survey) lists the dimensions by the size "
+            "of their coefficient, strongest first.",
+            "最大的不足：平均差距最负的维度（gap_summary(survey)['gap'].idxmin()）。"
+            "驱动因素：satisfaction.churn_drivers(survey) 按系数绝对值从大到小列出各维度。")],
+    ),
+    Exercise(
+        "7.5", expected=_promise_satisfaction, data=SURVEY, mistakes=_mistakes_7_5,
+        hints=[Hint(
+            "satisfaction.promise_effect(survey) has one row per promise; subtract the "
+            "'accurate' row's satisfaction from the 'inflated' row's (or group by "
+            "marketing_promise and take the mean of satisfaction).",
+            "satisfaction.promise_effect(survey) 每种承诺一行；用 'inflated' 行的 "
+            "satisfaction 减去 'accurate' 行的（或按 marketing_promise 分组求 "
+            "satisfaction 的均值）。")],
+    ),
+    Exercise(
+        "7.6", expected=_promise_nps, data=SURVEY,
+        parts={"promise_more": Part(judge=_judge_promise),
+               "nps_diff": Part(mistakes=_mistakes_7_6_diff)},
+        hints=[Hint(
+            "satisfaction.promise_effect(survey)['nps']: the 'inflated' row minus the "
+            "'accurate' row; then decide whether promising more pays.",
+            "satisfaction.promise_effect(survey)['nps']：用 'inflated' 行减去 'accurate' "
+            "行；再判断多承诺是否划算。")],
+    ),
+)

@@ -1,14 +1,13 @@
 """Checks for the chapter 08 exercises (solutions/08_management_bias.ipynb).
 
-Every exercise is open-ended in the registry's sense: a validator compares the answer
-with the expected value (:func:`expected`, computed with :mod:`crmlab.bias` and pandas on
-the bundled ``accounts``) through the common comparator, and when the answer is wrong but
-equals a known wrong answer (the correlation with the raw priority number, whose sign is
-flipped because rank 1 is the top; Pearson instead of Spearman; the under-served accounts
-for the over-served; hours moved counted twice...) it says so in one sentence instead of
-"too high". Answers with several parts are checked as a dict built in the check cell
-(``{"n_over": n_over, "over_hours_share": over_hours_share}``); feedback names the part,
-e.g. ``[n_over] ...``.
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module): the expected answer (:func:`expected`, computed with :mod:`crmlab.bias` and
+pandas on the bundled ``accounts``); the known wrong answers (the correlation with the
+raw priority number, whose sign is flipped because rank 1 is the top; Pearson instead of
+Spearman; the under-served accounts for the over-served; hours moved counted twice...),
+each said in one sentence instead of "too high"; and the hints. Answers with several
+parts are checked as a dict built in the check cell (``{"n_over": n_over,
+"over_hours_share": over_hours_share}``); feedback names the part, e.g. ``[n_over] ...``.
 """
 
 from __future__ import annotations
@@ -16,10 +15,10 @@ from __future__ import annotations
 import functools
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import judge, judge_parts, tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._judging import tell
+from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, register
 
-__all__ = ["CANDIDATES_8_5", "MIN_HOURS_8_4", "expected"]
+__all__ = ["CANDIDATES_8_5", "EXERCISES", "MIN_HOURS_8_4", "expected"]
 
 #: Basic service hours every account keeps in the fair allocation of exercise 8.4.
 MIN_HOURS_8_4 = 25
@@ -55,33 +54,49 @@ def _corr(column: str, method: str = "spearman", sign: int = -1) -> float:
     return float((sign * a["manager_priority"]).corr(a[column], method=method))
 
 
+# --------------------------------------------------------------------------- the answer key
 @functools.cache
-def _expected(qid: str):
+def _profit_correlation() -> float:
     from crmlab import bias
 
-    accounts = _accounts()
+    return float(bias.priority_drivers(_accounts(), attributes=["profit"])
+                 .loc["profit", "spearman"])
+
+
+@functools.cache
+def _over_served() -> dict:
     summary = _audit().attrs["summary"]
-    if qid == "8.1":
-        return float(bias.priority_drivers(accounts, attributes=["profit"])
-                     .loc["profit", "spearman"])
-    if qid == "8.2":
-        return {"n_over": summary["over_served"],
-                "over_hours_share": summary["hours_over_served_share"]}
-    if qid == "8.3":
-        loss = accounts["profit"] < 0
-        hours = float(accounts.loc[loss, "resource_hours"].sum())
-        return {"loss_hours": hours,
-                "loss_share": hours / float(accounts["resource_hours"].sum())}
-    if qid == "8.4":
-        fair = _fair()
-        return {"hours_moved": fair.attrs["hours_moved"], "gainers": fair.attrs["accounts_gain"]}
-    if qid == "8.5":
-        drivers = bias.priority_drivers(accounts, attributes=list(CANDIDATES_8_5))
-        return {"driver": str(drivers["spearman"].idxmax()),
-                "rho": float(drivers["spearman"].max())}
-    if qid == "8.6":
-        return {"fair_guide": False, "rho_objective": summary["spearman"]}
-    raise KeyError(qid)
+    return {"n_over": summary["over_served"],
+            "over_hours_share": summary["hours_over_served_share"]}
+
+
+@functools.cache
+def _loss_hours() -> dict:
+    accounts = _accounts()
+    loss = accounts["profit"] < 0
+    hours = float(accounts.loc[loss, "resource_hours"].sum())
+    return {"loss_hours": hours,
+            "loss_share": hours / float(accounts["resource_hours"].sum())}
+
+
+@functools.cache
+def _moved() -> dict:
+    fair = _fair()
+    return {"hours_moved": fair.attrs["hours_moved"], "gainers": fair.attrs["accounts_gain"]}
+
+
+@functools.cache
+def _driver() -> dict:
+    from crmlab import bias
+
+    drivers = bias.priority_drivers(_accounts(), attributes=list(CANDIDATES_8_5))
+    return {"driver": str(drivers["spearman"].idxmax()),
+            "rho": float(drivers["spearman"].max())}
+
+
+@functools.cache
+def _objective() -> dict:
+    return {"fair_guide": False, "rho_objective": _audit().attrs["summary"]["spearman"]}
 
 
 def expected(qid: str):
@@ -97,6 +112,11 @@ def expected(qid: str):
     object
         A float (8.1) or a dict of the parts (8.2 to 8.6). Cached: do not modify it.
 
+    Raises
+    ------
+    KeyError
+        For a question id that chapter 08 does not have.
+
     Examples
     --------
     >>> expected("8.2")["n_over"], expected("8.4")["gainers"]
@@ -104,7 +124,7 @@ def expected(qid: str):
     >>> expected("8.5")["driver"]
     'tenure_years'
     """
-    return _expected(qid)
+    return EXERCISES[qid].expected()
 
 
 # --------------------------------------------------------------------------- judging
@@ -120,13 +140,8 @@ _PEARSON = ("That is Pearson's correlation (the default of .corr()): the questio
 
 
 # --------------------------------------------------------------------------- 8.1
-@exercise("8.1", open_ended=True,
-          hint="bias.priority_drivers(accounts, attributes=['profit']), or "
-               "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman').",
-          hint_zh="bias.priority_drivers(accounts, attributes=['profit'])，或 "
-                  "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman')。")
-def _q81(answer):
-    return judge(answer, _expected("8.1"), [
+def _mistakes_8_1(want):
+    return [
         (_corr("profit", sign=1), *_SIGN),
         (_corr("profit", "pearson"), *_PEARSON),
         (_corr("profit", "pearson", sign=1),
@@ -146,143 +161,138 @@ def _q81(answer):
         (_audit().attrs["summary"]["spearman"],
          "That is the correlation with the objective rank (exercise 8.6): here, with profit.",
          "这是与客观排名的相关（练习 8.6）：本题要求与利润的相关。"),
-    ])
+    ]
 
 
 # --------------------------------------------------------------------------- 8.2
-@exercise("8.2", open_ended=True,
-          hint="bias.priority_audit(accounts) flags every account; its attrs['summary'] holds "
-               "the counts per status and the over-served accounts' hours.",
-          hint_zh="bias.priority_audit(accounts) 给每个客户打上标记；其 attrs['summary'] 中有"
-                  "各状态的客户数和过度服务客户的服务小时。")
-def _q82(answer):
+def _mistakes_8_2_n(want):
     summary = _audit().attrs["summary"]
     n = summary["accounts"]
-    return judge_parts(answer, _expected("8.2"), {
-        "n_over": [
-            (summary["under_served"],
-             "That is the number of under-served accounts (rank_gap < 0): over-served ones "
-             "have a manager rank far above their objective rank (rank_gap > 0).",
-             "这是服务不足的客户数（rank_gap < 0）：过度服务的客户经理排名远高于客观排名"
-             "（rank_gap > 0）。"),
-            (summary["aligned"],
-             "That is the number of aligned accounts: count the status 'over-served'.",
-             "这是排名一致的客户数：请数 status 为 'over-served' 的客户。"),
-            (summary["loss_making_over_served"],
-             "That counts only the over-served accounts that lose money: count all of them.",
-             "这只数了亏损的过度服务客户：请数出全部过度服务客户。"),
-            (summary["over_served"] / n,
-             "That is a share of accounts, not a number of accounts: count them.",
-             "这是客户占比，不是客户数：请计数。"),
-        ],
-        "over_hours_share": [
-            (summary["hours_over_served"],
-             "That is the number of hours: divide by the total service hours for a share.",
-             "这是小时数：请除以总服务小时得到占比。"),
-            (summary["over_served"] / n,
-             "That is the over-served share of accounts: the question asks for their share "
-             "of the service hours.",
-             "这是过度服务客户的数量占比：题目要求它们占服务小时的比例。"),
-            (summary["hours_under_served"] / summary["hours_total"],
-             "That is the under-served accounts' share of hours: take the over-served ones.",
-             "这是服务不足客户的小时占比：请取过度服务的客户。"),
-        ],
-    })
+    return [
+        (summary["under_served"],
+         "That is the number of under-served accounts (rank_gap < 0): over-served ones "
+         "have a manager rank far above their objective rank (rank_gap > 0).",
+         "这是服务不足的客户数（rank_gap < 0）：过度服务的客户经理排名远高于客观排名"
+         "（rank_gap > 0）。"),
+        (summary["aligned"],
+         "That is the number of aligned accounts: count the status 'over-served'.",
+         "这是排名一致的客户数：请数 status 为 'over-served' 的客户。"),
+        (summary["loss_making_over_served"],
+         "That counts only the over-served accounts that lose money: count all of them.",
+         "这只数了亏损的过度服务客户：请数出全部过度服务客户。"),
+        (summary["over_served"] / n,
+         "That is a share of accounts, not a number of accounts: count them.",
+         "这是客户占比，不是客户数：请计数。"),
+    ]
+
+
+def _mistakes_8_2_share(want):
+    summary = _audit().attrs["summary"]
+    n = summary["accounts"]
+    return [
+        (summary["hours_over_served"],
+         "That is the number of hours: divide by the total service hours for a share.",
+         "这是小时数：请除以总服务小时得到占比。"),
+        (summary["over_served"] / n,
+         "That is the over-served share of accounts: the question asks for their share "
+         "of the service hours.",
+         "这是过度服务客户的数量占比：题目要求它们占服务小时的比例。"),
+        (summary["hours_under_served"] / summary["hours_total"],
+         "That is the under-served accounts' share of hours: take the over-served ones.",
+         "这是服务不足客户的小时占比：请取过度服务的客户。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 8.3
-@exercise("8.3", open_ended=True,
-          hint="Select the accounts with profit < 0 and sum their resource_hours; divide by "
-               "the sum of resource_hours over all accounts.",
-          hint_zh="选出 profit < 0 的客户，对其 resource_hours 求和；再除以全部客户的 "
-                  "resource_hours 之和。")
-def _q83(answer):
+def _loss_numbers():
     accounts = _accounts()
     audit = _audit()
     loss = accounts["profit"] < 0
     total = float(accounts["resource_hours"].sum())
     over_loss = float(audit.loc[(audit["status"] == "over-served") & (audit["profit"] < 0),
                                 "hours"].sum())
-    return judge_parts(answer, _expected("8.3"), {
-        "loss_hours": [
-            (int(loss.sum()),
-             "That counts the loss-making accounts: the question asks for their service hours "
-             "(sum resource_hours).",
-             "这是亏损客户的数量：题目要求它们的服务小时（对 resource_hours 求和）。"),
-            (over_loss,
-             "Those are the hours of the over-served loss-making accounts only: take every "
-             "account with profit < 0.",
-             "这只是过度服务且亏损客户的小时：请取所有 profit < 0 的客户。"),
-            (total - float(accounts.loc[loss, "resource_hours"].sum()),
-             "Those are the hours of the profitable accounts: select profit < 0.",
-             "这是盈利客户的小时：请选 profit < 0。"),
-            (float(accounts.loc[loss, "profit"].sum()),
-             "That is the loss in yuan: the question asks for the service hours.",
-             "这是以元计的亏损：题目要求服务小时。"),
-            (float(accounts.loc[loss, "cost_to_serve"].sum()),
-             "That is the cost to serve in yuan: the question asks for resource_hours.",
-             "这是以元计的服务成本：题目要求 resource_hours。"),
-        ],
-        "loss_share": [
-            (float(loss.mean()),
-             "That is the share of accounts that lose money: the question asks for their share "
-             "of the service hours.",
-             "这是亏损客户的数量占比：题目要求它们占服务小时的比例。"),
-            (over_loss / total,
-             "That counts only the over-served loss-making accounts: take every account with "
-             "profit < 0.",
-             "这只算了过度服务且亏损的客户：请取所有 profit < 0 的客户。"),
-        ],
-    })
+    return accounts, loss, total, over_loss
+
+
+def _mistakes_8_3_hours(want):
+    accounts, loss, total, over_loss = _loss_numbers()
+    return [
+        (int(loss.sum()),
+         "That counts the loss-making accounts: the question asks for their service hours "
+         "(sum resource_hours).",
+         "这是亏损客户的数量：题目要求它们的服务小时（对 resource_hours 求和）。"),
+        (over_loss,
+         "Those are the hours of the over-served loss-making accounts only: take every "
+         "account with profit < 0.",
+         "这只是过度服务且亏损客户的小时：请取所有 profit < 0 的客户。"),
+        (total - float(accounts.loc[loss, "resource_hours"].sum()),
+         "Those are the hours of the profitable accounts: select profit < 0.",
+         "这是盈利客户的小时：请选 profit < 0。"),
+        (float(accounts.loc[loss, "profit"].sum()),
+         "That is the loss in yuan: the question asks for the service hours.",
+         "这是以元计的亏损：题目要求服务小时。"),
+        (float(accounts.loc[loss, "cost_to_serve"].sum()),
+         "That is the cost to serve in yuan: the question asks for resource_hours.",
+         "这是以元计的服务成本：题目要求 resource_hours。"),
+    ]
+
+
+def _mistakes_8_3_share(want):
+    accounts, loss, total, over_loss = _loss_numbers()
+    return [
+        (float(loss.mean()),
+         "That is the share of accounts that lose money: the question asks for their share "
+         "of the service hours.",
+         "这是亏损客户的数量占比：题目要求它们占服务小时的比例。"),
+        (over_loss / total,
+         "That counts only the over-served loss-making accounts: take every account with "
+         "profit < 0.",
+         "这只算了过度服务且亏损的客户：请取所有 profit < 0 的客户。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 8.4
-@exercise("8.4", open_ended=True,
-          hint=f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4}); the hours "
-               f"moved are the sum of the positive changes (fair.attrs['hours_moved']), the "
-               f"gainers the accounts whose change is > 0.",
-          hint_zh=f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4})；移动的小时数"
-                  f"是正变化之和（fair.attrs['hours_moved']），获益客户是 change > 0 的客户。")
-def _q84(answer):
+def _mistakes_8_4_moved(want):
     fair, zero, tier = _fair(), _fair(0.0), _fair(by="tier")
     change = fair["change"]
+    return [
+        (float(change.abs().sum()),
+         "Every moved hour is counted twice, once where it leaves and once where it "
+         "arrives: sum the increases only (change > 0).",
+         "每个移动的小时被算了两次（移出一次、移入一次）：只对增加的部分（change > 0）求和。"),
+        (float(change.sum()),
+         "The total stays the same, so the changes add up to 0: sum the increases only.",
+         "总小时数不变，所以变化之和为 0：只对增加的部分求和。"),
+        (zero.attrs["hours_moved"],
+         f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
+         f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
+        (tier.attrs["hours_moved"],
+         "That is the allocation by tier: spread the hours by score (the default).",
+         "这是按层级分配的结果：请按评分分配（默认）。"),
+        (fair.attrs["hours_moved"] / fair.attrs["total_hours"],
+         "That is a share of the hours: the question asks for the number of hours.",
+         "这是小时的占比：题目要求小时数。"),
+    ]
+
+
+def _mistakes_8_4_gainers(want):
+    fair, zero = _fair(), _fair(0.0)
     n = len(fair)
-    return judge_parts(answer, _expected("8.4"), {
-        "hours_moved": [
-            (float(change.abs().sum()),
-             "Every moved hour is counted twice, once where it leaves and once where it "
-             "arrives: sum the increases only (change > 0).",
-             "每个移动的小时被算了两次（移出一次、移入一次）：只对增加的部分（change > 0）求和。"),
-            (float(change.sum()),
-             "The total stays the same, so the changes add up to 0: sum the increases only.",
-             "总小时数不变，所以变化之和为 0：只对增加的部分求和。"),
-            (zero.attrs["hours_moved"],
-             f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
-             f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
-            (tier.attrs["hours_moved"],
-             "That is the allocation by tier: spread the hours by score (the default).",
-             "这是按层级分配的结果：请按评分分配（默认）。"),
-            (fair.attrs["hours_moved"] / fair.attrs["total_hours"],
-             "That is a share of the hours: the question asks for the number of hours.",
-             "这是小时的占比：题目要求小时数。"),
-        ],
-        "gainers": [
-            (fair.attrs["accounts_lose"],
-             "Those are the accounts that lose hours: count those whose change is > 0.",
-             "这是失去小时的客户：请数 change > 0 的客户。"),
-            (zero.attrs["accounts_gain"],
-             f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
-             f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
-            (fair.attrs["accounts_gain"] / n,
-             "That is a share of accounts, not a number of accounts: count them.",
-             "这是客户占比，不是客户数：请计数。"),
-        ],
-    })
+    return [
+        (fair.attrs["accounts_lose"],
+         "Those are the accounts that lose hours: count those whose change is > 0.",
+         "这是失去小时的客户：请数 change > 0 的客户。"),
+        (zero.attrs["accounts_gain"],
+         f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
+         f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
+        (fair.attrs["accounts_gain"] / n,
+         "That is a share of accounts, not a number of accounts: count them.",
+         "这是客户占比，不是客户数：请计数。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 8.5
-def _q85_driver(answer) -> list[str]:
-    want = _expected("8.5")["driver"]
+def _judge_driver(answer, want) -> list[str]:
     if not isinstance(answer, str):
         return compare(answer, want)
     got = answer.strip().casefold()
@@ -304,78 +314,128 @@ def _q85_driver(answer) -> list[str]:
                  f"{got!r} 有影响，但不是最大的：请比较三个 Spearman 相关系数。")]
 
 
-@exercise("8.5", open_ended=True,
-          hint="bias.priority_drivers(accounts, attributes=[...the three...]) sorts them from "
-               "the strongest positive link down (preference = -manager_priority).",
-          hint_zh="bias.priority_drivers(accounts, attributes=[...三个属性...]) 按正相关从强到弱"
-                  "排序（偏好 = -manager_priority）。")
-def _q85(answer):
-    want = _expected("8.5")
-    rho = want["rho"]
-    return judge_parts(answer, want, {
-        "rho": [
-            (-rho, *_SIGN),
-            (_corr("tenure_years", "pearson"), *_PEARSON),
-            (_corr("relationship"),
-             "That is the correlation with relationship: give the one of your driver.",
-             "这是与 relationship 的相关：请给出你所选驱动因素的相关系数。"),
-            (_corr("profit"),
-             "That is the correlation with profit: give the one of your driver.",
-             "这是与 profit 的相关：请给出你所选驱动因素的相关系数。"),
-        ],
-    }, custom={"driver": _q85_driver})
+def _mistakes_8_5_rho(rho):
+    return [
+        (-rho, *_SIGN),
+        (_corr("tenure_years", "pearson"), *_PEARSON),
+        (_corr("relationship"),
+         "That is the correlation with relationship: give the one of your driver.",
+         "这是与 relationship 的相关：请给出你所选驱动因素的相关系数。"),
+        (_corr("profit"),
+         "That is the correlation with profit: give the one of your driver.",
+         "这是与 profit 的相关：请给出你所选驱动因素的相关系数。"),
+    ]
 
 
 # --------------------------------------------------------------------------- 8.6
-@exercise("8.6", open_ended=True,
-          hint="bias.priority_audit(accounts).attrs['summary']['spearman'] is the rank "
-               "correlation of the manager's priority with the objective rank; near 0 means "
-               "the two rankings have little in common.",
-          hint_zh="bias.priority_audit(accounts).attrs['summary']['spearman'] 是经理优先级与"
-                  "客观排名的等级相关；接近 0 表示两种排名几乎无关。")
-def _q86(answer):
+def _judge_fair_guide(value, want) -> list[str]:
+    audit = _audit()
+    rho = audit.attrs["summary"]["spearman"]
+    problems = compare(value, want)
+    if problems and not compare(value, not want):
+        return [tell(f"Not by the data: the manager's priority and the objective rank "
+                     f"agree little (Spearman {rho:.2f}), and the over-served accounts "
+                     f"take {audit.attrs['summary']['hours_over_served_share']:.0%} of "
+                     f"the hours.",
+                     f"数据并不支持：经理优先级与客观排名几乎不一致（Spearman {rho:.2f}），"
+                     f"过度服务的客户占用了 "
+                     f"{audit.attrs['summary']['hours_over_served_share']:.0%} 的服务小时。")]
+    return problems
+
+
+def _mistakes_8_6_rho(rho):
     from crmlab import bias
 
     accounts = _accounts()
     audit = _audit()
-    want = _expected("8.6")
-    rho = want["rho_objective"]
     priority = accounts.set_index("account_id")["manager_priority"].reindex(audit.index)
-
-    def choice(value) -> list[str]:
-        problems = compare(value, False)
-        if problems and not compare(value, True):
-            return [tell(f"Not by the data: the manager's priority and the objective rank "
-                         f"agree little (Spearman {rho:.2f}), and the over-served accounts "
-                         f"take {audit.attrs['summary']['hours_over_served_share']:.0%} of "
-                         f"the hours.",
-                         f"数据并不支持：经理优先级与客观排名几乎不一致（Spearman {rho:.2f}），"
-                         f"过度服务的客户占用了 "
-                         f"{audit.attrs['summary']['hours_over_served_share']:.0%} 的服务小时。")]
-        return problems
-
     sales_only = bias.priority_audit(accounts, weights={"sales": 1}).attrs["summary"]["spearman"]
-    # -spearman(priority, score) differs from rho in the 4th digit (ties in the score are
-    # averaged instead of broken by id): accepted through a looser tolerance.
-    return judge_parts(answer, want, {
-        "rho_objective": [
-            (-rho,
-             "The sign is flipped: a higher score is better but rank 1 is the top priority. "
-             "Compare ranks with ranks (objective_rank with manager_rank), or use "
-             "-manager_priority against the score.",
-             "符号反了：评分越高越好，而排名 1 是最优先。请用排名对排名（objective_rank 与 "
-             "manager_rank），或用 -manager_priority 对评分。"),
-            (float(priority.corr(audit["score"], method="spearman")),
-             "The sign is flipped: a higher score is better but rank 1 is the top priority; "
-             "use -manager_priority against the score.",
-             "符号反了：评分越高越好，而排名 1 是最优先；请用 -manager_priority 对评分。"),
-            (float((-priority).corr(audit["score"])), *_PEARSON),
-            (_expected("8.1"),
-             "That is the correlation with profit (exercise 8.1): here, with the objective rank.",
-             "这是与利润的相关（练习 8.1）：本题要求与客观排名的相关。"),
-            (float(sales_only),
-             "That is the scorecard on sales alone: use the default weights (sales, margin "
-             "and potential equally).",
-             "这是只按销售额评分的结果：请用默认权重（销售额、利润率、潜力各占三分之一）。"),
-        ],
-    }, custom={"fair_guide": choice}, tol={"rho_objective": {"rtol": 2e-3}})
+    return [
+        (-rho,
+         "The sign is flipped: a higher score is better but rank 1 is the top priority. "
+         "Compare ranks with ranks (objective_rank with manager_rank), or use "
+         "-manager_priority against the score.",
+         "符号反了：评分越高越好，而排名 1 是最优先。请用排名对排名（objective_rank 与 "
+         "manager_rank），或用 -manager_priority 对评分。"),
+        (float(priority.corr(audit["score"], method="spearman")),
+         "The sign is flipped: a higher score is better but rank 1 is the top priority; "
+         "use -manager_priority against the score.",
+         "符号反了：评分越高越好，而排名 1 是最优先；请用 -manager_priority 对评分。"),
+        (float((-priority).corr(audit["score"])), *_PEARSON),
+        (_profit_correlation(),
+         "That is the correlation with profit (exercise 8.1): here, with the objective rank.",
+         "这是与利润的相关（练习 8.1）：本题要求与客观排名的相关。"),
+        (float(sales_only),
+         "That is the scorecard on sales alone: use the default weights (sales, margin "
+         "and potential equally).",
+         "这是只按销售额评分的结果：请用默认权重（销售额、利润率、潜力各占三分之一）。"),
+    ]
+
+
+# --------------------------------------------------------------------------- the records
+ACCOUNTS = ("accounts",)
+
+EXERCISES = register(
+    Exercise(
+        "8.1", expected=_profit_correlation, data=ACCOUNTS, mistakes=_mistakes_8_1,
+        hints=[Hint(
+            "bias.priority_drivers(accounts, attributes=['profit']), or "
+            "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman').",
+            "bias.priority_drivers(accounts, attributes=['profit'])，或 "
+            "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman')。")],
+    ),
+    Exercise(
+        "8.2", expected=_over_served, data=ACCOUNTS,
+        parts={"n_over": Part(mistakes=_mistakes_8_2_n),
+               "over_hours_share": Part(mistakes=_mistakes_8_2_share)},
+        hints=[Hint(
+            "bias.priority_audit(accounts) flags every account; its attrs['summary'] holds "
+            "the counts per status and the over-served accounts' hours.",
+            "bias.priority_audit(accounts) 给每个客户打上标记；其 attrs['summary'] 中有"
+            "各状态的客户数和过度服务客户的服务小时。")],
+    ),
+    Exercise(
+        "8.3", expected=_loss_hours, data=ACCOUNTS,
+        parts={"loss_hours": Part(mistakes=_mistakes_8_3_hours),
+               "loss_share": Part(mistakes=_mistakes_8_3_share)},
+        hints=[Hint(
+            "Select the accounts with profit < 0 and sum their resource_hours; divide by "
+            "the sum of resource_hours over all accounts.",
+            "选出 profit < 0 的客户，对其 resource_hours 求和；再除以全部客户的 "
+            "resource_hours 之和。")],
+    ),
+    Exercise(
+        "8.4", expected=_moved, data=ACCOUNTS,
+        parts={"hours_moved": Part(mistakes=_mistakes_8_4_moved),
+               "gainers": Part(mistakes=_mistakes_8_4_gainers)},
+        hints=[Hint(
+            f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4}); the hours "
+            f"moved are the sum of the positive changes (fair.attrs['hours_moved']), the "
+            f"gainers the accounts whose change is > 0.",
+            f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4})；移动的小时数"
+            f"是正变化之和（fair.attrs['hours_moved']），获益客户是 change > 0 的客户。")],
+    ),
+    Exercise(
+        "8.5", expected=_driver, data=ACCOUNTS,
+        parts={"driver": Part(judge=_judge_driver), "rho": Part(mistakes=_mistakes_8_5_rho)},
+        hints=[Hint(
+            "bias.priority_drivers(accounts, attributes=[...the three...]) sorts them from "
+            "the strongest positive link down (preference = -manager_priority).",
+            "bias.priority_drivers(accounts, attributes=[...三个属性...]) 按正相关从强到弱"
+            "排序（偏好 = -manager_priority）。")],
+    ),
+    Exercise(
+        "8.6", expected=_objective, data=ACCOUNTS,
+        # -spearman(priority, score) differs from rho in the 4th digit (ties in the score are
+        # averaged instead of broken by id): accepted through a looser tolerance.
+        parts={"fair_guide": Part(judge=_judge_fair_guide),
+               "rho_objective": Part(mistakes=_mistakes_8_6_rho,
+                                     tolerance=Tolerance(rtol=2e-3))},
+        hints=[Hint(
+            "bias.priority_audit(accounts).attrs['summary']['spearman'] is the rank "
+            "correlation of the manager's priority with the objective rank; near 0 means "
+            "the two rankings have little in common.",
+            "bias.priority_audit(accounts).attrs['summary']['spearman'] 是经理优先级与"
+            "客观排名的等级相关；接近 0 表示两种排名几乎无关。")],
+    ),
+)

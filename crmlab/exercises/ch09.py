@@ -1,12 +1,13 @@
 """Checks for the chapter 09 exercises (solutions/09_clv.ipynb).
 
-Every expected value is computed with :mod:`crmlab.clv` exactly as the solution notebook
-does: the margin multiple and :func:`~crmlab.clv.simple_clv` (9.1, 9.2), the
-Fader-Hardie summary of the real CDNOW sample (9.3), the BG/NBD model fitted to it
-(9.4, 9.5, 9.7, with the holdout period for 9.7) and the shifted-beta-geometric model
-on the published "regular" cohort (9.6). Each check cell passes its variables as a dict
-(keys = the variable names) and each one is judged on its own, so the feedback names the
-variable that is wrong. Besides the generic feedback of
+One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
+this module). Every expected value is computed with :mod:`crmlab.clv` exactly as the
+solution notebook does: the margin multiple and :func:`~crmlab.clv.simple_clv` (9.1,
+9.2), the Fader-Hardie summary of the real CDNOW sample (9.3), the BG/NBD model fitted
+to it (9.4, 9.5, 9.7, with the holdout period for 9.7) and the shifted-beta-geometric
+model on the published "regular" cohort (9.6). Each check cell passes its variables as a
+dict (keys = the variable names) and each one is judged on its own, so the feedback
+names the variable that is wrong. Besides the generic feedback of
 :func:`crmlab.exercises._compare.compare`, each exercise recognises the typical wrong
 answers of the chapter and says what they are: retention typed as 80, the "begin"
 timing, a forgotten acquisition cost, an RFM-style frequency that counts the first
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import functools
 
-from crmlab.exercises._judging import judge_parts, tell
-from crmlab.exercises._registry import exercise
+from crmlab.exercises._compare import compare
+from crmlab.exercises._judging import Convention, When, tell
+from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, register
 
-__all__ = ["expected"]
+__all__ = ["EXERCISES", "expected"]
 
 #: Exercise 9.1: margin, retention, discount, acquisition cost.
 CLV_9_1 = {"margin": 200.0, "retention": 0.8, "discount": 0.12, "acquisition_cost": 150.0}
@@ -44,7 +46,12 @@ SILENT_9_7 = 20
 
 #: The tolerance of the floats asked "rounded to 3 decimals": the rounded and the full
 #: value both pass (rounding moves a value by at most 5e-4).
-_TOL3 = {"rtol": 1e-3, "atol": 6e-4}
+TOL3 = Tolerance(rtol=1e-3, atol=6e-4)
+
+#: Every variable is judged on its own (every wrong one reported), and a known mistake is
+#: matched at the answer's own tolerance (the expected values are rounded to 2 or 3
+#: decimals: see TOL3).
+CONVENTION = Convention(mistake_rtol=None, name_rounding=False, every_part=True)
 
 
 # --------------------------------------------------------------------------- data
@@ -136,7 +143,7 @@ def expected(qid: str) -> dict:
     >>> expected("9.2")
     {'clv_growth': 571.43, 'years_90': 7}
     """
-    return _rounded(_EXPECTED[qid]())
+    return _rounded(EXERCISES[qid].expected())
 
 
 #: Variables given in yuan, rounded to 2 decimals; other floats are rounded to 3.
@@ -151,6 +158,7 @@ def _rounded(value, key=None):
     return value
 
 
+@functools.cache
 def _e91():
     from crmlab import clv
 
@@ -170,6 +178,7 @@ def _years_to_reach(share: float, growth: float = 0.0) -> int:
                 if clv.simple_clv(*args, horizon=years, growth=growth) >= share * total)
 
 
+@functools.cache
 def _e92():
     from crmlab import clv
 
@@ -185,6 +194,7 @@ def _summary_numbers(summary) -> dict:
             "mean_T": float(summary["T"].mean())}
 
 
+@functools.cache
 def _e93():
     return _summary_numbers(_summary())
 
@@ -195,6 +205,7 @@ def _bg_numbers(model) -> dict:
             "dropout": p["a"] / (p["a"] + p["b"])}
 
 
+@functools.cache
 def _e94():
     return _bg_numbers(_bg())
 
@@ -205,6 +216,7 @@ def _profile(model, *, t=HORIZON_9_5, **changes) -> dict:
             "p_alive": float(model.probability_alive(**history))}
 
 
+@functools.cache
 def _e95():
     return _profile(_bg())
 
@@ -215,43 +227,25 @@ def _sbg_numbers(model) -> dict:
             "survive_12": float(model.survival(SURVIVE_9_6))}
 
 
+@functools.cache
 def _e96():
     return _sbg_numbers(_sbg(COHORT_9_6))
 
 
+@functools.cache
 def _e97():
     p_alive, came_back = _silent_numbers()
     return {"necessarily_lost": bool(came_back == 0), "silent_p_alive": p_alive,
             "came_back": came_back}
 
 
-_EXPECTED = {"9.1": _e91, "9.2": _e92, "9.3": _e93, "9.4": _e94, "9.5": _e95, "9.6": _e96,
-             "9.7": _e97}
-
-
-# --------------------------------------------------------------------------- judging
-# Every variable is judged on its own, and a known mistake is matched at the answer's own
-# tolerance (the expected values are rounded to 2 or 3 decimals: see _TOL3).
-_judge_parts = functools.partial(judge_parts, every=True, mistake_rtol=None, name_rounding=False)
-
-
-# --------------------------------------------------------------------------- exercises
-@exercise(
-    "9.1",
-    hint="clv.margin_multiple(retention, discount) gives r / (1 + i - r); "
-         "clv.simple_clv(margin, retention, discount, acquisition_cost=...) the value. "
-         "Rates are decimals (0.8, not 80); keep the default timing='end'.",
-    hint_zh="clv.margin_multiple(retention, discount) 计算 r / (1 + i - r)；"
-            "clv.simple_clv(margin, retention, discount, acquisition_cost=...) 计算终身价值。"
-            "比率用小数（0.8 而不是 80）；使用默认的 timing='end'。",
-    open_ended=True,
-)
-def _(answer):
+# --------------------------------------------------------------------------- 9.1
+def _mistakes_9_1(key: str):
     d = CLV_9_1
     r, i, m, cost = d["retention"], d["discount"], d["margin"], d["acquisition_cost"]
     as_percent = 100 * r / (1 + i - 100 * r)
-    mistakes = {
-        "multiple": [
+    if key == "multiple":
+        return [
             (as_percent, "Retention 80 is a percentage: the formula needs the decimal 0.8.",
              "保留率 80 是百分数：公式中要用小数 0.8。"),
             (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
@@ -262,348 +256,372 @@ def _(answer):
             ((1 + i) / (1 + i - r), "That is the multiple with the margin at the start of each "
                                     "year (timing='begin'); use the default 'end'.",
              "这是每年年初获得利润的乘数（timing='begin'）；请使用默认的 'end'。"),
-        ],
-        "customer_clv": [
-            (m * as_percent - cost, "Retention 80 is a percentage: use the decimal 0.8.",
-             "保留率 80 是百分数：请用小数 0.8。"),
-            (m * (1 + i) / (1 + i - r) - cost,
-             "That is the value with timing='begin'; the exercise uses the default 'end'.",
-             "这是 timing='begin' 的值；本题使用默认的 'end'。"),
-            (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
-             "你忘了减去获取成本。"),
-            (m * (1 + i) / (1 + i - r), "That is the 'begin' timing and no acquisition cost: "
-                                        "keep timing='end' and subtract the cost.",
-             "这是 timing='begin' 且没有减去获取成本的值：请用 timing='end' 并减去获取成本。"),
-            (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
-             "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
-            (m * r / (1 + i - r) + cost, "The acquisition cost is subtracted, not added.",
-             "获取成本应当减去，而不是加上。"),
-        ],
-    }
-    return _judge_parts(answer, _e91(), mistakes)
+        ]
+    return [
+        (m * as_percent - cost, "Retention 80 is a percentage: use the decimal 0.8.",
+         "保留率 80 是百分数：请用小数 0.8。"),
+        (m * (1 + i) / (1 + i - r) - cost,
+         "That is the value with timing='begin'; the exercise uses the default 'end'.",
+         "这是 timing='begin' 的值；本题使用默认的 'end'。"),
+        (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
+         "你忘了减去获取成本。"),
+        (m * (1 + i) / (1 + i - r), "That is the 'begin' timing and no acquisition cost: "
+                                    "keep timing='end' and subtract the cost.",
+         "这是 timing='begin' 且没有减去获取成本的值：请用 timing='end' 并减去获取成本。"),
+        (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
+         "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
+        (m * r / (1 + i - r) + cost, "The acquisition cost is subtracted, not added.",
+         "获取成本应当减去，而不是加上。"),
+    ]
 
 
-@exercise(
-    "9.2",
-    hint="clv.simple_clv(..., growth=0.05) for the growing margin. For the horizon, compare "
-         "clv.simple_clv(..., horizon=years) with 0.9 times the value without a horizon, for "
-         "years = 1, 2, 3, ... and keep the first that reaches it.",
-    hint_zh="利润增长时用 clv.simple_clv(..., growth=0.05)。对于年限：对 years = 1, 2, 3, ... "
-            "比较 clv.simple_clv(..., horizon=years) 与无限期价值的 0.9 倍，取第一个达到的年数。",
-    open_ended=True,
-)
-def _(answer):
+# --------------------------------------------------------------------------- 9.2
+def _mistakes_9_2_growth(want):
     from crmlab import clv
 
     d = CLV_9_1
     r, i, m, cost, g = (d["retention"], d["discount"], d["margin"], d["acquisition_cost"],
                         GROWTH_9_2)
-    want = _e92()
-    years = want["years_90"]
-    mistakes = {
-        "clv_growth": [
-            (m * r / (1 + i - r), "That is the value without growth: pass growth=0.05.",
-             "这是没有增长的价值：请传入 growth=0.05。"),
-            (want["clv_growth"] - cost, "This exercise has no acquisition cost: leave it out.",
-             "本题没有获取成本：不要减去它。"),
-            (clv.simple_clv(m, r, i, growth=g, timing="begin"),
-             "That is the value with timing='begin'; use the default 'end'.",
-             "这是 timing='begin' 的值；请使用默认的 'end'。"),
-            (m * (1 + g) * r / (1 + i - r * (1 + g)),
-             "The first year's margin is 200; it grows from the second year on "
-             "(margin * (1 + g) ** (t - 1)).",
-             "第一年的利润是 200，从第二年起才增长（margin * (1 + g) ** (t - 1)）。"),
-            (m * r / (1 + i - g - r), "Growth is not subtracted from the discount rate: the "
-                                      "denominator is 1 + i - r * (1 + g).",
-             "增长率不能直接从折现率中减去：分母是 1 + i - r * (1 + g)。"),
-        ],
-        "years_90": [
-            (years - 1, f"After {years - 1} years the value is still below 90% of the "
-                        f"lifetime value: give the first horizon that reaches it.",
-             f"{years - 1} 年时价值仍低于终身价值的 90%：请给出第一个达到 90% 的年限。"),
-            (years + 1, f"{years + 1} years is more than needed: {years} already reach 90%.",
-             f"{years + 1} 年多了：{years} 年就已达到 90%。"),
-            (_years_to_reach(SHARE_9_2, growth=g),
-             "That is the horizon for the growing margin: this part keeps the margin constant.",
-             "这是利润增长时的年限：这一问中利润保持不变。"),
-        ],
-    }
-    problems = _judge_parts(answer, want, mistakes)
-    value = answer.get("years_90") if isinstance(answer, dict) else None
-    if not problems and not float(value).is_integer():
-        problems.append(tell("`years_90`: give a whole number of years.",
-                             "`years_90`：请给出整数年数。"))
-    return problems
+    return [
+        (m * r / (1 + i - r), "That is the value without growth: pass growth=0.05.",
+         "这是没有增长的价值：请传入 growth=0.05。"),
+        (want - cost, "This exercise has no acquisition cost: leave it out.",
+         "本题没有获取成本：不要减去它。"),
+        (clv.simple_clv(m, r, i, growth=g, timing="begin"),
+         "That is the value with timing='begin'; use the default 'end'.",
+         "这是 timing='begin' 的值；请使用默认的 'end'。"),
+        (m * (1 + g) * r / (1 + i - r * (1 + g)),
+         "The first year's margin is 200; it grows from the second year on "
+         "(margin * (1 + g) ** (t - 1)).",
+         "第一年的利润是 200，从第二年起才增长（margin * (1 + g) ** (t - 1)）。"),
+        (m * r / (1 + i - g - r), "Growth is not subtracted from the discount rate: the "
+                                  "denominator is 1 + i - r * (1 + g).",
+         "增长率不能直接从折现率中减去：分母是 1 + i - r * (1 + g)。"),
+    ]
 
 
-@exercise(
-    "9.3",
-    hint="clv.summary_from_transactions(cdnow, observation_end='1997-09-30', unit='W'): "
-         "purchases merged per day (freq='D', the default), recency and T in weeks. "
-         "frequency counts repeat purchases only.",
-    hint_zh="clv.summary_from_transactions(cdnow, observation_end='1997-09-30', unit='W')："
-            "同一天的购买合并为一次（freq='D'，默认），recency 和 T 以周为单位。frequency 只计"
-            "重复购买次数。",
-    open_ended=True,
-)
-def _(answer):
-    want = _e93()
+def _mistakes_9_2_years(years):
+    return [
+        (years - 1, f"After {years - 1} years the value is still below 90% of the "
+                    f"lifetime value: give the first horizon that reaches it.",
+         f"{years - 1} 年时价值仍低于终身价值的 90%：请给出第一个达到 90% 的年限。"),
+        (years + 1, f"{years + 1} years is more than needed: {years} already reach 90%.",
+         f"{years + 1} 年多了：{years} 年就已达到 90%。"),
+        (_years_to_reach(SHARE_9_2, growth=GROWTH_9_2),
+         "That is the horizon for the growing margin: this part keeps the margin constant.",
+         "这是利润增长时的年限：这一问中利润保持不变。"),
+    ]
 
-    def mistakes(key):
-        def found():
-            lines, days = _order_lines()
-            by_week = _summary_numbers(_summary("W", "W"))
-            whole = _summary_numbers(_summary("D", "W", None))
-            week_msg = ("freq='W' merges the purchases of a whole week; the exercise merges "
-                        "per day (freq='D') and only measures time in weeks (unit='W').",
-                        "freq='W' 会把一整周的购买合并；本题按天合并（freq='D'），只是以周为"
-                        "时间单位（unit='W'）。")
-            whole_msg = ("That uses all the data: stop the summary at the end of the "
-                         "calibration period, observation_end='1997-09-30'.",
-                         "这用了全部数据：汇总应截止到校准期末，observation_end='1997-09-30'。")
-            common = [(by_week[key], *week_msg), (whole[key], *whole_msg)]
-            if key == "n_zero":
-                return [
-                    (0, "Nobody has 0 orders: in the BTYD summary frequency counts repeat "
-                        "purchases only, so a one-time buyer has frequency 0.",
-                     "没有人的订单数为 0：BTYD 汇总中的 frequency 只计重复购买，只买过一次的"
-                     "客户 frequency 为 0。"),
-                    (int((lines == 1).sum()),
-                     "That counts customers with a single order line; purchases on the same "
-                     "day count as one purchase.",
-                     "这数的是只有一条订单记录的客户；同一天的多次购买算作一次。"),
-                    (len(lines) - want["n_zero"],
-                     "That is the number of customers with a repeat purchase.",
-                     "这是有重复购买的客户人数。"),
-                    *common]
-            if key == "mean_frequency":
-                return [
-                    (want[key] + 1, "Off by one: the BTYD frequency does not count the first "
-                                    "purchase (RFM frequency does).",
-                     "差了 1：BTYD 的 frequency 不计第一次购买（RFM 的 frequency 才计）。"),
-                    (float(lines.mean()), "That is the RFM-style frequency: order lines "
-                                          "including the first purchase. Count repeat purchase "
-                                          "days only.",
-                     "这是 RFM 式的频次：包括第一次购买在内的订单记录数。请只计重复购买的天数。"),
-                    (float(lines.mean()) - 1, "Purchases on the same day count as one "
-                                              "purchase: merge them first.",
-                     "同一天的多次购买算作一次：请先合并。"),
-                    *common]
+
+_WHOLE_YEARS = When(lambda answer, want: not float(answer.get("years_90")).is_integer(),
+                    "`years_90`: give a whole number of years.",
+                    "`years_90`：请给出整数年数。")
+
+
+# --------------------------------------------------------------------------- 9.3
+def _mistakes_9_3(key: str):
+    def mistakes(want):
+        lines, days = _order_lines()
+        by_week = _summary_numbers(_summary("W", "W"))
+        whole = _summary_numbers(_summary("D", "W", None))
+        week_msg = ("freq='W' merges the purchases of a whole week; the exercise merges "
+                    "per day (freq='D') and only measures time in weeks (unit='W').",
+                    "freq='W' 会把一整周的购买合并；本题按天合并（freq='D'），只是以周为"
+                    "时间单位（unit='W'）。")
+        whole_msg = ("That uses all the data: stop the summary at the end of the "
+                     "calibration period, observation_end='1997-09-30'.",
+                     "这用了全部数据：汇总应截止到校准期末，observation_end='1997-09-30'。")
+        common = [(by_week[key], *week_msg), (whole[key], *whole_msg)]
+        if key == "n_zero":
             return [
-                (7 * want[key], "That is T in days: measure time in weeks (unit='W').",
-                 "这是以天为单位的 T：请以周为单位（unit='W'）。"),
-                (float(_summary()["recency"].mean()),
-                 "That is the mean recency (first to last purchase); T runs from the first "
-                 "purchase to the end of the calibration period.",
-                 "这是平均 recency（首次到最后一次购买）；T 是从首次购买到校准期末的时间。"),
+                (0, "Nobody has 0 orders: in the BTYD summary frequency counts repeat "
+                    "purchases only, so a one-time buyer has frequency 0.",
+                 "没有人的订单数为 0：BTYD 汇总中的 frequency 只计重复购买，只买过一次的"
+                 "客户 frequency 为 0。"),
+                (int((lines == 1).sum()),
+                 "That counts customers with a single order line; purchases on the same "
+                 "day count as one purchase.",
+                 "这数的是只有一条订单记录的客户；同一天的多次购买算作一次。"),
+                (len(lines) - want,
+                 "That is the number of customers with a repeat purchase.",
+                 "这是有重复购买的客户人数。"),
                 *common]
-        return found
-
-    return _judge_parts(answer, want, {k: mistakes(k) for k in want},
-                        tol={"mean_frequency": _TOL3, "mean_T": _TOL3})
-
-
-@exercise(
-    "9.4",
-    hint="clv.BetaGeo().fit(summary) on the weekly summary; the estimates are in "
-         "model.params_ (r, alpha, a, b). After a purchase a customer drops out with "
-         "probability p ~ Beta(a, b), whose mean is a / (a + b).",
-    hint_zh="在以周为单位的汇总上 clv.BetaGeo().fit(summary)；估计值在 model.params_ 中"
-            "（r, alpha, a, b）。每次购买后客户以概率 p ~ Beta(a, b) 流失，其均值为 a / (a + b)。",
-    open_ended=True,
-)
-def _(answer):
-    want = _bg_numbers(_bg())
-
-    def params_mistakes():
+        if key == "mean_frequency":
+            return [
+                (want + 1, "Off by one: the BTYD frequency does not count the first "
+                           "purchase (RFM frequency does).",
+                 "差了 1：BTYD 的 frequency 不计第一次购买（RFM 的 frequency 才计）。"),
+                (float(lines.mean()), "That is the RFM-style frequency: order lines "
+                                      "including the first purchase. Count repeat purchase "
+                                      "days only.",
+                 "这是 RFM 式的频次：包括第一次购买在内的订单记录数。请只计重复购买的天数。"),
+                (float(lines.mean()) - 1, "Purchases on the same day count as one "
+                                          "purchase: merge them first.",
+                 "同一天的多次购买算作一次：请先合并。"),
+                *common]
         return [
-            (_bg_numbers(_bg("D", "D"))["params"],
-             "alpha is in days: fit on the summary in weeks (unit='W'); r is the same.",
-             "alpha 是以天为单位的：请在以周为单位的汇总上拟合（unit='W'）；r 不变。"),
-            (_bg_numbers(_bg("W", "W"))["params"],
-             "That is the fit on purchases merged per week (freq='W'); merge per day and "
-             "measure in weeks (freq='D', unit='W').",
-             "这是按周合并购买（freq='W'）后的拟合结果；请按天合并、以周计时"
-             "（freq='D', unit='W'）。"),
-            (_bg_numbers(_bg("D", "W", None))["params"],
-             "That model saw all the data: fit on the calibration period only "
-             "(observation_end='1997-09-30').",
-             "这个模型用了全部数据：请只用校准期的数据拟合（observation_end='1997-09-30'）。"),
-        ]
+            (7 * want, "That is T in days: measure time in weeks (unit='W').",
+             "这是以天为单位的 T：请以周为单位（unit='W'）。"),
+            (float(_summary()["recency"].mean()),
+             "That is the mean recency (first to last purchase); T runs from the first "
+             "purchase to the end of the calibration period.",
+             "这是平均 recency（首次到最后一次购买）；T 是从首次购买到校准期末的时间。"),
+            *common]
+    return mistakes
 
+
+# --------------------------------------------------------------------------- 9.4
+def _mistakes_9_4_params(want):
+    return [
+        (_bg_numbers(_bg("D", "D"))["params"],
+         "alpha is in days: fit on the summary in weeks (unit='W'); r is the same.",
+         "alpha 是以天为单位的：请在以周为单位的汇总上拟合（unit='W'）；r 不变。"),
+        (_bg_numbers(_bg("W", "W"))["params"],
+         "That is the fit on purchases merged per week (freq='W'); merge per day and "
+         "measure in weeks (freq='D', unit='W').",
+         "这是按周合并购买（freq='W'）后的拟合结果；请按天合并、以周计时"
+         "（freq='D', unit='W'）。"),
+        (_bg_numbers(_bg("D", "W", None))["params"],
+         "That model saw all the data: fit on the calibration period only "
+         "(observation_end='1997-09-30').",
+         "这个模型用了全部数据：请只用校准期的数据拟合（observation_end='1997-09-30'）。"),
+    ]
+
+
+def _mistakes_9_4_dropout(want):
     a, b = _bg().params_["a"], _bg().params_["b"]
-    mistakes = {
-        "params": params_mistakes,
-        "dropout": [
-            (b / (a + b), "b / (a + b) is the mean probability of staying after a purchase; "
-                          "the dropout probability is a / (a + b).",
-             "b / (a + b) 是购买后留下的平均概率；流失概率是 a / (a + b)。"),
-            (a / b, "The mean of a Beta(a, b) is a / (a + b), not a / b.",
-             "Beta(a, b) 分布的均值是 a / (a + b)，不是 a / b。"),
-            (a, "a alone is not a probability: the mean of Beta(a, b) is a / (a + b).",
-             "a 本身不是概率：Beta(a, b) 的均值是 a / (a + b)。"),
-        ],
-    }
-    return _judge_parts(answer, want, mistakes, tol={"params": _TOL3, "dropout": _TOL3})
+    return [
+        (b / (a + b), "b / (a + b) is the mean probability of staying after a purchase; "
+                      "the dropout probability is a / (a + b).",
+         "b / (a + b) 是购买后留下的平均概率；流失概率是 a / (a + b)。"),
+        (a / b, "The mean of a Beta(a, b) is a / (a + b), not a / b.",
+         "Beta(a, b) 分布的均值是 a / (a + b)，不是 a / b。"),
+        (a, "a alone is not a probability: the mean of Beta(a, b) is a / (a + b).",
+         "a 本身不是概率：Beta(a, b) 的均值是 a / (a + b)。"),
+    ]
 
 
-@exercise(
-    "9.5",
-    hint="bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) and "
-         "bg.probability_alive(frequency=2, recency=30.43, T=38.86): recency is the time "
-         "from the first to the last purchase, in weeks.",
-    hint_zh="bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) 与 "
-            "bg.probability_alive(frequency=2, recency=30.43, T=38.86)：recency 是从首次到"
-            "最后一次购买的时间，以周为单位。",
-    open_ended=True,
-)
-def _(answer):
-    want = _e95()
-    bg = _bg()
-
-    def mistakes(key):
-        def found():
-            p = PROFILE_9_5
-            gap = p["T"] - p["recency"]
-            out = [
-                (_profile(bg, recency=gap)[key],
-                 f"recency is the time from the first to the last purchase ({p['recency']} "
-                 f"weeks), not the time since the last purchase (RFM's recency).",
-                 f"recency 是从首次到最后一次购买的时间（{p['recency']} 周），而不是距最后一次"
-                 f"购买的时间（RFM 的 recency）。"),
-                (_profile(bg, frequency=p["frequency"] + 1)[key],
-                 "frequency counts repeat purchases: 2, not 3 (the first is not counted).",
-                 "frequency 只计重复购买：是 2 而不是 3（第一次购买不计）。"),
+# --------------------------------------------------------------------------- 9.5
+def _mistakes_9_5(key: str):
+    def mistakes(want):
+        bg = _bg()
+        p = PROFILE_9_5
+        gap = p["T"] - p["recency"]
+        out = [
+            (_profile(bg, recency=gap)[key],
+             f"recency is the time from the first to the last purchase ({p['recency']} "
+             f"weeks), not the time since the last purchase (RFM's recency).",
+             f"recency 是从首次到最后一次购买的时间（{p['recency']} 周），而不是距最后一次"
+             f"购买的时间（RFM 的 recency）。"),
+            (_profile(bg, frequency=p["frequency"] + 1)[key],
+             "frequency counts repeat purchases: 2, not 3 (the first is not counted).",
+             "frequency 只计重复购买：是 2 而不是 3（第一次购买不计）。"),
+        ]
+        if key == "next39":
+            out += [
+                (_profile(bg, t=7 * HORIZON_9_5)[key],
+                 "The model is in weeks: the horizon is 39 (weeks), not 273 days.",
+                 "模型以周为单位：时间跨度是 39（周），而不是 273 天。"),
+                (_profile(bg, t=52)[key], "The horizon is 39 weeks, not a year of 52.",
+                 "时间跨度是 39 周，而不是一年 52 周。"),
+                (float(bg.expected_purchases_new(HORIZON_9_5)),
+                 "That is the expectation for a brand-new customer "
+                 "(expected_purchases_new); use this customer's history.",
+                 "这是新客户的期望值（expected_purchases_new）；请使用该客户的购买历史。"),
             ]
-            if key == "next39":
-                out += [
-                    (_profile(bg, t=7 * HORIZON_9_5)[key],
-                     "The model is in weeks: the horizon is 39 (weeks), not 273 days.",
-                     "模型以周为单位：时间跨度是 39（周），而不是 273 天。"),
-                    (_profile(bg, t=52)[key], "The horizon is 39 weeks, not a year of 52.",
-                     "时间跨度是 39 周，而不是一年 52 周。"),
-                    (float(bg.expected_purchases_new(HORIZON_9_5)),
-                     "That is the expectation for a brand-new customer "
-                     "(expected_purchases_new); use this customer's history.",
-                     "这是新客户的期望值（expected_purchases_new）；请使用该客户的购买历史。"),
-                ]
-            return out
-        return found
-
-    return _judge_parts(answer, want, {k: mistakes(k) for k in want},
-                        tol={"next39": _TOL3, "p_alive": _TOL3})
+        return out
+    return mistakes
 
 
-@exercise(
-    "9.6",
-    hint="clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS['regular']); then "
-         ".retention_rate(10) is the share of year-9 survivors who renew in year 10 and "
-         ".survival(12) the share of the cohort still there after 12 years.",
-    hint_zh="clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS['regular'])；然后 "
-            ".retention_rate(10) 是第 9 年仍在的客户在第 10 年续约的比例，.survival(12) 是"
-            "12 年后仍留存的客户占整个群组的比例。",
-    open_ended=True,
-)
-def _(answer):
-    model = _sbg(COHORT_9_6)
-    want = _sbg_numbers(model)
+# --------------------------------------------------------------------------- 9.6
+_HIGH_END = ("That is the 'high end' cohort; the exercise fits the 'regular' one.",
+             "这是“high end”群组；本题拟合的是“regular”群组。")
+
+
+def _first_year_retention() -> float:
     counts = _sbg("regular").published_cohorts[COHORT_9_6]
-    first = counts[1] / counts[0]
-    high = _sbg_numbers(_sbg("high end"))
-    high_msg = ("That is the 'high end' cohort; the exercise fits the 'regular' one.",
-                "这是“high end”群组；本题拟合的是“regular”群组。")
-    mistakes = {
-        "sbg_params": [(high["sbg_params"], *high_msg)],
-        "retention_10": [
-            (float(model.retention_rate(YEAR_9_6 - 1)), "That is the retention of year 9.",
-             "这是第 9 年的保留率。"),
-            (float(model.retention_rate(YEAR_9_6 + 1)), "That is the retention of year 11.",
-             "这是第 11 年的保留率。"),
-            (float(model.survival(YEAR_9_6)), "That is the share of the cohort left after 10 "
-                                              "years (survival); the retention rate of year 10 "
-                                              "is S(10) / S(9).",
-             "这是 10 年后剩余客户占群组的比例（survival）；第 10 年的保留率是 S(10) / S(9)。"),
-            (first, "That is the observed retention of year 1 (631 / 1000): in the sBG model "
-                    "retention rises with tenure, project it with retention_rate.",
-             "这是观测到的第 1 年保留率（631 / 1000）：sBG 模型中保留率随客户年限上升，请用 "
-             "retention_rate 预测。"),
-            (counts[-1] / counts[-2], "That is the observed retention of year 7 (241 / 262); "
-                                      "the question asks for the model's year 10.",
-             "这是观测到的第 7 年保留率（241 / 262）；题目问的是模型预测的第 10 年。"),
-            (high["retention_10"], *high_msg),
-        ],
-        "survive_12": [
-            (float(model.survival(SURVIVE_9_6 - 1)), "That is the share after 11 years.",
-             "这是 11 年后的比例。"),
-            (float(model.survival(SURVIVE_9_6 + 1)), "That is the share after 13 years.",
-             "这是 13 年后的比例。"),
-            (first ** SURVIVE_9_6, "A constant retention of 0.631 a year loses far too many: "
-                                   "in the sBG model retention rises with tenure (survival(12)).",
-             "每年保持 0.631 的固定保留率会流失过多客户：sBG 模型中保留率随年限上升"
-             "（survival(12)）。"),
-            (float(model.retention_rate(SURVIVE_9_6)), "That is the retention rate of year 12; "
-                                                       "the question asks for the share of the "
-                                                       "cohort left (survival).",
-             "这是第 12 年的保留率；题目问的是群组中剩余客户的比例（survival）。"),
-            (1000 * want["survive_12"], "Give a share of the cohort (a fraction), not a number "
-                                        "of customers out of 1,000.",
-             "请给出占群组的比例（小数），而不是 1000 人中的人数。"),
-            (high["survive_12"], *high_msg),
-        ],
-    }
-    return _judge_parts(answer, want, mistakes,
-                        tol={"sbg_params": _TOL3, "retention_10": _TOL3, "survive_12": _TOL3})
+    return counts[1] / counts[0]
 
 
-@exercise(
-    "9.7",
-    hint="clv.calibration_holdout(cdnow, calibration_end='1997-09-30', "
-         "observation_end='1998-06-30', unit='W') gives the calibration summary and "
-         "frequency_holdout; keep the rows with frequency > 0 and T - recency >= 20, then "
-         "bg.probability_alive(rows).mean() and (rows['frequency_holdout'] > 0).mean().",
-    hint_zh="clv.calibration_holdout(cdnow, calibration_end='1997-09-30', "
-            "observation_end='1998-06-30', unit='W') 给出校准期汇总和 frequency_holdout；"
-            "保留 frequency > 0 且 T - recency >= 20 的行，再计算 "
-            "bg.probability_alive(rows).mean() 与 (rows['frequency_holdout'] > 0).mean()。",
-    open_ended=True,
-)
-def _(answer):
-    want = _e97()
+def _mistakes_9_6_params(want):
+    return [(_sbg_numbers(_sbg("high end"))["sbg_params"], *_HIGH_END)]
 
-    def mistakes(i):
-        def found():
-            strict = _silent_numbers(strict=True)
-            zero = _silent_numbers(with_zero=True)
-            calhold = _calhold()
-            everyone = (float(_bg().probability_alive(calhold).mean()),
-                        float((calhold["frequency_holdout"] > 0).mean()))
-            out = [
-                (strict[i], "'Not bought for 20 weeks or more' includes exactly 20 weeks: "
-                            "T - recency >= 20.",
-                 "“20 周或更久没有购买”包括正好 20 周：T - recency >= 20。"),
-                (zero[i], "Leave out the customers without a repeat purchase (frequency 0): "
-                          "the BG/NBD model gives them P(alive) = 1 whatever their silence.",
-                 "请排除没有重复购买的客户（frequency 为 0）：BG/NBD 模型无论他们沉默多久都给出 "
-                 "P(alive) = 1。"),
-                (everyone[i], "That is for all customers; keep only the silent ones.",
-                 "这是所有客户的数值；请只保留沉默的客户。"),
-            ]
-            if i == 1:
-                out.append((float(_silent()["frequency_holdout"].mean()),
-                            "That is their mean number of holdout purchases; the question "
-                            "asks for the share who bought at least once.",
-                            "这是他们在验证期的平均购买次数；题目问的是至少购买一次的客户比例。"))
-            return out
-        return found
 
-    problems = _judge_parts(answer, want, {"silent_p_alive": mistakes(0),
-                                           "came_back": mistakes(1)},
-                            tol={"silent_p_alive": _TOL3, "came_back": _TOL3})
-    if isinstance(answer, dict) and answer.get("necessarily_lost") is True:
-        problems = [tell(
+def _mistakes_9_6_retention(want):
+    model = _sbg(COHORT_9_6)
+    counts = _sbg("regular").published_cohorts[COHORT_9_6]
+    return [
+        (float(model.retention_rate(YEAR_9_6 - 1)), "That is the retention of year 9.",
+         "这是第 9 年的保留率。"),
+        (float(model.retention_rate(YEAR_9_6 + 1)), "That is the retention of year 11.",
+         "这是第 11 年的保留率。"),
+        (float(model.survival(YEAR_9_6)), "That is the share of the cohort left after 10 "
+                                          "years (survival); the retention rate of year 10 "
+                                          "is S(10) / S(9).",
+         "这是 10 年后剩余客户占群组的比例（survival）；第 10 年的保留率是 S(10) / S(9)。"),
+        (_first_year_retention(),
+         "That is the observed retention of year 1 (631 / 1000): in the sBG model "
+         "retention rises with tenure, project it with retention_rate.",
+         "这是观测到的第 1 年保留率（631 / 1000）：sBG 模型中保留率随客户年限上升，请用 "
+         "retention_rate 预测。"),
+        (counts[-1] / counts[-2], "That is the observed retention of year 7 (241 / 262); "
+                                  "the question asks for the model's year 10.",
+         "这是观测到的第 7 年保留率（241 / 262）；题目问的是模型预测的第 10 年。"),
+        (_sbg_numbers(_sbg("high end"))["retention_10"], *_HIGH_END),
+    ]
+
+
+def _mistakes_9_6_survival(want):
+    model = _sbg(COHORT_9_6)
+    return [
+        (float(model.survival(SURVIVE_9_6 - 1)), "That is the share after 11 years.",
+         "这是 11 年后的比例。"),
+        (float(model.survival(SURVIVE_9_6 + 1)), "That is the share after 13 years.",
+         "这是 13 年后的比例。"),
+        (_first_year_retention() ** SURVIVE_9_6,
+         "A constant retention of 0.631 a year loses far too many: "
+         "in the sBG model retention rises with tenure (survival(12)).",
+         "每年保持 0.631 的固定保留率会流失过多客户：sBG 模型中保留率随年限上升"
+         "（survival(12)）。"),
+        (float(model.retention_rate(SURVIVE_9_6)), "That is the retention rate of year 12; "
+                                                   "the question asks for the share of the "
+                                                   "cohort left (survival).",
+         "这是第 12 年的保留率；题目问的是群组中剩余客户的比例（survival）。"),
+        (1000 * want, "Give a share of the cohort (a fraction), not a number "
+                      "of customers out of 1,000.",
+         "请给出占群组的比例（小数），而不是 1000 人中的人数。"),
+        (_sbg_numbers(_sbg("high end"))["survive_12"], *_HIGH_END),
+    ]
+
+
+# --------------------------------------------------------------------------- 9.7
+def _judge_necessarily_lost(value, want) -> list[str]:
+    problems = compare(value, want)
+    if problems and value is True:
+        return [tell(
             "`necessarily_lost`: True would mean that none of them ever buys again; "
             "compare with came_back, the share of them who did buy in the holdout period.",
             "`necessarily_lost`：True 意味着他们都不会再购买；请对照 came_back，即他们中在"
-            "验证期确实购买了的比例。")
-            if p.startswith("`necessarily_lost`") else p for p in problems]
+            "验证期确实购买了的比例。")]
     return problems
+
+
+def _mistakes_9_7(i: int):
+    def mistakes(want):
+        strict = _silent_numbers(strict=True)
+        zero = _silent_numbers(with_zero=True)
+        calhold = _calhold()
+        everyone = (float(_bg().probability_alive(calhold).mean()),
+                    float((calhold["frequency_holdout"] > 0).mean()))
+        out = [
+            (strict[i], "'Not bought for 20 weeks or more' includes exactly 20 weeks: "
+                        "T - recency >= 20.",
+             "“20 周或更久没有购买”包括正好 20 周：T - recency >= 20。"),
+            (zero[i], "Leave out the customers without a repeat purchase (frequency 0): "
+                      "the BG/NBD model gives them P(alive) = 1 whatever their silence.",
+             "请排除没有重复购买的客户（frequency 为 0）：BG/NBD 模型无论他们沉默多久都给出 "
+             "P(alive) = 1。"),
+            (everyone[i], "That is for all customers; keep only the silent ones.",
+             "这是所有客户的数值；请只保留沉默的客户。"),
+        ]
+        if i == 1:
+            out.append((float(_silent()["frequency_holdout"].mean()),
+                        "That is their mean number of holdout purchases; the question "
+                        "asks for the share who bought at least once.",
+                        "这是他们在验证期的平均购买次数；题目问的是至少购买一次的客户比例。"))
+        return out
+    return mistakes
+
+
+# --------------------------------------------------------------------------- the records
+CDNOW = ("cdnow_sample",)
+
+EXERCISES = register(
+    Exercise(
+        "9.1", expected=_e91, convention=CONVENTION,
+        parts={key: Part(mistakes=_mistakes_9_1(key)) for key in ("multiple", "customer_clv")},
+        hints=[Hint(
+            "clv.margin_multiple(retention, discount) gives r / (1 + i - r); "
+            "clv.simple_clv(margin, retention, discount, acquisition_cost=...) the value. "
+            "Rates are decimals (0.8, not 80); keep the default timing='end'.",
+            "clv.margin_multiple(retention, discount) 计算 r / (1 + i - r)；"
+            "clv.simple_clv(margin, retention, discount, acquisition_cost=...) 计算终身价值。"
+            "比率用小数（0.8 而不是 80）；使用默认的 timing='end'。")],
+    ),
+    Exercise(
+        "9.2", expected=_e92, convention=CONVENTION, after=[_WHOLE_YEARS],
+        parts={"clv_growth": Part(mistakes=_mistakes_9_2_growth),
+               "years_90": Part(mistakes=_mistakes_9_2_years)},
+        hints=[Hint(
+            "clv.simple_clv(..., growth=0.05) for the growing margin. For the horizon, compare "
+            "clv.simple_clv(..., horizon=years) with 0.9 times the value without a horizon, for "
+            "years = 1, 2, 3, ... and keep the first that reaches it.",
+            "利润增长时用 clv.simple_clv(..., growth=0.05)。对于年限：对 years = 1, 2, 3, ... "
+            "比较 clv.simple_clv(..., horizon=years) 与无限期价值的 0.9 倍，取第一个达到的年数。")],
+    ),
+    Exercise(
+        "9.3", expected=_e93, data=CDNOW, convention=CONVENTION,
+        parts={"n_zero": Part(mistakes=_mistakes_9_3("n_zero")),
+               "mean_frequency": Part(mistakes=_mistakes_9_3("mean_frequency"), tolerance=TOL3),
+               "mean_T": Part(mistakes=_mistakes_9_3("mean_T"), tolerance=TOL3)},
+        hints=[Hint(
+            "clv.summary_from_transactions(cdnow, observation_end='1997-09-30', unit='W'): "
+            "purchases merged per day (freq='D', the default), recency and T in weeks. "
+            "frequency counts repeat purchases only.",
+            "clv.summary_from_transactions(cdnow, observation_end='1997-09-30', unit='W')："
+            "同一天的购买合并为一次（freq='D'，默认），recency 和 T 以周为单位。frequency 只计"
+            "重复购买次数。")],
+    ),
+    Exercise(
+        "9.4", expected=_e94, data=CDNOW, convention=CONVENTION,
+        parts={"params": Part(mistakes=_mistakes_9_4_params, tolerance=TOL3),
+               "dropout": Part(mistakes=_mistakes_9_4_dropout, tolerance=TOL3)},
+        hints=[Hint(
+            "clv.BetaGeo().fit(summary) on the weekly summary; the estimates are in "
+            "model.params_ (r, alpha, a, b). After a purchase a customer drops out with "
+            "probability p ~ Beta(a, b), whose mean is a / (a + b).",
+            "在以周为单位的汇总上 clv.BetaGeo().fit(summary)；估计值在 model.params_ 中"
+            "（r, alpha, a, b）。每次购买后客户以概率 p ~ Beta(a, b) 流失，"
+            "其均值为 a / (a + b)。")],
+    ),
+    Exercise(
+        "9.5", expected=_e95, data=CDNOW, convention=CONVENTION,
+        parts={key: Part(mistakes=_mistakes_9_5(key), tolerance=TOL3)
+               for key in ("next39", "p_alive")},
+        hints=[Hint(
+            "bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) and "
+            "bg.probability_alive(frequency=2, recency=30.43, T=38.86): recency is the time "
+            "from the first to the last purchase, in weeks.",
+            "bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) 与 "
+            "bg.probability_alive(frequency=2, recency=30.43, T=38.86)：recency 是从首次到"
+            "最后一次购买的时间，以周为单位。")],
+    ),
+    Exercise(
+        "9.6", expected=_e96, convention=CONVENTION,
+        parts={"sbg_params": Part(mistakes=_mistakes_9_6_params, tolerance=TOL3),
+               "retention_10": Part(mistakes=_mistakes_9_6_retention, tolerance=TOL3),
+               "survive_12": Part(mistakes=_mistakes_9_6_survival, tolerance=TOL3)},
+        hints=[Hint(
+            "clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS['regular']); then "
+            ".retention_rate(10) is the share of year-9 survivors who renew in year 10 and "
+            ".survival(12) the share of the cohort still there after 12 years.",
+            "clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS['regular'])；然后 "
+            ".retention_rate(10) 是第 9 年仍在的客户在第 10 年续约的比例，.survival(12) 是"
+            "12 年后仍留存的客户占整个群组的比例。")],
+    ),
+    Exercise(
+        "9.7", expected=_e97, data=CDNOW, convention=CONVENTION,
+        parts={"necessarily_lost": Part(judge=_judge_necessarily_lost),
+               "silent_p_alive": Part(mistakes=_mistakes_9_7(0), tolerance=TOL3),
+               "came_back": Part(mistakes=_mistakes_9_7(1), tolerance=TOL3)},
+        hints=[Hint(
+            "clv.calibration_holdout(cdnow, calibration_end='1997-09-30', "
+            "observation_end='1998-06-30', unit='W') gives the calibration summary and "
+            "frequency_holdout; keep the rows with frequency > 0 and T - recency >= 20, then "
+            "bg.probability_alive(rows).mean() and (rows['frequency_holdout'] > 0).mean().",
+            "clv.calibration_holdout(cdnow, calibration_end='1997-09-30', "
+            "observation_end='1998-06-30', unit='W') 给出校准期汇总和 frequency_holdout；"
+            "保留 frequency > 0 且 T - recency >= 20 的行，再计算 "
+            "bg.probability_alive(rows).mean() 与 (rows['frequency_holdout'] > 0).mean()。")],
+    ),
+)

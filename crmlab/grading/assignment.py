@@ -1,0 +1,158 @@
+"""Step 1 of grading: read an assignment's exercises from its solution notebook.
+
+The instructor's solution notebook says what is graded, with nbgrader's cell metadata:
+answer cells (``solution``) and check cells (``grade`` with ``points``), each with a
+``grade_id`` by which the submission's cells are matched. A check cell's code is split
+into its public part and its hidden tests (:mod:`crmlab.exercises.markers`), and the
+variables it reads are listed: they are what the student's kernel exports.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crmlab._errors import CRMDataError
+
+__all__ = ["PROVIDED", "CheckCell", "Layout", "free_names", "layout", "nbgrader"]
+
+#: Names a notebook's kernel has without a cell defining them: the check cells' imports,
+#: and IPython's ``get_ipython`` (what a ``%magic`` line becomes).
+PROVIDED = frozenset({"crmlab", "check", "pd", "np", "plt", "get_ipython"})
+
+
+@dataclass
+class CheckCell:
+    """One graded check cell of the solution notebook: an exercise as the grader sees it.
+
+    Attributes
+    ----------
+    grade_id : str
+        The check cell's nbgrader ``grade_id``.
+    points : float
+        What the exercise is worth.
+    public, hidden : str
+        The check cell's code outside and inside the hidden-test markers.
+    names : list of str
+        The variables the check cell reads (exported from the student's kernel).
+    answer_cells : list of str
+        The ``grade_id`` of the answer cells since the previous check cell.
+    """
+
+    grade_id: str
+    points: float
+    public: str
+    hidden: str
+    names: list[str]
+    answer_cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """The exercises of one assignment, read from its solution notebook."""
+
+    assignment: str
+    exercises: list[CheckCell]
+    answer_ids: list[str]
+
+    @property
+    def max_points(self) -> float:
+        """The points of all exercises."""
+        return sum(e.points for e in self.exercises)
+
+
+def nbgrader(cell) -> dict:
+    """Return a cell's nbgrader metadata ({} when it has none).
+
+    Examples
+    --------
+    >>> nbgrader({"metadata": {"nbgrader": {"grade_id": "check_3_1", "grade": True}}})
+    {'grade_id': 'check_3_1', 'grade': True}
+    >>> nbgrader({"metadata": {}})
+    {}
+    """
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def free_names(code: str) -> list[str]:
+    """Return the variables ``code`` reads without defining them, each once.
+
+    Builtins, imports and the names every kernel provides (:data:`PROVIDED`) are left
+    out. IPython syntax (``%precision 3``) is understood.
+
+    Examples
+    --------
+    >>> sorted(free_names('crmlab.check("3.1", {"n": n, "share": share})\\nassert share < 1'))
+    ['n', 'share']
+    >>> free_names("import math\\ntotal = math.fsum(values)\\nprint(total)")
+    ['values']
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    tree = ast.parse(TransformerManager().transform_cell(code))  # IPython syntax -> Python
+    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)}
+    imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+                and node.id not in assigned and node.id not in imported
+                and node.id not in PROVIDED and not hasattr(builtins, node.id)
+                and node.id not in names):
+            names.append(node.id)
+    return names
+
+
+def layout(solution: str | Path) -> Layout:
+    """Read the exercises of an assignment from its solution notebook.
+
+    Parameters
+    ----------
+    solution : str or Path
+        ``solutions/NN_name.ipynb``.
+
+    Returns
+    -------
+    Layout
+        The graded check cells in order: id, points, public and hidden check code, the
+        variables each check reads and the answer cells before it.
+
+    Raises
+    ------
+    CRMDataError
+        If the notebook has no graded code cell, or its hidden-test markers are
+        unbalanced (the message names the cell and the line).
+
+    Examples
+    --------
+    >>> lay = layout(Path(__file__).parents[2] / "solutions" / "03_rfm.ipynb")
+    >>> lay.assignment, len(lay.exercises), lay.max_points
+    ('03_rfm', 7, 10.0)
+    >>> first = lay.exercises[0]
+    >>> first.grade_id, first.points, first.names, first.answer_cells
+    ('check_3_1', 1.0, ['n_customers', 'mean_recency', 'recent_share'], ['answer_3_1'])
+    """
+    import nbformat
+
+    from crmlab.exercises.markers import cell_name, split_hidden
+
+    path = Path(solution)
+    nb = nbformat.read(path, as_version=4)
+    exercises, answers, pending = [], [], []
+    for i, cell in enumerate(nb.cells):
+        meta = nbgrader(cell)
+        if meta.get("solution") and cell.cell_type == "code":
+            answers.append(meta["grade_id"])
+            pending.append(meta["grade_id"])
+        if meta.get("grade") and cell.cell_type == "code":
+            public, hidden = split_hidden(cell.source, where=cell_name(path.name, i))
+            exercises.append(CheckCell(meta["grade_id"], float(meta.get("points", 0)), public,
+                                      hidden, free_names(cell.source), pending))
+            pending = []
+    if not exercises:
+        raise CRMDataError(f"layout: {path.name} has no graded cells (nbgrader metadata "
+                           f"'grade': true with points).")
+    return Layout(path.stem, exercises, answers)
