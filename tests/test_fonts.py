@@ -39,7 +39,8 @@ def test_chinese_labels_render_without_missing_glyphs():
     plt.close(fig)
 
 def test_importing_plots_changes_no_global_setting():
-    import subprocess, sys
+    import subprocess
+    import sys
     code = ("import matplotlib; before = dict(matplotlib.rcParams); import crmlab.plots; "
             "import crmlab.widgets; changed = [k for k, v in matplotlib.rcParams.items() "
             "if before.get(k) != v]; print(changed)")

@@ -373,21 +373,6 @@ def _mistakes_6_4_silhouette(want) -> Iterator[Mistake]:
            "这是正文五个特征的最佳轮廓系数：请在 orders、recency_days 和 online_share 上聚类。")
 
 
-<<<<<<< HEAD
-@exercise("6.4", open_ended=True,
-          hint="choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
-               "log=[...]); the best k has the highest silhouette "
-               "(choice.loc[choice['silhouette'].idxmax(), 'k']).",
-          hint_zh="choice = segmentation.choose_k(buyers, columns=[...], "
-                  "k_range=range(2, 7), log=[...])；最佳 k 的轮廓系数最高"
-                  "（choice.loc[choice['silhouette'].idxmax(), 'k']）。")
-def _q64(answer):
-    return _judge_parts(answer, _expected("6.4"), {"best_k": _mistakes_64_k,
-                                                   "best_silhouette": _mistakes_64_sil})
-
-
-=======
->>>>>>> wt/grading
 # --------------------------------------------------------------------------- 6.5
 def _mistakes_6_5_losing(want) -> list[Mistake]:
     chapter, income = _valued(), _valued("income_band")
@@ -541,10 +526,11 @@ EXERCISES = register(
                "best_silhouette": Part(mistakes=_mistakes_6_4_silhouette)},
         hints=[Hint(
             "choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
-            "log=[...]); the best k has the highest silhouette (choice.attrs['best_k']).",
+            "log=[...]); the best k has the highest silhouette "
+            "(choice.loc[choice['silhouette'].idxmax(), 'k']).",
             "choice = segmentation.choose_k(buyers, columns=[...], "
             "k_range=range(2, 7), log=[...])；最佳 k 的轮廓系数最高"
-            "（choice.attrs['best_k']）。")],
+            "（choice.loc[choice['silhouette'].idxmax(), 'k']）。")],
     ),
     Exercise(
         "6.5", expected=_income_potential, data=DATA, convention=CONVENTION,
