@@ -191,18 +191,29 @@ def _clv(args) -> int:
 
 
 def _report(args) -> int:
-    from crmlab.io import HTML_SUFFIXES, check_output
-    from crmlab.report import write_report
+    from crmlab.io import HTML_SUFFIXES, check_output, report, write_text
+    from crmlab.pipelines import Progress, analyse
+    from crmlab.report import SECTIONS, render_report
 
     check_output(args.out, HTML_SUFFIXES)
-    steps = _steps(args, ["read"], "crmlab read")
+    steps = Progress(["read", *SECTIONS, "html"], not args.no_progress, "crmlab report")
     try:
-        tx = _read(args, steps)
+        steps("read")
+        extra = {k: v for k, v in (("sheet", args.sheet), ("encoding", args.encoding)) if v}
+        result = analyse(args.file, **_columns(args), gross_profit=args.gross_profit,
+                         cost=args.cost, analysis_date=args.analysis_date,
+                         observation_end=args.observation_end, progress=steps,
+                         dayfirst=args.dayfirst, **extra)
+        steps.done()
+        from tqdm.auto import tqdm
+
+        tqdm.write("data quality (read_transactions):\n  "
+                   + report(result.transactions).replace("\n", "\n  "), file=sys.stderr)
+        steps("html")
+        out = write_text(render_report(result), args.out)
+        steps.done()
     finally:
         steps.close()
-    out = write_report(tx, args.out, gross_profit=args.gross_profit, cost=args.cost,
-                       analysis_date=args.analysis_date, observation_end=args.observation_end,
-                       progress=not args.no_progress)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
 
@@ -311,7 +322,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clv", help="BG/NBD + Gamma-Gamma fit and CLV per customer",
                        description="Customer lifetime value (客户终身价值): the Fader-Hardie "
                        "summary, BG/NBD and Gamma-Gamma fits, CLV per customer. Returns "
-                       "(amount <= 0) are not purchases and are left out.")
+                       "(amount < 0) are not purchases and are left out.")
     _input_options(p, False, _TABLE_OUT + " (optional: without it only the parameters)")
     p.add_argument("--observation-end", "--calibration-end", dest="observation_end",
                    default=None, help="end of the calibration/observation window; later "

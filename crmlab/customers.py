@@ -123,6 +123,7 @@ def customer_table(
     periods: bool = False,
     future: str = "drop",
     engine: str | None = None,
+    validated: bool = False,
     caller: str = "customer_table",
     params: dict | None = None,
 ) -> pd.DataFrame:
@@ -163,6 +164,10 @@ def customer_table(
         raise, showing them.
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to aggregate (see :func:`crmlab.engines.choose_engine`).
+    validated : bool, default False
+        The caller has just checked this DataFrame against the roles (it comes
+        straight from :func:`crmlab.read_transactions`, or an earlier call validated
+        it): skip the row checks, so a pipeline validates its input once.
     caller, params : str, dict, optional
         The public function calling (for messages) and column name -> keyword (for
         "did you mean" messages).
@@ -237,7 +242,12 @@ def customer_table(
         kinds = {c: engines.ROLE_KINDS[r] for r, c in roles.items()}
         if engines.as_path(transactions) is not None:
             source = engines.read_frame(transactions, kinds, caller=caller, params=params)
-        source = require(source, kinds, caller=caller, params=params)
+        if not validated or not isinstance(source, pd.DataFrame):
+            source = require(source, kinds, caller=caller, params=params)
+        else:
+            missing = [c for c in kinds if c not in source.columns]
+            if missing:
+                source = require(source, kinds, caller=caller, params=params)  # raises
         if cost is not None and (source[cost] < 0).any():
             neg = source[cost] < 0
             raise _negative_cost(caller, cost, int(neg.sum()),

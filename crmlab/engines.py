@@ -773,76 +773,78 @@ def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
     return days if period == "D" else (days - 4) // 7
 
 
-def _group_sum(values: pd.Series, codes: np.ndarray, n: int) -> np.ndarray:
-    """Sum per customer code (pandas' compensated group sum); NaN where no row."""
-    sums = values.groupby(codes, sort=True).sum()
-    return sums.reindex(range(n)).to_numpy(dtype=float)
-
-
-def _group_count(mask: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(codes[mask], minlength=n).astype(np.int64)
-
-
-def _group_distinct(values: pd.Series, mask: np.ndarray, codes: np.ndarray, n: int) -> np.ndarray:
-    pairs = pd.DataFrame({"k": codes[mask], "v": values.to_numpy()[mask]}).drop_duplicates()
-    return np.bincount(pairs["k"].to_numpy(), minlength=n).astype(np.int64)
-
-
 def _customers_pandas(df: pd.DataFrame, roles: dict, online, period: str,
                       end_period: int | None) -> pd.DataFrame:
-    """CUSTOMERS_SQL in pandas, on a validated table: the same raw columns."""
+    """CUSTOMERS_SQL in pandas, on a validated table: the same raw columns, from ONE
+    group-by (one factorisation of the customer id, every column aggregated in one
+    ``agg``). Masked values are NaN, which sums, counts of distinct values and minima
+    skip, so each column aggregates exactly the rows its SQL FILTER keeps."""
     has = {r: roles.get(r) is not None for r in ROLE_KINDS}
-    codes, uniques = pd.factorize(df[roles["customer"]], sort=True)
-    n = len(uniques)
-    out = {"c": uniques, "n_rows": np.bincount(codes, minlength=n).astype(np.int64)}
+    n = len(df)
     if has["date"]:
         days = day_numbers(df[roles["date"]])
-        inw = (np.ones(len(df), dtype=bool) if end_period is None
+        inw = (np.ones(n, dtype=bool) if end_period is None
                else period_numbers(days, period) <= end_period)
     else:
-        inw = np.ones(len(df), dtype=bool)
-    buy = (df[roles["amount"]].to_numpy() >= 0) if has["amount"] else np.ones(len(df), bool)
-    out["late_rows"] = _group_count(~inw, codes, n)
-    out["rows_in"] = _group_count(inw, codes, n)
+        inw = np.ones(n, dtype=bool)
+    buy = (df[roles["amount"]].to_numpy() >= 0) if has["amount"] else np.ones(n, bool)
     purchase, returned = inw & buy, inw & ~buy
+    cols: dict[str, object] = {"late_rows": ~inw, "rows_in": inw}
+    named: dict[str, tuple[str, str]] = {"n_rows": ("rows_in", "size"),
+                                         "late_rows": ("late_rows", "sum"),
+                                         "rows_in": ("rows_in", "sum")}
     if has["order"]:
-        orders = df[roles["order"]]
-        out["orders"] = _group_distinct(orders, purchase, codes, n)
-        out["returns"] = (_group_distinct(orders, returned, codes, n) if has["amount"]
-                          else np.zeros(n, dtype=np.int64))
+        order = df[roles["order"]].reset_index(drop=True)
+        cols["o_buy"] = order.where(purchase)
+        named["orders"] = ("o_buy", "nunique")
+        if has["amount"]:
+            cols["o_ret"] = order.where(returned)
+            named["returns"] = ("o_ret", "nunique")
     else:
-        out["orders"] = _group_count(purchase, codes, n)
-        out["returns"] = (_group_count(returned, codes, n) if has["amount"]
-                          else np.zeros(n, dtype=np.int64))
+        cols["buy"] = purchase
+        named["orders"] = ("buy", "sum")
+        if has["amount"]:
+            cols["ret"] = returned
+            named["returns"] = ("ret", "sum")
     if has["date"]:
-        whole = pd.Series(days).groupby(codes)
-        out["min_day"] = whole.min().reindex(range(n)).to_numpy()
-        out["max_day"] = whole.max().reindex(range(n)).to_numpy()
-        bought = pd.Series(days[purchase])
-        out["first_purchase"] = bought.groupby(codes[purchase]).min().reindex(range(n)).to_numpy()
-        out["last_purchase"] = bought.groupby(codes[purchase]).max().reindex(range(n)).to_numpy()
+        cols["d"] = days
+        cols["d_buy"] = np.where(purchase, days, np.nan)
+        named.update(min_day=("d", "min"), max_day=("d", "max"),
+                     first_purchase=("d_buy", "min"), last_purchase=("d_buy", "max"))
     if has["amount"]:
-        amount = df[roles["amount"]].reset_index(drop=True)
-        out["return_rows"] = _group_count(returned, codes, n)
-        out["spend"] = _group_sum(amount[inw], codes[inw], n)
-        out["gross"] = _group_sum(amount[purchase], codes[purchase], n)
-        out["return_amount"] = _group_sum(amount[returned], codes[returned], n)
+        amount = df[roles["amount"]].to_numpy(dtype=float)
+        cols["ret_rows"] = returned
+        cols["m_in"] = np.where(inw, amount, np.nan)
+        cols["m_buy"] = np.where(purchase, amount, np.nan)
+        cols["m_ret"] = np.where(returned, amount, np.nan)
+        named.update(return_rows=("ret_rows", "sum"), spend=("m_in", "sum"),
+                     gross=("m_buy", "sum"), return_amount=("m_ret", "sum"))
     if has["gross_profit"]:
-        g = df[roles["gross_profit"]].reset_index(drop=True)
-        out["gross_profit"] = _group_sum(g[inw], codes[inw], n)
+        g = df[roles["gross_profit"]].to_numpy(dtype=float)
+        cols["g_in"] = np.where(inw, g, np.nan)
+        named["gross_profit"] = ("g_in", "sum")
     if has["cost"]:
-        k = df[roles["cost"]].reset_index(drop=True)
-        out["cost"] = _group_sum(k[inw], codes[inw], n)
-        out["min_cost"] = k.groupby(codes).min().reindex(range(n)).to_numpy(dtype=float)
+        k = df[roles["cost"]].to_numpy(dtype=float)
+        cols["k_all"] = k
+        cols["k_in"] = np.where(inw, k, np.nan)
+        named.update(cost=("k_in", "sum"), min_cost=("k_all", "min"))
     if has["channel"]:
         onl = df[roles["channel"]].astype("str").isin([str(v) for v in online]).to_numpy()
         if has["order"]:
-            out["online_orders"] = _group_distinct(df[roles["order"]], purchase & onl, codes, n)
+            cols["o_onl"] = order.where(purchase & onl)
+            named["online_orders"] = ("o_onl", "nunique")
         else:
-            out["online_orders"] = _group_count(purchase & onl, codes, n)
+            cols["onl"] = purchase & onl
+            named["online_orders"] = ("onl", "sum")
     if has["category"]:
-        out["categories"] = _group_distinct(df[roles["category"]], purchase, codes, n)
-    return pd.DataFrame(out)
+        cols["cat"] = df[roles["category"]].reset_index(drop=True).where(purchase)
+        named["categories"] = ("cat", "nunique")
+    frame = pd.DataFrame(cols)
+    key = df[roles["customer"]].reset_index(drop=True)
+    out = frame.groupby(key.rename("c"), sort=True).agg(**named)
+    if not has["amount"]:
+        out["returns"] = 0
+    return out.reset_index()
 
 
 def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
@@ -866,14 +868,17 @@ def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
         per = frame.groupby(["c", "p"], sort=True)["m"].sum().reset_index()
     else:
         per = frame.drop_duplicates(["c", "p"]).sort_values(["c", "p"], kind="stable")
-    grouped = per.groupby("c", sort=True)
-    out = pd.DataFrame({"periods": grouped["p"].size().astype(np.int64),
-                        "first_period": grouped["p"].min(), "last_period": grouped["p"].max()})
+    named = {"periods": ("p", "size"), "first_period": ("p", "min"),
+             "last_period": ("p", "max")}
     if amount is not None:
-        # the first period masked as NaN, as lifetimes does (its compensated group mean
-        # then agrees to the last bit)
-        repeat = per["m"].where(grouped.cumcount() > 0)
-        out["repeat_mean"] = repeat.groupby(per["c"], sort=True).mean()
+        # per is sorted by customer and period: a customer's first row is its first
+        # period, masked as NaN as lifetimes does (the compensated group mean of the
+        # repeat periods then agrees with lifetimes' to the last bit)
+        first = per["c"].ne(per["c"].shift()).to_numpy()
+        per = per.assign(r=per["m"].where(~first))
+        named["repeat_mean"] = ("r", "mean")
+    out = per.groupby("c", sort=True).agg(**named)
+    out["periods"] = out["periods"].astype(np.int64)
     return out.rename_axis("c").reset_index()
 
 

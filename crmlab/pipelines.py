@@ -336,8 +336,8 @@ def clv_customers(
     Parameters
     ----------
     transactions : DataFrame
-        One row per order; not modified. Rows with ``amount <= 0`` (returns, free
-        orders) are not purchases and are left out (counted in ``attrs``).
+        One row per order; not modified. Returns (``amount < 0``) are not purchases
+        and are left out (counted in ``attrs``), as everywhere in crmlab.
     customer, date, amount : str
         Column names.
     observation_end : date-like, optional
@@ -382,22 +382,32 @@ def clv_customers(
     ...
     crmlab._errors.CRMDataError: clv_customers: only 0 of 2 customers bought again ...
     """
-    from crmlab import clv
+    from crmlab.clv.summary import end_date
+    from crmlab.customers import customer_table
 
     caller = "clv_customers"
-    if unit not in ("D", "W"):
-        raise CRMDataError(f"{caller}: unit must be 'D' (days) or 'W' (weeks), got {unit!r}.")
-    df = require(transactions, {customer: "id", date: "datetime", amount: "number"},
-                 caller=caller, params={customer: "customer", date: "date", amount: "amount"})
-    not_purchase = df[amount] <= 0
-    dropped = {"rows with amount <= 0 (returns, free orders)": int(not_purchase.sum())}
-    buys = df.loc[~not_purchase]
-    if buys.empty:
-        raise CRMDataError(f"{caller}: no purchases (rows with {amount!r} > 0) in the table.")
-    summary = clv.summary_from_transactions(buys, customer=customer, date=date, amount=amount,
-                                            observation_end=observation_end, freq="D",
-                                            unit=unit, engine=engine)
+    check_option(unit, ("D", "W"), name="unit", caller=caller)
+    end = end_date(observation_end, caller)
+    base = customer_table(transactions, customer=customer, date=date, amount=amount, end=end,
+                          period="D", periods=True, future="drop", engine=engine,
+                          caller=caller)
+    return _clv_table(base, observation_end=end, unit=unit, horizon=horizon,
+                      discount=discount, margin=margin, caller=caller)
+
+
+def _clv_table(base: pd.DataFrame, *, observation_end, unit: str, horizon, discount,
+               margin: float, caller: str = "clv_customers") -> pd.DataFrame:
+    """Fit BG/NBD and Gamma-Gamma on the summary of a per-customer table; CLV per customer."""
+    from crmlab import clv
+
+    summary = clv.summary_from_customers(base, freq="D", unit=unit,
+                                         observation_end=observation_end, caller=caller)
+    dropped = {"return rows (amount < 0), not purchases": int(base["return_rows"].sum())}
     dropped.update(summary.attrs.get("dropped", {}))
+    free = (summary["frequency"] > 0) & (summary["monetary_value"] <= 0)
+    if free.any():  # the spend model needs a positive spend per repeat purchase
+        dropped["customers whose repeat purchases cost nothing"] = int(free.sum())
+        summary = summary.loc[~free]
     repeat = int((summary["frequency"] > 0).sum())
     if repeat < MIN_REPEAT_BUYERS:
         raise CRMDataError(
@@ -423,8 +433,6 @@ def clv_customers(
         "margin": float(margin), "dropped": dropped,
     }
     return out
-
-
 
 
 class Analysis:
@@ -462,27 +470,31 @@ class Analysis:
 KEY_ACCOUNT_SHARE = 0.2
 
 
-def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
+def analyse(transactions, *, customer: str = "customer_id",
             date: str = "order_date", amount: str = "amount", order: str | None = None,
             gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
             analysis_date=None, observation_end=None,
-            progress: Progress | None = None) -> Analysis:
+            progress: Progress | None = None, **read_kwargs) -> Analysis:
     """Run every analysis of the report on one validation and one per-customer table.
 
     Parameters
     ----------
-    transactions : DataFrame
-        From :func:`crmlab.read_transactions` (it carries ``attrs["report"]`` and the
-        canonical column names), or any DataFrame, which is read through it first with
-        the column names given.
+    transactions : str, Path or DataFrame
+        A file (read here with :func:`crmlab.read_transactions`, which validates and
+        cleans it: the only validation of the run), or a DataFrame, which is validated
+        once when it is aggregated (a table from ``read_transactions`` keeps its
+        canonical column names; any other is read through it first with the column
+        names given).
     customer, date, amount, order, gross_profit, cost : str
-        Column names of a raw DataFrame.
+        Column names of a raw file or DataFrame.
     analysis_date, observation_end : date-like, optional
         RFM analysis date and end of the CLV observation window (defaults: the day
         after the last date, and the last date). When both are the defaults one
         per-customer table serves every section; otherwise the CLV window gets its own.
     progress : Progress, optional
         A progress bar to move.
+    **read_kwargs
+        Passed to :func:`crmlab.read_transactions` (``sheet``, ``encoding``, ...).
 
     Returns
     -------
@@ -497,32 +509,39 @@ def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
     (162, np.True_, True)
     """
     from crmlab import key_accounts
+    from crmlab.clv.summary import end_date
     from crmlab.customers import customer_table
     from crmlab.dates import analysis_date_of
     from crmlab.io import read_transactions
 
     step = progress or Progress([], progress=False, desc="")
+    validated = False
     rep = transactions.attrs.get("report") if isinstance(transactions, pd.DataFrame) else None
     if rep is None:
         transactions = read_transactions(transactions, customer=customer, date=date,
-                                         amount=amount, order=order, warn=False)
+                                         amount=amount, order=order, warn=False,
+                                         **read_kwargs)
         rep = transactions.attrs["report"]
+        validated = True  # read_transactions just checked and cleaned every row
     tx = transactions
     cols = {"customer": "customer_id", "date": "order_date", "amount": "amount",
             "order": "order_id" if "order_id" in tx.columns else None}
     has_profit = _has_profit(tx, gross_profit, cost)
     when = None if analysis_date is None else analysis_date_of(
         pd.Series([], dtype="datetime64[ns]"), analysis_date, caller="build_report")
+    obs_end = end_date(observation_end, "build_report")
     step("overview")
     base = customer_table(tx, **cols, gross_profit=gross_profit if has_profit else None,
                           cost=cost if has_profit else None, end=when, future="raise",
-                          caller="build_report")
+                          periods=True, validated=validated, caller="build_report")
     step.done()
     step("rfm")
     seg = _rfm_segments(base, when, scheme="cn8", bins=5, ties="rank-first", language="zh")
     step.done()
     step("pyramid")
     table = _pyramid_table(base, scheme="su", language=None, a=0.8, b=0.95)
+    step.done()
+    step("concentration")
     overview = pyramid_overview(table)
     step.done()
     step("key accounts")
@@ -533,10 +552,14 @@ def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
     keyed = table.assign(key_account=flagged["key_account"].reindex(table.index))
     step.done()
     step("clv")
+    clv_base = base
+    if when is not None or obs_end is not None:  # another window: its own table
+        clv_base = customer_table(tx, **cols, end=obs_end, period="D", periods=True,
+                                  future="drop", validated=True, caller="clv_customers")
     clv_table, clv_error = None, None
     try:
-        clv_table = clv_customers(tx, customer=cols["customer"], date=cols["date"],
-                                  amount=cols["amount"], observation_end=observation_end)
+        clv_table = _clv_table(clv_base, observation_end=obs_end, unit="W", horizon=None,
+                               discount=None, margin=1.0)
     except CRMDataError as err:
         clv_error = str(err)
     step.done()

@@ -28,7 +28,7 @@ from crmlab._errors import CRMDataError
 from crmlab.io.writer import HTML_SUFFIXES, check_output, write_text
 from crmlab.pipelines import Analysis, Progress, analyse
 
-__all__ = ["build_report", "render_report", "write_report"]
+__all__ = ["SECTIONS", "build_report", "render_report", "write_report"]
 
 
 # --------------------------------------------------------------------------- the HTML report
@@ -55,7 +55,8 @@ nav ol { columns: 2; }
                figure, table { break-inside: avoid; } nav { display: none; } }
 """
 
-_SECTIONS = {
+#: The report's sections: anchor -> title.
+SECTIONS = {
     "overview": "Data overview and quality (数据概览与数据质量)",
     "rfm": "RFM segments (RFM客户细分)",
     "pyramid": "Customer pyramid (客户金字塔)",
@@ -413,7 +414,7 @@ def build_report(
     >>> page.startswith("<!DOCTYPE html>"), "https://" in page, page.count("<img")
     (True, False, 6)
     """
-    steps = Progress(list(_SECTIONS) + ["html"], progress, desc="crmlab report")
+    steps = Progress(list(SECTIONS) + ["html"], progress, desc="crmlab report")
     try:
         result = analyse(transactions, customer=customer, date=date, amount=amount,
                          order=order, gross_profit=gross_profit, cost=cost,
@@ -460,9 +461,9 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
         "clv": _section_clv(result),
     }
     source = result.read_report["source"] if result.read_report else "a DataFrame"
-    toc = "".join(f'<li><a href="#{k}">{_esc(v)}</a></li>' for k, v in _SECTIONS.items())
-    sections = "".join(f'<section id="{k}"><h2>{_esc(_SECTIONS[k])}</h2>{body[k]}</section>'
-                       for k in _SECTIONS)
+    toc = "".join(f'<li><a href="#{k}">{_esc(v)}</a></li>' for k, v in SECTIONS.items())
+    sections = "".join(f'<section id="{k}"><h2>{_esc(SECTIONS[k])}</h2>{body[k]}</section>'
+                       for k in SECTIONS)
     body_html = (
         f"<h1>{_esc(title)}</h1>\n"
         f'<p class="muted">Source: {_esc(source)} · made with crmlab</p>\n'

@@ -231,7 +231,7 @@ def test_clv_parquet_to_parquet(files, retail, out, capsys):
     bg = expected.attrs["bgnbd"]
     assert f"BG/NBD: r={bg['r']:.4f}, alpha={bg['alpha']:.4f}" in stdout
     assert "Gamma-Gamma: p=" in stdout
-    assert "left out: 3,966 rows with amount <= 0" in stdout
+    assert "left out: 3,966 return rows (amount < 0), not purchases" in stdout
     assert (got["probability_alive"].between(0, 1)).all() and (got["clv"] >= 0).all()
 
 

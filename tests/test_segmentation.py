@@ -193,7 +193,7 @@ def test_features_errors():
         sg.customer_features(_log(), twice)
     with pytest.raises(CRMDataError, match="same name as a feature"):
         sg.customer_features(_log(), _members().assign(orders=1))
-    with pytest.raises(CRMDataError, match="future must be"):
+    with pytest.raises(CRMDataError, match="future='keep' is not one of"):
         sg.customer_features(_log(), future="keep")
     with pytest.raises(CRMDataError, match="expected a pandas DataFrame"):
         sg.customer_features([1, 2, 3])

@@ -28,7 +28,11 @@ from crmlab.clv.bgnbd import BetaGeo
 from crmlab.clv.formulas import margin_multiple, simple_clv
 from crmlab.clv.gamma_gamma import GammaGamma
 from crmlab.clv.sbg import SBG_COHORTS, ShiftedBetaGeometric
-from crmlab.clv.summary import calibration_holdout, summary_from_transactions
+from crmlab.clv.summary import (
+    calibration_holdout,
+    summary_from_customers,
+    summary_from_transactions,
+)
 from crmlab.clv.table import clv_table
 
 __all__ = [
@@ -40,5 +44,6 @@ __all__ = [
     "clv_table",
     "margin_multiple",
     "simple_clv",
+    "summary_from_customers",
     "summary_from_transactions",
 ]

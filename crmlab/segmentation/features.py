@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.dates import analysis_date_of, drop_future_rows
+from crmlab.dates import analysis_date_of
 from crmlab.segmentation._common import optional_column as _optional
-from crmlab.validation import require, show_rows
+from crmlab.validation import check_option, require, show_rows
 
-__all__ = ["customer_features"]
+__all__ = ["customer_features", "features_from_customers"]
 
 _ONLINE = ("online", "app")
 
@@ -143,9 +143,10 @@ def customer_features(
     >>> g.attrs["no_purchase"]
     1
     """
+    from crmlab.customers import customer_table
+
     caller = "customer_features"
-    if future not in ("raise", "drop"):
-        raise CRMDataError(f"{caller}: future must be 'raise' or 'drop', got {future!r}.")
+    check_option(future, ("raise", "drop"), name="future", caller=caller)
     if not isinstance(transactions, pd.DataFrame):
         require(transactions, {}, caller=caller)
     channel = _optional(transactions, channel, "channel")
@@ -160,69 +161,21 @@ def customer_features(
     if gross_profit is None or cost is None:
         skipped.append("profit")
         gross_profit = cost = None
-    columns = {customer: "id", date: "datetime", amount: "number"}
-    params = {customer: "customer", date: "date", amount: "amount"}
-    for name, role, param in ((order, "id", "order"), (channel, "any", "channel"),
-                              (category, "any", "category"),
-                              (gross_profit, "number", "gross_profit"),
-                              (cost, "number", "cost")):
-        if name is not None:
-            columns[name] = role
-            params[name] = param
-    df = require(transactions, columns, caller=caller, params=params)
-    if cost is not None and (df[cost] < 0).any():
-        neg = df[cost] < 0
-        raise CRMDataError(
-            f"{caller}: column {cost!r} has {int(neg.sum())} negative costs in "
-            f"{show_rows(df.index[neg], df.loc[neg, cost])}. A cost to serve is >= 0; fix "
-            f"the sign or pass the right column with cost=..."
-        )
-    day = df[date].dt.normalize()
-    when = analysis_date_of(day, analysis_date, caller=caller)
+    when = None if analysis_date is None else analysis_date_of(
+        pd.Series([], dtype="datetime64[ns]"), analysis_date, caller=caller)
+    base = customer_table(transactions, customer=customer, date=date, amount=amount,
+                          order=order, gross_profit=gross_profit, cost=cost,
+                          channel=channel, category=category, online=online, end=when,
+                          future=future, caller=caller)
+    if when is None:
+        when = base.attrs["last_date"] + pd.Timedelta(days=1)
     dropped: dict[str, int] = {}
-    df = drop_future_rows(df, day, when, date, future, caller, dropped)
-    day = day.loc[df.index]
-
-    ids = df[customer].astype("str")
-    is_buy = df[amount] >= 0
-    buys = df.loc[is_buy]
-    buy_ids = ids.loc[is_buy]
-    all_ids = pd.Index(sorted(ids.unique()), name=customer)
-    if order is not None:
-        n_orders = buys.groupby(buy_ids)[order].nunique()
-    else:
-        n_orders = buy_ids.value_counts()
-    out = pd.DataFrame(index=all_ids)
-    out["orders"] = n_orders.reindex(all_ids, fill_value=0).astype("int64")
-    out["returns"] = (~is_buy).groupby(ids).sum().reindex(all_ids).astype("int64")
-    out["spend"] = df[amount].groupby(ids).sum().reindex(all_ids).round(2)
-    gross = buys[amount].groupby(buy_ids).sum().reindex(all_ids, fill_value=0.0)
-    has = out["orders"] > 0
-    out["mean_basket"] = (gross / out["orders"]).where(has).round(2)
-    buy_day = day.loc[is_buy]
-    last = buy_day.groupby(buy_ids).max().reindex(all_ids)
-    first = buy_day.groupby(buy_ids).min().reindex(all_ids)
-    out["recency_days"] = (when - last).dt.days.astype("float64")
-    out["tenure_days"] = (when - first).dt.days.astype("float64")
-    if channel is not None:
-        is_online = buys[channel].astype("str").isin([str(v) for v in online])
-        if order is not None:
-            online_orders = buys.loc[is_online].groupby(buy_ids[is_online])[order].nunique()
-        else:
-            online_orders = is_online.groupby(buy_ids).sum()
-        online_orders = online_orders.reindex(all_ids, fill_value=0)
-        out["online_share"] = (online_orders / out["orders"]).where(has).round(4)
-    returned = -df.loc[~is_buy, amount].groupby(ids.loc[~is_buy]).sum()
-    returned = returned.reindex(all_ids, fill_value=0.0)
-    out["return_rate"] = (returned / gross).where(has & (gross > 0)).round(4)
-    if category is not None:
-        cats = buys[category].groupby(buy_ids).nunique()
-        out["categories"] = cats.reindex(all_ids, fill_value=0).astype("int64")
-    if gross_profit is not None:
-        out["gross_profit"] = df[gross_profit].groupby(ids).sum().reindex(all_ids).round(2)
-        out["cost_to_serve"] = df[cost].groupby(ids).sum().reindex(all_ids).round(2)
-        out["profit"] = (out["gross_profit"] - out["cost_to_serve"]).round(2)
-
+    if base.attrs["late_rows"]:
+        dropped["after analysis_date"] = int(base.attrs["late_rows"])
+    # customers whose every row is after the analysis date are not customers yet
+    out = features_from_customers(base.loc[base["rows"] > 0], when)
+    out.index = pd.Index(out.index.astype("str"), name=customer)  # ids as text, as joined
+    base_index = out.index
     not_in_customers = 0
     if customers is not None:
         require(customers, {customer: "id"}, caller=caller, params={customer: "customer"})
@@ -242,10 +195,10 @@ def customer_features(
                 f"feature. Rename them first (customers.rename(columns=...))."
             )
         attrs = members.drop(columns=customer).set_axis(pd.Index(key, name=customer))
-        not_in_customers = int((~all_ids.isin(attrs.index)).sum())
-        index = attrs.index.union(all_ids).sort_values()
+        not_in_customers = int((~base_index.isin(attrs.index)).sum())
+        index = attrs.index.union(base_index).sort_values()
         out = out.reindex(index)
-        new = ~index.isin(all_ids)
+        new = ~index.isin(base_index)
         for c in ("orders", "returns", "categories"):
             if c in out.columns:
                 out[c] = out[c].fillna(0).astype("int64")
@@ -261,4 +214,55 @@ def customer_features(
         "skipped": skipped,
         "dropped": dropped,
     }
+    return out
+
+
+def features_from_customers(base: pd.DataFrame, analysis_date: pd.Timestamp) -> pd.DataFrame:
+    """Behavioural features from a per-customer table (:func:`crmlab.customers.customer_table`).
+
+    The one definition of the features of :func:`customer_features`: orders and spend
+    are the table's (the RFM frequency and monetary value), the rest derive from it.
+
+    Parameters
+    ----------
+    base : DataFrame
+        From ``customer_table`` with a date and an amount (and optionally channel,
+        category, gross profit and cost).
+    analysis_date : Timestamp
+        The day recency and tenure are measured to.
+
+    Returns
+    -------
+    DataFrame
+        The feature columns of :func:`customer_features`, without customer attributes.
+
+    Examples
+    --------
+    >>> from crmlab.customers import customer_table
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a"], "amount": [100.0, -20.0],
+    ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-03"])})
+    >>> f = features_from_customers(customer_table(tx), pd.Timestamp("2024-01-05"))
+    >>> f[["orders", "returns", "spend", "recency_days", "return_rate"]]
+                 orders  returns  spend  recency_days  return_rate
+    customer_id
+    a                 1        1   80.0           4.0          0.2
+    """
+    out = pd.DataFrame(index=base.index)
+    out["orders"] = base["orders"].astype("int64")
+    out["returns"] = base["return_rows"].astype("int64")
+    out["spend"] = base["spend"].round(2)
+    has = out["orders"] > 0
+    gross = base["gross"]
+    out["mean_basket"] = (gross / out["orders"]).where(has).round(2)
+    out["recency_days"] = (analysis_date - base["last_purchase"]).dt.days.astype("float64")
+    out["tenure_days"] = (analysis_date - base["first_purchase"]).dt.days.astype("float64")
+    if "online_orders" in base.columns:
+        out["online_share"] = (base["online_orders"] / out["orders"]).where(has).round(4)
+    out["return_rate"] = (base["returned"] / gross).where(has & (gross > 0)).round(4)
+    if "categories" in base.columns:
+        out["categories"] = base["categories"].astype("int64")
+    if "profit" in base.columns:
+        out["gross_profit"] = base["gross_profit"].round(2)
+        out["cost_to_serve"] = base["cost"].round(2)
+        out["profit"] = (out["gross_profit"] - out["cost_to_serve"]).round(2)
     return out
