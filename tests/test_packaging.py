@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 import subprocess
 import sys
 import tomllib
@@ -109,13 +108,19 @@ TOPIC_MODULES = "import crmlab, crmlab.schema, crmlab.datasets" + "".join(
 
 
 def test_import_crmlab_is_cheap_relative_to_pandas():
-    """import crmlab (with its topic modules) costs at most 1.5x import pandas."""
+    """import crmlab (with its topic modules) costs at most 1.5x import pandas.
+
+    Measured in pairs, alternately, and compared by the fastest of each (as ``timeit``
+    advises): on a shared machine the other load only ever adds time.
+    """
     _import_seconds("import pandas")  # warm the file cache
-    pandas = [_import_seconds("import pandas") for _ in range(5)]
-    crmlab = [_import_seconds(TOPIC_MODULES) for _ in range(5)]
-    ratio = statistics.median(crmlab) / statistics.median(pandas)
-    assert ratio <= 1.5, f"crmlab {statistics.median(crmlab):.3f}s vs pandas " \
-                         f"{statistics.median(pandas):.3f}s (ratio {ratio:.2f})"
+    pandas, crmlab = [], []
+    for _ in range(7):
+        pandas.append(_import_seconds("import pandas"))
+        crmlab.append(_import_seconds(TOPIC_MODULES))
+    ratio = min(crmlab) / min(pandas)
+    assert ratio <= 1.5, f"crmlab {min(crmlab):.3f}s vs pandas {min(pandas):.3f}s " \
+                         f"(ratio {ratio:.2f}, fastest of 7 each)"
 
 
 def test_heavy_libraries_are_imported_lazily():
