@@ -725,9 +725,9 @@ def test_kmeans_explorer_is_fast_on_the_bundled_data(real):
         w = widgets.kmeans_explorer(buyers, columns=BEHAVIOUR, log=LOGGED)
         times = []
         for k in (8, 3, 6):
-            start = time.perf_counter()
+            start = time.process_time()  # this process's CPU: other load adds nothing
             w.children[0].value = k
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
     assert len(w.result) == 6
     assert statistics.median(times) < 1.0, times
 
