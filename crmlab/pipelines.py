@@ -527,7 +527,7 @@ def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
     step.done()
     step("key accounts")
     scored = key_accounts.scorecard(table.reset_index(), weights={"value": 1.0},
-                                    normalize="rank", value="value",
+                                    normalize="rank", revenue="value",
                                     account=base.index.name)
     flagged = key_accounts.identify_key_accounts(scored, top=KEY_ACCOUNT_SHARE)
     keyed = table.assign(key_account=flagged["key_account"].reindex(table.index))

@@ -210,7 +210,7 @@ def test_man_conversion_by_class_hand_computed():
 
 
 def test_man_conversion_by_code_keeps_all_eight():
-    out = man_conversion(toy_leads(), by="man_code", value=None, cost=None)
+    out = man_conversion(toy_leads(), by="man_code", revenue=None, cost=None)
     assert out.index.tolist() == MAN_CODES
     assert out["leads"].tolist() == [3, 0, 2, 0, 0, 0, 0, 2]
     assert out["man_class"].astype(str).tolist() == [EXPECTED[c][0] for c in MAN_CODES]
@@ -224,7 +224,7 @@ def test_wilson_interval_matches_scipy():
                        "man_code": ["MAN"] * 20 + ["Man"] * 7,
                        "converted": [True] * 13 + [False] * 7 + [False] * 7})
     for conf in (0.9, 0.95):
-        out = man_conversion(df, value=None, cost=None, confidence=conf)
+        out = man_conversion(df, revenue=None, cost=None, confidence=conf)
         for cls, k, n in (("qualified", 13, 20), ("lead", 0, 7)):
             ci = binomtest(k, n).proportion_ci(confidence_level=conf, method="wilson")
             assert out.loc[cls, "ci_low"] == pytest.approx(ci.low, abs=1e-9)
@@ -306,7 +306,7 @@ def test_channel_summary_total_sort_and_no_value():
     assert out.loc["total", "roi"] == pytest.approx((2500 - 950) / 950)
     by_cpa = channel_summary(channel_toy(), sort_by="cost_per_acquisition")
     assert by_cpa.index.tolist() == ["fair", "web", "mail"]  # descending, NaN last
-    bare = channel_summary(channel_toy(), value=None)
+    bare = channel_summary(channel_toy(), revenue=None)
     assert "revenue" not in bare and "roi" not in bare
     # a categorical channel keeps only channels with leads
     cat = channel_toy().assign(source_channel=pd.Categorical(
@@ -399,7 +399,7 @@ def test_property_classes_partition_and_count_upper_case(rows):
     upper = out["man_code"].astype(str).map(lambda c: sum(ch.isupper() for ch in c))
     assert (upper == met).all()
     assert (out["man_class"].cat.codes == met).all()
-    conv = man_conversion(out, value=None, cost=None)
+    conv = man_conversion(out, revenue=None, cost=None)
     assert conv["leads"].sum() == len(df)
     rates = conv["conversion_rate"].dropna()
     assert ((rates >= 0) & (rates <= 1)).all()
@@ -438,7 +438,7 @@ def test_property_funnel_monotone(stages):
                 min_size=1, max_size=40))
 def test_property_channel_rates(rows):
     df = pd.DataFrame(rows, columns=["source_channel", "cost", "converted"])
-    out = channel_summary(df, value=None, total=True)
+    out = channel_summary(df, revenue=None, total=True)
     body = out.drop(index="total")
     assert body["leads"].sum() == len(df)
     assert ((body["conversion_rate"] >= 0) & (body["conversion_rate"] <= 1)).all()

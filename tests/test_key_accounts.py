@@ -134,7 +134,7 @@ def test_scorecard_single_account_and_all_equal():
 def test_scorecard_other_column_names(four):
     renamed = four.rename(columns={"account_id": "acct", "revenue": "sales",
                                    "strategic_fit": "fit_1_10"})
-    sc = scorecard(renamed, account="acct", value="sales", fit="fit_1_10")
+    sc = scorecard(renamed, account="acct", revenue="sales", fit="fit_1_10")
     pd.testing.assert_series_equal(sc["score"], scorecard(four)["score"].rename_axis("acct"))
 
 

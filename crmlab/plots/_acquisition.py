@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab import acquisition
+from crmlab.validation import renamed_keywords
 
 __all__ = ["funnel", "man_matrix", "channel_chart"]
 
@@ -172,13 +173,14 @@ def man_matrix(
     return ax
 
 
+@renamed_keywords(value="revenue")
 def channel_chart(
     data,
     *,
     channel="source_channel",
     cost="cost",
     converted="converted",
-    value="deal_value",
+    revenue="deal_value",
     ax=None,
     **kwargs,
 ):
@@ -189,8 +191,9 @@ def channel_chart(
     data : DataFrame
         Leads, or the output of :func:`crmlab.acquisition.channel_summary` (a frame
         with ``conversion_rate`` and ``cost_per_acquisition`` columns).
-    channel, cost, converted, value : str
-        Passed to ``channel_summary`` when ``data`` holds raw leads.
+    channel, cost, converted, revenue : str
+        Passed to ``channel_summary`` when ``data`` holds raw leads. ``revenue=``
+        replaces ``value=``, which still works for one release with a ``FutureWarning``.
     ax : matplotlib Axes, optional
         Where to draw; default the current Axes.
     **kwargs
@@ -222,7 +225,7 @@ def channel_chart(
     cols = set(getattr(data, "columns", []))
     summary = data if {"conversion_rate", "cost_per_acquisition"} <= cols else \
         acquisition.channel_summary(data, channel=channel, cost=cost, converted=converted,
-                                    value=value, sort_by=None)
+                                    revenue=revenue, sort_by=None)
     summary = summary.drop(index="total", errors="ignore")
     shown = summary[summary["cost_per_acquisition"].notna()]
     sizes = 2000 * shown["leads"] / max(summary["leads"].max(), 1) if "leads" in shown else 200
