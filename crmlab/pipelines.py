@@ -24,7 +24,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import check_option, require
+from crmlab.validation import check_option, renamed_keywords, require
 
 __all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "Progress", "analyse",
            "clv_customers", "pyramid_customers", "pyramid_overview", "rfm_customers"]
@@ -318,6 +318,7 @@ def _per_year(rate: float, unit: str) -> float:
     return (1 + rate) ** (1 / (365 if unit == "D" else 52)) - 1
 
 
+@renamed_keywords(margin="margin_rate")
 def clv_customers(
     transactions,
     *,
@@ -328,7 +329,7 @@ def clv_customers(
     unit: str = "W",
     horizon: float | None = None,
     discount: float | None = None,
-    margin: float = 1.0,
+    margin_rate: float = 1.0,
     engine: str | None = None,
 ) -> pd.DataFrame:
     """Fit BG/NBD and Gamma-Gamma on a transaction log and compute each customer's CLV.
@@ -351,8 +352,9 @@ def clv_customers(
     discount : float, optional
         Discount rate per period of ``unit``, a decimal; default 10 % a year
         converted to the unit (``1.1 ** (1 / 52) - 1`` per week).
-    margin : float, default 1.0
-        Share of spend that is profit, in (0, 1]; 1 gives revenue.
+    margin_rate : float, default 1.0
+        Share of spend that is profit, in (0, 1]; 1 gives revenue. Replaces
+        ``margin=``, which still works for one release with a ``FutureWarning``.
     engine : {None, "pandas", "duckdb", "spark"}, optional
         Where :func:`crmlab.clv.summary_from_transactions` computes.
 
@@ -364,7 +366,7 @@ def clv_customers(
         ``probability_alive``, ``expected_average_spend`` and ``clv``. ``attrs``:
         ``bgnbd`` and ``gammagamma`` (parameter dicts), ``log_likelihood``,
         ``repeat_buyers``, ``observation_end``, ``unit``, ``horizon``, ``discount``,
-        ``margin`` and ``dropped`` (reason -> rows or customers).
+        ``margin_rate`` and ``dropped`` (reason -> rows or customers).
 
     Raises
     ------
@@ -412,7 +414,7 @@ def clv_customers(
     bg = clv.BetaGeo().fit(summary)
     gg = clv.GammaGamma().fit(summary)
     values = clv.clv_table(bg, gg, summary, horizon=horizon, discount=discount,
-                           margin_rate=margin)
+                           margin_rate=margin_rate)
     out = summary.join(values)
     out.attrs = {
         "bgnbd": dict(bg.params_), "gammagamma": dict(gg.params_),
@@ -420,7 +422,7 @@ def clv_customers(
         "spend_frequency_correlation": gg.spend_frequency_correlation_,
         "repeat_buyers": repeat, "observation_end": summary.attrs["observation_end"],
         "unit": unit, "horizon": float(horizon), "discount": float(discount),
-        "margin": float(margin), "dropped": dropped,
+        "margin_rate": float(margin_rate), "dropped": dropped,
     }
     return out
 
