@@ -588,11 +588,12 @@ def channel_summary(
 # --------------------------------------------------------------------------- funnel
 
 
+@renamed_keywords(order="stages")
 def lead_funnel(
     leads: pd.DataFrame,
     *,
     stage: str = "funnel_stage",
-    order: Sequence | None = None,
+    stages: Sequence | None = None,
 ) -> pd.DataFrame:
     """Count the leads that reached each funnel stage (销售漏斗).
 
@@ -601,11 +602,12 @@ def lead_funnel(
     leads : DataFrame
         One row per lead, with the furthest stage each lead reached. Not modified.
     stage : str, default "funnel_stage"
-        Column of stages. Its order comes from ``order`` or, if that is None, from the
-        column's ordered categorical levels.
-    order : sequence, optional
+        Column of stages. Its order comes from ``stages`` or, if that is None, from
+        the column's ordered categorical levels.
+    stages : sequence, optional
         The stages from first to last. Required unless ``stage`` is an ordered
-        categorical.
+        categorical. Replaces ``order=``, which still works for one release with a
+        ``FutureWarning``.
 
     Returns
     -------
@@ -620,7 +622,7 @@ def lead_funnel(
     ------
     CRMDataError
         If the table is empty, the column is missing, a stage is missing or not in
-        the order, the order has duplicates, or no order can be found.
+        ``stages``, ``stages`` has duplicates, or no order can be found.
 
     Notes
     -----
@@ -630,7 +632,7 @@ def lead_funnel(
     Examples
     --------
     >>> toy = pd.DataFrame({"stage": ["new", "won", "contacted", "new", "contacted"]})
-    >>> lead_funnel(toy, stage="stage", order=["new", "contacted", "won"])
+    >>> lead_funnel(toy, stage="stage", stages=["new", "contacted", "won"])
                at_stage  reached  share_of_top  step_conversion
     stage
     new               2        5           1.0              NaN
@@ -640,18 +642,19 @@ def lead_funnel(
     caller = "lead_funnel"
     df = require(leads, {stage: "category"}, caller=caller, params={stage: "stage"})
     col = df[stage]
-    if order is None:
+    if stages is None:
         if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered:
             order = list(col.cat.categories)
         else:
             raise CRMDataError(
                 f"{caller}: column {stage!r} is not an ordered categorical, so the stage "
-                f"order is unknown. Pass order=[first, ..., last], for example "
-                f"order={sorted(map(str, col.dropna().unique()))[:5]}."
+                f"order is unknown. Pass stages=[first, ..., last], for example "
+                f"stages={sorted(map(str, col.dropna().unique()))[:5]}."
             )
-    order = list(order)
+    else:
+        order = list(stages)
     if len(order) == 0 or len(set(order)) != len(order):
-        raise CRMDataError(f"{caller}: order must list each stage once, got {order!r}.")
+        raise CRMDataError(f"{caller}: stages= must list each stage once, got {order!r}.")
     bad = col.isna()
     if bad.any():
         raise CRMDataError(
@@ -663,7 +666,7 @@ def lead_funnel(
     if bad.any():
         raise CRMDataError(
             f"{caller}: column {stage!r} has stages not in the order {order} in "
-            f"{show_rows(df.index[bad], col[bad])}. Add them to order=... or fix the values."
+            f"{show_rows(df.index[bad], col[bad])}. Add them to stages=... or fix the values."
         )
     at = col.astype(object).value_counts().reindex(order, fill_value=0).astype(int)
     reached = at[::-1].cumsum()[::-1]

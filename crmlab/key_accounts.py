@@ -671,11 +671,12 @@ def _rank_tiers(values: pd.Series, fractions, labels) -> pd.Series:
     return pd.Series(out, index=values.index, dtype="str")
 
 
+@renamed_keywords(order="tier_order")
 def upgrade_potential(
     values: pd.Series,
     tiers: pd.Series | None = None,
     *,
-    order: Sequence[str] | None = None,
+    tier_order: Sequence[str] | None = None,
     close: float = 0.1,
 ) -> pd.DataFrame:
     """Measure how far each customer is from the next tier up of the customer pyramid.
@@ -689,11 +690,12 @@ def upgrade_potential(
         ``crmlab.pyramid.pyramid_tiers(values)``). By default the 苏朝晖 pyramid is
         built here by rank exactly as ``pyramid_tiers(values, "su")`` does: top 1%
         重要客户, next 19% 次要客户, next 30% 普通客户, the rest 小客户.
-    order : sequence of str, optional
+    tier_order : sequence of str, optional
         Tier labels from the top tier down. By default the categories of a
         categorical ``tiers`` (top tier first, as :func:`crmlab.pyramid.pyramid_tiers`
         returns them), else the order of the known scheme (su, curry, zeithaml) the
-        labels belong to.
+        labels belong to. Replaces ``order=``, which still works for one release with
+        a ``FutureWarning``.
     close : float, default 0.1
         A customer is *close* to the next tier when the gap is at most this fraction
         of the threshold (10%: spend 10% of the threshold more and you move up).
@@ -713,8 +715,8 @@ def upgrade_potential(
     ------
     CRMDataError
         If ``values`` is not a numeric Series without missing values, is empty,
-        ``tiers`` does not match its index, a tier is not in ``order``, the labels
-        are unknown and no ``order`` is given, or ``close`` is not in [0, 1].
+        ``tiers`` does not match its index, a tier is not in ``tier_order``, the labels
+        are unknown and no ``tier_order`` is given, or ``close`` is not in [0, 1].
 
     Notes
     -----
@@ -750,6 +752,7 @@ def upgrade_potential(
     df = require(values.rename("value").to_frame(), {"value": "number"}, caller=caller)
     if isinstance(close, bool) or not isinstance(close, numbers.Real) or not 0 <= close <= 1:
         raise CRMDataError(f"{caller}: close={close!r} must be a fraction in [0, 1].")
+    order = tier_order
     if tiers is None:
         order = tuple(_SU["names"][_SU["language"]])
         labels = _rank_tiers(df["value"], _SU_FRACTIONS, order)
@@ -772,13 +775,13 @@ def upgrade_potential(
             if order is None:
                 raise CRMDataError(
                     f"{caller}: tier labels {sorted(found)[:5]} are not a known scheme; "
-                    f"pass order=[...] from the top tier down."
+                    f"pass tier_order=[...] from the top tier down."
                 )
         order = [str(o) for o in order]
         unknown = ~labels.isin(order)
         if unknown.any():
             raise CRMDataError(
-                f"{caller}: tiers not in order {order}: "
+                f"{caller}: tiers not in tier_order={order}: "
                 f"{show_rows(labels.index[unknown], labels[unknown])}."
             )
     level = labels.map({t: k for k, t in enumerate(order)}).to_numpy(dtype=int)

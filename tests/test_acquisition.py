@@ -346,7 +346,7 @@ def test_channel_summary_on_bundled_leads(leads):
 
 def test_lead_funnel_counts_by_hand():
     toy = pd.DataFrame({"stage": ["won", "new", "meeting", "new", "meeting", "contacted"]})
-    out = lead_funnel(toy, stage="stage", order=["new", "contacted", "meeting", "won"])
+    out = lead_funnel(toy, stage="stage", stages=["new", "contacted", "meeting", "won"])
     assert out.index.tolist() == ["new", "contacted", "meeting", "won"]
     assert out["at_stage"].tolist() == [2, 1, 2, 1]
     assert out["reached"].tolist() == [6, 4, 3, 1]
@@ -369,16 +369,16 @@ def test_lead_funnel_uses_ordered_categorical_and_empty_stages(leads):
 
 def test_lead_funnel_errors():
     toy = pd.DataFrame({"stage": ["new", "won", "lost"]})
-    with pytest.raises(CRMDataError, match="not an ordered categorical.*order="):
+    with pytest.raises(CRMDataError, match="not an ordered categorical.*stages="):
         lead_funnel(toy, stage="stage")
     with pytest.raises(CRMDataError, match="stages not in the order.*'lost'"):
-        lead_funnel(toy, stage="stage", order=["new", "won"])
+        lead_funnel(toy, stage="stage", stages=["new", "won"])
     with pytest.raises(CRMDataError, match="each stage once"):
-        lead_funnel(toy, stage="stage", order=["new", "new"])
+        lead_funnel(toy, stage="stage", stages=["new", "new"])
     with pytest.raises(CRMDataError, match="1 missing stages"):
-        lead_funnel(pd.DataFrame({"stage": ["new", None]}), stage="stage", order=["new"])
+        lead_funnel(pd.DataFrame({"stage": ["new", None]}), stage="stage", stages=["new"])
     with pytest.raises(CRMDataError, match="no rows"):
-        lead_funnel(toy.iloc[:0], stage="stage", order=["new"])
+        lead_funnel(toy.iloc[:0], stage="stage", stages=["new"])
 
 
 # --------------------------------------------------------------------------- properties
@@ -424,7 +424,7 @@ def test_property_graded_scores_threshold(rows, threshold):
                 min_size=1, max_size=60))
 def test_property_funnel_monotone(stages):
     order = ["new", "contacted", "meeting", "proposal", "won"]
-    out = lead_funnel(pd.DataFrame({"s": stages}), stage="s", order=order)
+    out = lead_funnel(pd.DataFrame({"s": stages}), stage="s", stages=order)
     assert out["reached"].is_monotonic_decreasing
     assert out["reached"].iloc[0] == len(stages)
     assert out["at_stage"].sum() == len(stages)

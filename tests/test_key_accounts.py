@@ -399,10 +399,10 @@ def test_upgrade_potential_errors():
         upgrade_potential(v.iloc[:0])
     with pytest.raises(CRMDataError, match=r"same index as values"):
         upgrade_potential(v, pd.Series(["top", "big"], index=["b", "c"]))
-    with pytest.raises(CRMDataError, match=r"not a known scheme; pass order="):
+    with pytest.raises(CRMDataError, match=r"not a known scheme; pass tier_order="):
         upgrade_potential(v, pd.Series(["hi", "lo"], index=v.index))
-    with pytest.raises(CRMDataError, match=r"tiers not in order \['hi'\]: row b \('lo'\)"):
-        upgrade_potential(v, pd.Series(["hi", "lo"], index=v.index), order=["hi"])
+    with pytest.raises(CRMDataError, match=r"tiers not in tier_order=\['hi'\]: row b \('lo'\)"):
+        upgrade_potential(v, pd.Series(["hi", "lo"], index=v.index), tier_order=["hi"])
     with pytest.raises(CRMDataError, match=r"close=10 must be a fraction"):
         upgrade_potential(v, close=10)
     with pytest.raises(CRMDataError, match=r"missing values in row 1"):

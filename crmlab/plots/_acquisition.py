@@ -13,7 +13,8 @@ from crmlab.validation import renamed_keywords
 __all__ = ["funnel", "man_matrix", "channel_chart"]
 
 
-def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None, **kwargs):
+@renamed_keywords(order="stages")
+def funnel(data, *, stage="funnel_stage", stages: Sequence | None = None, ax=None, **kwargs):
     """Draw the lead funnel (销售漏斗) as centred horizontal bars with counts and shares.
 
     Parameters
@@ -23,8 +24,10 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
         output of ``lead_funnel`` itself (a frame with a ``reached`` column).
     stage : str, default "funnel_stage"
         Column of the furthest stage reached (used with raw leads).
-    order : sequence, optional
-        Stage order, when ``stage`` is not an ordered categorical.
+    stages : sequence, optional
+        The stages from first to last, when ``stage`` is not an ordered categorical.
+        Replaces ``order=``, which still works for one release with a
+        ``FutureWarning``.
     ax : matplotlib Axes, optional
         Where to draw; default the current Axes.
     **kwargs
@@ -39,7 +42,7 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
     --------
     >>> import matplotlib.pyplot as plt
     >>> toy = pd.DataFrame({"stage": ["new", "won", "contacted", "new"]})
-    >>> ax = funnel(toy, stage="stage", order=["new", "contacted", "won"])
+    >>> ax = funnel(toy, stage="stage", stages=["new", "contacted", "won"])
     >>> len(ax.patches)
     3
     >>> plt.close("all")
@@ -48,7 +51,7 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
 
     ax = plt.gca() if ax is None else ax
     table = data if "reached" in getattr(data, "columns", []) else \
-        acquisition.lead_funnel(data, stage=stage, order=order)
+        acquisition.lead_funnel(data, stage=stage, stages=stages)
     counts = table["reached"].to_numpy(dtype=float)
     top = counts[0] if len(counts) and counts[0] > 0 else 1.0
     y = np.arange(len(table))[::-1]
