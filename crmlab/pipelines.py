@@ -127,7 +127,7 @@ def rfm_customers(
     when = None if analysis_date is None else analysis_date_of(
         pd.Series([], dtype="datetime64[ns]"), analysis_date, caller=caller)
     base = customer_table(transactions, customer=customer, date=date, amount=amount,
-                          order=order, end=when, future="raise", engine=engine,
+                          order=order, end=when, future="error", engine=engine,
                           caller="rfm_table")
     return _rfm_segments(base, when, scheme=scheme, bins=bins, ties=ties, language=language)
 
@@ -517,7 +517,7 @@ def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
         pd.Series([], dtype="datetime64[ns]"), analysis_date, caller="build_report")
     step("overview")
     base = customer_table(tx, **cols, gross_profit=gross_profit if has_profit else None,
-                          cost=cost if has_profit else None, end=when, future="raise",
+                          cost=cost if has_profit else None, end=when, future="error",
                           caller="build_report")
     step.done()
     step("rfm")

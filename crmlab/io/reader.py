@@ -124,7 +124,8 @@ def read_transactions(
     as_of : date-like, optional
         Dates on a later day than this are "future". Default: today.
     future : {"keep", "drop"}, default "keep"
-        Keep future-dated rows (counted under ``flagged``) or drop them (reported).
+        Keep future-dated rows (counted under ``flagged``) or drop them (reported);
+        the reader does not stop on them (no ``"error"``).
     warn : bool, default True
         Issue a ``UserWarning`` when rows were dropped. Notebooks pass ``warn=False``
         and show :func:`report` instead.
@@ -202,7 +203,7 @@ def read_transactions(
     cust, date, amount. Did you mean date='date'?
     """
     if future not in ("keep", "drop"):
-        raise ValueError(f"future must be 'keep' or 'drop', got {future!r}")
+        raise CRMDataError(f"{_CALLER}: future must be 'keep' or 'drop', got {future!r}.")
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
     roles = {customer: "customer_id", date: "order_date", amount: "amount"}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.dates import analysis_date_of, drop_future_rows
+from crmlab.dates import analysis_date_of, check_future, drop_future_rows
 from crmlab.segmentation._common import optional_column as _optional
 from crmlab.validation import require, show_rows
 
@@ -30,7 +30,7 @@ def customer_features(
     cost: str | None = "cost_to_serve",
     online: Sequence[str] = _ONLINE,
     analysis_date=None,
-    future: str = "raise",
+    future: str = "error",
 ) -> pd.DataFrame:
     """Build one row of behavioural features per customer, joined with their attributes.
 
@@ -65,9 +65,10 @@ def customer_features(
     analysis_date : date-like, optional
         The day recency and tenure are measured to. Default: the day after the last
         date in the log.
-    future : {"raise", "drop"}, default "raise"
-        Rows dated after ``analysis_date``: raise, or leave them out and count them in
-        ``attrs["dropped"]``.
+    future : {"error", "drop"}, default "error"
+        Rows dated after ``analysis_date``: raise an error showing them, or leave them
+        out and count them in ``attrs["dropped"]``. ``"raise"``, the old name of
+        ``"error"``, still works for one release with a ``FutureWarning``.
 
     Returns
     -------
@@ -100,7 +101,7 @@ def customer_features(
     CRMDataError
         If a table is empty or lacks a column, a column has the wrong type, a
         customer id appears twice in ``customers``, a cost is negative, rows are dated
-        after ``analysis_date`` (with ``future="raise"``), or ``customers`` has a
+        after ``analysis_date`` (with ``future="error"``), or ``customers`` has a
         column with the same name as a feature.
 
     See Also
@@ -144,8 +145,9 @@ def customer_features(
     1
     """
     caller = "customer_features"
-    if future not in ("raise", "drop"):
-        raise CRMDataError(f"{caller}: future must be 'raise' or 'drop', got {future!r}.")
+    if future not in ("error", "drop", "raise"):
+        raise CRMDataError(f"{caller}: future must be 'error' or 'drop', got {future!r}.")
+    future = check_future(future, ("error", "drop"), caller=caller)
     if not isinstance(transactions, pd.DataFrame):
         require(transactions, {}, caller=caller)
     channel = _optional(transactions, channel, "channel")
