@@ -231,7 +231,7 @@ def _section_pyramid(table, ov) -> str:
                                  "mean_value": 2})
     abc = _table(ov["abc"], {"customer_share": "pct", "value_share": "pct", "value": 2,
                              "mean_value": 2})
-    chart = _figure(lambda ax: plots.pyramid_chart(table["tier"], table["value"], ax=ax,
+    chart = _figure(lambda ax: plots.pyramid_chart(table["value"], table["tier"], ax=ax,
                                                    value_label="revenue"),
                     "Customer pyramid by net revenue, 苏朝晖 tiers 1% / 19% / 30% / 50%",
                     size=(6.5, 3.8))

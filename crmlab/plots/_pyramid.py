@@ -8,6 +8,7 @@ import pandas as pd
 
 from crmlab import pyramid
 from crmlab._errors import CRMDataError
+from crmlab.validation import warn_renamed
 
 __all__ = ["lorenz", "whale", "pyramid_chart", "abc_chart"]
 
@@ -128,23 +129,62 @@ def whale(profits, *, value: str = "profit", ax=None, **kwargs):
     return ax
 
 
-def pyramid_chart(tiers, values=None, *, ax=None, colors=None, value_label: str = "value",
-                  **kwargs):
+def _is_numeric(x) -> bool:
+    """Numbers (not bools, not a categorical): what ``values`` holds."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = pd.Series(x).dtype
+        except (TypeError, ValueError):
+            return False
+    return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not isinstance(dtype, pd.CategoricalDtype))
+
+
+def _tiers_first(values, tiers) -> tuple:
+    """Accept the old argument order ``(tiers, values)`` for one release, with a warning.
+
+    The old order is recognised when the first argument holds labels (a categorical,
+    text) and the second numbers, or when the only argument holds labels: a swap the
+    new order would otherwise draw wrongly or refuse.
+    """
+    if values is None or isinstance(values, pd.DataFrame) or _is_numeric(values):
+        return values, tiers
+    if tiers is None:
+        warn_renamed("pyramid_chart: the first argument is now the values, as in "
+                     "tier_summary(values, tiers); pass the tiers alone as "
+                     "pyramid_chart(tiers=...). pyramid_chart(tiers) will stop working in "
+                     "the next release.")
+        return None, values
+    if _is_numeric(tiers):
+        warn_renamed("pyramid_chart: the arguments are now (values, tiers), as in "
+                     "tier_summary(values, tiers); pyramid_chart(tiers, values) will stop "
+                     "working in the next release.")
+        return tiers, values
+    return values, tiers
+
+
+def pyramid_chart(values=None, tiers=None, *, ax=None, colors=None,
+                  value_label: str = "value", **kwargs):
     """
     Draw a customer pyramid (客户金字塔): one centered bar per tier, top tier on top.
 
     Bar widths grow from the top tier to the bottom (the shape of a pyramid, not the
     tier sizes); each bar is labeled with the tier name, its share of customers and,
-    if ``values`` is given, its share of value.
+    if ``values`` is given, its share of value. The arguments are those of
+    :func:`crmlab.pyramid.tier_summary`, in the same order.
 
     Parameters
     ----------
-    tiers : Series or array-like
+    values : Series, array-like or DataFrame, optional
+        Value per customer, aligned with ``tiers`` by position, for the value shares;
+        without it only the shares of customers are drawn. Or the table of
+        :func:`crmlab.pyramid.tier_summary` (then ``tiers`` is not given).
+    tiers : Series or array-like, optional
         Tier of each customer, e.g. from :func:`crmlab.pyramid.pyramid_tiers` (an
-        ordered categorical, top tier first; empty tiers are drawn too), or a table
-        from :func:`crmlab.pyramid.tier_summary`.
-    values : Series or array-like, optional
-        Value per customer, aligned with ``tiers`` by position, for the value shares.
+        ordered categorical, top tier first; empty tiers are drawn too). Required
+        unless ``values`` is a ``tier_summary`` table; pass it by keyword to draw the
+        tiers alone: ``pyramid_chart(tiers=tiers)``.
     ax : matplotlib Axes, optional
         Where to draw; default the current Axes.
     colors : list of colors, optional
@@ -161,22 +201,42 @@ def pyramid_chart(tiers, values=None, *, ax=None, colors=None, value_label: str 
     Raises
     ------
     CRMDataError
-        As :func:`crmlab.pyramid.tier_summary`.
+        If no tiers are given, or as :func:`crmlab.pyramid.tier_summary`.
+
+    Notes
+    -----
+    Until this release the order was ``pyramid_chart(tiers, values=None)``. A call in
+    the old order, recognised by labels (a categorical or text) first and numbers
+    second, or labels alone, still draws the same pyramid for one release, with a
+    ``FutureWarning``. Tiers coded as numbers cannot be told from values: pass them by
+    keyword.
 
     Examples
     --------
     >>> v = pd.Series(range(1, 101))
     >>> fig, ax = plt.subplots()
-    >>> ax = pyramid_chart(pyramid.pyramid_tiers(v, "curry"), v, ax=ax)
+    >>> ax = pyramid_chart(v, pyramid.pyramid_tiers(v, "curry"), ax=ax)
     >>> len(ax.patches), ax.texts[0].get_text(), ax.texts[1].get_text().splitlines()
     (4, 'top', ['1.0% of customers', '2.0% of value'])
     >>> plt.close(fig)
     """
     ax = plt.gca() if ax is None else ax
-    if isinstance(tiers, pd.DataFrame):
-        table = tiers
+    values, tiers = _tiers_first(values, tiers)
+    if values is None and isinstance(tiers, pd.DataFrame):
+        values, tiers = tiers, None  # a tier_summary table passed as tiers=
+    if isinstance(values, pd.DataFrame):
+        if tiers is not None:
+            raise CRMDataError(
+                "pyramid_chart: values is a table (the output of tier_summary), so tiers "
+                "must not be given; pass per-customer values and tiers, or the table alone.")
+        table = values
         has_value = "value_share" in table.columns
     else:
+        if tiers is None:
+            raise CRMDataError(
+                "pyramid_chart: no tiers. Pass the tier of each customer, e.g. "
+                "pyramid_chart(values, pyramid.pyramid_tiers(values)), or the table of "
+                "pyramid.tier_summary(values, tiers).")
         t = tiers if isinstance(tiers, pd.Series) else pd.Series(tiers)
         has_value = values is not None
         vals = values if has_value else np.ones(len(t))
