@@ -250,7 +250,7 @@ def _pyramid_table(base: pd.DataFrame, *, scheme: str, language: str | None, a: 
     has_profit = "profit" in base.columns
     if has_profit:
         out["profit"] = pyramid.values_from_customers(
-            base.assign(spend=base["gross_profit"]), cost=True)
+            base.assign(spend=base["gross_profit"]), net_of_cost=True)
     ranked = out["profit"] if scheme == "zeithaml" else out["value"]
     out["tier"] = pyramid.pyramid_tiers(ranked, scheme, language=language)
     out["abc_class"] = pyramid.abc_classes(out["value"].clip(lower=0), a, b)

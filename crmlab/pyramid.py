@@ -849,7 +849,7 @@ def customer_values(
     Compute the value of each customer from a transaction log, on any engine.
 
     The per-customer aggregate that :func:`pyramid_tiers`, :func:`gini`,
-    :func:`abc_classes` and :func:`whale_curve` take: the total of ``value`` per
+    :func:`abc_classes` and :func:`whale_curve` take: the total of ``amount`` per
     customer, minus the total of ``cost`` when given (profit = gross profit minus
     cost to serve). On a big file, the aggregation runs in DuckDB or Spark and only
     the small per-customer result (one number per customer) comes back to pandas,
@@ -916,18 +916,21 @@ def customer_values(
     base = customer_table(transactions, customer=customer, date=None, amount=amount,
                           cost=cost, engine=engine, caller=caller,
                           params={customer: "customer", amount: "amount", cost: "cost"})
-    return values_from_customers(base, cost=cost is not None)
+    return values_from_customers(base, net_of_cost=cost is not None)
 
 
-def values_from_customers(base: pd.DataFrame, *, cost: bool = False) -> pd.Series:
+@renamed_keywords(cost="net_of_cost")
+def values_from_customers(base: pd.DataFrame, *, net_of_cost: bool = False) -> pd.Series:
     """The value per customer from a per-customer table: spend (minus cost), to cents.
 
     Parameters
     ----------
     base : DataFrame
         From :func:`crmlab.customers.customer_table` with an amount (and a cost).
-    cost : bool, default False
-        Subtract the ``cost`` column.
+    net_of_cost : bool, default False
+        Subtract the ``cost`` column. Replaces ``cost=`` (a flag here, while
+        ``cost=`` names a cost column everywhere else), which still works for one
+        release with a ``FutureWarning``.
 
     Returns
     -------
@@ -941,7 +944,7 @@ def values_from_customers(base: pd.DataFrame, *, cost: bool = False) -> pd.Serie
     >>> values_from_customers(customer_table(tx, date=None)).to_dict()
     {'a': 3.5}
     """
-    total = base["spend"] - base["cost"] if cost else base["spend"]
+    total = base["spend"] - base["cost"] if net_of_cost else base["spend"]
     out = total.astype(float).round(2).rename("value")
     out.index.name = base.index.name
     return out
