@@ -25,6 +25,7 @@ Spark, its pandas twin for DataFrames); this module only checks, finishes and na
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,9 @@ from crmlab import engines
 from crmlab._errors import CRMDataError
 from crmlab.dates import check_future
 from crmlab.validation import check_option, require, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = ["MONEY_COLUMNS", "customer_table", "day_number", "from_day_number"]
 
@@ -108,7 +112,7 @@ def _negative_cost(caller: str, cost: str, n, shown: str) -> CRMDataError:
 
 
 def customer_table(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str | None = "order_date",
@@ -119,7 +123,7 @@ def customer_table(
     channel: str | None = None,
     category: str | None = None,
     online: Sequence[str] = ("online", "app"),
-    end=None,
+    end: DateLike | None = None,
     period: str = "D",
     periods: bool = False,
     future: str = "drop",

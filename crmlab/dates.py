@@ -10,10 +10,15 @@ table has room for them, ``"keep"``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import check_option, show_rows, warn_renamed
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike
 
 __all__ = ["FUTURE", "analysis_date_of", "check_future", "drop_future_rows"]
 
@@ -51,7 +56,8 @@ def check_future(future: str, options: tuple[str, ...], *, caller: str) -> str:
     return check_option(future, options, name="future", caller=caller)
 
 
-def analysis_date_of(dates: pd.Series, analysis_date=None, *, caller: str) -> pd.Timestamp:
+def analysis_date_of(dates: pd.Series, analysis_date: DateLike | None = None, *,
+                     caller: str) -> pd.Timestamp:
     """Return the analysis date as a normalised Timestamp.
 
     Parameters

@@ -21,10 +21,16 @@ Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import check_option, renamed_keywords, require
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "Progress", "analyse",
            "clv_customers", "pyramid_customers", "pyramid_overview", "rfm_customers"]
@@ -42,7 +48,7 @@ class Progress:
     >>> bar("read"); bar.done(); bar.close()
     """
 
-    def __init__(self, names, progress: bool, desc: str):
+    def __init__(self, names: Sequence[str], progress: bool, desc: str) -> None:
         from tqdm.auto import tqdm
 
         self.bar = tqdm(total=len(names), desc=desc, disable=not progress, unit="step",
@@ -59,13 +65,13 @@ class Progress:
 
 
 def rfm_customers(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str = "amount",
     order: str | None = None,
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     scheme: str = "rf10",
     bins: int = 5,
     ties: str = "rank-first",
@@ -155,7 +161,7 @@ def _rfm_segments(base: pd.DataFrame, analysis_date, *, scheme: str, bins: int, 
 
 
 def pyramid_customers(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     amount: str = "amount",
@@ -320,12 +326,12 @@ def _per_year(rate: float, unit: str) -> float:
 
 @renamed_keywords(margin="margin_rate")
 def clv_customers(
-    transactions,
+    transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str = "amount",
-    observation_end=None,
+    observation_end: DateLike | None = None,
     unit: str = "W",
     horizon: float | None = None,
     discount: float | None = None,
@@ -454,7 +460,7 @@ class Analysis:
         Why the models could not be fitted.
     """
 
-    def __init__(self, **parts):
+    def __init__(self, **parts: Any) -> None:
         self.__dict__.update(parts)
 
 
@@ -467,7 +473,7 @@ KEY_ACCOUNT_SHARE = 0.2
 def analyse(transactions: pd.DataFrame, *, customer: str = "customer_id",
             date: str = "order_date", amount: str = "amount", order: str | None = None,
             gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
-            analysis_date=None, observation_end=None,
+            analysis_date: DateLike | None = None, observation_end: DateLike | None = None,
             progress: Progress | None = None) -> Analysis:
     """Run every analysis of the report on one validation and one per-customer table.
 

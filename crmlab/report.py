@@ -20,6 +20,7 @@ import html
 import io
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.io.writer import HTML_SUFFIXES, check_output, write_text
 from crmlab.pipelines import Analysis, Progress, analyse
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, PathLike
 
 __all__ = ["build_report", "render_report", "write_report"]
 
@@ -362,8 +366,8 @@ def build_report(
     order: str | None = None,
     gross_profit: str = "gross_profit",
     cost: str = "cost_to_serve",
-    analysis_date=None,
-    observation_end=None,
+    analysis_date: DateLike | None = None,
+    observation_end: DateLike | None = None,
     title: str = "Customer analytics report (客户分析报告)",
     progress: bool = False,
 ) -> str:
@@ -477,11 +481,13 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
     )
 
 
-def write_report(path_or_df, out, *, customer: str = "customer_id", date: str = "order_date",
+def write_report(path_or_df: PathLike | pd.DataFrame, out: PathLike, *,
+                 customer: str = "customer_id", date: str = "order_date",
                  amount: str = "amount", order: str | None = None,
                  gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
-                 analysis_date=None, observation_end=None, progress: bool = False,
-                 **read_kwargs) -> Path:
+                 analysis_date: DateLike | None = None,
+                 observation_end: DateLike | None = None, progress: bool = False,
+                 **read_kwargs: Any) -> Path:
     """Read transactions and write the HTML report of :func:`build_report` to a file.
 
     Parameters

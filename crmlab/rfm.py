@@ -30,6 +30,7 @@ the last purchase).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ from crmlab._errors import CRMDataError
 from crmlab.customers import customer_table
 from crmlab.dates import analysis_date_of, check_future, drop_future_rows
 from crmlab.validation import check_option, require, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = [
     "rfm_table",
@@ -58,13 +62,13 @@ __all__ = [
 
 
 def rfm_table(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str = "amount",
     order: str | None = None,
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     returns: str = "net",
     future: str = "error",
     engine: str | None = None,
@@ -181,7 +185,8 @@ def rfm_table(
     return rfm_from_customers(base, when, returns=returns, amount=amount, caller=caller)
 
 
-def rfm_from_customers(base: pd.DataFrame, analysis_date=None, *, returns: str = "net",
+def rfm_from_customers(base: pd.DataFrame, analysis_date: DateLike | None = None, *,
+                       returns: str = "net",
                        amount: str = "amount", caller: str = "rfm_table") -> pd.DataFrame:
     """Finish the RFM table from a per-customer table (:func:`crmlab.customers.customer_table`).
 
@@ -846,12 +851,12 @@ _STATUS = ["due soon", "overdue", "not due yet", "lapsed", "not enough history"]
 
 
 def purchase_cycle(
-    transactions,
+    transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str | None = "amount",
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     min_orders: int = 3,
     due_window: int = 7,
     lapsed_after: float = 3.0,
@@ -994,7 +999,7 @@ def purchase_cycle(
 
 
 def customer_profit(
-    transactions,
+    transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
     order: str | None = None,

@@ -36,6 +36,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,9 @@ from dateutil import parser as dateutil_parser
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import missing_column, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, PathLike
 
 __all__ = ["read_transactions", "report"]
 
@@ -84,7 +88,7 @@ class _Raw:
 
 
 def read_transactions(
-    path_or_df,
+    path_or_df: PathLike | IO[str] | IO[bytes] | pd.DataFrame,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
@@ -94,7 +98,7 @@ def read_transactions(
     encoding: str | None = None,
     decimal: str | None = None,
     dayfirst: bool = False,
-    as_of=None,
+    as_of: DateLike | None = None,
     future: str = "keep",
     warn: bool = True,
     **read_kwargs,

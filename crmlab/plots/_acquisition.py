@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -10,11 +11,15 @@ import pandas as pd
 from crmlab import acquisition
 from crmlab.validation import renamed_keywords
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["funnel", "man_matrix", "channel_chart"]
 
 
 @renamed_keywords(order="stages")
-def funnel(data, *, stage="funnel_stage", stages: Sequence | None = None, ax=None, **kwargs):
+def funnel(data: pd.DataFrame, *, stage: str = "funnel_stage", stages: Sequence | None = None,
+           ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the lead funnel (销售漏斗) as centred horizontal bars with counts and shares.
 
     Parameters
@@ -72,17 +77,17 @@ def funnel(data, *, stage="funnel_stage", stages: Sequence | None = None, ax=Non
 
 
 def man_matrix(
-    leads,
+    leads: pd.DataFrame,
     *,
-    money="money",
-    authority="authority",
-    need="need",
+    money: str = "money",
+    authority: str = "authority",
+    need: str = "need",
     thresholds: float | Mapping[str, float] | None = None,
-    value="converted",
-    colorbar=True,
-    cmap="YlGn",
-    ax=None,
-):
+    value: str = "converted",
+    colorbar: bool = True,
+    cmap: str = "YlGn",
+    ax: Axes | None = None,
+) -> Axes:
     """Draw the eight MAN combinations as a 2 x 4 grid with count and conversion rate.
 
     Columns are the money/authority pairs (MA, Ma, mA, ma), rows the need criterion
@@ -178,15 +183,15 @@ def man_matrix(
 
 @renamed_keywords(value="revenue")
 def channel_chart(
-    data,
+    data: pd.DataFrame,
     *,
-    channel="source_channel",
-    cost="cost",
-    converted="converted",
-    revenue="deal_value",
-    ax=None,
-    **kwargs,
-):
+    channel: str = "source_channel",
+    cost: str = "cost",
+    converted: str = "converted",
+    revenue: str | None = "deal_value",
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
     """Plot cost per acquisition (获客成本) against conversion rate, one bubble per channel.
 
     Parameters

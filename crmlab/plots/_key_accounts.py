@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -10,13 +12,17 @@ from crmlab import key_accounts
 from crmlab._errors import CRMDataError
 from crmlab.validation import renamed_keywords
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["scorecard_chart", "allocation_chart", "value_profit_scatter"]
 
 _LABELS = {"value": "current value (当前价值)", "profit": "profit (利润)",
            "growth": "growth potential (增长潜力)", "fit": "strategic fit (战略匹配)"}
 
 
-def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax=None, **kwargs):
+def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax: Axes | None = None,
+                    **kwargs: Any) -> Axes:
     """Draw the top accounts' scores as horizontal bars stacked by weighted criterion.
 
     Parameters
@@ -73,7 +79,8 @@ def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax=None, **kwargs):
     return ax
 
 
-def allocation_chart(comparison: pd.DataFrame, *, ax=None, **kwargs):
+def allocation_chart(comparison: pd.DataFrame, *, ax: Axes | None = None,
+                     **kwargs: Any) -> Axes:
     """Draw the profit uplift each allocation policy buys with the same service hours.
 
     Parameters
@@ -130,9 +137,9 @@ def value_profit_scatter(
     profit: str = "profit",
     key: str = "key_account",
     logx: bool = True,
-    ax=None,
-    **kwargs,
-):
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
     """Draw revenue against profit per account, key accounts highlighted.
 
     Parameters

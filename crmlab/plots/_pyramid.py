@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -9,6 +12,11 @@ import pandas as pd
 from crmlab import pyramid
 from crmlab._errors import CRMDataError
 from crmlab.validation import warn_renamed
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from crmlab._typing import ArrayLike
 
 __all__ = ["lorenz", "whale", "pyramid_chart", "abc_chart"]
 
@@ -30,7 +38,8 @@ def _pct(x: float) -> str:
     return f"{x:.0%}" if abs(x) >= 0.095 or x == 0 else f"{x:.1%}"
 
 
-def lorenz(data, *, value: str = "amount", ax=None, label: str | None = None, **kwargs):
+def lorenz(data: pd.DataFrame | ArrayLike, *, value: str = "amount", ax: Axes | None = None,
+           label: str | None = None, **kwargs: Any) -> Axes:
     """
     Draw the Lorenz curve (洛伦兹曲线) with the line of equality and the Gini in the legend.
 
@@ -79,7 +88,8 @@ def lorenz(data, *, value: str = "amount", ax=None, label: str | None = None, **
     return ax
 
 
-def whale(profits, *, value: str = "profit", ax=None, **kwargs):
+def whale(profits: pd.DataFrame | ArrayLike, *, value: str = "profit", ax: Axes | None = None,
+          **kwargs: Any) -> Axes:
     """
     Draw the whale curve (鲸鱼曲线): cumulative profit share, most profitable customers first.
 
@@ -164,8 +174,10 @@ def _tiers_first(values, tiers) -> tuple:
     return values, tiers
 
 
-def pyramid_chart(values=None, tiers=None, *, ax=None, colors=None,
-                  value_label: str = "value", **kwargs):
+def pyramid_chart(values: pd.DataFrame | ArrayLike | None = None,
+                  tiers: pd.Series | Sequence | None = None, *, ax: Axes | None = None,
+                  colors: Sequence | None = None, value_label: str = "value",
+                  **kwargs: Any) -> Axes:
     """
     Draw a customer pyramid (客户金字塔): one centered bar per tier, top tier on top.
 
@@ -260,8 +272,9 @@ def pyramid_chart(values=None, tiers=None, *, ax=None, colors=None,
     return ax
 
 
-def abc_chart(values, *, a: float = 0.8, b: float = 0.95, rule: str = "including",
-              value: str = "amount", ax=None, **kwargs):
+def abc_chart(values: pd.DataFrame | ArrayLike, *, a: float = 0.8, b: float = 0.95,
+              rule: str = "including", value: str = "amount", ax: Axes | None = None,
+              **kwargs: Any) -> Axes:
     """
     Draw a Pareto chart (帕累托图) of ABC classes: values largest first, cumulative share line.
 

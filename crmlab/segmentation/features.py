@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,14 +12,17 @@ from crmlab.dates import analysis_date_of, check_future, drop_future_rows
 from crmlab.segmentation._common import optional_column as _optional
 from crmlab.validation import require, show_rows
 
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike
+
 __all__ = ["customer_features"]
 
 _ONLINE = ("online", "app")
 
 
 def customer_features(
-    transactions,
-    customers=None,
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
@@ -29,7 +33,7 @@ def customer_features(
     gross_profit: str | None = "gross_profit",
     cost: str | None = "cost_to_serve",
     online: Sequence[str] = _ONLINE,
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     future: str = "error",
 ) -> pd.DataFrame:
     """Build one row of behavioural features per customer, joined with their attributes.

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pandas as pd
+    from ipywidgets import interactive
 
 __all__ = ["man_explorer"]
 
 
 @renamed_keywords(value="revenue")
 def man_explorer(
-    leads,
+    leads: pd.DataFrame,
     *,
-    money="money_score",
-    authority="authority_score",
-    need="need_score",
-    converted="converted",
-    revenue="deal_value",
-    cost="cost",
-    thresholds=6.0,
-    step=0.5,
-    show_matrix=True,
-):
+    money: str = "money_score",
+    authority: str = "authority_score",
+    need: str = "need_score",
+    converted: str = "converted",
+    revenue: str | None = "deal_value",
+    cost: str | None = "cost",
+    thresholds: float | Mapping[str, float] = 6.0,
+    step: float = 0.5,
+    show_matrix: bool = True,
+) -> interactive:
     """Explore how the MAN thresholds trade qualified leads against lost conversions.
 
     Three sliders set the score at which money (购买能力), authority (购买决定权) and

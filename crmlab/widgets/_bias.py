@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
 
 __all__ = ["weights_explorer"]
 
 
 @renamed_keywords(sales="revenue", margin="gross_margin")
-def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
+def weights_explorer(accounts: pd.DataFrame, *, threshold: float = 0.25,
+                     **columns: str) -> interactive:
     """Move the objective scorecard's weights and watch the audit of the manager change.
 
     Parameters

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
 
 __all__ = ["scorecard_explorer"]
 
 
 @renamed_keywords(value="revenue")
-def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns):
+def scorecard_explorer(accounts: pd.DataFrame, *, top: float = 0.2, show: int = 10,
+                       **columns: str) -> interactive:
     """Move the four scorecard weights and watch accounts enter and leave the key list.
 
     Parameters
