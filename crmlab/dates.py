@@ -49,6 +49,7 @@ def check_future(future: str, options: tuple[str, ...], *, caller: str) -> str:
     ...
     crmlab._errors.CRMDataError: rfm_table: future='keep' is not one of 'error', 'drop'.
     """
+    assert set(options) <= set(FUTURE), options  # a function offers a subset of the words
     if isinstance(future, str) and future == "raise" and "error" in options:
         warn_renamed(f"{caller}: future='raise' is now future='error'; 'raise' will stop "
                      f"working in the next release.")

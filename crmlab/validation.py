@@ -370,7 +370,7 @@ def check_fraction(
     return number
 
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 def warn_renamed(message: str) -> None:

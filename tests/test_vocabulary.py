@@ -53,6 +53,7 @@ from crmlab import (  # noqa: E402
     widgets,
 )
 from crmlab.customers import customer_table  # noqa: E402
+from crmlab.dates import FUTURE  # noqa: E402
 from crmlab.schema import COLUMN_KEYWORDS, OPTION_KEYWORDS  # noqa: E402
 
 #: Course infrastructure (exercise checks, grading, the command line, the checks that
@@ -180,7 +181,7 @@ def _retired(func, where: str = "") -> list[str]:
             problems.append(f"{p.name}= ({ann}) is a column keyword but does not take a "
                             f"column name")
         if p.name == "future" and default is not inspect.Parameter.empty \
-                and default not in ("error", "drop", "keep"):
+                and default not in FUTURE:
             problems.append(f"future={default!r} is not one of 'error', 'drop', 'keep'")
     return problems
 
@@ -427,7 +428,7 @@ def _late_log() -> pd.DataFrame:
     })
 
 
-FUTURE = [
+WITH_FUTURE = [
     (rfm.rfm_table, {"analysis_date": "2024-02-01"}),
     (rfm.purchase_cycle, {"analysis_date": "2024-02-01", "min_orders": 2}),
     (segmentation.customer_features, {"analysis_date": "2024-02-01"}),
@@ -435,7 +436,7 @@ FUTURE = [
 ]
 
 
-@pytest.mark.parametrize("func, kwargs", FUTURE, ids=[f.__name__ for f, _ in FUTURE])
+@pytest.mark.parametrize("func, kwargs", WITH_FUTURE, ids=[f.__name__ for f, _ in WITH_FUTURE])
 def test_future_takes_error_and_drop_and_raise_still_works(func, kwargs):
     log = _late_log()
     with pytest.raises(CRMDataError, match=r"dated after the analysis date 2024-02-01.*"
@@ -463,6 +464,7 @@ def test_future_defaults_keep_their_behaviour():
     sig = {f.__name__: inspect.signature(f).parameters["future"].default
            for f in (rfm.rfm_table, rfm.purchase_cycle, segmentation.customer_features,
                      customer_table, crmlab.read_transactions)}
+    assert FUTURE == ("error", "drop", "keep")
     assert sig == {"rfm_table": "error", "purchase_cycle": "error",
                    "customer_features": "error", "customer_table": "drop",
                    "read_transactions": "keep"}
