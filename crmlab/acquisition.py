@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import require, show_rows
+from crmlab.validation import renamed_keywords, require, show_rows
 
 __all__ = [
     "MAN_ACTIONS",
@@ -308,12 +308,13 @@ def _check_nonnegative(col: pd.Series, caller: str, what: str) -> None:
         )
 
 
+@renamed_keywords(value="revenue")
 def man_conversion(
     leads: pd.DataFrame,
     *,
     by: str = "man_class",
     converted: str = "converted",
-    value: str | None = "deal_value",
+    revenue: str | None = "deal_value",
     cost: str | None = "cost",
     confidence: float = 0.95,
     money: str = "money",
@@ -337,9 +338,10 @@ def man_conversion(
         Group by the four priority classes or by the eight combinations.
     converted : str, default "converted"
         Column of True/False (or 0/1) outcomes.
-    value : str or None, default "deal_value"
+    revenue : str or None, default "deal_value"
         Column of deal values (revenue of a converted lead); None leaves the value
-        columns out.
+        columns out. Replaces ``value=``, which still works for one release with a
+        ``FutureWarning``.
     cost : str or None, default "cost"
         Column of contact cost per lead; None leaves the cost columns out.
     confidence : float, default 0.95
@@ -353,7 +355,7 @@ def man_conversion(
         Indexed by ``by`` in its natural order (all four classes or all eight codes,
         including empty ones): ``leads``, ``conversions``, ``conversion_rate``,
         ``ci_low``, ``ci_high``, ``share_of_leads``, ``share_of_conversions``; with
-        ``value``: ``revenue`` and ``value_per_lead`` (expected deal value of one
+        ``revenue``: ``revenue`` and ``value_per_lead`` (expected deal value of one
         lead); with ``cost``: ``cost_per_lead``; with both: ``profit_per_lead`` =
         value_per_lead - cost_per_lead. For ``by="man_code"`` also ``man_class``.
 
@@ -361,7 +363,7 @@ def man_conversion(
     ------
     CRMDataError
         If a column is missing or of the wrong kind, the table is empty, ``by`` is not
-        one of the two choices, ``confidence`` is not in (0, 1), or cost / value are
+        one of the two choices, ``confidence`` is not in (0, 1), or cost / revenue are
         negative.
 
     Notes
@@ -369,7 +371,7 @@ def man_conversion(
     The interval is Wilson's score interval without continuity correction (the same
     as ``scipy.stats.binomtest(k, n).proportion_ci(method="wilson")``); it stays in
     [0, 1] and behaves at 0 or n successes. Groups without leads get NaN rates.
-    Revenue counts the ``value`` of converted leads only.
+    Revenue counts the ``revenue`` column of converted leads only.
 
     Examples
     --------
@@ -377,8 +379,8 @@ def man_conversion(
     ...                     "authority": [True, True, False, False],
     ...                     "need": [True, True, True, False],
     ...                     "converted": [True, False, True, False]})
-    >>> man_conversion(toy, value=None, cost=None)[["leads", "conversions",
-    ...                                             "conversion_rate", "ci_low"]]
+    >>> man_conversion(toy, revenue=None, cost=None)[["leads", "conversions",
+    ...                                               "conversion_rate", "ci_low"]]
                 leads  conversions  conversion_rate  ci_low
     man_class
     non-target      1            0              0.0  0.0000
@@ -398,14 +400,14 @@ def man_conversion(
         leads = man_qualify(leads, money=money, authority=authority, need=need,
                             thresholds=thresholds)
     roles = {by: "category", converted: "bool"}
-    if value is not None:
-        roles[value] = "number"
+    if revenue is not None:
+        roles[revenue] = "number"
     if cost is not None:
         roles[cost] = "number"
     df = require(leads, roles, caller=caller,
-                 params={converted: "converted", value: "value", cost: "cost"})
+                 params={converted: "converted", revenue: "revenue", cost: "cost"})
     df[converted] = df[converted].astype(bool)
-    for col, what in ((value, "deal value"), (cost, "contact cost")):
+    for col, what in ((revenue, "deal value"), (cost, "contact cost")):
         if col is not None:
             _check_nonnegative(df[col], caller, what)
     levels = MAN_CLASSES if by == "man_class" else MAN_CODES
@@ -431,13 +433,13 @@ def man_conversion(
     total_conv = out["conversions"].sum()
     out["share_of_conversions"] = (out["conversions"] / total_conv) if total_conv else np.nan
     per_lead = out["leads"].where(out["leads"] > 0)
-    if value is not None:
-        revenue = df[value].where(df[converted], 0.0)
-        out["revenue"] = revenue.groupby(key, observed=False).sum().to_numpy()
+    if revenue is not None:
+        won = df[revenue].where(df[converted], 0.0)
+        out["revenue"] = won.groupby(key, observed=False).sum().to_numpy()
         out["value_per_lead"] = out["revenue"] / per_lead
     if cost is not None:
         out["cost_per_lead"] = df[cost].groupby(key, observed=False).sum().to_numpy() / per_lead
-    if value is not None and cost is not None:
+    if revenue is not None and cost is not None:
         out["profit_per_lead"] = out["value_per_lead"] - out["cost_per_lead"]
     if by == "man_code":
         out.insert(0, "man_class", MAN_ACTIONS.set_index("man_code")["man_class"]
@@ -449,13 +451,14 @@ def man_conversion(
 # --------------------------------------------------------------------------- channels
 
 
+@renamed_keywords(value="revenue")
 def channel_summary(
     leads: pd.DataFrame,
     *,
     channel: str = "source_channel",
     cost: str = "cost",
     converted: str = "converted",
-    value: str | None = "deal_value",
+    revenue: str | None = "deal_value",
     sort_by: str | None = "auto",
     total: bool = False,
 ) -> pd.DataFrame:
@@ -471,12 +474,13 @@ def channel_summary(
         Column of what the lead cost to find and contact (yuan, >= 0).
     converted : str, default "converted"
         Column of True/False (or 0/1): did the lead become a customer?
-    value : str or None, default "deal_value"
+    revenue : str or None, default "deal_value"
         Column of the deal value of a converted lead; None leaves ``revenue`` and
-        ``roi`` out.
+        ``roi`` out. Replaces ``value=``, which still works for one release with a
+        ``FutureWarning``.
     sort_by : str or None, default "auto"
         Output column to sort by, descending (NaN last). "auto" sorts by ``roi``, or
-        by ``conversion_rate`` when ``value`` is None; None keeps the channels' own
+        by ``conversion_rate`` when ``revenue`` is None; None keeps the channels' own
         order (category order, else sorted names).
     total : bool, default False
         Add a last row ``"total"`` computed over all leads.
@@ -487,13 +491,13 @@ def channel_summary(
         One row per channel (index named after ``channel``) with ``leads``,
         ``conversions``, ``conversion_rate`` (fraction), ``total_cost``,
         ``cost_per_lead``, ``cost_per_acquisition`` (CPA, 获客成本 = total_cost /
-        conversions), and with ``value``: ``revenue`` (sum of the value of converted
-        leads) and ``roi`` = (revenue - total_cost) / total_cost.
+        conversions), and with ``revenue``: ``revenue`` (sum of the deal values of
+        converted leads) and ``roi`` = (revenue - total_cost) / total_cost.
 
     Raises
     ------
     CRMDataError
-        If the table is empty, a column is missing, cost or value is not numeric or
+        If the table is empty, a column is missing, cost or revenue is not numeric or
         negative, ``converted`` is not True/False, or ``sort_by`` is not an output
         column.
 
@@ -524,15 +528,15 @@ def channel_summary(
     """
     caller = "channel_summary"
     roles = {channel: "category", cost: "number", converted: "bool"}
-    if value is not None:
-        roles[value] = "number"
+    if revenue is not None:
+        roles[revenue] = "number"
     df = require(leads, roles, caller=caller,
                  params={channel: "channel", cost: "cost", converted: "converted",
-                         value: "value"})
+                         revenue: "revenue"})
     df[converted] = df[converted].astype(bool)
     _check_nonnegative(df[cost], caller, "contact cost")
-    if value is not None:
-        _check_nonnegative(df[value], caller, "deal value")
+    if revenue is not None:
+        _check_nonnegative(df[revenue], caller, "deal value")
     bad = df[channel].isna()
     if bad.any():
         raise CRMDataError(
@@ -552,10 +556,10 @@ def channel_summary(
             "cost_per_lead": spent / n,
             "cost_per_acquisition": spent / conv if conv else np.nan,
         }
-        if value is not None:
-            revenue = float(part[value].where(part[converted], 0.0).sum())
-            row["revenue"] = revenue
-            row["roi"] = (revenue - spent) / spent if spent else np.nan
+        if revenue is not None:
+            won = float(part[revenue].where(part[converted], 0.0).sum())
+            row["revenue"] = won
+            row["roi"] = (won - spent) / spent if spent else np.nan
         return row
 
     rows = {name: summarise(part)
@@ -563,7 +567,7 @@ def channel_summary(
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = channel
     if sort_by == "auto":
-        sort_by = "roi" if value is not None else "conversion_rate"
+        sort_by = "roi" if revenue is not None else "conversion_rate"
     if sort_by is not None:
         if sort_by not in out.columns:
             raise CRMDataError(
@@ -584,11 +588,12 @@ def channel_summary(
 # --------------------------------------------------------------------------- funnel
 
 
+@renamed_keywords(order="stages")
 def lead_funnel(
     leads: pd.DataFrame,
     *,
     stage: str = "funnel_stage",
-    order: Sequence | None = None,
+    stages: Sequence | None = None,
 ) -> pd.DataFrame:
     """Count the leads that reached each funnel stage (销售漏斗).
 
@@ -597,11 +602,12 @@ def lead_funnel(
     leads : DataFrame
         One row per lead, with the furthest stage each lead reached. Not modified.
     stage : str, default "funnel_stage"
-        Column of stages. Its order comes from ``order`` or, if that is None, from the
-        column's ordered categorical levels.
-    order : sequence, optional
+        Column of stages. Its order comes from ``stages`` or, if that is None, from
+        the column's ordered categorical levels.
+    stages : sequence, optional
         The stages from first to last. Required unless ``stage`` is an ordered
-        categorical.
+        categorical. Replaces ``order=``, which still works for one release with a
+        ``FutureWarning``.
 
     Returns
     -------
@@ -616,7 +622,7 @@ def lead_funnel(
     ------
     CRMDataError
         If the table is empty, the column is missing, a stage is missing or not in
-        the order, the order has duplicates, or no order can be found.
+        ``stages``, ``stages`` has duplicates, or no order can be found.
 
     Notes
     -----
@@ -626,7 +632,7 @@ def lead_funnel(
     Examples
     --------
     >>> toy = pd.DataFrame({"stage": ["new", "won", "contacted", "new", "contacted"]})
-    >>> lead_funnel(toy, stage="stage", order=["new", "contacted", "won"])
+    >>> lead_funnel(toy, stage="stage", stages=["new", "contacted", "won"])
                at_stage  reached  share_of_top  step_conversion
     stage
     new               2        5           1.0              NaN
@@ -636,18 +642,19 @@ def lead_funnel(
     caller = "lead_funnel"
     df = require(leads, {stage: "category"}, caller=caller, params={stage: "stage"})
     col = df[stage]
-    if order is None:
+    if stages is None:
         if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered:
             order = list(col.cat.categories)
         else:
             raise CRMDataError(
                 f"{caller}: column {stage!r} is not an ordered categorical, so the stage "
-                f"order is unknown. Pass order=[first, ..., last], for example "
-                f"order={sorted(map(str, col.dropna().unique()))[:5]}."
+                f"order is unknown. Pass stages=[first, ..., last], for example "
+                f"stages={sorted(map(str, col.dropna().unique()))[:5]}."
             )
-    order = list(order)
+    else:
+        order = list(stages)
     if len(order) == 0 or len(set(order)) != len(order):
-        raise CRMDataError(f"{caller}: order must list each stage once, got {order!r}.")
+        raise CRMDataError(f"{caller}: stages= must list each stage once, got {order!r}.")
     bad = col.isna()
     if bad.any():
         raise CRMDataError(
@@ -659,7 +666,7 @@ def lead_funnel(
     if bad.any():
         raise CRMDataError(
             f"{caller}: column {stage!r} has stages not in the order {order} in "
-            f"{show_rows(df.index[bad], col[bad])}. Add them to order=... or fix the values."
+            f"{show_rows(df.index[bad], col[bad])}. Add them to stages=... or fix the values."
         )
     at = col.astype(object).value_counts().reindex(order, fill_value=0).astype(int)
     reached = at[::-1].cumsum()[::-1]

@@ -30,7 +30,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.scoring import rank_desc, score_table, unique_ids
-from crmlab.validation import require, show_rows
+from crmlab.validation import renamed_keywords, require, show_rows
 
 __all__ = [
     "CRITERIA",
@@ -43,7 +43,9 @@ __all__ = [
     "fair_allocation",
 ]
 
-#: The three objective criteria, in display order.
+#: The three objective criteria, in display order (the keys of ``weights``): sales (the
+#: ``revenue`` column), profit margin (the ``gross_margin`` column) and cooperation
+#: potential (the ``potential`` column).
 CRITERIA = ("sales", "margin", "potential")
 #: Default weights: sales, profit margin and cooperation potential count equally.
 DEFAULT_WEIGHTS = {"sales": 1 / 3, "margin": 1 / 3, "potential": 1 / 3}
@@ -74,13 +76,14 @@ def _spearman(a, b) -> float:
 
 
 # --------------------------------------------------------------------------- scorecard
+@renamed_keywords(sales="revenue", margin="gross_margin")
 def objective_scorecard(
     accounts: pd.DataFrame,
     *,
     weights: Mapping[str, float] | None = None,
     normalize: str = "rank",
-    sales: str = "revenue",
-    margin: str = "gross_margin",
+    revenue: str = "revenue",
+    gross_margin: str = "gross_margin",
     potential: str = "growth_potential",
     account: str = "account_id",
 ) -> pd.DataFrame:
@@ -91,15 +94,18 @@ def objective_scorecard(
     accounts : DataFrame
         One row per account.
     weights : dict, optional
-        Weight of each criterion, keys ``"sales"``, ``"margin"`` and
-        ``"potential"``; missing keys weigh 0; weights >= 0, normalised to sum to 1.
-        Default: equal weights (1/3 each).
+        Weight of each criterion, keys ``"sales"`` (the ``revenue`` column),
+        ``"margin"`` (the ``gross_margin`` column) and ``"potential"``; missing keys
+        weigh 0; weights >= 0, normalised to sum to 1. Default: equal weights (1/3
+        each).
     normalize : {"rank", "minmax"}, default "rank"
         How each criterion is mapped to 0-100 (see Notes).
-    sales, margin, potential : str
-        Columns of sales (销售额, default ``"revenue"``), profit margin (利润率,
-        ``"gross_margin"``) and cooperation potential (合作潜力,
-        ``"growth_potential"``).
+    revenue, gross_margin, potential : str
+        Columns of sales (销售额, default ``"revenue"``), profit margin (利润率, a
+        rate, default ``"gross_margin"``) and cooperation potential (合作潜力,
+        ``"growth_potential"``). ``revenue=`` and ``gross_margin=`` replace
+        ``sales=`` and ``margin=``, which still work for one release with a
+        ``FutureWarning``.
     account : str, default "account_id"
         Account id column; it becomes the index.
 
@@ -146,14 +152,16 @@ def objective_scorecard(
     c                  50.0          50.0             50.0   50.0     2
     b                 100.0           0.0              0.0   33.3     3
     """
-    cols = {"sales": sales, "margin": margin, "potential": potential}
-    params = {account: "account", sales: "sales", margin: "margin", potential: "potential"}
+    cols = {"sales": revenue, "margin": gross_margin, "potential": potential}
+    params = {account: "account", revenue: "revenue", gross_margin: "gross_margin",
+              potential: "potential"}
     return score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
                         normalize=normalize, account=account, params=params,
                         caller="objective_scorecard")
 
 
 # --------------------------------------------------------------------------- audit
+@renamed_keywords(sales="revenue", margin="gross_margin")
 def priority_audit(
     accounts: pd.DataFrame,
     *,
@@ -165,8 +173,8 @@ def priority_audit(
     threshold: float = 0.25,
     keep: Sequence[str] = (),
     normalize: str = "rank",
-    sales: str = "revenue",
-    margin: str = "gross_margin",
+    revenue: str = "revenue",
+    gross_margin: str = "gross_margin",
     potential: str = "growth_potential",
     account: str = "account_id",
 ) -> pd.DataFrame:
@@ -193,8 +201,9 @@ def priority_audit(
     keep : sequence of str, default ()
         Further columns copied into the result (e.g. ``["tenure_years",
         "relationship"]``) for :func:`audit_summary`.
-    normalize, sales, margin, potential, account
-        As for :func:`objective_scorecard`.
+    normalize, revenue, gross_margin, potential, account
+        As for :func:`objective_scorecard` (``sales=`` and ``margin=`` still work for
+        one release as ``revenue=`` and ``gross_margin=``, with a ``FutureWarning``).
 
     Returns
     -------
@@ -271,8 +280,9 @@ def priority_audit(
                 f"in {show_rows(df.index[bad], df.loc[bad, col])}.")
     base = df.set_index(account)
     if score is None:
-        sc = objective_scorecard(accounts, weights=weights, normalize=normalize, sales=sales,
-                                 margin=margin, potential=potential, account=account)
+        sc = objective_scorecard(accounts, weights=weights, normalize=normalize,
+                                 revenue=revenue, gross_margin=gross_margin,
+                                 potential=potential, account=account)
         objective = sc["score"].reindex(base.index)
         weights_used = sc.attrs["weights"]
     else:
@@ -462,6 +472,7 @@ def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- allocation
+@renamed_keywords(sales="revenue", margin="gross_margin")
 def fair_allocation(
     accounts: pd.DataFrame,
     *,
@@ -478,8 +489,8 @@ def fair_allocation(
     uplift_rate: float = 0.05,
     growth_scale: float = 10.0,
     normalize: str = "rank",
-    sales: str = "revenue",
-    margin: str = "gross_margin",
+    revenue: str = "revenue",
+    gross_margin: str = "gross_margin",
     potential: str = "growth_potential",
     account: str = "account_id",
 ) -> pd.DataFrame:
@@ -512,9 +523,10 @@ def fair_allocation(
     h0, uplift_rate, growth_scale : float
         The response model of :func:`crmlab.key_accounts.allocate_resources` (see
         Notes).
-    normalize, sales, margin, potential, account
-        As for :func:`objective_scorecard`; ``sales`` and ``potential`` also feed
-        the response model.
+    normalize, revenue, gross_margin, potential, account
+        As for :func:`objective_scorecard`; ``revenue`` and ``potential`` also feed
+        the response model (``sales=`` and ``margin=`` still work for one release as
+        ``revenue=`` and ``gross_margin=``, with a ``FutureWarning``).
 
     Returns
     -------
@@ -540,7 +552,7 @@ def fair_allocation(
     with ``s_i`` the score, the tier weight, or 1. Without ``min_hours`` the worst
     account (score 0) gets no hours. Response model (chapter 05): an account's
     profit grows with its hours with diminishing returns, ``uplift = potential *
-    (1 - exp(-hours / h0))``, ``potential = uplift_rate * sales * potential_score /
+    (1 - exp(-hours / h0))``, ``potential = uplift_rate * revenue * potential_score /
     growth_scale`` (here ``potential_score`` is the raw ``potential`` column, 1-10).
     The total hours, and so their cost, are the same before and after, so
     ``uplift_change`` is the modelled gain from moving hours. It is a what-if under
@@ -564,9 +576,9 @@ def fair_allocation(
     caller = "fair_allocation"
     if by not in ("score", "tier", "equal"):
         raise CRMDataError(f"{caller}: by={by!r}; use 'score', 'tier' or 'equal'.")
-    cols = {account: "id", hours: "number", profit: "number", sales: "number",
+    cols = {account: "id", hours: "number", profit: "number", revenue: "number",
             potential: "number"}
-    params = {account: "account", hours: "hours", profit: "profit", sales: "sales",
+    params = {account: "account", hours: "hours", profit: "profit", revenue: "revenue",
               potential: "potential"}
     if score is not None:
         cols[score], params[score] = "number", "score"
@@ -589,8 +601,9 @@ def fair_allocation(
             f"{caller}: min_hours={min_hours:g} for {n} accounts needs {n * min_hours:g} "
             f"hours, more than the {total:g} to spread. Lower min_hours or raise total_hours.")
     if score is None:
-        sc = objective_scorecard(accounts, weights=weights, normalize=normalize, sales=sales,
-                                 margin=margin, potential=potential, account=account)
+        sc = objective_scorecard(accounts, weights=weights, normalize=normalize,
+                                 revenue=revenue, gross_margin=gross_margin,
+                                 potential=potential, account=account)
         s = sc["score"].reindex(base.index)
     else:
         s = base[score].astype(float)
@@ -629,9 +642,9 @@ def fair_allocation(
     out["current_hours"] = base[hours].astype(float)
     out["fair_hours"] = float(min_hours) + rest * share / share.sum()
     out["change"] = out["fair_hours"] - out["current_hours"]
-    out["uplift_current"] = _uplift(base, out["current_hours"], sales, profit, potential,
+    out["uplift_current"] = _uplift(base, out["current_hours"], revenue, profit, potential,
                                     h0, uplift_rate, growth_scale)
-    out["uplift_fair"] = _uplift(base, out["fair_hours"], sales, profit, potential,
+    out["uplift_fair"] = _uplift(base, out["fair_hours"], revenue, profit, potential,
                                  h0, uplift_rate, growth_scale)
     out = out.sort_values("rank", kind="stable")
     eps = 1e-9 * max(total, 1.0)
@@ -647,21 +660,22 @@ def fair_allocation(
     return out
 
 
-def _uplift(base, hours_col, sales, profit, potential, h0, uplift_rate, growth_scale):
+def _uplift(base, hours_col, revenue, profit, potential, h0, uplift_rate, growth_scale):
     """Modelled uplift of these hours, by crmlab.key_accounts.allocate_resources."""
     from crmlab import key_accounts
 
     if float(hours_col.sum()) <= 0:
-        frame = pd.DataFrame({sales: base[sales], profit: base[profit],
+        frame = pd.DataFrame({revenue: base[revenue], profit: base[profit],
                               potential: base[potential], "__hours__": 1.0})
         res = key_accounts.allocate_resources(
-            frame, total_hours=0.0, policy="current", hours="__hours__", value=sales, profit=profit,
-            growth=potential, h0=h0, uplift_rate=uplift_rate, growth_scale=growth_scale)
+            frame, total_hours=0.0, policy="current", hours="__hours__", revenue=revenue,
+            profit=profit, growth=potential, h0=h0, uplift_rate=uplift_rate,
+            growth_scale=growth_scale)
         return res["uplift"].to_numpy()
-    frame = pd.DataFrame({sales: base[sales], profit: base[profit], potential: base[potential],
-                          "__hours__": hours_col})
+    frame = pd.DataFrame({revenue: base[revenue], profit: base[profit],
+                          potential: base[potential], "__hours__": hours_col})
     res = key_accounts.allocate_resources(
-        frame, total_hours=float(hours_col.sum()), policy="current", hours="__hours__", value=sales,
-        profit=profit, growth=potential, h0=h0, uplift_rate=uplift_rate,
+        frame, total_hours=float(hours_col.sum()), policy="current", hours="__hours__",
+        revenue=revenue, profit=profit, growth=potential, h0=h0, uplift_rate=uplift_rate,
         growth_scale=growth_scale)
     return res["uplift"].to_numpy()

@@ -166,7 +166,7 @@ def _clv(args) -> int:
         steps("fit BG/NBD + Gamma-Gamma")
         table = clv_customers(tx, observation_end=args.observation_end, unit=args.unit,
                               horizon=args.horizon, discount=args.discount,
-                              margin=args.margin, engine=args.engine)
+                              margin_rate=args.margin_rate, engine=args.engine)
         steps.done()
         _finish(table, args, steps, "customers")
     finally:
@@ -184,7 +184,7 @@ def _clv(args) -> int:
     print("Gamma-Gamma: " + ", ".join(f"{k}={v:.4f}" for k, v in gg.items())
           + f"; log-likelihood {at['log_likelihood']['gammagamma']:,.1f}")
     print(f"horizon {at['horizon']:g} {unit}, discount {at['discount']:.6f} per "
-          f"{unit[:-1]}, margin {at['margin']:g}: expected purchases "
+          f"{unit[:-1]}, margin {at['margin_rate']:g}: expected purchases "
           f"{table['expected_purchases'].sum():,.0f}, total CLV {table['clv'].sum():,.2f}, "
           f"mean {table['clv'].mean():,.2f}, median {table['clv'].median():,.2f}")
     return 0
@@ -334,7 +334,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--discount", type=float, default=None,
                    help="discount rate per period of --unit, a decimal (default: 10%% a "
                    "year, 0.00183 per week)")
-    p.add_argument("--margin", type=float, default=1.0,
+    p.add_argument("--margin-rate", "--margin", dest="margin_rate", type=float, default=1.0,
                    help="share of spend that is profit, in (0, 1] (default: %(default)s)")
     _engine_option(p)
     p.set_defaults(func=_clv)

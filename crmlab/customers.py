@@ -15,7 +15,7 @@ One definition of the words:
   when no ``order`` column is given; a **return** (as a count) is a distinct ``order``
   id among the return rows, or a return row;
 * the **window** ends with the last day ``end`` (or the whole week that contains it,
-  with ``period="W"``); rows dated after it are *late*: ``future="raise"`` stops with
+  with ``period="W"``); rows dated after it are *late*: ``future="error"`` stops with
   them shown, ``future="drop"`` leaves them out and counts them.
 
 The aggregation itself is :func:`crmlab.engines.aggregate` (one SQL text for DuckDB and
@@ -25,13 +25,18 @@ Spark, its pandas twin for DataFrames); this module only checks, finishes and na
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from crmlab import engines
 from crmlab._errors import CRMDataError
+from crmlab.dates import check_future
 from crmlab.validation import check_option, require, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = ["MONEY_COLUMNS", "customer_table", "day_number", "from_day_number"]
 
@@ -107,7 +112,7 @@ def _negative_cost(caller: str, cost: str, n, shown: str) -> CRMDataError:
 
 
 def customer_table(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str | None = "order_date",
@@ -118,7 +123,7 @@ def customer_table(
     channel: str | None = None,
     category: str | None = None,
     online: Sequence[str] = ("online", "app"),
-    end=None,
+    end: DateLike | None = None,
     period: str = "D",
     periods: bool = False,
     future: str = "drop",
@@ -159,9 +164,10 @@ def customer_table(
         Also count the purchase periods (needs ``date``): ``purchase_periods``,
         ``first_period``, ``last_period`` and, with ``amount``, ``repeat_mean`` (the
         mean spend of the purchase periods after the first).
-    future : {"drop", "raise"}, default "drop"
+    future : {"drop", "error"}, default "drop"
         Rows after the window: leave them out (counted in ``attrs["late_rows"]``) or
-        raise, showing them.
+        raise an error, showing them. ``"raise"``, the old name of ``"error"``, still
+        works for one release with a ``FutureWarning``.
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to aggregate (see :func:`crmlab.engines.choose_engine`).
     validated : bool, default False
@@ -192,7 +198,7 @@ def customer_table(
     CRMDataError
         If the log is empty or a column is missing, of the wrong kind or has missing
         values; if a cost is negative (a cost to serve is >= 0); if rows are late and
-        ``future="raise"``; if an option is unknown.
+        ``future="error"``; if an option is unknown.
 
     Examples
     --------
@@ -214,7 +220,7 @@ def customer_table(
     3
     """
     check_option(period, ("D", "W"), name="period", caller=caller)
-    check_option(future, ("drop", "raise"), name="future", caller=caller)
+    future = check_future(future, ("drop", "error"), caller=caller)
     roles = {"customer": customer, "date": date, "amount": amount, "order": order,
              "gross_profit": gross_profit, "cost": cost, "channel": channel,
              "category": category}
@@ -252,7 +258,7 @@ def customer_table(
             neg = source[cost] < 0
             raise _negative_cost(caller, cost, int(neg.sum()),
                                  show_rows(source.index[neg], source.loc[neg, cost]))
-        if future == "raise" and end_period is not None:
+        if future == "error" and end_period is not None:
             days = engines.period_numbers(engines.day_numbers(source[date]), period)
             late = days > end_period
             if late.any():
@@ -271,7 +277,7 @@ def customer_table(
             bad = raw.loc[raw["min_cost"] < 0, "c"]
             raise _negative_cost(caller, cost, "some", f"rows of customers {_show(bad)}")
         late = int(raw["late_rows"].sum())
-        if late and future == "raise":
+        if late and future == "error":
             bad = raw.loc[raw["late_rows"] > 0, "c"]
             raise _late_error(caller, late, int(raw["n_rows"].sum()), end_ts, date,
                               f"rows of customers {_show(bad)}")

@@ -16,10 +16,14 @@ import difflib
 import io
 from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+
+if TYPE_CHECKING:
+    from crmlab._typing import PathLike
 
 __all__ = ["load_data", "list_datasets", "describe", "regenerate", "write_datasets"]
 
@@ -235,7 +239,7 @@ def regenerate(name: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def write_datasets(folder) -> list[str]:
+def write_datasets(folder: PathLike) -> list[str]:
     """Write every synthetic dataset into ``folder`` (the repository's ``datasets/``).
 
     Returns the file names written. Run ``python -m crmlab.datasets`` to refresh them.

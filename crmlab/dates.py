@@ -2,20 +2,63 @@
 
 RFM recency, customer features, purchase cycles and the per-customer table all measure
 time up to an *analysis date* and must say what happens to rows dated after it. These
-two functions are the one definition; topic modules import them instead of each other.
+functions are the one definition; topic modules import them instead of each other.
+:func:`check_future` reads the ``future=`` choice, the same words everywhere:
+``"error"`` (raise, showing the rows), ``"drop"`` (leave them out, counted) and, where a
+table has room for them, ``"keep"``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import check_option, show_rows
+from crmlab.validation import check_option, show_rows, warn_renamed
 
-__all__ = ["analysis_date_of", "drop_future_rows"]
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike
+
+__all__ = ["FUTURE", "analysis_date_of", "check_future", "drop_future_rows"]
+
+#: The choices of ``future=`` (rows dated after the analysis date or today).
+FUTURE = ("error", "drop", "keep")
 
 
-def analysis_date_of(dates: pd.Series, analysis_date=None, *, caller: str) -> pd.Timestamp:
+def check_future(future: str, options: tuple[str, ...], *, caller: str) -> str:
+    """Return the ``future=`` choice if it is one of ``options`` (a subset of FUTURE).
+
+    ``"raise"``, the old name of ``"error"``, still works for one release with a
+    ``FutureWarning``.
+
+    Examples
+    --------
+    >>> check_future("drop", ("error", "drop"), caller="rfm_table")
+    'drop'
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     check_future("raise", ("error", "drop"), caller="rfm_table")
+    'error'
+    >>> print(caught[0].message)
+    rfm_table: future='raise' is now future='error'; 'raise' will stop working in the next
+    release.
+    >>> check_future("keep", ("error", "drop"), caller="rfm_table")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: rfm_table: future='keep' is not one of 'error', 'drop'.
+    """
+    assert set(options) <= set(FUTURE), options  # a function offers a subset of the words
+    if isinstance(future, str) and future == "raise" and "error" in options:
+        warn_renamed(f"{caller}: future='raise' is now future='error'; 'raise' will stop "
+                     f"working in the next release.")
+        future = "error"
+    return check_option(future, options, name="future", caller=caller)
+
+
+def analysis_date_of(dates: pd.Series, analysis_date: DateLike | None = None, *,
+                     caller: str) -> pd.Timestamp:
     """Return the analysis date as a normalised Timestamp.
 
     Parameters
@@ -53,7 +96,7 @@ def analysis_date_of(dates: pd.Series, analysis_date=None, *, caller: str) -> pd
 
 def drop_future_rows(df: pd.DataFrame, day: pd.Series, when: pd.Timestamp, date: str,
                      future: str, caller: str, dropped: dict) -> pd.DataFrame:
-    """Raise on (``future="raise"``) or drop and count (``"drop"``) rows after ``when``.
+    """Raise on (``future="error"``) or drop and count (``"drop"``) rows after ``when``.
 
     ``day`` holds the rows' dates (normalised as the caller compares them); the count
     of dropped rows goes to ``dropped["after analysis_date"]``.
@@ -67,11 +110,11 @@ def drop_future_rows(df: pd.DataFrame, day: pd.Series, when: pd.Timestamp, date:
     (           d
     0 2024-01-01, {'after analysis_date': 1})
     """
-    check_option(future, ("raise", "drop"), name="future", caller=caller)
+    future = check_future(future, ("error", "drop"), caller=caller)
     late = day > when
     if not late.any():
         return df
-    if future == "raise":
+    if future == "error":
         shown = show_rows(df.index[late], df.loc[late, date].dt.strftime("%Y-%m-%d"))
         raise CRMDataError(
             f"{caller}: {int(late.sum())} of {len(df)} rows in column {date!r} are dated after the "

@@ -43,13 +43,20 @@ import contextlib
 import os
 import uuid
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import check_option, missing_column
+
+if TYPE_CHECKING:
+    import pyspark.sql
+
+    from crmlab._typing import PathLike, Source
 
 __all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "CUSTOMERS_SQL", "DUCKDB_MEMORY_LIMIT", "ENGINES",
            "PERIODS_SQL", "ROLE_KINDS", "aggregate", "aggregate_sql", "as_path", "choose_engine",
@@ -180,7 +187,7 @@ def _is_spark_frame(obj) -> bool:
     return type(obj).__module__.startswith("pyspark.") and hasattr(obj, "createOrReplaceTempView")
 
 
-def as_path(source) -> Path | None:
+def as_path(source: object) -> Path | None:
     """``source`` as a Path when it names a file (str or os.PathLike), else None."""
     if isinstance(source, (str, os.PathLike)):
         return Path(source)
@@ -221,7 +228,8 @@ def _check_exists(path: Path, caller: str) -> None:
         )
 
 
-def choose_engine(source, engine: str | None = None, *, caller: str = "choose_engine") -> str:
+def choose_engine(source: Source, engine: str | None = None, *,
+                  caller: str = "choose_engine") -> str:
     """Decide which engine computes a metric on ``source``.
 
     Parameters
@@ -285,7 +293,8 @@ def choose_engine(source, engine: str | None = None, *, caller: str = "choose_en
 # --------------------------------------------------------------------------- pandas on files
 
 
-def read_frame(path, columns: dict, *, caller: str, params: dict | None = None) -> pd.DataFrame:
+def read_frame(path: PathLike, columns: dict, *, caller: str,
+               params: dict | None = None) -> pd.DataFrame:
     """Read just ``columns`` (name -> role) of a CSV/Parquet file into pandas.
 
     Ids of a CSV are read as text and its date column is parsed as dates, as the
@@ -526,7 +535,7 @@ def _quiet_spark():
         yield
 
 
-def local_spark(app_name: str = "crmlab"):
+def local_spark(app_name: str = "crmlab") -> pyspark.sql.SparkSession:
     """Return the active SparkSession, or start a local one for one machine.
 
     The local session uses ``local[2]``, the Spark UI off, the driver bound to
@@ -680,8 +689,9 @@ def _sql_columns(roles: dict) -> dict:
 
 
 def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
-                  source: str = "transactions", online=("online", "app"), period: str = "D",
-                  end_period: int | None = None, types: dict | None = None) -> str:
+                  source: str = "transactions", online: Sequence[str] = ("online", "app"),
+                  period: str = "D", end_period: int | None = None,
+                  types: dict | None = None) -> str:
     """Return the SQL text of an aggregate for the given column roles.
 
     Parameters
@@ -882,9 +892,9 @@ def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
     return out.rename_axis("c").reset_index()
 
 
-def aggregate(name: str, source, roles: dict, *, engine: str, caller: str,
-              params: dict | None = None, online=("online", "app"), period: str = "D",
-              end_period: int | None = None) -> pd.DataFrame:
+def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: str,
+              params: dict | None = None, online: Sequence[str] = ("online", "app"),
+              period: str = "D", end_period: int | None = None) -> pd.DataFrame:
     """Compute an aggregate of a transaction log on an engine: its raw columns.
 
     Parameters

@@ -20,7 +20,10 @@ import functools
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure, SubFigure
 
 __all__ = ["CJK_FAMILY", "FAMILIES", "apply_chinese_font", "chinese_font", "register_font",
            "use_chinese_font", "with_chinese_font"]
@@ -99,7 +102,7 @@ def _set_figure_fonts(result: Any) -> None:
         ax.tick_params(labelfontfamily=list(FAMILIES))
 
 
-def apply_chinese_font(fig) -> None:
+def apply_chinese_font(fig: Figure | SubFigure) -> None:
     """Give every text already in ``fig`` the CJK fallback, before it is rendered.
 
     For figures drawn outside :func:`chinese_font` (an explorer's callback): render

@@ -24,7 +24,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.pyramid import SCHEMES
 from crmlab.scoring import score_table
-from crmlab.validation import require, show_rows
+from crmlab.validation import renamed_keywords, require, show_rows
 
 __all__ = [
     "CRITERIA",
@@ -43,7 +43,8 @@ __all__ = [
 
 #: The four criteria of the scorecard, in display order.
 CRITERIA = ("value", "profit", "growth", "fit")
-#: Default weights: current value, profitability, growth potential, strategic fit.
+#: Default weights: current value (the revenue column), profitability, growth potential,
+#: strategic fit.
 DEFAULT_WEIGHTS = {"value": 0.3, "profit": 0.3, "growth": 0.2, "fit": 0.2}
 #: Tier labels written by :func:`identify_key_accounts`.
 KEY, ORDINARY = "关键客户", "普通客户"
@@ -57,12 +58,13 @@ _TIER_ORDERS = [tuple(names) for scheme in SCHEMES.values() for names in scheme[
 
 
 # --------------------------------------------------------------------------- scorecard
+@renamed_keywords(value="revenue")
 def scorecard(
     accounts: pd.DataFrame,
     *,
     weights: Mapping[str, float] | None = None,
     normalize: str = "minmax",
-    value: str = "revenue",
+    revenue: str = "revenue",
     profit: str = "profit",
     growth: str = "growth_potential",
     fit: str = "strategic_fit",
@@ -75,16 +77,20 @@ def scorecard(
     accounts : DataFrame
         One row per account.
     weights : dict, optional
-        Weight of each criterion, keys ``"value"`` (current value, e.g. revenue),
+        Weight of each criterion, keys ``"value"`` (current value: the ``revenue``
+        column),
         ``"profit"`` (profitability), ``"growth"`` (growth potential) and ``"fit"``
         (strategic fit). Missing keys weigh 0, and a criterion that weighs 0 may be
         absent from the table. Weights must be >= 0 and are normalised to sum to 1.
         Default ``DEFAULT_WEIGHTS`` = 0.3 / 0.3 / 0.2 / 0.2.
     normalize : {"minmax", "rank"}, default "minmax"
         How each criterion is mapped to 0-100 (see Notes).
-    value, profit, growth, fit : str
-        Column names of the four criteria (defaults ``"revenue"``, ``"profit"``,
-        ``"growth_potential"``, ``"strategic_fit"``).
+    revenue, profit, growth, fit : str
+        Column names of the four criteria: current value (the revenue an account
+        brings in), profit, growth potential and strategic fit (defaults
+        ``"revenue"``, ``"profit"``, ``"growth_potential"``, ``"strategic_fit"``).
+        ``revenue=`` replaces ``value=``, which still works for one release with a
+        ``FutureWarning``.
     account : str, default "account_id"
         Column with the account id; it becomes the index of the result.
 
@@ -135,9 +141,9 @@ def scorecard(
     b                 100.0           0.0           0.0        0.0   30.0     2
     a                   0.0          14.3         100.0        0.0   24.3     3
     """
-    params = {account: "account", value: "value", profit: "profit", growth: "growth",
+    params = {account: "account", revenue: "revenue", profit: "profit", growth: "growth",
               fit: "fit"}
-    cols = {"value": value, "profit": profit, "growth": growth, "fit": fit}
+    cols = {"value": revenue, "profit": profit, "growth": growth, "fit": fit}
     return score_table(accounts, cols, weights=weights, defaults=DEFAULT_WEIGHTS,
                         normalize=normalize, account=account, params=params,
                         caller="scorecard")
@@ -298,10 +304,11 @@ def identify_key_accounts(
     return out
 
 
+@renamed_keywords(value="revenue")
 def key_account_summary(
     flagged: pd.DataFrame,
     *,
-    value: str = "revenue",
+    revenue: str = "revenue",
     profit: str = "profit",
     key: str = "key_account",
 ) -> pd.DataFrame:
@@ -312,8 +319,10 @@ def key_account_summary(
     flagged : DataFrame
         One row per account with a boolean key-account column, e.g. the output of
         :func:`identify_key_accounts`.
-    value, profit : str
+    revenue, profit : str
         Revenue and profit columns (defaults ``"revenue"``, ``"profit"``).
+        ``revenue=`` replaces ``value=``, which still works for one release with a
+        ``FutureWarning``.
     key : str, default "key_account"
         Boolean column, True for key accounts.
 
@@ -346,12 +355,13 @@ def key_account_summary(
     total            3    100.0    10.0       1.000000            1.0           1.0
     """
     caller = "key_account_summary"
-    df = require(flagged, {value: "number", profit: "number", key: "bool"},
-                        caller=caller, params={value: "value", profit: "profit", key: "key"})
+    df = require(flagged, {revenue: "number", profit: "number", key: "bool"},
+                 caller=caller, params={revenue: "revenue", profit: "profit", key: "key"})
     is_key = df[key].astype(bool)
     rows = {}
     for label, mask in ((KEY, is_key), (ORDINARY, ~is_key), ("total", is_key | ~is_key)):
-        rows[label] = {"accounts": int(mask.sum()), "revenue": float(df.loc[mask, value].sum()),
+        rows[label] = {"accounts": int(mask.sum()),
+                       "revenue": float(df.loc[mask, revenue].sum()),
                        "profit": float(df.loc[mask, profit].sum())}
     out = pd.DataFrame.from_dict(rows, orient="index")
     tot = out.loc["total"]
@@ -386,6 +396,7 @@ def _water_fill(potential: np.ndarray, total: float, h0: float) -> np.ndarray:
     return hours
 
 
+@renamed_keywords(value="revenue")
 def allocate_resources(
     accounts: pd.DataFrame,
     *,
@@ -395,7 +406,7 @@ def allocate_resources(
     h0: float = 100.0,
     uplift_rate: float = 0.05,
     growth_scale: float = 10.0,
-    value: str = "revenue",
+    revenue: str = "revenue",
     profit: str = "profit",
     growth: str = "growth_potential",
     score: str = "score",
@@ -434,8 +445,9 @@ def allocate_resources(
         highest growth potential.
     growth_scale : float, default 10.0
         The top of the growth-potential scale (1-10 in the bundled data).
-    value, profit, growth : str
-        Revenue, profit and growth-potential columns.
+    revenue, profit, growth : str
+        Revenue, profit and growth-potential columns. ``revenue=`` replaces
+        ``value=``, which still works for one release with a ``FutureWarning``.
     score, tier, hours : str
         Score, tier and current-hours columns (only read by the policies that
         use them).
@@ -502,8 +514,8 @@ def allocate_resources(
             if isinstance(uplift_rate, numbers.Real) and uplift_rate > 1 else ""
         raise CRMDataError(f"{caller}: uplift_rate={uplift_rate!r} must be a fraction in "
                            f"[0, 1];{fix}")
-    columns = {value: "number", profit: "number", growth: "number"}
-    params = {value: "value", profit: "profit", growth: "growth"}
+    columns = {revenue: "number", profit: "number", growth: "number"}
+    params = {revenue: "revenue", profit: "profit", growth: "growth"}
     if policy == "by_tier":
         columns[tier], params[tier] = "any", "tier"
     elif policy == "by_score":
@@ -511,7 +523,7 @@ def allocate_resources(
     elif policy == "current":
         columns[hours], params[hours] = "number", "hours"
     df = require(accounts, columns, caller=caller, params=params)
-    for col in (value, growth) + ((score,) if policy == "by_score" else ()) + (
+    for col in (revenue, growth) + ((score,) if policy == "by_score" else ()) + (
             (hours,) if policy == "current" else ()):
         bad = df[col] < 0
         if bad.any():
@@ -519,7 +531,7 @@ def allocate_resources(
                 f"{caller}: column {col!r} has {bad.sum()} negative values in "
                 f"{show_rows(df.index[bad], df.loc[bad, col])}; it must be >= 0."
             )
-    potential = (uplift_rate * df[value] * df[growth] / growth_scale).to_numpy(dtype=float)
+    potential = (uplift_rate * df[revenue] * df[growth] / growth_scale).to_numpy(dtype=float)
     n = len(df)
     out = pd.DataFrame(index=df.index)
     if policy == "equal":
@@ -565,6 +577,7 @@ def allocate_resources(
     return out
 
 
+@renamed_keywords(value="revenue")
 def compare_policies(
     accounts: pd.DataFrame,
     *,
@@ -588,7 +601,9 @@ def compare_policies(
         Boolean key-account column; if present, the share of hours key accounts
         get is reported. Ignored when absent.
     **kwargs
-        Passed to :func:`allocate_resources` (``h0``, ``uplift_rate``, column names).
+        Passed to :func:`allocate_resources` (``h0``, ``uplift_rate``, column names;
+        ``value=`` still works for one release as ``revenue=``, with a
+        ``FutureWarning``).
 
     Returns
     -------
@@ -656,11 +671,12 @@ def _rank_tiers(values: pd.Series, fractions, labels) -> pd.Series:
     return pd.Series(out, index=values.index, dtype="str")
 
 
+@renamed_keywords(order="tier_order")
 def upgrade_potential(
     values: pd.Series,
     tiers: pd.Series | None = None,
     *,
-    order: Sequence[str] | None = None,
+    tier_order: Sequence[str] | None = None,
     close: float = 0.1,
 ) -> pd.DataFrame:
     """Measure how far each customer is from the next tier up of the customer pyramid.
@@ -674,11 +690,12 @@ def upgrade_potential(
         ``crmlab.pyramid.pyramid_tiers(values)``). By default the 苏朝晖 pyramid is
         built here by rank exactly as ``pyramid_tiers(values, "su")`` does: top 1%
         重要客户, next 19% 次要客户, next 30% 普通客户, the rest 小客户.
-    order : sequence of str, optional
+    tier_order : sequence of str, optional
         Tier labels from the top tier down. By default the categories of a
         categorical ``tiers`` (top tier first, as :func:`crmlab.pyramid.pyramid_tiers`
         returns them), else the order of the known scheme (su, curry, zeithaml) the
-        labels belong to.
+        labels belong to. Replaces ``order=``, which still works for one release with
+        a ``FutureWarning``.
     close : float, default 0.1
         A customer is *close* to the next tier when the gap is at most this fraction
         of the threshold (10%: spend 10% of the threshold more and you move up).
@@ -698,8 +715,8 @@ def upgrade_potential(
     ------
     CRMDataError
         If ``values`` is not a numeric Series without missing values, is empty,
-        ``tiers`` does not match its index, a tier is not in ``order``, the labels
-        are unknown and no ``order`` is given, or ``close`` is not in [0, 1].
+        ``tiers`` does not match its index, a tier is not in ``tier_order``, the labels
+        are unknown and no ``tier_order`` is given, or ``close`` is not in [0, 1].
 
     Notes
     -----
@@ -735,6 +752,7 @@ def upgrade_potential(
     df = require(values.rename("value").to_frame(), {"value": "number"}, caller=caller)
     if isinstance(close, bool) or not isinstance(close, numbers.Real) or not 0 <= close <= 1:
         raise CRMDataError(f"{caller}: close={close!r} must be a fraction in [0, 1].")
+    order = tier_order
     if tiers is None:
         order = tuple(_SU["names"][_SU["language"]])
         labels = _rank_tiers(df["value"], _SU_FRACTIONS, order)
@@ -757,13 +775,13 @@ def upgrade_potential(
             if order is None:
                 raise CRMDataError(
                     f"{caller}: tier labels {sorted(found)[:5]} are not a known scheme; "
-                    f"pass order=[...] from the top tier down."
+                    f"pass tier_order=[...] from the top tier down."
                 )
         order = [str(o) for o in order]
         unknown = ~labels.isin(order)
         if unknown.any():
             raise CRMDataError(
-                f"{caller}: tiers not in order {order}: "
+                f"{caller}: tiers not in tier_order={order}: "
                 f"{show_rows(labels.index[unknown], labels[unknown])}."
             )
     level = labels.map({t: k for k, t in enumerate(order)}).to_numpy(dtype=int)

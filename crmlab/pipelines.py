@@ -21,10 +21,16 @@ Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import check_option, require
+from crmlab.validation import check_option, renamed_keywords, require
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "Progress", "analyse",
            "clv_customers", "pyramid_customers", "pyramid_overview", "rfm_customers"]
@@ -42,7 +48,7 @@ class Progress:
     >>> bar("read"); bar.done(); bar.close()
     """
 
-    def __init__(self, names, progress: bool, desc: str):
+    def __init__(self, names: Sequence[str], progress: bool, desc: str) -> None:
         from tqdm.auto import tqdm
 
         self.bar = tqdm(total=len(names), desc=desc, disable=not progress, unit="step",
@@ -59,13 +65,13 @@ class Progress:
 
 
 def rfm_customers(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str = "amount",
     order: str | None = None,
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     scheme: str = "rf10",
     bins: int = 5,
     ties: str = "rank-first",
@@ -127,7 +133,7 @@ def rfm_customers(
     when = None if analysis_date is None else analysis_date_of(
         pd.Series([], dtype="datetime64[ns]"), analysis_date, caller=caller)
     base = customer_table(transactions, customer=customer, date=date, amount=amount,
-                          order=order, end=when, future="raise", engine=engine,
+                          order=order, end=when, future="error", engine=engine,
                           caller="rfm_table")
     return _rfm_segments(base, when, scheme=scheme, bins=bins, ties=ties, language=language)
 
@@ -155,7 +161,7 @@ def _rfm_segments(base: pd.DataFrame, analysis_date, *, scheme: str, bins: int, 
 
 
 def pyramid_customers(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     amount: str = "amount",
@@ -250,7 +256,7 @@ def _pyramid_table(base: pd.DataFrame, *, scheme: str, language: str | None, a: 
     has_profit = "profit" in base.columns
     if has_profit:
         out["profit"] = pyramid.values_from_customers(
-            base.assign(spend=base["gross_profit"]), cost=True)
+            base.assign(spend=base["gross_profit"]), net_of_cost=True)
     ranked = out["profit"] if scheme == "zeithaml" else out["value"]
     out["tier"] = pyramid.pyramid_tiers(ranked, scheme, language=language)
     out["abc_class"] = pyramid.abc_classes(out["value"].clip(lower=0), a, b)
@@ -318,17 +324,18 @@ def _per_year(rate: float, unit: str) -> float:
     return (1 + rate) ** (1 / (365 if unit == "D" else 52)) - 1
 
 
+@renamed_keywords(margin="margin_rate")
 def clv_customers(
-    transactions,
+    transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str = "amount",
-    observation_end=None,
+    observation_end: DateLike | None = None,
     unit: str = "W",
     horizon: float | None = None,
     discount: float | None = None,
-    margin: float = 1.0,
+    margin_rate: float = 1.0,
     engine: str | None = None,
 ) -> pd.DataFrame:
     """Fit BG/NBD and Gamma-Gamma on a transaction log and compute each customer's CLV.
@@ -351,8 +358,9 @@ def clv_customers(
     discount : float, optional
         Discount rate per period of ``unit``, a decimal; default 10 % a year
         converted to the unit (``1.1 ** (1 / 52) - 1`` per week).
-    margin : float, default 1.0
-        Share of spend that is profit, in (0, 1]; 1 gives revenue.
+    margin_rate : float, default 1.0
+        Share of spend that is profit, in (0, 1]; 1 gives revenue. Replaces
+        ``margin=``, which still works for one release with a ``FutureWarning``.
     engine : {None, "pandas", "duckdb", "spark"}, optional
         Where :func:`crmlab.clv.summary_from_transactions` computes.
 
@@ -364,7 +372,7 @@ def clv_customers(
         ``probability_alive``, ``expected_average_spend`` and ``clv``. ``attrs``:
         ``bgnbd`` and ``gammagamma`` (parameter dicts), ``log_likelihood``,
         ``repeat_buyers``, ``observation_end``, ``unit``, ``horizon``, ``discount``,
-        ``margin`` and ``dropped`` (reason -> rows or customers).
+        ``margin_rate`` and ``dropped`` (reason -> rows or customers).
 
     Raises
     ------
@@ -392,11 +400,11 @@ def clv_customers(
                           period="D", periods=True, future="drop", engine=engine,
                           caller=caller)
     return _clv_table(base, observation_end=end, unit=unit, horizon=horizon,
-                      discount=discount, margin=margin, caller=caller)
+                      discount=discount, margin_rate=margin_rate, caller=caller)
 
 
 def _clv_table(base: pd.DataFrame, *, observation_end, unit: str, horizon, discount,
-               margin: float, caller: str = "clv_customers") -> pd.DataFrame:
+               margin_rate: float, caller: str = "clv_customers") -> pd.DataFrame:
     """Fit BG/NBD and Gamma-Gamma on the summary of a per-customer table; CLV per customer."""
     from crmlab import clv
 
@@ -422,7 +430,7 @@ def _clv_table(base: pd.DataFrame, *, observation_end, unit: str, horizon, disco
     bg = clv.BetaGeo().fit(summary)
     gg = clv.GammaGamma().fit(summary)
     values = clv.clv_table(bg, gg, summary, horizon=horizon, discount=discount,
-                           margin_rate=margin)
+                           margin_rate=margin_rate)
     out = summary.join(values)
     out.attrs = {
         "bgnbd": dict(bg.params_), "gammagamma": dict(gg.params_),
@@ -430,7 +438,7 @@ def _clv_table(base: pd.DataFrame, *, observation_end, unit: str, horizon, disco
         "spend_frequency_correlation": gg.spend_frequency_correlation_,
         "repeat_buyers": repeat, "observation_end": summary.attrs["observation_end"],
         "unit": unit, "horizon": float(horizon), "discount": float(discount),
-        "margin": float(margin), "dropped": dropped,
+        "margin_rate": float(margin_rate), "dropped": dropped,
     }
     return out
 
@@ -460,7 +468,7 @@ class Analysis:
         Why the models could not be fitted.
     """
 
-    def __init__(self, **parts):
+    def __init__(self, **parts: Any) -> None:
         self.__dict__.update(parts)
 
 
@@ -473,8 +481,8 @@ KEY_ACCOUNT_SHARE = 0.2
 def analyse(transactions, *, customer: str = "customer_id",
             date: str = "order_date", amount: str = "amount", order: str | None = None,
             gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
-            analysis_date=None, observation_end=None,
-            progress: Progress | None = None, **read_kwargs) -> Analysis:
+            analysis_date: DateLike | None = None, observation_end: DateLike | None = None,
+            progress: Progress | None = None, **read_kwargs: Any) -> Analysis:
     """Run every analysis of the report on one validation and one per-customer table.
 
     Parameters
@@ -532,7 +540,7 @@ def analyse(transactions, *, customer: str = "customer_id",
     obs_end = end_date(observation_end, "build_report")
     step("overview")
     base = customer_table(tx, **cols, gross_profit=gross_profit if has_profit else None,
-                          cost=cost if has_profit else None, end=when, future="raise",
+                          cost=cost if has_profit else None, end=when, future="error",
                           periods=True, validated=validated, caller="build_report")
     step.done()
     step("rfm")
@@ -546,7 +554,7 @@ def analyse(transactions, *, customer: str = "customer_id",
     step.done()
     step("key accounts")
     scored = key_accounts.scorecard(table.reset_index(), weights={"value": 1.0},
-                                    normalize="rank", value="value",
+                                    normalize="rank", revenue="value",
                                     account=base.index.name)
     flagged = key_accounts.identify_key_accounts(scored, top=KEY_ACCOUNT_SHARE)
     keyed = table.assign(key_account=flagged["key_account"].reindex(table.index))
@@ -559,7 +567,7 @@ def analyse(transactions, *, customer: str = "customer_id",
     clv_table, clv_error = None, None
     try:
         clv_table = _clv_table(clv_base, observation_end=obs_end, unit="W", horizon=None,
-                               discount=None, margin=1.0)
+                               discount=None, margin_rate=1.0)
     except CRMDataError as err:
         clv_error = str(err)
     step.done()

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import renamed_keywords, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import ArrayLike, Source
 
 __all__ = [
     "customer_values",
@@ -211,7 +215,7 @@ def _check_method(method: str, caller: str) -> None:
 
 
 # --------------------------------------------------------------------------- measures
-def gini(values) -> float:
+def gini(values: ArrayLike) -> float:
     """
     Compute the Gini coefficient (基尼系数) of customer value.
 
@@ -271,7 +275,7 @@ def gini(values) -> float:
     return min(g, 1.0)
 
 
-def lorenz_curve(values) -> pd.DataFrame:
+def lorenz_curve(values: ArrayLike) -> pd.DataFrame:
     """
     Compute the Lorenz curve (洛伦兹曲线) of customer value.
 
@@ -325,7 +329,7 @@ def lorenz_curve(values) -> pd.DataFrame:
     return curve
 
 
-def top_share(values, fraction: float, *, method: str = "ceil") -> float:
+def top_share(values: ArrayLike, fraction: float, *, method: str = "ceil") -> float:
     """
     Compute the share of total value held by the top ``fraction`` of customers.
 
@@ -380,7 +384,7 @@ def top_share(values, fraction: float, *, method: str = "ceil") -> float:
     return _top_share(x, total, f, method)
 
 
-def long_tail_share(values, head: float = 0.2, *, method: str = "ceil") -> float:
+def long_tail_share(values: ArrayLike, head: float = 0.2, *, method: str = "ceil") -> float:
     """
     Compute the long tail's (长尾) share of value: everybody outside the top ``head``.
 
@@ -415,7 +419,7 @@ def long_tail_share(values, head: float = 0.2, *, method: str = "ceil") -> float
     return max(0.0, 1.0 - _top_share(x, total, f, method))
 
 
-def concentration_summary(values) -> pd.Series:
+def concentration_summary(values: ArrayLike) -> pd.Series:
     """
     Summarise how concentrated customer value is, in one column.
 
@@ -458,7 +462,8 @@ def concentration_summary(values) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- classes
-def abc_classes(values, a: float = 0.8, b: float = 0.95, *, rule: str = "including") -> pd.Series:
+def abc_classes(values: ArrayLike, a: float = 0.8, b: float = 0.95, *,
+                rule: str = "including") -> pd.Series:
     """
     Classify customers A / B / C by their cumulative share of value (Pareto, ABC 分类).
 
@@ -580,7 +585,7 @@ def _split_by_shares(n: int, shares: Sequence[float]) -> np.ndarray:
 
 
 def pyramid_tiers(
-    values,
+    values: ArrayLike,
     scheme: str = "su",
     *,
     shares: Sequence[float] | None = None,
@@ -693,7 +698,7 @@ def pyramid_tiers(
     return result
 
 
-def tier_summary(values, tiers) -> pd.DataFrame:
+def tier_summary(values: ArrayLike, tiers: pd.Series | Sequence) -> pd.DataFrame:
     """
     Summarise customers and value per tier or class.
 
@@ -757,7 +762,7 @@ def tier_summary(values, tiers) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- profit
-def whale_curve(profits) -> pd.DataFrame:
+def whale_curve(profits: ArrayLike) -> pd.DataFrame:
     """
     Compute the whale curve (鲸鱼曲线) of cumulative profit (Kaplan & Cooper).
 
@@ -838,7 +843,7 @@ def whale_curve(profits) -> pd.DataFrame:
 # --------------------------------------------------------------------------- from transactions
 @renamed_keywords(value="amount")
 def customer_values(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     amount: str = "amount",
@@ -849,7 +854,7 @@ def customer_values(
     Compute the value of each customer from a transaction log, on any engine.
 
     The per-customer aggregate that :func:`pyramid_tiers`, :func:`gini`,
-    :func:`abc_classes` and :func:`whale_curve` take: the total of ``value`` per
+    :func:`abc_classes` and :func:`whale_curve` take: the total of ``amount`` per
     customer, minus the total of ``cost`` when given (profit = gross profit minus
     cost to serve). On a big file, the aggregation runs in DuckDB or Spark and only
     the small per-customer result (one number per customer) comes back to pandas,
@@ -916,18 +921,21 @@ def customer_values(
     base = customer_table(transactions, customer=customer, date=None, amount=amount,
                           cost=cost, engine=engine, caller=caller,
                           params={customer: "customer", amount: "amount", cost: "cost"})
-    return values_from_customers(base, cost=cost is not None)
+    return values_from_customers(base, net_of_cost=cost is not None)
 
 
-def values_from_customers(base: pd.DataFrame, *, cost: bool = False) -> pd.Series:
+@renamed_keywords(cost="net_of_cost")
+def values_from_customers(base: pd.DataFrame, *, net_of_cost: bool = False) -> pd.Series:
     """The value per customer from a per-customer table: spend (minus cost), to cents.
 
     Parameters
     ----------
     base : DataFrame
         From :func:`crmlab.customers.customer_table` with an amount (and a cost).
-    cost : bool, default False
-        Subtract the ``cost`` column.
+    net_of_cost : bool, default False
+        Subtract the ``cost`` column. Replaces ``cost=`` (a flag here, while
+        ``cost=`` names a cost column everywhere else), which still works for one
+        release with a ``FutureWarning``.
 
     Returns
     -------
@@ -941,7 +949,7 @@ def values_from_customers(base: pd.DataFrame, *, cost: bool = False) -> pd.Serie
     >>> values_from_customers(customer_table(tx, date=None)).to_dict()
     {'a': 3.5}
     """
-    total = base["spend"] - base["cost"] if cost else base["spend"]
+    total = base["spend"] - base["cost"] if net_of_cost else base["spend"]
     out = total.astype(float).round(2).rename("value")
     out.index.name = base.index.name
     return out

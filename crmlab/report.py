@@ -20,6 +20,7 @@ import html
 import io
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.io.writer import HTML_SUFFIXES, check_output, write_text
 from crmlab.pipelines import Analysis, Progress, analyse
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, PathLike
 
 __all__ = ["SECTIONS", "build_report", "render_report", "write_report"]
 
@@ -232,7 +236,7 @@ def _section_pyramid(table, ov) -> str:
                                  "mean_value": 2})
     abc = _table(ov["abc"], {"customer_share": "pct", "value_share": "pct", "value": 2,
                              "mean_value": 2})
-    chart = _figure(lambda ax: plots.pyramid_chart(table["tier"], table["value"], ax=ax,
+    chart = _figure(lambda ax: plots.pyramid_chart(table["value"], table["tier"], ax=ax,
                                                    value_label="revenue"),
                     "Customer pyramid by net revenue, 苏朝晖 tiers 1% / 19% / 30% / 50%",
                     size=(6.5, 3.8))
@@ -363,8 +367,8 @@ def build_report(
     order: str | None = None,
     gross_profit: str = "gross_profit",
     cost: str = "cost_to_serve",
-    analysis_date=None,
-    observation_end=None,
+    analysis_date: DateLike | None = None,
+    observation_end: DateLike | None = None,
     title: str = "Customer analytics report (客户分析报告)",
     progress: bool = False,
 ) -> str:
@@ -478,11 +482,13 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
     )
 
 
-def write_report(path_or_df, out, *, customer: str = "customer_id", date: str = "order_date",
+def write_report(path_or_df: PathLike | pd.DataFrame, out: PathLike, *,
+                 customer: str = "customer_id", date: str = "order_date",
                  amount: str = "amount", order: str | None = None,
                  gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
-                 analysis_date=None, observation_end=None, progress: bool = False,
-                 **read_kwargs) -> Path:
+                 analysis_date: DateLike | None = None,
+                 observation_end: DateLike | None = None, progress: bool = False,
+                 **read_kwargs: Any) -> Path:
     """Read transactions and write the HTML report of :func:`build_report` to a file.
 
     Parameters

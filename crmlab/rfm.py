@@ -30,14 +30,18 @@ the last purchase).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.customers import customer_table
-from crmlab.dates import analysis_date_of, drop_future_rows
+from crmlab.dates import analysis_date_of, check_future, drop_future_rows
 from crmlab.validation import check_option, require, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = [
     "rfm_table",
@@ -58,15 +62,15 @@ __all__ = [
 
 
 def rfm_table(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str = "amount",
     order: str | None = None,
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     returns: str = "net",
-    future: str = "raise",
+    future: str = "error",
     engine: str | None = None,
 ) -> pd.DataFrame:
     """Compute recency, frequency and monetary value per customer from transactions.
@@ -94,9 +98,11 @@ def rfm_table(
         ``"net"``: returns reduce monetary, but a return row is not an order and its
         date is not a purchase date. ``"ignore"``: return rows are left out entirely
         (monetary = gross sales) and counted in ``attrs["dropped"]["returns"]``.
-    future : {"raise", "drop"}, default "raise"
-        What to do with rows dated after ``analysis_date``: raise, or leave them out
-        and count them in ``attrs["dropped"]["after analysis_date"]``.
+    future : {"error", "drop"}, default "error"
+        What to do with rows dated after ``analysis_date``: raise an error showing
+        them, or leave them out and count them in
+        ``attrs["dropped"]["after analysis_date"]``. ``"raise"``, the old name of
+        ``"error"``, still works for one release with a ``FutureWarning``.
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to compute (see :mod:`crmlab.engines`). ``None``: pandas for a
         DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
@@ -121,7 +127,7 @@ def rfm_table(
     ------
     CRMDataError
         If the table is empty or a column is missing or of the wrong type; if rows
-        are dated after ``analysis_date`` (with ``future="raise"``); if no purchase
+        are dated after ``analysis_date`` (with ``future="error"``); if no purchase
         is left; if ``returns``, ``future`` or ``engine`` is not a known option; if
         the file does not exist, cannot be read or lacks a column (the message lists
         the file's columns).
@@ -168,7 +174,7 @@ def rfm_table(
     """
     caller = "rfm_table"
     check_option(returns, ("net", "ignore"), name="returns", caller=caller)
-    check_option(future, ("raise", "drop"), name="future", caller=caller)
+    future = check_future(future, ("error", "drop"), caller=caller)
     when = None
     if analysis_date is not None:
         when = analysis_date_of(pd.Series([], dtype="datetime64[ns]"), analysis_date,
@@ -179,7 +185,8 @@ def rfm_table(
     return rfm_from_customers(base, when, returns=returns, amount=amount, caller=caller)
 
 
-def rfm_from_customers(base: pd.DataFrame, analysis_date=None, *, returns: str = "net",
+def rfm_from_customers(base: pd.DataFrame, analysis_date: DateLike | None = None, *,
+                       returns: str = "net",
                        amount: str = "amount", caller: str = "rfm_table") -> pd.DataFrame:
     """Finish the RFM table from a per-customer table (:func:`crmlab.customers.customer_table`).
 
@@ -844,16 +851,16 @@ _STATUS = ["due soon", "overdue", "not due yet", "lapsed", "not enough history"]
 
 
 def purchase_cycle(
-    transactions,
+    transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str | None = "amount",
-    analysis_date=None,
+    analysis_date: DateLike | None = None,
     min_orders: int = 3,
     due_window: int = 7,
     lapsed_after: float = 3.0,
-    future: str = "raise",
+    future: str = "error",
 ) -> pd.DataFrame:
     """Estimate each customer's purchase cycle and when the next purchase is due.
 
@@ -884,8 +891,10 @@ def purchase_cycle(
     lapsed_after : float, default 3.0
         A customer whose last purchase is more than ``lapsed_after`` median intervals
         ago is ``"lapsed"`` (probably gone), not merely overdue.
-    future : {"raise", "drop"}, default "raise"
-        Rows dated after ``analysis_date``: raise, or drop and count them.
+    future : {"error", "drop"}, default "error"
+        Rows dated after ``analysis_date``: raise an error showing them, or drop and
+        count them. ``"raise"``, the old name of ``"error"``, still works for one
+        release with a ``FutureWarning``.
 
     Returns
     -------
@@ -903,7 +912,7 @@ def purchase_cycle(
     ------
     CRMDataError
         If the table is empty, a column is missing or of the wrong type, rows are
-        dated after ``analysis_date`` (with ``future="raise"``), or no purchase is
+        dated after ``analysis_date`` (with ``future="error"``), or no purchase is
         left.
 
     Notes
@@ -932,6 +941,7 @@ def purchase_cycle(
     Timestamp('2024-01-31 00:00:00')
     """
     caller = "purchase_cycle"
+    future = check_future(future, ("error", "drop"), caller=caller)
     if isinstance(min_orders, bool) or not isinstance(min_orders, (int, np.integer)) \
             or min_orders < 2:
         raise CRMDataError(f"{caller}: min_orders must be a whole number >= 2, got {min_orders!r}.")
@@ -989,7 +999,7 @@ def purchase_cycle(
 
 
 def customer_profit(
-    transactions,
+    transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
     order: str | None = None,

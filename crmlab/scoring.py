@@ -20,7 +20,8 @@ from crmlab.validation import require, show_rows
 __all__ = ["check_weights", "normalise", "rank_desc", "score_table", "unique_ids"]
 
 
-def check_weights(weights, caller: str, defaults: Mapping[str, float]) -> dict[str, float]:
+def check_weights(weights: Mapping[str, float] | None, caller: str,
+                  defaults: Mapping[str, float]) -> dict[str, float]:
     """Validate weights over the criteria named by ``defaults``; normalise them to sum 1."""
     criteria = tuple(defaults)
     if weights is None:
@@ -88,8 +89,10 @@ def rank_desc(score: pd.Series) -> np.ndarray:
     return rank
 
 
-def score_table(accounts, cols: Mapping[str, str], *, weights, defaults, normalize: str,
-                 account: str, params: Mapping[str, str], caller: str) -> pd.DataFrame:
+def score_table(accounts: pd.DataFrame, cols: Mapping[str, str], *,
+                weights: Mapping[str, float] | None, defaults: Mapping[str, float],
+                normalize: str, account: str, params: Mapping[str, str],
+                caller: str) -> pd.DataFrame:
     """Score each criterion 0-100, weight, rank: the core of every account scorecard.
 
     Shared by :func:`crmlab.key_accounts.scorecard` and

@@ -10,7 +10,7 @@ found (a count and the first rows) and how to fix it, and return the checked val
 - :func:`check_number` and :func:`check_fraction` check numbers and rates (a rate above
   1 is reported as a likely percentage);
 - :func:`renamed_keywords` keeps an old keyword working for one release, with a
-  ``FutureWarning`` that names the new one.
+  ``FutureWarning`` that names the new one (:func:`warn_renamed` for other renames).
 
 Hand-written because no library does this for pandas tables with messages for
 students (pandera and pydantic validate schemas, but their messages name models and
@@ -23,6 +23,9 @@ import difflib
 import functools
 import math
 import numbers
+import os
+import re
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -33,7 +36,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 
 __all__ = ["ROLES", "check_fraction", "check_number", "check_option", "did_you_mean",
-           "missing_column", "renamed_keywords", "require", "show_rows"]
+           "missing_column", "renamed_keywords", "require", "show_rows", "warn_renamed"]
 
 #: The kinds of column crmlab functions ask for.
 ROLES = ("id", "datetime", "number", "bool", "category", "any")
@@ -367,17 +370,45 @@ def check_fraction(
     return number
 
 
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn_renamed(message: str) -> None:
+    """Issue a ``FutureWarning`` about a renamed keyword or value, at the user's line.
+
+    The warning points at the first frame outside crmlab (the user's call), however
+    deep inside crmlab it is raised (a plot wrapped for fonts, a widget's callback).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_renamed("demo: future='raise' is now future='error'.")
+    >>> caught[0].category.__name__, caught[0].filename.startswith(_PACKAGE)
+    ('FutureWarning', False)
+    """
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, FutureWarning, stacklevel=level)
+
+
 def renamed_keywords(**renames: str) -> Callable[[F], F]:
     """Keep old keyword names working for one release, with a FutureWarning.
 
     ``@renamed_keywords(value="revenue")`` lets ``f(value=...)`` still work as
     ``f(revenue=...)`` and warns that ``value=`` is going away. Passing both names is an
-    error.
+    error. An error raised while an old name is in use names the keyword the user
+    typed: ``Did you mean value='sales'?``, not ``revenue=``.
 
     Examples
     --------
     >>> @renamed_keywords(value="revenue")
     ... def total(*, revenue="revenue"):
+    ...     if revenue != "sales":
+    ...         raise CRMDataError(f"total: no column {revenue!r}; pass revenue='sales'.")
     ...     return revenue
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as caught:
@@ -386,23 +417,45 @@ def renamed_keywords(**renames: str) -> Callable[[F], F]:
     'sales'
     >>> str(caught[0].message)
     'total: the keyword value= is now revenue=; value= will stop working in the next release.'
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     total(value="sale")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: total: no column 'sale'; pass value='sales'.
     """
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            typed = {}
             for old, new in renames.items():
                 if old in kwargs:
                     if new in kwargs:
                         raise CRMDataError(
                             f"{func.__name__}: pass {new}= only ({old}= is its old name).")
-                    warnings.warn(
+                    warn_renamed(
                         f"{func.__name__}: the keyword {old}= is now {new}=; {old}= will "
-                        f"stop working in the next release.", FutureWarning, stacklevel=2)
+                        f"stop working in the next release.")
                     kwargs[new] = kwargs.pop(old)
-            return func(*args, **kwargs)
+                    typed[new] = old
+            if not typed:
+                return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            except CRMDataError as err:
+                if err.args and isinstance(err.args[0], str):
+                    err.args = (_as_typed(err.args[0], typed), *err.args[1:])
+                raise
 
         wrapper.__renamed_keywords__ = dict(renames)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _as_typed(message: str, typed: Mapping[str, str]) -> str:
+    """``message`` with each new keyword (``revenue=``) written as the one typed."""
+    for new, old in typed.items():
+        message = re.sub(rf"(?<![\w.]){re.escape(new)}=", f"{old}=", message)
+    return message

@@ -210,7 +210,7 @@ def test_man_conversion_by_class_hand_computed():
 
 
 def test_man_conversion_by_code_keeps_all_eight():
-    out = man_conversion(toy_leads(), by="man_code", value=None, cost=None)
+    out = man_conversion(toy_leads(), by="man_code", revenue=None, cost=None)
     assert out.index.tolist() == MAN_CODES
     assert out["leads"].tolist() == [3, 0, 2, 0, 0, 0, 0, 2]
     assert out["man_class"].astype(str).tolist() == [EXPECTED[c][0] for c in MAN_CODES]
@@ -224,7 +224,7 @@ def test_wilson_interval_matches_scipy():
                        "man_code": ["MAN"] * 20 + ["Man"] * 7,
                        "converted": [True] * 13 + [False] * 7 + [False] * 7})
     for conf in (0.9, 0.95):
-        out = man_conversion(df, value=None, cost=None, confidence=conf)
+        out = man_conversion(df, revenue=None, cost=None, confidence=conf)
         for cls, k, n in (("qualified", 13, 20), ("lead", 0, 7)):
             ci = binomtest(k, n).proportion_ci(confidence_level=conf, method="wilson")
             assert out.loc[cls, "ci_low"] == pytest.approx(ci.low, abs=1e-9)
@@ -306,7 +306,7 @@ def test_channel_summary_total_sort_and_no_value():
     assert out.loc["total", "roi"] == pytest.approx((2500 - 950) / 950)
     by_cpa = channel_summary(channel_toy(), sort_by="cost_per_acquisition")
     assert by_cpa.index.tolist() == ["fair", "web", "mail"]  # descending, NaN last
-    bare = channel_summary(channel_toy(), value=None)
+    bare = channel_summary(channel_toy(), revenue=None)
     assert "revenue" not in bare and "roi" not in bare
     # a categorical channel keeps only channels with leads
     cat = channel_toy().assign(source_channel=pd.Categorical(
@@ -346,7 +346,7 @@ def test_channel_summary_on_bundled_leads(leads):
 
 def test_lead_funnel_counts_by_hand():
     toy = pd.DataFrame({"stage": ["won", "new", "meeting", "new", "meeting", "contacted"]})
-    out = lead_funnel(toy, stage="stage", order=["new", "contacted", "meeting", "won"])
+    out = lead_funnel(toy, stage="stage", stages=["new", "contacted", "meeting", "won"])
     assert out.index.tolist() == ["new", "contacted", "meeting", "won"]
     assert out["at_stage"].tolist() == [2, 1, 2, 1]
     assert out["reached"].tolist() == [6, 4, 3, 1]
@@ -369,16 +369,16 @@ def test_lead_funnel_uses_ordered_categorical_and_empty_stages(leads):
 
 def test_lead_funnel_errors():
     toy = pd.DataFrame({"stage": ["new", "won", "lost"]})
-    with pytest.raises(CRMDataError, match="not an ordered categorical.*order="):
+    with pytest.raises(CRMDataError, match="not an ordered categorical.*stages="):
         lead_funnel(toy, stage="stage")
     with pytest.raises(CRMDataError, match="stages not in the order.*'lost'"):
-        lead_funnel(toy, stage="stage", order=["new", "won"])
+        lead_funnel(toy, stage="stage", stages=["new", "won"])
     with pytest.raises(CRMDataError, match="each stage once"):
-        lead_funnel(toy, stage="stage", order=["new", "new"])
+        lead_funnel(toy, stage="stage", stages=["new", "new"])
     with pytest.raises(CRMDataError, match="1 missing stages"):
-        lead_funnel(pd.DataFrame({"stage": ["new", None]}), stage="stage", order=["new"])
+        lead_funnel(pd.DataFrame({"stage": ["new", None]}), stage="stage", stages=["new"])
     with pytest.raises(CRMDataError, match="no rows"):
-        lead_funnel(toy.iloc[:0], stage="stage", order=["new"])
+        lead_funnel(toy.iloc[:0], stage="stage", stages=["new"])
 
 
 # --------------------------------------------------------------------------- properties
@@ -399,7 +399,7 @@ def test_property_classes_partition_and_count_upper_case(rows):
     upper = out["man_code"].astype(str).map(lambda c: sum(ch.isupper() for ch in c))
     assert (upper == met).all()
     assert (out["man_class"].cat.codes == met).all()
-    conv = man_conversion(out, value=None, cost=None)
+    conv = man_conversion(out, revenue=None, cost=None)
     assert conv["leads"].sum() == len(df)
     rates = conv["conversion_rate"].dropna()
     assert ((rates >= 0) & (rates <= 1)).all()
@@ -424,7 +424,7 @@ def test_property_graded_scores_threshold(rows, threshold):
                 min_size=1, max_size=60))
 def test_property_funnel_monotone(stages):
     order = ["new", "contacted", "meeting", "proposal", "won"]
-    out = lead_funnel(pd.DataFrame({"s": stages}), stage="s", order=order)
+    out = lead_funnel(pd.DataFrame({"s": stages}), stage="s", stages=order)
     assert out["reached"].is_monotonic_decreasing
     assert out["reached"].iloc[0] == len(stages)
     assert out["at_stage"].sum() == len(stages)
@@ -438,7 +438,7 @@ def test_property_funnel_monotone(stages):
                 min_size=1, max_size=40))
 def test_property_channel_rates(rows):
     df = pd.DataFrame(rows, columns=["source_channel", "cost", "converted"])
-    out = channel_summary(df, value=None, total=True)
+    out = channel_summary(df, revenue=None, total=True)
     body = out.drop(index="total")
     assert body["leads"].sum() == len(df)
     assert ((body["conversion_rate"] >= 0) & (body["conversion_rate"] <= 1)).all()

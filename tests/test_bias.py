@@ -86,7 +86,7 @@ def test_objective_scorecard_errors(five):
         objective_scorecard(five, weights={"sales": 0})
     with pytest.raises(CRMDataError, match="duplicated account ids in rows 0, 1"):
         objective_scorecard(five.assign(account_id="a"))
-    with pytest.raises(CRMDataError, match=r"no column 'revenue'.*Did you mean sales='revenu'"):
+    with pytest.raises(CRMDataError, match=r"no column 'revenue'.*Did you mean revenue='revenu'"):
         objective_scorecard(five.rename(columns={"revenue": "revenu"}))
     with pytest.raises(CRMDataError, match="no rows"):
         objective_scorecard(five.iloc[:0])

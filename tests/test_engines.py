@@ -382,7 +382,7 @@ def test_duckdb_data_errors(tmp_path):
         rfm.rfm_table(_hand().assign(amount=-1.0), engine="duckdb")
     with pytest.raises(CRMDataError, match="no purchase on or before observation_end"):
         clv.summary_from_transactions(_hand(), observation_end="2023-01-01", engine="duckdb")
-    with pytest.raises(CRMDataError, match="future='keep' is not one of 'raise', 'drop'"):
+    with pytest.raises(CRMDataError, match="future='keep' is not one of 'error', 'drop'"):
         rfm.rfm_table(_hand(), future="keep", engine="duckdb")
 
 

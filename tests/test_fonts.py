@@ -58,8 +58,8 @@ def test_crmlab_plots_draw_chinese_tick_labels_without_a_global_font():
         fig, ax = plt.subplots(figsize=(4, 3))
         tiers = pd.Series(["重要客户", "次要客户", "普通客户", "小客户"] * 5)
         values = pd.Series(np.arange(20.0))
-        plots.pyramid_chart(tiers.astype(pd.CategoricalDtype(
-            ["重要客户", "次要客户", "普通客户", "小客户"], ordered=True)), values, ax=ax)
+        plots.pyramid_chart(values, tiers.astype(pd.CategoricalDtype(
+            ["重要客户", "次要客户", "普通客户", "小客户"], ordered=True)), ax=ax)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a missing glyph would raise
             fig.canvas.draw()

@@ -134,7 +134,7 @@ def test_scorecard_single_account_and_all_equal():
 def test_scorecard_other_column_names(four):
     renamed = four.rename(columns={"account_id": "acct", "revenue": "sales",
                                    "strategic_fit": "fit_1_10"})
-    sc = scorecard(renamed, account="acct", value="sales", fit="fit_1_10")
+    sc = scorecard(renamed, account="acct", revenue="sales", fit="fit_1_10")
     pd.testing.assert_series_equal(sc["score"], scorecard(four)["score"].rename_axis("acct"))
 
 
@@ -399,10 +399,10 @@ def test_upgrade_potential_errors():
         upgrade_potential(v.iloc[:0])
     with pytest.raises(CRMDataError, match=r"same index as values"):
         upgrade_potential(v, pd.Series(["top", "big"], index=["b", "c"]))
-    with pytest.raises(CRMDataError, match=r"not a known scheme; pass order="):
+    with pytest.raises(CRMDataError, match=r"not a known scheme; pass tier_order="):
         upgrade_potential(v, pd.Series(["hi", "lo"], index=v.index))
-    with pytest.raises(CRMDataError, match=r"tiers not in order \['hi'\]: row b \('lo'\)"):
-        upgrade_potential(v, pd.Series(["hi", "lo"], index=v.index), order=["hi"])
+    with pytest.raises(CRMDataError, match=r"tiers not in tier_order=\['hi'\]: row b \('lo'\)"):
+        upgrade_potential(v, pd.Series(["hi", "lo"], index=v.index), tier_order=["hi"])
     with pytest.raises(CRMDataError, match=r"close=10 must be a fraction"):
         upgrade_potential(v, close=10)
     with pytest.raises(CRMDataError, match=r"missing values in row 1"):

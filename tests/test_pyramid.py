@@ -481,7 +481,7 @@ def test_whale_plot(ax):
 
 def test_pyramid_chart(ax):
     v = pd.Series(np.arange(1.0, 101.0))
-    plots.pyramid_chart(pyramid.pyramid_tiers(v), v, ax=ax)
+    plots.pyramid_chart(v, pyramid.pyramid_tiers(v), ax=ax)
     assert len(ax.patches) == 4
     widths = [p.get_width() for p in ax.patches]
     assert widths == sorted(widths)  # top tier narrowest
@@ -490,9 +490,58 @@ def test_pyramid_chart(ax):
     assert "50% of customers" in texts[-1]
     # without values: no value share
     _, ax2 = plt.subplots()
-    plots.pyramid_chart(pyramid.pyramid_tiers(v, "curry"), ax=ax2)
+    plots.pyramid_chart(tiers=pyramid.pyramid_tiers(v, "curry"), ax=ax2)
     assert "value" not in ax2.texts[1].get_text()
     plt.close(ax2.figure)
+
+
+def _drawn(draw) -> list[str]:
+    fig, ax = plt.subplots()
+    draw(ax)
+    texts = [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    return texts
+
+
+def test_pyramid_chart_takes_values_then_tiers_like_tier_summary():
+    v = pd.Series(np.arange(1.0, 101.0))
+    tiers = pyramid.pyramid_tiers(v)
+    new = _drawn(lambda ax: plots.pyramid_chart(v, tiers, ax=ax))
+    assert new == _drawn(lambda ax: plots.pyramid_chart(values=v, tiers=tiers, ax=ax))
+    assert new == _drawn(lambda ax: plots.pyramid_chart(pyramid.tier_summary(v, tiers), ax=ax))
+    assert new[:2] == ["重要客户", "1.0% of customers\n2.0% of value"]
+    # arrays work too (a Categorical keeps the tier order), and the tiers alone by keyword
+    assert _drawn(lambda ax: plots.pyramid_chart(v.to_numpy(), tiers.array, ax=ax)) == new
+    alone = _drawn(lambda ax: plots.pyramid_chart(tiers=tiers, ax=ax))
+    assert alone[0] == new[0] and "value" not in alone[1]
+    with pytest.raises(CRMDataError, match="pyramid_chart: no tiers"):
+        plots.pyramid_chart(v)
+    with pytest.raises(CRMDataError, match="tiers must not be given"):
+        plots.pyramid_chart(pyramid.tier_summary(v, tiers), tiers)
+
+
+def test_pyramid_chart_old_argument_order_still_draws_for_one_release():
+    """(tiers, values) was the order until this release: detected (labels first, numbers
+    second, or labels alone) and drawn as before, with a FutureWarning."""
+    v = pd.Series(np.arange(1.0, 101.0))
+    tiers = pyramid.pyramid_tiers(v)
+    new = _drawn(lambda ax: plots.pyramid_chart(v, tiers, ax=ax))
+    with pytest.warns(FutureWarning, match=r"now \(values, tiers\), as in tier_summary") as w:
+        old = _drawn(lambda ax: plots.pyramid_chart(tiers, v, ax=ax))
+    assert old == new
+    assert w[0].filename == __file__  # the warning points at the caller's line
+    labels, numbers = tiers.astype(str).tolist(), v.tolist()  # plain lists: sorted tiers
+    with pytest.warns(FutureWarning, match=r"now \(values, tiers\)"):
+        old = _drawn(lambda ax: plots.pyramid_chart(labels, numbers, ax=ax))
+    assert old == _drawn(lambda ax: plots.pyramid_chart(numbers, labels, ax=ax))
+    alone = _drawn(lambda ax: plots.pyramid_chart(tiers=tiers, ax=ax))
+    with pytest.warns(FutureWarning, match=r"pyramid_chart\(tiers=\.\.\.\)"):
+        assert _drawn(lambda ax: plots.pyramid_chart(tiers, ax=ax)) == alone
+    with pytest.warns(FutureWarning, match=r"now \(values, tiers\)"):
+        profit = _drawn(lambda ax: plots.pyramid_chart(tiers, v - 10, value_label="profit",
+                                                       ax=ax))
+    assert profit == _drawn(lambda ax: plots.pyramid_chart(v - 10, tiers, value_label="profit",
+                                                           ax=ax))
 
 
 def test_abc_chart(ax):
@@ -506,7 +555,7 @@ def test_chinese_labels_render(tmp_path):
     # no "Glyph missing" warning (filterwarnings = error would fail the test)
     fig, ax = plt.subplots()
     v = pd.Series(np.arange(1.0, 101.0))
-    plots.pyramid_chart(pyramid.pyramid_tiers(v), v, ax=ax)
+    plots.pyramid_chart(v, pyramid.pyramid_tiers(v), ax=ax)
     fig.savefig(tmp_path / "p.png")
     plt.close(fig)
 

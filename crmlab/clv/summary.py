@@ -16,12 +16,17 @@ in ``summary.attrs["unit"]``; the models remember it and predict in that unit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.clv._base import _DAYS, _UNITS, end_date
 from crmlab.validation import check_option, require
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, Source
 
 __all__ = ["calibration_holdout", "summary_from_customers", "summary_from_transactions"]
 
@@ -51,8 +56,8 @@ def _period_of(when: pd.Timestamp, freq: str) -> int:
 
 
 def summary_from_customers(base: pd.DataFrame, *, freq: str = "D", unit: str | None = None,
-                           observation_end=None, caller: str = "summary_from_transactions"
-                           ) -> pd.DataFrame:
+                           observation_end: DateLike | None = None,
+                           caller: str = "summary_from_transactions") -> pd.DataFrame:
     """Finish the Fader-Hardie summary from a per-customer table with purchase periods.
 
     The one place the summary is defined (see :func:`summary_from_transactions`, which
@@ -124,12 +129,12 @@ def summary_from_customers(base: pd.DataFrame, *, freq: str = "D", unit: str | N
 
 
 def summary_from_transactions(
-    transactions,
+    transactions: Source,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str | None = None,
-    observation_end=None,
+    observation_end: DateLike | None = None,
     freq: str = "D",
     unit: str | None = None,
     engine: str | None = None,
@@ -242,10 +247,10 @@ def summary_from_transactions(
 
 
 def calibration_holdout(
-    transactions,
+    transactions: pd.DataFrame,
     *,
-    calibration_end,
-    observation_end,
+    calibration_end: DateLike,
+    observation_end: DateLike,
     customer: str = "customer_id",
     date: str = "order_date",
     amount: str | None = None,

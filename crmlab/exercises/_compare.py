@@ -164,7 +164,7 @@ def _frame(answer, expected, rtol, atol, ordered) -> list[str]:
     return problems
 
 
-def compare(answer, expected, *, rtol: float = 1e-4, atol: float = 1e-8,
+def compare(answer: object, expected: object, *, rtol: float = 1e-4, atol: float = 1e-8,
             ordered: bool = True) -> list[str]:
     """Return the problems with ``answer`` (an empty list when it matches ``expected``).
 

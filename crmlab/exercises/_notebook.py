@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from crmlab._errors import CRMDataError
 from crmlab.exercises.markers import cell_name, regions
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+    from crmlab._typing import PathLike
 
 __all__ = ["clear_solutions", "clear_hidden_tests", "clear_outputs", "normalize_metadata",
            "tag_checks", "student_version", "build"]
@@ -44,7 +50,7 @@ def _assigned_names(code: str) -> list[str]:
     return names
 
 
-def clear_solutions(cell, *, where: str = "cell") -> bool:
+def clear_solutions(cell: NotebookNode, *, where: str = "cell") -> bool:
     """Replace each solution region of a cell with a stub; return whether it changed.
 
     Examples
@@ -75,7 +81,7 @@ def clear_solutions(cell, *, where: str = "cell") -> bool:
     return True
 
 
-def clear_hidden_tests(cell, *, where: str = "cell") -> bool:
+def clear_hidden_tests(cell: NotebookNode, *, where: str = "cell") -> bool:
     """Remove the hidden-test regions (markers included) of a cell; return whether it changed.
 
     Examples
@@ -93,7 +99,7 @@ def clear_hidden_tests(cell, *, where: str = "cell") -> bool:
     return bool(found)
 
 
-def clear_outputs(nb) -> None:
+def clear_outputs(nb: NotebookNode) -> None:
     """Remove every output and execution count of a notebook, in place."""
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -102,7 +108,7 @@ def clear_outputs(nb) -> None:
         cell.metadata.pop("execution", None)
 
 
-def normalize_metadata(nb) -> None:
+def normalize_metadata(nb: NotebookNode) -> None:
     """Set the python3 kernelspec and drop machine-specific metadata, in place."""
     nb.metadata = nbformat.from_dict({
         "kernelspec": dict(KERNELSPEC),
@@ -113,7 +119,7 @@ def normalize_metadata(nb) -> None:
             cell.metadata.pop(key, None)
 
 
-def tag_checks(cell) -> bool:
+def tag_checks(cell: NotebookNode) -> bool:
     """Tag a graded check cell ``raises-exception``; return whether it changed.
 
     A failing check raises, and JupyterLab's *Run All* stops at the first raised
@@ -135,7 +141,7 @@ def tag_checks(cell) -> bool:
     return True
 
 
-def student_version(nb, *, name: str = "notebook"):
+def student_version(nb: NotebookNode, *, name: str = "notebook") -> NotebookNode:
     """Return the student version of a solution notebook (a new notebook).
 
     Solution regions become stubs, hidden tests go, check cells are tagged so *Run All*
@@ -153,7 +159,7 @@ def student_version(nb, *, name: str = "notebook"):
     return out
 
 
-def build(source="solutions", target="exercises") -> list[Path]:
+def build(source: PathLike = "solutions", target: PathLike = "exercises") -> list[Path]:
     """Write the student version of every ``source/*.ipynb`` into ``target``.
 
     Returns the paths written. The output is deterministic, so a test can rebuild into a

@@ -299,7 +299,7 @@ def _first(checks: Iterable[When], answer, want) -> list[str]:
     return []
 
 
-def problems(ex: Exercise, answer) -> list[str]:
+def problems(ex: Exercise, answer: object) -> list[str]:
     """Return what is wrong with ``answer`` to exercise ``ex`` (empty when it passes).
 
     Examples
@@ -370,7 +370,7 @@ class Result:
 class CheckFailed(AssertionError):
     """An answer that does not pass; in a notebook it shows as the feedback alone."""
 
-    def __init__(self, result: Result):
+    def __init__(self, result: Result) -> None:
         super().__init__(result.message())
         self.result = result
 
@@ -386,7 +386,7 @@ def judge(qid: str, answer) -> Result:
     return Result(qid, not found, found, ex.hint() if found else "")
 
 
-def check(question_id: str, answer, *, quiet: bool = False) -> Result:
+def check(question_id: str, answer: object, *, quiet: bool = False) -> Result:
     """Check an exercise answer: print a pass, or raise with what differs and a hint.
 
     Parameters

@@ -14,6 +14,7 @@ the data defend: one that beats the average lead on both cost per acquisition an
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import TIGHT, When, choice, judge, matches, not_a_choice, tell
@@ -80,7 +81,7 @@ def _membership() -> dict:
     }
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 01 exercise (what the solution computes).
 
     Parameters

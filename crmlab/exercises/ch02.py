@@ -13,6 +13,7 @@ the case IS the answer.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, choice, judge_parts, matches, not_a_choice, tell
@@ -77,7 +78,7 @@ def _lifts() -> dict:
     return out
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 02 exercise (what the solution computes).
 
     Parameters

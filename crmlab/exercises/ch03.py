@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_))
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 03 exercise (what the solution computes).
 
     Parameters

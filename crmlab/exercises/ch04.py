@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import CUSTOMER_SHARE_NOT_COUNT, When, descending, matches, tell
@@ -61,7 +62,7 @@ def _corrected(g: float, n: int) -> float:
     return g * n / (n - 1)
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 04 exercise (what the solution computes).
 
     Parameters

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterator
+from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import (
@@ -150,7 +151,7 @@ def _top_spenders_losing() -> dict:
             "top_losing": int((_top_spenders()["profit"] < 0).sum())}
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 06 exercise (what the solution computes).
 
     Parameters

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, matches, tell
@@ -100,7 +101,7 @@ def _promise_nps() -> dict:
             "nps_diff": float(p.loc["inflated", "nps"] - p.loc["accurate", "nps"])}
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 07 exercise (what the solution computes).
 
     Parameters

@@ -13,6 +13,7 @@ parts are checked as a dict built in the check cell (``{"n_over": n_over,
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import tell
@@ -99,7 +100,7 @@ def _objective() -> dict:
     return {"fair_guide": False, "rho_objective": _audit().attrs["summary"]["spearman"]}
 
 
-def expected(qid: str):
+def expected(qid: str) -> Any:
     """Return the expected answer of a chapter 08 exercise (what the solution computes).
 
     Parameters

@@ -13,8 +13,12 @@ import ast
 import builtins
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmlab._errors import CRMDataError
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 __all__ = ["PROVIDED", "CheckCell", "Layout", "free_names", "layout", "nbgrader"]
 
@@ -63,7 +67,7 @@ class Layout:
         return sum(e.points for e in self.exercises)
 
 
-def nbgrader(cell) -> dict:
+def nbgrader(cell: NotebookNode | dict) -> dict:
     """Return a cell's nbgrader metadata ({} when it has none).
 
     Examples

@@ -19,9 +19,14 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmlab.grading.assignment import Layout, nbgrader
 from crmlab.grading.plain import ENCODE, ENCODER, MIME, decode
+
+if TYPE_CHECKING:
+    from nbclient import NotebookClient
+    from nbformat import NotebookNode
 
 __all__ = ["Run", "collect", "execute", "export_cell", "limits_cell", "missing_cells",
            "prepare", "run_client"]
@@ -55,7 +60,7 @@ class Run:
     errors: dict = field(default_factory=dict)
 
 
-def export_cell(names: list[str], token: str):
+def export_cell(names: list[str], token: str) -> NotebookNode:
     """Return the code cell that exports ``names`` from the kernel as plain data.
 
     Examples
@@ -85,7 +90,7 @@ def export_cell(names: list[str], token: str):
     return cell
 
 
-def limits_cell(memory_mb: int | None):
+def limits_cell(memory_mb: int | None) -> NotebookNode:
     """Return the first cell of a run: no imports from the working folder, a memory cap.
 
     Examples
@@ -111,7 +116,7 @@ def limits_cell(memory_mb: int | None):
     return nbformat.v4.new_code_cell("\n".join(lines))
 
 
-def missing_cells(nb, lay: Layout) -> list[str]:
+def missing_cells(nb: NotebookNode, lay: Layout) -> list[str]:
     """Return the answer cells of the layout that the submission ``nb`` lacks.
 
     Examples
@@ -126,7 +131,8 @@ def missing_cells(nb, lay: Layout) -> list[str]:
     return [a for a in lay.answer_ids if a not in present]
 
 
-def prepare(nb, lay: Layout, *, token: str, memory_mb: int | None):
+def prepare(nb: NotebookNode, lay: Layout, *, token: str,
+            memory_mb: int | None) -> NotebookNode:
     """Return the notebook to run for submission ``nb`` (a new notebook; ``nb`` is kept).
 
     The limits cell comes first; every code cell of the submission follows, except its
@@ -175,7 +181,7 @@ def prepare(nb, lay: Layout, *, token: str, memory_mb: int | None):
     return run_nb
 
 
-def collect(run_nb, token: str, run: Run | None = None) -> Run:
+def collect(run_nb: NotebookNode, token: str, run: Run | None = None) -> Run:
     """Read an executed run notebook: the exported answers, time-outs and errors.
 
     Only outputs of an export cell that carry ``token`` count as answers. An error is
@@ -240,7 +246,7 @@ def collect(run_nb, token: str, run: Run | None = None) -> Run:
     return run
 
 
-def run_client(client) -> None:
+def run_client(client: NotebookClient) -> None:
     """Execute an nbclient client with a fresh event loop, closed afterwards.
 
     Safe in worker threads (each batch worker runs its own loop). Cell errors stay in the

@@ -83,7 +83,7 @@ class Opaque:
     <Figure>
     """
 
-    def __init__(self, type_name: str):
+    def __init__(self, type_name: str) -> None:
         self.type_name = type_name
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,12 +18,15 @@ from crmlab._errors import CRMDataError
 from crmlab.grading.assignment import nbgrader
 from crmlab.validation import check_number
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
 __all__ = ["self_check", "summarise"]
 
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def summarise(nb) -> pd.DataFrame:
+def summarise(nb: NotebookNode) -> pd.DataFrame:
     """Summarise the graded check cells of an executed notebook.
 
     A check that raised gives its feedback: the lines after the "❌ not yet" line of a

@@ -36,6 +36,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,9 @@ from dateutil import parser as dateutil_parser
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import missing_column, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike, PathLike
 
 __all__ = ["read_transactions", "report"]
 
@@ -84,7 +88,7 @@ class _Raw:
 
 
 def read_transactions(
-    path_or_df,
+    path_or_df: PathLike | IO[str] | IO[bytes] | pd.DataFrame,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
@@ -94,7 +98,7 @@ def read_transactions(
     encoding: str | None = None,
     decimal: str | None = None,
     dayfirst: bool = False,
-    as_of=None,
+    as_of: DateLike | None = None,
     future: str = "keep",
     warn: bool = True,
     **read_kwargs,
@@ -124,7 +128,8 @@ def read_transactions(
     as_of : date-like, optional
         Dates on a later day than this are "future". Default: today.
     future : {"keep", "drop"}, default "keep"
-        Keep future-dated rows (counted under ``flagged``) or drop them (reported).
+        Keep future-dated rows (counted under ``flagged``) or drop them (reported);
+        the reader does not stop on them (no ``"error"``).
     warn : bool, default True
         Issue a ``UserWarning`` when rows were dropped. Notebooks pass ``warn=False``
         and show :func:`report` instead.
@@ -202,7 +207,7 @@ def read_transactions(
     cust, date, amount. Did you mean date='date'?
     """
     if future not in ("keep", "drop"):
-        raise ValueError(f"future must be 'keep' or 'drop', got {future!r}")
+        raise CRMDataError(f"{_CALLER}: future must be 'keep' or 'drop', got {future!r}.")
     if decimal not in (None, ".", ","):
         raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
     roles = {customer: "customer_id", date: "order_date", amount: "amount"}

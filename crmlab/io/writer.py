@@ -12,11 +12,16 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+
+if TYPE_CHECKING:
+    from crmlab._typing import PathLike
 
 __all__ = ["HTML_SUFFIXES", "TABLE_SUFFIXES", "atomic_path", "check_output", "write_table",
            "write_text"]
@@ -29,7 +34,7 @@ HTML_SUFFIXES = (".html", ".htm")
 # --------------------------------------------------------------------------- output files
 
 
-def check_output(out, kinds=None) -> Path:
+def check_output(out: PathLike, kinds: Collection[str] | None = None) -> Path:
     """Check that an output path has a known suffix and an existing folder.
 
     Parameters
@@ -78,7 +83,7 @@ def check_output(out, kinds=None) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path):
+def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only on success.
 
     Examples
@@ -100,7 +105,7 @@ def atomic_path(path: Path):
             tmp.unlink()
 
 
-def write_table(table: pd.DataFrame, out) -> Path:
+def write_table(table: pd.DataFrame, out: PathLike) -> Path:
     """Write a per-customer table as CSV, Parquet or Excel, chosen by the suffix.
 
     The index (the customer id) becomes the first column. The file is written to a
@@ -150,7 +155,7 @@ def write_table(table: pd.DataFrame, out) -> Path:
 
 
 
-def write_text(text: str, out, kinds=HTML_SUFFIXES) -> Path:
+def write_text(text: str, out: PathLike, kinds: Collection[str] = HTML_SUFFIXES) -> Path:
     """Write a UTF-8 text file (the HTML report) atomically.
 
     Parameters

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from crmlab import acquisition
+from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["funnel", "man_matrix", "channel_chart"]
 
 
-def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None, **kwargs):
+@renamed_keywords(order="stages")
+def funnel(data: pd.DataFrame, *, stage: str = "funnel_stage", stages: Sequence | None = None,
+           ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the lead funnel (销售漏斗) as centred horizontal bars with counts and shares.
 
     Parameters
@@ -22,8 +29,10 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
         output of ``lead_funnel`` itself (a frame with a ``reached`` column).
     stage : str, default "funnel_stage"
         Column of the furthest stage reached (used with raw leads).
-    order : sequence, optional
-        Stage order, when ``stage`` is not an ordered categorical.
+    stages : sequence, optional
+        The stages from first to last, when ``stage`` is not an ordered categorical.
+        Replaces ``order=``, which still works for one release with a
+        ``FutureWarning``.
     ax : matplotlib Axes, optional
         Where to draw; default the current Axes.
     **kwargs
@@ -38,7 +47,7 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
     --------
     >>> import matplotlib.pyplot as plt
     >>> toy = pd.DataFrame({"stage": ["new", "won", "contacted", "new"]})
-    >>> ax = funnel(toy, stage="stage", order=["new", "contacted", "won"])
+    >>> ax = funnel(toy, stage="stage", stages=["new", "contacted", "won"])
     >>> len(ax.patches)
     3
     >>> plt.close("all")
@@ -47,7 +56,7 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
 
     ax = plt.gca() if ax is None else ax
     table = data if "reached" in getattr(data, "columns", []) else \
-        acquisition.lead_funnel(data, stage=stage, order=order)
+        acquisition.lead_funnel(data, stage=stage, stages=stages)
     counts = table["reached"].to_numpy(dtype=float)
     top = counts[0] if len(counts) and counts[0] > 0 else 1.0
     y = np.arange(len(table))[::-1]
@@ -68,17 +77,17 @@ def funnel(data, *, stage="funnel_stage", order: Sequence | None = None, ax=None
 
 
 def man_matrix(
-    leads,
+    leads: pd.DataFrame,
     *,
-    money="money",
-    authority="authority",
-    need="need",
+    money: str = "money",
+    authority: str = "authority",
+    need: str = "need",
     thresholds: float | Mapping[str, float] | None = None,
-    value="converted",
-    colorbar=True,
-    cmap="YlGn",
-    ax=None,
-):
+    value: str = "converted",
+    colorbar: bool = True,
+    cmap: str = "YlGn",
+    ax: Axes | None = None,
+) -> Axes:
     """Draw the eight MAN combinations as a 2 x 4 grid with count and conversion rate.
 
     Columns are the money/authority pairs (MA, Ma, mA, ma), rows the need criterion
@@ -172,16 +181,17 @@ def man_matrix(
     return ax
 
 
+@renamed_keywords(value="revenue")
 def channel_chart(
-    data,
+    data: pd.DataFrame,
     *,
-    channel="source_channel",
-    cost="cost",
-    converted="converted",
-    value="deal_value",
-    ax=None,
-    **kwargs,
-):
+    channel: str = "source_channel",
+    cost: str = "cost",
+    converted: str = "converted",
+    revenue: str | None = "deal_value",
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
     """Plot cost per acquisition (获客成本) against conversion rate, one bubble per channel.
 
     Parameters
@@ -189,8 +199,9 @@ def channel_chart(
     data : DataFrame
         Leads, or the output of :func:`crmlab.acquisition.channel_summary` (a frame
         with ``conversion_rate`` and ``cost_per_acquisition`` columns).
-    channel, cost, converted, value : str
-        Passed to ``channel_summary`` when ``data`` holds raw leads.
+    channel, cost, converted, revenue : str
+        Passed to ``channel_summary`` when ``data`` holds raw leads. ``revenue=``
+        replaces ``value=``, which still works for one release with a ``FutureWarning``.
     ax : matplotlib Axes, optional
         Where to draw; default the current Axes.
     **kwargs
@@ -222,7 +233,7 @@ def channel_chart(
     cols = set(getattr(data, "columns", []))
     summary = data if {"conversion_rate", "cost_per_acquisition"} <= cols else \
         acquisition.channel_summary(data, channel=channel, cost=cost, converted=converted,
-                                    value=value, sort_by=None)
+                                    revenue=revenue, sort_by=None)
     summary = summary.drop(index="total", errors="ignore")
     shown = summary[summary["cost_per_acquisition"].notna()]
     sizes = 2000 * shown["leads"] / max(summary["leads"].max(), 1) if "leads" in shown else 200

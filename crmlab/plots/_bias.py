@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["priority_scatter", "reallocation_chart"]
 
@@ -17,7 +21,7 @@ _STATUS_LABELS = {"over-served": "over-served (过度服务)", "aligned": "align
                   "under-served": "under-served (服务不足)"}
 
 
-def priority_scatter(audit: pd.DataFrame, *, ax=None, **kwargs):
+def priority_scatter(audit: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Plot the manager's rank against the objective rank, one dot per account.
 
     Parameters
@@ -83,7 +87,8 @@ def priority_scatter(audit: pd.DataFrame, *, ax=None, **kwargs):
     return ax
 
 
-def reallocation_chart(result: pd.DataFrame, *, groups: int = 10, ax=None, **kwargs):
+def reallocation_chart(result: pd.DataFrame, *, groups: int = 10, ax: Axes | None = None,
+                       **kwargs: Any) -> Axes:
     """Compare today's and the fair service hours by group of objective rank.
 
     Parameters

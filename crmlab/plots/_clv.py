@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from crmlab.clv import ShiftedBetaGeometric
 
 __all__ = ["calibration_holdout_chart", "clv_distribution", "retention_curve", "tracking_chart"]
 
 
-def calibration_holdout_chart(result, *, ax=None, **kwargs):
+def calibration_holdout_chart(result: pd.DataFrame, *, ax: Axes | None = None,
+                              **kwargs: Any) -> Axes:
     """Draw actual vs. predicted holdout purchases by calibration frequency.
 
     The model check of Fader, Hardie & Lee (2005, Figure 4).
@@ -55,7 +65,7 @@ def calibration_holdout_chart(result, *, ax=None, **kwargs):
     return ax
 
 
-def tracking_chart(tracking, *, ax=None, **kwargs):
+def tracking_chart(tracking: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw cumulative repeat purchases, actual vs. model, period by period.
 
     The tracking plot of Fader, Hardie & Lee (2005, Figure 2); a dotted line marks
@@ -99,7 +109,9 @@ def tracking_chart(tracking, *, ax=None, **kwargs):
     return ax
 
 
-def retention_curve(sbg, survivors, *, periods=None, ax=None, **kwargs):
+def retention_curve(sbg: ShiftedBetaGeometric, survivors: Sequence[float], *,
+                    periods: int | None = None, ax: Axes | None = None,
+                    **kwargs: Any) -> Axes:
     """Draw a cohort's actual survival against the fitted sBG survival curve.
 
     Parameters
@@ -146,7 +158,8 @@ def retention_curve(sbg, survivors, *, periods=None, ax=None, **kwargs):
     return ax
 
 
-def clv_distribution(table, *, column="clv", bins=40, ax=None, **kwargs):
+def clv_distribution(table: pd.DataFrame, *, column: str = "clv", bins: int = 40,
+                     ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the distribution of customer lifetime value, with its mean and median.
 
     Parameters

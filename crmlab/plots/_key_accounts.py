@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlab import key_accounts
 from crmlab._errors import CRMDataError
+from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["scorecard_chart", "allocation_chart", "value_profit_scatter"]
 
@@ -15,7 +21,8 @@ _LABELS = {"value": "current value (当前价值)", "profit": "profit (利润)",
            "growth": "growth potential (增长潜力)", "fit": "strategic fit (战略匹配)"}
 
 
-def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax=None, **kwargs):
+def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax: Axes | None = None,
+                    **kwargs: Any) -> Axes:
     """Draw the top accounts' scores as horizontal bars stacked by weighted criterion.
 
     Parameters
@@ -72,7 +79,8 @@ def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax=None, **kwargs):
     return ax
 
 
-def allocation_chart(comparison: pd.DataFrame, *, ax=None, **kwargs):
+def allocation_chart(comparison: pd.DataFrame, *, ax: Axes | None = None,
+                     **kwargs: Any) -> Axes:
     """Draw the profit uplift each allocation policy buys with the same service hours.
 
     Parameters
@@ -121,16 +129,17 @@ def allocation_chart(comparison: pd.DataFrame, *, ax=None, **kwargs):
     return ax
 
 
+@renamed_keywords(value="revenue")
 def value_profit_scatter(
     accounts: pd.DataFrame,
     *,
-    value: str = "revenue",
+    revenue: str = "revenue",
     profit: str = "profit",
     key: str = "key_account",
     logx: bool = True,
-    ax=None,
-    **kwargs,
-):
+    ax: Axes | None = None,
+    **kwargs: Any,
+) -> Axes:
     """Draw revenue against profit per account, key accounts highlighted.
 
     Parameters
@@ -139,8 +148,9 @@ def value_profit_scatter(
         One row per account; with a boolean ``key`` column (the output of
         :func:`crmlab.key_accounts.identify_key_accounts`) key accounts are
         drawn in a second colour.
-    value, profit : str
-        Revenue and profit columns.
+    revenue, profit : str
+        Revenue and profit columns. ``revenue=`` replaces ``value=``, which still
+        works for one release with a ``FutureWarning``.
     key : str, default "key_account"
         Boolean key-account column; optional.
     logx : bool, default True
@@ -172,25 +182,25 @@ def value_profit_scatter(
     """
     from crmlab import schema
 
-    cols = {value: "number", profit: "number"}
+    cols = {revenue: "number", profit: "number"}
     has_key = isinstance(accounts, pd.DataFrame) and key in accounts.columns
     if has_key:
         cols[key] = "bool"
     df = schema.require(accounts, cols, caller="value_profit_scatter",
-                        params={value: "value", profit: "profit"})
+                        params={revenue: "revenue", profit: "profit"})
     ax = plt.gca() if ax is None else ax
     kwargs.setdefault("alpha", 0.7)
     if has_key:
         is_key = df[key].astype(bool)
-        ax.scatter(df.loc[~is_key, value], df.loc[~is_key, profit], s=14, color="tab:gray",
+        ax.scatter(df.loc[~is_key, revenue], df.loc[~is_key, profit], s=14, color="tab:gray",
                    label="ordinary (普通客户)", **kwargs)
-        ax.scatter(df.loc[is_key, value], df.loc[is_key, profit], s=22, color="tab:red",
+        ax.scatter(df.loc[is_key, revenue], df.loc[is_key, profit], s=22, color="tab:red",
                    label="key account (关键客户)", **kwargs)
         ax.legend(loc="upper left")
     else:
-        ax.scatter(df[value], df[profit], s=14, **kwargs)
+        ax.scatter(df[revenue], df[profit], s=14, **kwargs)
     ax.axhline(0, color="black", linewidth=0.8)
-    if logx and (df[value] > 0).all():
+    if logx and (df[revenue] > 0).all():
         ax.set_xscale("log")
     ax.set(xlabel="revenue, yuan (收入)", ylabel="profit, yuan (利润)",
            title="Revenue vs. profit per account")

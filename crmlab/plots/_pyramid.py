@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlab import pyramid
 from crmlab._errors import CRMDataError
+from crmlab.validation import warn_renamed
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from crmlab._typing import ArrayLike
 
 __all__ = ["lorenz", "whale", "pyramid_chart", "abc_chart"]
 
@@ -29,7 +38,8 @@ def _pct(x: float) -> str:
     return f"{x:.0%}" if abs(x) >= 0.095 or x == 0 else f"{x:.1%}"
 
 
-def lorenz(data, *, value: str = "amount", ax=None, label: str | None = None, **kwargs):
+def lorenz(data: pd.DataFrame | ArrayLike, *, value: str = "amount", ax: Axes | None = None,
+           label: str | None = None, **kwargs: Any) -> Axes:
     """
     Draw the Lorenz curve (洛伦兹曲线) with the line of equality and the Gini in the legend.
 
@@ -78,7 +88,8 @@ def lorenz(data, *, value: str = "amount", ax=None, label: str | None = None, **
     return ax
 
 
-def whale(profits, *, value: str = "profit", ax=None, **kwargs):
+def whale(profits: pd.DataFrame | ArrayLike, *, value: str = "profit", ax: Axes | None = None,
+          **kwargs: Any) -> Axes:
     """
     Draw the whale curve (鲸鱼曲线): cumulative profit share, most profitable customers first.
 
@@ -128,23 +139,64 @@ def whale(profits, *, value: str = "profit", ax=None, **kwargs):
     return ax
 
 
-def pyramid_chart(tiers, values=None, *, ax=None, colors=None, value_label: str = "value",
-                  **kwargs):
+def _is_numeric(x) -> bool:
+    """Numbers (not bools, not a categorical): what ``values`` holds."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = pd.Series(x).dtype
+        except (TypeError, ValueError):
+            return False
+    return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+            and not isinstance(dtype, pd.CategoricalDtype))
+
+
+def _tiers_first(values, tiers) -> tuple:
+    """Accept the old argument order ``(tiers, values)`` for one release, with a warning.
+
+    The old order is recognised when the first argument holds labels (a categorical,
+    text) and the second numbers, or when the only argument holds labels: a swap the
+    new order would otherwise draw wrongly or refuse.
+    """
+    if values is None or isinstance(values, pd.DataFrame) or _is_numeric(values):
+        return values, tiers
+    if tiers is None:
+        warn_renamed("pyramid_chart: the first argument is now the values, as in "
+                     "tier_summary(values, tiers); pass the tiers alone as "
+                     "pyramid_chart(tiers=...). pyramid_chart(tiers) will stop working in "
+                     "the next release.")
+        return None, values
+    if _is_numeric(tiers):
+        warn_renamed("pyramid_chart: the arguments are now (values, tiers), as in "
+                     "tier_summary(values, tiers); pyramid_chart(tiers, values) will stop "
+                     "working in the next release.")
+        return tiers, values
+    return values, tiers
+
+
+def pyramid_chart(values: pd.DataFrame | ArrayLike | None = None,
+                  tiers: pd.Series | Sequence | None = None, *, ax: Axes | None = None,
+                  colors: Sequence | None = None, value_label: str = "value",
+                  **kwargs: Any) -> Axes:
     """
     Draw a customer pyramid (客户金字塔): one centered bar per tier, top tier on top.
 
     Bar widths grow from the top tier to the bottom (the shape of a pyramid, not the
     tier sizes); each bar is labeled with the tier name, its share of customers and,
-    if ``values`` is given, its share of value.
+    if ``values`` is given, its share of value. The arguments are those of
+    :func:`crmlab.pyramid.tier_summary`, in the same order.
 
     Parameters
     ----------
-    tiers : Series or array-like
+    values : Series, array-like or DataFrame, optional
+        Value per customer, aligned with ``tiers`` by position, for the value shares;
+        without it only the shares of customers are drawn. Or the table of
+        :func:`crmlab.pyramid.tier_summary` (then ``tiers`` is not given).
+    tiers : Series or array-like, optional
         Tier of each customer, e.g. from :func:`crmlab.pyramid.pyramid_tiers` (an
-        ordered categorical, top tier first; empty tiers are drawn too), or a table
-        from :func:`crmlab.pyramid.tier_summary`.
-    values : Series or array-like, optional
-        Value per customer, aligned with ``tiers`` by position, for the value shares.
+        ordered categorical, top tier first; empty tiers are drawn too). Required
+        unless ``values`` is a ``tier_summary`` table; pass it by keyword to draw the
+        tiers alone: ``pyramid_chart(tiers=tiers)``.
     ax : matplotlib Axes, optional
         Where to draw; default the current Axes.
     colors : list of colors, optional
@@ -161,22 +213,42 @@ def pyramid_chart(tiers, values=None, *, ax=None, colors=None, value_label: str 
     Raises
     ------
     CRMDataError
-        As :func:`crmlab.pyramid.tier_summary`.
+        If no tiers are given, or as :func:`crmlab.pyramid.tier_summary`.
+
+    Notes
+    -----
+    Until this release the order was ``pyramid_chart(tiers, values=None)``. A call in
+    the old order, recognised by labels (a categorical or text) first and numbers
+    second, or labels alone, still draws the same pyramid for one release, with a
+    ``FutureWarning``. Tiers coded as numbers cannot be told from values: pass them by
+    keyword.
 
     Examples
     --------
     >>> v = pd.Series(range(1, 101))
     >>> fig, ax = plt.subplots()
-    >>> ax = pyramid_chart(pyramid.pyramid_tiers(v, "curry"), v, ax=ax)
+    >>> ax = pyramid_chart(v, pyramid.pyramid_tiers(v, "curry"), ax=ax)
     >>> len(ax.patches), ax.texts[0].get_text(), ax.texts[1].get_text().splitlines()
     (4, 'top', ['1.0% of customers', '2.0% of value'])
     >>> plt.close(fig)
     """
     ax = plt.gca() if ax is None else ax
-    if isinstance(tiers, pd.DataFrame):
-        table = tiers
+    values, tiers = _tiers_first(values, tiers)
+    if values is None and isinstance(tiers, pd.DataFrame):
+        values, tiers = tiers, None  # a tier_summary table passed as tiers=
+    if isinstance(values, pd.DataFrame):
+        if tiers is not None:
+            raise CRMDataError(
+                "pyramid_chart: values is a table (the output of tier_summary), so tiers "
+                "must not be given; pass per-customer values and tiers, or the table alone.")
+        table = values
         has_value = "value_share" in table.columns
     else:
+        if tiers is None:
+            raise CRMDataError(
+                "pyramid_chart: no tiers. Pass the tier of each customer, e.g. "
+                "pyramid_chart(values, pyramid.pyramid_tiers(values)), or the table of "
+                "pyramid.tier_summary(values, tiers).")
         t = tiers if isinstance(tiers, pd.Series) else pd.Series(tiers)
         has_value = values is not None
         vals = values if has_value else np.ones(len(t))
@@ -200,8 +272,9 @@ def pyramid_chart(tiers, values=None, *, ax=None, colors=None, value_label: str 
     return ax
 
 
-def abc_chart(values, *, a: float = 0.8, b: float = 0.95, rule: str = "including",
-              value: str = "amount", ax=None, **kwargs):
+def abc_chart(values: pd.DataFrame | ArrayLike, *, a: float = 0.8, b: float = 0.95,
+              rule: str = "including", value: str = "amount", ax: Axes | None = None,
+              **kwargs: Any) -> Axes:
     """
     Draw a Pareto chart (帕累托图) of ABC classes: values largest first, cumulative share line.
 

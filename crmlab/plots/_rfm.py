@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlab import rfm
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["rfm_heatmap", "segment_chart", "score_distribution", "recency_frequency"]
 
 
-def rfm_heatmap(scored, *, value="monetary", agg="mean", fmt=None, ax=None, **kwargs):
+def rfm_heatmap(scored: pd.DataFrame, *, value: str | None = "monetary", agg: str = "mean",
+                fmt: str | None = None, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the R score x F score grid, coloured and annotated with a value per cell.
 
     Parameters
@@ -67,7 +73,8 @@ def rfm_heatmap(scored, *, value="monetary", agg="mean", fmt=None, ax=None, **kw
     return ax
 
 
-def segment_chart(segmented, *, segment="segment", value="monetary", ax=None, **kwargs):
+def segment_chart(segmented: pd.DataFrame, *, segment: str = "segment", value: str = "monetary",
+                  ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw each segment's share of customers beside its share of value (horizontal bars).
 
     Parameters
@@ -112,7 +119,7 @@ def segment_chart(segmented, *, segment="segment", value="monetary", ax=None, **
     return ax
 
 
-def score_distribution(scored, *, ax=None, **kwargs):
+def score_distribution(scored: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw how many customers get each R, F and M score (grouped bars).
 
     Equal-count bins give bars of equal height; ``ties="value"`` shows collapsed
@@ -158,8 +165,9 @@ def score_distribution(scored, *, ax=None, **kwargs):
     return ax
 
 
-def recency_frequency(table, *, recency="recency", frequency="frequency", hue=None,
-                      ax=None, **kwargs):
+def recency_frequency(table: pd.DataFrame, *, recency: str = "recency",
+                      frequency: str = "frequency", hue: str | None = None,
+                      ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Scatter recency against frequency, one point per customer (log frequency axis).
 
     Parameters

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlab import satisfaction
 from crmlab._errors import CRMDataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["gap_chart", "nps_chart", "driver_chart"]
 
@@ -21,7 +27,7 @@ def _label(dim: str) -> str:
     return f"{dim} ({zh})" if zh else str(dim)
 
 
-def gap_chart(summary: pd.DataFrame, *, ax=None, **kwargs):
+def gap_chart(summary: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw expectation vs. perception per dimension as a dumbbell chart.
 
     Parameters
@@ -76,7 +82,8 @@ def gap_chart(summary: pd.DataFrame, *, ax=None, **kwargs):
     return ax
 
 
-def nps_chart(scores, *, ax=None, **kwargs):
+def nps_chart(scores: pd.DataFrame | pd.Series | np.ndarray | Sequence[float], *,
+              ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the shares of detractors, passives and promoters as stacked bars with the NPS.
 
     Parameters
@@ -130,7 +137,8 @@ def nps_chart(scores, *, ax=None, **kwargs):
     return ax
 
 
-def driver_chart(drivers: pd.DataFrame, *, value: str = "coef", ax=None, **kwargs):
+def driver_chart(drivers: pd.DataFrame, *, value: str = "coef", ax: Axes | None = None,
+                 **kwargs: Any) -> Axes:
     """Draw the churn model's coefficients (or odds ratios) per feature as bars.
 
     Parameters

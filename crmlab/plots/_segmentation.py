@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from crmlab import segmentation
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
 __all__ = ["elbow_silhouette", "segment_profile_chart", "segment_scatter", "lifecycle_chart"]
 
 
-def elbow_silhouette(choice, *, ax=None, **kwargs):
+def elbow_silhouette(choice: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw inertia (elbow method) and silhouette against k, on twin y axes.
 
     Parameters
@@ -60,8 +66,10 @@ def elbow_silhouette(choice, *, ax=None, **kwargs):
     return ax
 
 
-def segment_profile_chart(segmented, *, segment="segment", columns=None, labels=None,
-                          ax=None, **kwargs):
+def segment_profile_chart(segmented: pd.DataFrame, *, segment: str = "segment",
+                          columns: Sequence[str] | None = None,
+                          labels: Mapping | Sequence[str] | None = None,
+                          ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the standardised segment means as a heat map (segments x features).
 
     Each cell is (segment mean - overall mean) / overall standard deviation
@@ -126,8 +134,9 @@ def segment_profile_chart(segmented, *, segment="segment", columns=None, labels=
     return ax
 
 
-def segment_scatter(segmented, *, x="orders", y="spend", segment="segment", log=True,
-                    labels=None, ax=None, **kwargs):
+def segment_scatter(segmented: pd.DataFrame, *, x: str = "orders", y: str = "spend",
+                    segment: str = "segment", log: bool = True, labels: Mapping | None = None,
+                    ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Scatter two features, one point per customer, coloured by segment.
 
     Parameters
@@ -177,7 +186,8 @@ def segment_scatter(segmented, *, x="orders", y="spend", segment="segment", log=
     return ax
 
 
-def lifecycle_chart(staged, *, stage="stage", value=None, ax=None, **kwargs):
+def lifecycle_chart(staged: pd.DataFrame, *, stage: str = "stage", value: str | None = None,
+                    ax: Axes | None = None, **kwargs: Any) -> Axes:
     """Draw the number of customers per lifecycle stage, in lifecycle order.
 
     Parameters

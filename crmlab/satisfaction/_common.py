@@ -20,7 +20,7 @@ DIMENSION_NAMES = {"tangibles": "有形性", "reliability": "可靠性",
                    "responsiveness": "响应性", "assurance": "保证性", "empathy": "移情性"}
 
 
-def score_series(scores, caller: str) -> pd.Series:
+def score_series(scores: object, caller: str) -> pd.Series:
     """Validate 0-10 recommendation scores; return them as an int Series."""
     if isinstance(scores, pd.DataFrame):
         cols = ", ".join(map(str, list(scores.columns)[:10]))
@@ -76,7 +76,8 @@ def score_series(scores, caller: str) -> pd.Series:
 
 
 
-def dimensions_of(survey, dimensions, expect: str, perceive: str, caller: str) -> list[str]:
+def dimensions_of(survey: object, dimensions: Sequence[str] | None, expect: str, perceive: str,
+                  caller: str) -> list[str]:
     """The dimensions to compare: given, or every ``<expect><dim>`` with a partner."""
     if not isinstance(survey, pd.DataFrame):
         raise CRMDataError(f"{caller}: expected a survey DataFrame, got "
@@ -121,7 +122,7 @@ def survey_values(survey: pd.DataFrame, dims: list[str], expect: str, perceive: 
 
 
 
-def check_scale(scale, caller: str) -> tuple[float, float]:
+def check_scale(scale: object, caller: str) -> tuple[float, float]:
     """Check an answer scale (lowest, highest) and return it as two floats."""
     if isinstance(scale, str) or not isinstance(scale, Sequence) or len(scale) != 2:
         raise CRMDataError(f"{caller}: scale={scale!r} must be (lowest, highest), e.g. (1, 7).")

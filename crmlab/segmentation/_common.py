@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -20,8 +22,8 @@ def optional_column(data: pd.DataFrame, name: str | None, default: str) -> str |
     return name  # an explicitly named column that is missing fails in require()
 
 
-def numeric_columns(data: pd.DataFrame, columns, caller: str, *, allow_nan: bool = False,
-                     param: str = "columns") -> list[str]:
+def numeric_columns(data: pd.DataFrame, columns: str | Iterable[str], caller: str, *,
+                    allow_nan: bool = False, param: str = "columns") -> list[str]:
     """Check that ``columns`` exist and are numeric (NaN only if allowed)."""
     if isinstance(columns, str):
         columns = [columns]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.dates import analysis_date_of
+from crmlab.dates import analysis_date_of, check_future
 from crmlab.segmentation._common import optional_column as _optional
-from crmlab.validation import check_option, require, show_rows
+from crmlab.validation import require, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike
 
 __all__ = ["customer_features", "features_from_customers"]
 
@@ -17,8 +21,8 @@ _ONLINE = ("online", "app")
 
 
 def customer_features(
-    transactions,
-    customers=None,
+    transactions: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
     *,
     customer: str = "customer_id",
     date: str = "order_date",
@@ -29,8 +33,8 @@ def customer_features(
     gross_profit: str | None = "gross_profit",
     cost: str | None = "cost_to_serve",
     online: Sequence[str] = _ONLINE,
-    analysis_date=None,
-    future: str = "raise",
+    analysis_date: DateLike | None = None,
+    future: str = "error",
 ) -> pd.DataFrame:
     """Build one row of behavioural features per customer, joined with their attributes.
 
@@ -65,9 +69,10 @@ def customer_features(
     analysis_date : date-like, optional
         The day recency and tenure are measured to. Default: the day after the last
         date in the log.
-    future : {"raise", "drop"}, default "raise"
-        Rows dated after ``analysis_date``: raise, or leave them out and count them in
-        ``attrs["dropped"]``.
+    future : {"error", "drop"}, default "error"
+        Rows dated after ``analysis_date``: raise an error showing them, or leave them
+        out and count them in ``attrs["dropped"]``. ``"raise"``, the old name of
+        ``"error"``, still works for one release with a ``FutureWarning``.
 
     Returns
     -------
@@ -100,7 +105,7 @@ def customer_features(
     CRMDataError
         If a table is empty or lacks a column, a column has the wrong type, a
         customer id appears twice in ``customers``, a cost is negative, rows are dated
-        after ``analysis_date`` (with ``future="raise"``), or ``customers`` has a
+        after ``analysis_date`` (with ``future="error"``), or ``customers`` has a
         column with the same name as a feature.
 
     See Also
@@ -146,7 +151,9 @@ def customer_features(
     from crmlab.customers import customer_table
 
     caller = "customer_features"
-    check_option(future, ("raise", "drop"), name="future", caller=caller)
+    if future not in ("error", "drop", "raise"):
+        raise CRMDataError(f"{caller}: future must be 'error' or 'drop', got {future!r}.")
+    future = check_future(future, ("error", "drop"), caller=caller)
     if not isinstance(transactions, pd.DataFrame):
         require(transactions, {}, caller=caller)
     channel = _optional(transactions, channel, "channel")

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pandas as pd
+    from ipywidgets import interactive
+
 __all__ = ["man_explorer"]
 
 
+@renamed_keywords(value="revenue")
 def man_explorer(
-    leads,
+    leads: pd.DataFrame,
     *,
-    money="money_score",
-    authority="authority_score",
-    need="need_score",
-    converted="converted",
-    value="deal_value",
-    cost="cost",
-    thresholds=6.0,
-    step=0.5,
-    show_matrix=True,
-):
+    money: str = "money_score",
+    authority: str = "authority_score",
+    need: str = "need_score",
+    converted: str = "converted",
+    revenue: str | None = "deal_value",
+    cost: str | None = "cost",
+    thresholds: float | Mapping[str, float] = 6.0,
+    step: float = 0.5,
+    show_matrix: bool = True,
+) -> interactive:
     """Explore how the MAN thresholds trade qualified leads against lost conversions.
 
     Three sliders set the score at which money (购买能力), authority (购买决定权) and
@@ -33,8 +44,10 @@ def man_explorer(
         One row per lead with graded (numeric) scores. Not modified.
     money, authority, need : str, default "money_score", "authority_score", "need_score"
         The graded score columns.
-    converted, value, cost : str
-        Passed to ``man_conversion`` (``value`` / ``cost`` may be None).
+    converted, revenue, cost : str
+        Passed to ``man_conversion`` (``revenue`` / ``cost`` may be None).
+        ``revenue=`` replaces ``value=``, which still works for one release with a
+        ``FutureWarning``.
     thresholds : float or dict, default 6.0
         Starting slider positions (one number, or a dict keyed by criterion).
     step : float, default 0.5
@@ -86,7 +99,7 @@ def man_explorer(
     # check the other columns once, so a bad input fails here and not inside a callback
     acquisition.man_conversion(acquisition.man_qualify(
         leads, money=money, authority=authority, need=need, thresholds=start),
-        converted=converted, value=value, cost=cost)
+        converted=converted, revenue=revenue, cost=cost)
     low = float(min(0.0, np.floor(scores.min().min())))
     high = float(max(10.0, np.ceil(scores.max().max())))
     total_conversions = int(np.asarray(leads[converted], dtype=bool).sum())
@@ -101,7 +114,7 @@ def man_explorer(
                   "need": need_threshold}
         qualified = acquisition.man_qualify(leads, money=money, authority=authority,
                                             need=need, thresholds=limits)
-        table = acquisition.man_conversion(qualified, converted=converted, value=value,
+        table = acquisition.man_conversion(qualified, converted=converted, revenue=revenue,
                                            cost=cost)
         table.attrs["man_thresholds"] = dict(limits)
         top = table.loc["qualified"]

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
+
 __all__ = ["weights_explorer"]
 
 
-def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
+@renamed_keywords(sales="revenue", margin="gross_margin")
+def weights_explorer(accounts: pd.DataFrame, *, threshold: float = 0.25,
+                     **columns: str) -> interactive:
     """Move the objective scorecard's weights and watch the audit of the manager change.
 
     Parameters
@@ -17,14 +27,16 @@ def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
         :func:`crmlab.bias.priority_audit`).
     **columns
         Column names passed to :func:`crmlab.bias.priority_audit` and
-        :func:`crmlab.bias.fair_allocation` (``priority=``, ``hours=``, ``sales=``,
-        ``margin=``, ``potential=``, ``account=``, ...).
+        :func:`crmlab.bias.fair_allocation` (``priority=``, ``hours=``, ``revenue=``,
+        ``gross_margin=``, ``potential=``, ``account=``, ...; ``sales=`` and
+        ``margin=`` still work for one release, with a ``FutureWarning``).
 
     Returns
     -------
     ipywidgets.interactive
-        Three sliders (``sales``, ``margin``, ``potential``; weights 0-1,
-        normalised to sum 1) and an output: the Spearman correlation between the
+        Three sliders (the weights of the criteria ``sales``, ``margin`` and
+        ``potential`` of :func:`crmlab.bias.objective_scorecard`, 0-1, normalised to
+        sum 1) and an output: the Spearman correlation between the
         manager's priority and the objective rank, the over-served accounts and
         their hours, the hours a fair allocation would move, and the scatter.
         After each change ``w.result`` holds the audit (output of
@@ -50,7 +62,8 @@ def weights_explorer(accounts, *, threshold: float = 0.25, **columns):
     from crmlab.plots import priority_scatter
     from crmlab.widgets._figure import new_figure, show_figure
 
-    alloc_keys = ("hours", "profit", "sales", "margin", "potential", "account", "normalize")
+    alloc_keys = ("hours", "profit", "revenue", "gross_margin", "potential", "account",
+                  "normalize")
     alloc_cols = {k: v for k, v in columns.items() if k in alloc_keys}
 
     def slider(name):

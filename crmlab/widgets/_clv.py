@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ipywidgets import interactive
+
 __all__ = ["clv_explorer"]
 
 
-def clv_explorer(*, margin=100.0, retention=0.8, discount=0.1, acquisition_cost=0.0,
-                 horizon=20):
+def clv_explorer(*, margin: float = 100.0, retention: float = 0.8, discount: float = 0.1,
+                 acquisition_cost: float = 0.0, horizon: int = 20) -> interactive:
     """Explore how margin, retention and discount rate change a customer's lifetime value.
 
     Shows the expected discounted margin collected period by period and its total

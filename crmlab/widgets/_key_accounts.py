@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from crmlab.validation import renamed_keywords
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
+
 __all__ = ["scorecard_explorer"]
 
 
-def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns):
+@renamed_keywords(value="revenue")
+def scorecard_explorer(accounts: pd.DataFrame, *, top: float = 0.2, show: int = 10,
+                       **columns: str) -> interactive:
     """Move the four scorecard weights and watch accounts enter and leave the key list.
 
     Parameters
@@ -19,7 +29,8 @@ def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns)
         How many top accounts the chart shows.
     **columns
         Column names passed to :func:`crmlab.key_accounts.scorecard`
-        (``value=``, ``profit=``, ``growth=``, ``fit=``, ``account=``).
+        (``revenue=``, ``profit=``, ``growth=``, ``fit=``, ``account=``; ``value=``
+        still works for one release as ``revenue=``, with a ``FutureWarning``).
 
     Returns
     -------
@@ -53,7 +64,7 @@ def scorecard_explorer(accounts, *, top: float = 0.2, show: int = 10, **columns)
     base = key_accounts.identify_key_accounts(
         key_accounts.scorecard(accounts, **columns), top=top)
     base_keys = set(base.index[base["key_account"]])
-    summary_cols = {k: columns[k] for k in ("value", "profit") if k in columns}
+    summary_cols = {k: columns[k] for k in ("revenue", "profit") if k in columns}
 
     def sliders(name, value):
         return widgets.FloatSlider(value=value, min=0.0, max=1.0, step=0.05,

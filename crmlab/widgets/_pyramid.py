@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from crmlab import pyramid
+
+if TYPE_CHECKING:
+    from ipywidgets import interactive
+
+    from crmlab._typing import ArrayLike
 
 __all__ = ["pyramid_explorer", "abc_explorer"]
 
 
-def pyramid_explorer(values, *, names=None, language: str | None = None, plot: bool = True):
+def pyramid_explorer(values: ArrayLike, *, names: Sequence[str] | None = None,
+                     language: str | None = None, plot: bool = True) -> interactive:
     """
     Explore how the customer pyramid's cut-offs change tier sizes and value shares.
 
@@ -85,7 +94,8 @@ def pyramid_explorer(values, *, names=None, language: str | None = None, plot: b
     )
 
 
-def abc_explorer(values, *, rule: str = "including", plot: bool = True):
+def abc_explorer(values: ArrayLike, *, rule: str = "including",
+                 plot: bool = True) -> interactive:
     """
     Explore ABC classes (ABC 分类): move the ``a`` and ``b`` thresholds and the rule.
 

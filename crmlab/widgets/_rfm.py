@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
+
 __all__ = ["rfm_explorer"]
 
 
-def rfm_explorer(table, *, bins=(3, 4, 5), ties=("rank-first", "value")):
+def rfm_explorer(table: pd.DataFrame, *, bins: Sequence[int] = (3, 4, 5),
+                 ties: Sequence[str] = ("rank-first", "value")) -> interactive:
     """Explore how the number of bins and the tie rule change the RFM scores.
 
     Shows the number of customers per R, F and M score and, when a score uses fewer

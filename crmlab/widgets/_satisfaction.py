@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
+
+    from crmlab.satisfaction import ChurnModel
+
 __all__ = ["improvement_explorer"]
 
 
-def improvement_explorer(survey, *, drivers=None, scale=(1, 7), **columns):
+def improvement_explorer(survey: pd.DataFrame, *,
+                         drivers: ChurnModel | pd.DataFrame | None = None,
+                         scale: tuple[float, float] = (1, 7),
+                         **columns: str) -> interactive:
     """Improve one service dimension and watch the predicted churn rate move.
 
     Parameters

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from ipywidgets import interactive
+
 __all__ = ["kmeans_explorer"]
 
 
-def kmeans_explorer(features, *, columns, log=(), k=4, k_range=(2, 8), feature_sets=None,
-                    random_state=0, plot=True):
+def kmeans_explorer(features: pd.DataFrame, *, columns: Sequence[str],
+                    log: str | Iterable[str] = (), k: int = 4,
+                    k_range: tuple[int, int] = (2, 8),
+                    feature_sets: Mapping[str, Sequence[str]] | None = None,
+                    random_state: int = 0, plot: bool = True) -> interactive:
     """Explore k-means segments: move k (and the feature set) and watch the profiles change.
 
     Each move refits :class:`crmlab.segmentation.KMeansSegments`, prints the
