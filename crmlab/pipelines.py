@@ -478,7 +478,7 @@ class Analysis:
 KEY_ACCOUNT_SHARE = 0.2
 
 
-def analyse(transactions, *, customer: str = "customer_id",
+def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_id",
             date: str = "order_date", amount: str = "amount", order: str | None = None,
             gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
             analysis_date: DateLike | None = None, observation_end: DateLike | None = None,

@@ -151,8 +151,6 @@ def customer_features(
     from crmlab.customers import customer_table
 
     caller = "customer_features"
-    if future not in ("error", "drop", "raise"):
-        raise CRMDataError(f"{caller}: future must be 'error' or 'drop', got {future!r}.")
     future = check_future(future, ("error", "drop"), caller=caller)
     if not isinstance(transactions, pd.DataFrame):
         require(transactions, {}, caller=caller)
