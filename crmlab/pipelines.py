@@ -30,7 +30,7 @@ from crmlab._errors import CRMDataError
 from crmlab.validation import check_option, renamed_keywords, require
 
 if TYPE_CHECKING:
-    from crmlab._typing import DateLike, Source
+    from crmlab._typing import DateLike, PathLike, Source
 
 __all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "Progress", "analyse",
            "clv_customers", "pyramid_customers", "pyramid_overview", "rfm_customers"]
