@@ -32,7 +32,7 @@ import pandas as pd
 
 from crmlab import engines
 from crmlab._errors import CRMDataError
-from crmlab.dates import check_future
+from crmlab.dates import check_future, to_date
 from crmlab.validation import check_option, require, show_rows
 
 if TYPE_CHECKING:
@@ -230,16 +230,7 @@ def customer_table(
     if params is None:
         params = {c: r for r, c in roles.items()}
     engine = engines.choose_engine(transactions, engine, caller=caller)
-    end_ts = None
-    if end is not None:
-        try:
-            end_ts = pd.Timestamp(end)
-        except (TypeError, ValueError) as err:
-            raise CRMDataError(f"{caller}: {end!r} is not a date; pass 'YYYY-MM-DD'.") from err
-        if end_ts is pd.NaT or pd.isna(end_ts):
-            raise CRMDataError(f"{caller}: the end of the window is missing (NaT).")
-        if end_ts.tzinfo is not None:
-            end_ts = end_ts.tz_localize(None)
+    end_ts = to_date(end, name="end", caller=caller)
     end_period = None
     if end_ts is not None:
         end_period = int(engines.period_numbers(np.array([day_number(end_ts)]), period)[0])

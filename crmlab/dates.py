@@ -57,6 +57,36 @@ def check_future(future: str, options: tuple[str, ...], *, caller: str) -> str:
     return check_option(future, options, name="future", caller=caller)
 
 
+def to_date(value: DateLike | None, *, name: str, caller: str) -> pd.Timestamp | None:
+    """Read a date argument (a string, date or Timestamp) as a Timestamp without time zone.
+
+    The one reader of date arguments (``analysis_date=``, ``observation_end=``, the end of
+    a window): None stays None; anything that is not a date raises with the fix.
+
+    Examples
+    --------
+    >>> to_date("2024-01-31", name="observation_end", caller="demo")
+    Timestamp('2024-01-31 00:00:00')
+    >>> to_date("end of year", name="analysis_date", caller="rfm_table")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: rfm_table: analysis_date='end of year' is not a date; pass a
+    date such as analysis_date='2025-12-31'.
+    """
+    if value is None:
+        return None
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError) as err:
+        raise CRMDataError(
+            f"{caller}: {name}={value!r} is not a date; pass a date such as "
+            f"{name}='2025-12-31'."
+        ) from err
+    if when is pd.NaT or pd.isna(when):
+        raise CRMDataError(f"{caller}: {name} is missing (NaT); pass a real date.")
+    return when.tz_localize(None) if when.tzinfo is not None else when
+
+
 def analysis_date_of(dates: pd.Series, analysis_date: DateLike | None = None, *,
                      caller: str) -> pd.Timestamp:
     """Return the analysis date as a normalised Timestamp.
@@ -80,18 +110,7 @@ def analysis_date_of(dates: pd.Series, analysis_date: DateLike | None = None, *,
     """
     if analysis_date is None:
         return dates.max() + pd.Timedelta(days=1)
-    try:
-        when = pd.Timestamp(analysis_date)
-    except (TypeError, ValueError) as err:
-        raise CRMDataError(
-            f"{caller}: analysis_date {analysis_date!r} is not a date. "
-            f"Pass a date such as analysis_date='2025-12-31'."
-        ) from err
-    if when is pd.NaT or pd.isna(when):
-        raise CRMDataError(f"{caller}: analysis_date is missing (NaT); pass a real date.")
-    if when.tz is not None and dates.dt.tz is None:
-        when = when.tz_localize(None)
-    return when.normalize()
+    return to_date(analysis_date, name="analysis_date", caller=caller).normalize()
 
 
 def drop_future_rows(df: pd.DataFrame, day: pd.Series, when: pd.Timestamp, date: str,

@@ -22,13 +22,16 @@ scipy is imported inside the functions, so ``import crmlab.clv`` stays fast.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.validation import check_fraction, check_number, check_option, require, show_rows
+
+if TYPE_CHECKING:
+    from crmlab._typing import DateLike
 
 #: The time units of a summary and of the models fitted to it.
 _UNITS = {"D": "days", "W": "weeks"}
@@ -414,17 +417,9 @@ class _PenalizedFitter(_Fitter):
         return check_number(self.penalizer, name="penalizer", caller=caller, low=0)
 
 
-def end_date(observation_end, caller: str, name: str = "observation_end"):
+def end_date(observation_end: DateLike | None, caller: str,
+             name: str = "observation_end") -> pd.Timestamp | None:
     """The end of a window as a Timestamp without time zone (None stays None)."""
-    if observation_end is None:
-        return None
-    try:
-        end = pd.Timestamp(observation_end)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(
-            f"{caller}: {name}={observation_end!r} is not a date; pass 'YYYY-MM-DD' or a "
-            f"pandas Timestamp."
-        ) from exc
-    if end is pd.NaT or pd.isna(end):
-        raise CRMDataError(f"{caller}: {name} is missing (NaT); pass a real date.")
-    return end.tz_localize(None) if end.tzinfo is not None else end
+    from crmlab.dates import to_date
+
+    return to_date(observation_end, name=name, caller=caller)
