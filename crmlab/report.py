@@ -138,6 +138,18 @@ def _font_face(text: str) -> str:
     return _cjk_font_face(chars) if chars else ""
 
 
+@functools.cache
+def _small_font_covers() -> frozenset:
+    """The characters of the pre-cut report font (tools/build_report_font.py)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(_SMALL_FONT), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+_SMALL_FONT = Path(__file__).parent / "_fontdata" / "crmlab-cjk.otf"
+
+
 @functools.lru_cache(maxsize=8)
 def _cjk_font_face(chars: str) -> str:
     from importlib.resources import files
@@ -146,7 +158,10 @@ def _cjk_font_face(chars: str) -> str:
 
     opts = subset.Options()
     opts.flavor, opts.layout_features, opts.hinting = "woff", [], False
-    source = files("mplfonts").joinpath("fonts", "NotoSansCJKsc-Regular.otf")
+    if _SMALL_FONT.exists() and {ord(c) for c in chars} <= _small_font_covers():
+        source = _SMALL_FONT  # 4,400 common glyphs: subsets in 1/10 of the time
+    else:  # a rarer character: the full font
+        source = files("mplfonts").joinpath("fonts", "NotoSansCJKsc-Regular.otf")
     font = subset.load_font(str(source), opts, lazy=True)
     cutter = subset.Subsetter(opts)
     cutter.populate(text=chars)

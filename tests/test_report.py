@@ -168,3 +168,25 @@ def test_renders_in_headless_chromium(chromium, page, tmp_path):
     colours = np.unique(rgb.reshape(-1, 3)[::97], axis=0)
     assert len(colours) > 50  # not one colour: text, tables and charts drew
     assert (rgb < 128).any(axis=2).mean() > 0.01  # some dark ink (text) on the page
+
+
+def test_report_font_is_cut_from_the_small_font_and_covers_crmlab():
+    """The pre-cut font (tools/build_report_font.py) holds GB 2312's symbols and level-1
+    characters and every CJK character of crmlab's source, so a report subsets from it
+    (fast); a rarer character still renders, subset from the full font."""
+    import sys
+
+    from crmlab import report
+
+    sys.path.insert(0, str(report.Path(__file__).resolve().parents[1] / "tools"))
+    import build_report_font as build
+
+    covered = report._small_font_covers()
+    wanted = build.gb2312(range(0xB0, 0xD8)) + build.source_characters()
+    assert {ord(c) for c in wanted} <= covered, "rebuild: tools/build_report_font.py"
+    assert len(covered) > 4000
+    common = report._cjk_font_face("客户金字塔")
+    rare = report._cjk_font_face("龘")  # not in GB 2312: from the full font
+    for face in (common, rare):
+        assert face.startswith('@font-face { font-family: "crmlab CJK"; src: url(data:font/woff')
+    assert ord("龘") not in covered
