@@ -30,7 +30,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.scoring import rank_desc, score_table, unique_ids
-from crmlab.validation import renamed_keywords, require, show_rows
+from crmlab.validation import expect_output, renamed_keywords, require, show_rows
 
 __all__ = [
     "CRITERIA",
@@ -40,7 +40,9 @@ __all__ = [
     "priority_audit",
     "priority_drivers",
     "audit_summary",
+    "audit_totals",
     "fair_allocation",
+    "allocation_totals",
 ]
 
 #: The three objective criteria, in display order (the keys of ``weights``): sales (the
@@ -213,12 +215,9 @@ def priority_audit(
         the manager ranks the account higher than its score does), ``status``
         (``"over-served"`` when ``rank_gap > threshold * n``, ``"under-served"`` when
         ``rank_gap < -threshold * n``, else ``"aligned"``), ``hours``, ``profit`` and
-        the ``keep`` columns. ``attrs["summary"]`` is a dict: ``spearman`` (rank
-        correlation of manager and objective ranks), ``threshold``, ``accounts``,
-        ``over_served`` / ``aligned`` / ``under_served`` (counts), ``hours_total``,
-        ``hours_over_served``, ``hours_over_served_share``, ``profit_over_served``,
-        ``loss_making_over_served`` (over-served accounts with profit < 0),
-        ``hours_under_served`` and ``profit_under_served``.
+        the ``keep`` columns. ``attrs`` holds the settings used (``threshold``,
+        ``weights``); :func:`audit_totals` sums the audit up (agreement, hours and profit
+        per status).
 
     Raises
     ------
@@ -258,7 +257,8 @@ def priority_audit(
     c                        3           3.0       0.0       aligned
     d                        4           1.0       3.0   over-served
     e                        5           2.0       3.0   over-served
-    >>> audit.attrs["summary"]["spearman"], audit.attrs["summary"]["hours_over_served"]
+    >>> totals = audit_totals(audit)
+    >>> totals["spearman"], totals["hours_over_served"]
     (-0.9, 90.0)
     """
     caller = "priority_audit"
@@ -304,26 +304,62 @@ def priority_audit(
         if k not in out.columns:
             out[k] = base[k]
     out = out.sort_values("objective_rank", kind="stable")
-    over, under = out["status"] == STATUSES[0], out["status"] == STATUSES[2]
-    total_hours = float(out["hours"].sum())
-    summary = {
-        "spearman": _spearman(out["manager_rank"], out["objective_rank"]),
-        "threshold": thr,
-        "accounts": n,
+    out.attrs = {"threshold": thr, "weights": weights_used}  # provenance: the settings used
+    return out
+
+
+def audit_totals(audit: pd.DataFrame) -> dict:
+    """Sum up an audit: agreement of manager and score, and the hours and profit per status.
+
+    Parameters
+    ----------
+    audit : DataFrame
+        Output of :func:`priority_audit`.
+
+    Returns
+    -------
+    dict
+        ``spearman`` (rank correlation of manager and objective ranks), ``threshold``,
+        ``accounts``, ``over_served`` / ``aligned`` / ``under_served`` (counts),
+        ``hours_total``, ``hours_over_served``, ``hours_over_served_share``,
+        ``profit_over_served``, ``loss_making_over_served`` (over-served accounts with
+        profit < 0), ``hours_under_served`` and ``profit_under_served``.
+
+    Raises
+    ------
+    CRMDataError
+        If ``audit`` is not the output of :func:`priority_audit`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"account_id": ["a", "b", "c", "d"],
+    ...                    "revenue": [100.0, 80, 60, 40], "gross_margin": [0.3, 0.3, 0.3, 0.3],
+    ...                    "growth_potential": [5, 4, 3, 2], "manager_priority": [4, 3, 2, 1],
+    ...                    "resource_hours": [10.0, 20, 30, 40], "profit": [20.0, 10, 5, -5]})
+    >>> totals = audit_totals(priority_audit(df))
+    >>> totals["spearman"], totals["over_served"], totals["hours_over_served"]
+    (-1.0, 1, 40.0)
+    """
+    expect_output(audit, ["status", "hours", "profit", "manager_rank", "objective_rank"],
+                  producer="priority_audit(accounts)", caller="audit_totals")
+    over, under = audit["status"] == STATUSES[0], audit["status"] == STATUSES[2]
+    total_hours = float(audit["hours"].sum())
+    return {
+        "spearman": _spearman(audit["manager_rank"], audit["objective_rank"]),
+        "threshold": audit.attrs.get("threshold"),
+        "accounts": len(audit),
         "over_served": int(over.sum()),
-        "aligned": int((out["status"] == STATUSES[1]).sum()),
+        "aligned": int((audit["status"] == STATUSES[1]).sum()),
         "under_served": int(under.sum()),
         "hours_total": total_hours,
-        "hours_over_served": float(out.loc[over, "hours"].sum()),
-        "hours_over_served_share": float(out.loc[over, "hours"].sum() / total_hours)
+        "hours_over_served": float(audit.loc[over, "hours"].sum()),
+        "hours_over_served_share": float(audit.loc[over, "hours"].sum() / total_hours)
         if total_hours > 0 else float("nan"),
-        "profit_over_served": float(out.loc[over, "profit"].sum()),
-        "loss_making_over_served": int((over & (out["profit"] < 0)).sum()),
-        "hours_under_served": float(out.loc[under, "hours"].sum()),
-        "profit_under_served": float(out.loc[under, "profit"].sum()),
+        "profit_over_served": float(audit.loc[over, "profit"].sum()),
+        "loss_making_over_served": int((over & (audit["profit"] < 0)).sum()),
+        "hours_under_served": float(audit.loc[under, "hours"].sum()),
+        "profit_under_served": float(audit.loc[under, "profit"].sum()),
     }
-    out.attrs = {"summary": summary, "weights": weights_used}
-    return out
 
 
 def priority_drivers(
@@ -443,10 +479,8 @@ def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
     all                  3  100.0          1.0    90.0            1
     """
     caller = "audit_summary"
-    need = {"score", "status", "hours", "profit"}
-    if not isinstance(audit, pd.DataFrame) or not need <= set(audit.columns):
-        raise CRMDataError(f"{caller}: expected the output of priority_audit(accounts) "
-                           f"(columns {sorted(need)}); run it first.")
+    expect_output(audit, ["score", "status", "hours", "profit"],
+                  producer="priority_audit(accounts)", caller=caller)
     if len(audit) == 0:
         raise CRMDataError(f"{caller}: the audit has no rows.")
     skip = {"status", "hours", "profit", "objective_rank", "manager_rank", "rank_gap"}
@@ -534,9 +568,9 @@ def fair_allocation(
         Indexed by account, sorted by objective rank: ``score``, ``rank``, ``tier``
         (``by="tier"``), ``current_hours``, ``fair_hours``, ``change``
         (fair - current), ``uplift_current`` and ``uplift_fair`` (modelled profit
-        uplift of the hours). ``attrs``: ``by``, ``total_hours``, ``hours_moved``
-        (sum of the increases), ``accounts_gain``, ``accounts_lose``,
-        ``uplift_current``, ``uplift_fair`` and ``uplift_change``.
+        uplift of the hours). ``attrs`` holds the settings used (``by``,
+        ``total_hours``); :func:`allocation_totals` sums it up (hours moved, accounts
+        that gain or lose, the uplift).
 
     Raises
     ------
@@ -570,7 +604,7 @@ def fair_allocation(
     a            66.7           10.0        53.3    43.3
     c            50.0           30.0        40.0    10.0
     b            33.3           80.0        26.7   -53.3
-    >>> round(fair.attrs["hours_moved"], 1), round(float(fair["fair_hours"].sum()), 6)
+    >>> round(allocation_totals(fair)["hours_moved"], 1), round(float(fair["fair_hours"].sum()), 6)
     (53.3, 120.0)
     """
     caller = "fair_allocation"
@@ -647,17 +681,55 @@ def fair_allocation(
     out["uplift_fair"] = _uplift(base, out["fair_hours"], revenue, profit, potential,
                                  h0, uplift_rate, growth_scale)
     out = out.sort_values("rank", kind="stable")
-    eps = 1e-9 * max(total, 1.0)
-    out.attrs = {
-        "by": by, "total_hours": total,
-        "hours_moved": float(out["change"].clip(lower=0).sum()),
-        "accounts_gain": int((out["change"] > eps).sum()),
-        "accounts_lose": int((out["change"] < -eps).sum()),
-        "uplift_current": float(out["uplift_current"].sum()),
-        "uplift_fair": float(out["uplift_fair"].sum()),
-    }
-    out.attrs["uplift_change"] = out.attrs["uplift_fair"] - out.attrs["uplift_current"]
+    out.attrs = {"by": by, "total_hours": total}  # provenance: the settings used
     return out
+
+
+def allocation_totals(fair: pd.DataFrame) -> dict:
+    """Sum up a fair allocation: hours moved, accounts that gain or lose, the uplift.
+
+    Parameters
+    ----------
+    fair : DataFrame
+        Output of :func:`fair_allocation`.
+
+    Returns
+    -------
+    dict
+        ``total_hours``, ``hours_moved`` (the sum of the positive changes),
+        ``accounts_gain`` / ``accounts_lose`` (accounts whose hours rise / fall),
+        ``uplift_current``, ``uplift_fair`` and ``uplift_change`` (modelled uplift of
+        the current and the fair hours, and the difference).
+
+    Raises
+    ------
+    CRMDataError
+        If ``fair`` is not the output of :func:`fair_allocation`.
+
+    Examples
+    --------
+    >>> fair = pd.DataFrame({"current_hours": [10.0, 30.0], "fair_hours": [25.0, 15.0],
+    ...                      "change": [15.0, -15.0], "uplift_current": [1.0, 2.0],
+    ...                      "uplift_fair": [2.5, 1.5]})
+    >>> allocation_totals(fair)["hours_moved"], allocation_totals(fair)["accounts_gain"]
+    (15.0, 1)
+    """
+    expect_output(fair, ["current_hours", "fair_hours", "change", "uplift_current",
+                         "uplift_fair"], producer="fair_allocation(accounts)",
+                  caller="allocation_totals")
+    total = float(fair["current_hours"].sum())
+    eps = 1e-9 * max(total, 1.0)
+    uplift_current = float(fair["uplift_current"].sum())
+    uplift_fair = float(fair["uplift_fair"].sum())
+    return {
+        "total_hours": float(fair.attrs.get("total_hours", total)),
+        "hours_moved": float(fair["change"].clip(lower=0).sum()),
+        "accounts_gain": int((fair["change"] > eps).sum()),
+        "accounts_lose": int((fair["change"] < -eps).sum()),
+        "uplift_current": uplift_current,
+        "uplift_fair": uplift_fair,
+        "uplift_change": uplift_fair - uplift_current,
+    }
 
 
 def _uplift(base, hours_col, revenue, profit, potential, h0, uplift_rate, growth_scale):

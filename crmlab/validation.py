@@ -6,6 +6,7 @@ found (a count and the first rows) and how to fix it, and return the checked val
 
 - :func:`require` checks a table's columns against their roles and returns a copy;
 - :func:`show_rows` describes offending rows for a message;
+- :func:`expect_output` checks that a table is the result of an earlier step;
 - :func:`check_option` checks a choice among options (with a "did you mean");
 - :func:`check_number` and :func:`check_fraction` check numbers and rates (a rate above
   1 is reported as a likely percentage);
@@ -36,7 +37,8 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 
 __all__ = ["ROLES", "check_fraction", "check_number", "check_option", "did_you_mean",
-           "missing_column", "renamed_keywords", "require", "show_rows", "warn_renamed"]
+           "expect_output", "missing_column", "renamed_keywords", "require", "show_rows",
+           "warn_renamed"]
 
 #: The kinds of column crmlab functions ask for.
 ROLES = ("id", "datetime", "number", "bool", "category", "any")
@@ -253,6 +255,53 @@ def _check_role(col: pd.Series, name: str, role: str, caller: str) -> None:
                 f"{(~ok).sum()} values are not, in {show_rows(col.index[~ok], col[~ok])}. "
                 f"Map them first, for example df[{name!r}].map({{'yes': True, 'no': False}})."
             )
+
+
+def expect_output(frame: Any, columns: Iterable[str], *, producer: str,
+                  caller: str) -> pd.DataFrame:
+    """Check that ``frame`` is the table an earlier step returns (a DataFrame with ``columns``).
+
+    Parameters
+    ----------
+    frame : object
+        What the user passed.
+    columns : iterable of str
+        Columns the earlier step always returns and the caller needs.
+    producer : str
+        The earlier step, as the user would call it (e.g. ``"bias.priority_audit(accounts)"``).
+    caller : str
+        The function checking, named in the message.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` itself (not copied).
+
+    Raises
+    ------
+    CRMDataError
+        If ``frame`` is not a DataFrame or lacks some of ``columns``; the message names
+        the missing columns and the step to run first.
+
+    Examples
+    --------
+    >>> expect_output(pd.DataFrame({"a": [1]}), ["a", "b"], producer="step()", caller="demo")
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: demo: expected the output of step() ...; it lacks column(s) 'b'...
+    """
+    need = list(columns)
+    if isinstance(frame, pd.DataFrame):
+        missing = [c for c in need if c not in frame.columns]
+        if not missing:
+            return frame
+        found = f"it lacks column(s) {', '.join(map(repr, missing))}"
+    else:
+        found = f"got a {type(frame).__name__}"
+    raise CRMDataError(
+        f"{caller}: expected the output of {producer} (columns {', '.join(need)}); "
+        f"{found}. Run {producer} first and pass its result."
+    )
 
 
 def check_option(value: Any, options: Sequence, *, name: str, caller: str) -> Any:

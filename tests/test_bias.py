@@ -20,7 +20,9 @@ import crmlab  # noqa: E402
 from crmlab import CRMDataError, key_accounts, plots, widgets  # noqa: E402
 from crmlab.bias import (  # noqa: E402
     STATUSES,
+    allocation_totals,
     audit_summary,
+    audit_totals,
     fair_allocation,
     objective_scorecard,
     priority_audit,
@@ -106,7 +108,7 @@ def test_priority_audit_by_hand(five):
     # threshold 0.25 * 5 = 1.25 ranks
     assert audit["status"].astype(str).tolist() == [
         "under-served", "under-served", "aligned", "over-served", "over-served"]
-    s = audit.attrs["summary"]
+    s = audit_totals(audit)
     # Spearman: d = -4, -2, 0, 3, 3; sum d^2 = 38; 1 - 6 * 38 / (5 * 24) = -0.9
     assert s["spearman"] == pytest.approx(-0.9)
     assert (s["over_served"], s["aligned"], s["under_served"]) == (2, 1, 2)
@@ -124,11 +126,11 @@ def test_priority_audit_by_hand(five):
 def test_priority_audit_perfect_agreement_and_own_score(five):
     agree = five.assign(manager_priority=[1, 2, 3, 4, 5])
     audit = priority_audit(agree)
-    assert audit.attrs["summary"]["spearman"] == pytest.approx(1.0)
+    assert audit_totals(audit)["spearman"] == pytest.approx(1.0)
     assert (audit["status"] == "aligned").all()
     own = priority_audit(five.assign(my_score=[1.0, 2, 3, 4, 5]), score="my_score")
     assert own.loc["e", "objective_rank"] == 1
-    assert own.attrs["summary"]["spearman"] == pytest.approx(0.9)
+    assert audit_totals(own)["spearman"] == pytest.approx(0.9)
     assert own.attrs["weights"] is None
 
 
@@ -139,7 +141,7 @@ def test_priority_audit_ties_in_priority(five):
 
 def test_priority_audit_small_inputs(five):
     two = priority_audit(five.iloc[:2])
-    assert np.isnan(two.attrs["summary"]["spearman"])        # fewer than 3 accounts
+    assert np.isnan(audit_totals(two)["spearman"])        # fewer than 3 accounts
     one = priority_audit(five.iloc[:1])
     assert one["status"].astype(str).tolist() == ["aligned"]
 
@@ -194,8 +196,9 @@ def test_fair_allocation_by_hand(five):
     # rank scores 100, 75, 50, 25, 0 -> hours 150 * s / 250
     np.testing.assert_allclose(fair["fair_hours"], [60, 45, 30, 15, 0])
     np.testing.assert_allclose(fair["change"], [50, 25, 0, -35, -40], atol=1e-9)
-    assert fair.attrs["hours_moved"] == pytest.approx(75)
-    assert (fair.attrs["accounts_gain"], fair.attrs["accounts_lose"]) == (2, 2)
+    assert allocation_totals(fair)["hours_moved"] == pytest.approx(75)
+    totals = allocation_totals(fair)
+    assert (totals["accounts_gain"], totals["accounts_lose"]) == (2, 2)
     assert fair.attrs["total_hours"] == 150.0
     floor = fair_allocation(five, min_hours=10)
     # 10 each, the other 100 by score: 40, 30, 20, 10, 0
@@ -225,7 +228,7 @@ def test_fair_allocation_uses_the_key_accounts_response_model(five):
     potential = 0.1 * frame["revenue"] * frame["growth_potential"] / 10
     np.testing.assert_allclose(fair["uplift_fair"],
                                potential * (1 - np.exp(-fair["fair_hours"] / 50)))
-    assert fair.attrs["uplift_change"] == pytest.approx(
+    assert allocation_totals(fair)["uplift_change"] == pytest.approx(
         fair["uplift_fair"].sum() - fair["uplift_current"].sum())
 
 
@@ -244,7 +247,7 @@ def test_fair_allocation_errors(five):
 
 def test_fair_allocation_zero_hours(five):
     none = fair_allocation(five.assign(resource_hours=0.0))
-    assert none["fair_hours"].sum() == 0 and none.attrs["uplift_change"] == 0
+    assert none["fair_hours"].sum() == 0 and allocation_totals(none)["uplift_change"] == 0
     some = fair_allocation(five.assign(resource_hours=0.0), total_hours=100)
     assert some["fair_hours"].sum() == pytest.approx(100)
 
@@ -271,7 +274,7 @@ def test_fair_allocation_conserves_hours(rows, by, floor, total):
 # ----------------------------------------------------------------------- bundled data
 def test_bundled_audit(accounts):
     audit = priority_audit(accounts)
-    s = audit.attrs["summary"]
+    s = audit_totals(audit)
     assert s["spearman"] == pytest.approx(0.1698, abs=1e-4)      # weak agreement
     assert (s["over_served"], s["under_served"]) == (75, 77)
     assert s["hours_over_served_share"] == pytest.approx(0.395, abs=1e-3)
@@ -290,8 +293,8 @@ def test_bundled_audit(accounts):
 def test_bundled_fair_allocation(accounts):
     fair = fair_allocation(accounts)
     assert fair["fair_hours"].sum() == pytest.approx(accounts["resource_hours"].sum())
-    assert fair.attrs["hours_moved"] == pytest.approx(16384.1, abs=0.1)
-    assert fair.attrs["uplift_change"] > 0
+    assert allocation_totals(fair)["hours_moved"] == pytest.approx(16384.1, abs=0.1)
+    assert allocation_totals(fair)["uplift_change"] > 0
 
 
 # ----------------------------------------------------------------------- plots, widget
@@ -317,13 +320,32 @@ def test_weights_explorer(accounts):
     with contextlib.redirect_stdout(io.StringIO()) as out:
         w = widgets.weights_explorer(accounts)
     assert "Spearman correlation, manager vs. objective rank: 0.17" in out.getvalue()
-    assert w.result.attrs["summary"]["spearman"] == pytest.approx(0.1698, abs=1e-4)
-    assert w.result.attrs["hours_moved"] == pytest.approx(16384.1, abs=0.1)
+    assert audit_totals(w.result)["spearman"] == pytest.approx(0.1698, abs=1e-4)
+    assert "moves 16,384 of" in out.getvalue()
     with contextlib.redirect_stdout(io.StringIO()):
         w.children[0].value = 0.0
         w.children[2].value = 0.0             # margin only
-    assert w.result.attrs["summary"]["spearman"] == pytest.approx(-0.0217, abs=1e-3)
+    assert audit_totals(w.result)["spearman"] == pytest.approx(-0.0217, abs=1e-3)
     with contextlib.redirect_stdout(io.StringIO()) as out:
         w.children[1].value = 0.0             # all zero
     assert w.result is None and "All weights are 0" in out.getvalue()
     plt.close("all")
+
+
+def test_totals_are_computed_from_the_table_not_carried_in_attrs(accounts):
+    """pandas drops attrs on many operations: the totals come from the columns."""
+    audit = priority_audit(accounts)
+    assert set(audit.attrs) == {"threshold", "weights"}
+    copy = audit.copy()
+    copy.attrs = {}
+    kept = audit_totals(copy)
+    assert kept["spearman"] == audit_totals(audit)["spearman"]
+    assert kept["threshold"] is None and audit_totals(audit)["threshold"] == 0.25
+    fair = fair_allocation(accounts)
+    bare = pd.DataFrame(fair)                       # a plain copy
+    bare.attrs = {}
+    assert allocation_totals(bare) == allocation_totals(fair)
+    with pytest.raises(CRMDataError, match="priority_audit"):
+        audit_totals(accounts)
+    with pytest.raises(CRMDataError, match="fair_allocation"):
+        allocation_totals(accounts)

@@ -66,7 +66,8 @@ def _profit_correlation() -> float:
 
 @functools.cache
 def _over_served() -> dict:
-    summary = _audit().attrs["summary"]
+    from crmlab import bias
+    summary = bias.audit_totals(_audit())
     return {"n_over": summary["over_served"],
             "over_hours_share": summary["hours_over_served_share"]}
 
@@ -82,8 +83,10 @@ def _loss_hours() -> dict:
 
 @functools.cache
 def _moved() -> dict:
+    from crmlab import bias
     fair = _fair()
-    return {"hours_moved": fair.attrs["hours_moved"], "gainers": fair.attrs["accounts_gain"]}
+    totals = bias.allocation_totals(fair)
+    return {"hours_moved": totals["hours_moved"], "gainers": totals["accounts_gain"]}
 
 
 @functools.cache
@@ -97,7 +100,8 @@ def _driver() -> dict:
 
 @functools.cache
 def _objective() -> dict:
-    return {"fair_guide": False, "rho_objective": _audit().attrs["summary"]["spearman"]}
+    from crmlab import bias
+    return {"fair_guide": False, "rho_objective": bias.audit_totals(_audit())["spearman"]}
 
 
 def expected(qid: str) -> Any:
@@ -142,6 +146,7 @@ _PEARSON = ("That is Pearson's correlation (the default of .corr()): the questio
 
 # --------------------------------------------------------------------------- 8.1
 def _mistakes_8_1(want):
+    from crmlab import bias
     return [
         (_corr("profit", sign=1), *_SIGN),
         (_corr("profit", "pearson"), *_PEARSON),
@@ -159,7 +164,7 @@ def _mistakes_8_1(want):
         (_corr("gross_margin"),
          "That is the correlation with the margin: the question asks about profit.",
          "这是与毛利率的相关：题目问的是利润。"),
-        (_audit().attrs["summary"]["spearman"],
+        (bias.audit_totals(_audit())["spearman"],
          "That is the correlation with the objective rank (exercise 8.6): here, with profit.",
          "这是与客观排名的相关（练习 8.6）：本题要求与利润的相关。"),
     ]
@@ -167,7 +172,8 @@ def _mistakes_8_1(want):
 
 # --------------------------------------------------------------------------- 8.2
 def _mistakes_8_2_n(want):
-    summary = _audit().attrs["summary"]
+    from crmlab import bias
+    summary = bias.audit_totals(_audit())
     n = summary["accounts"]
     return [
         (summary["under_served"],
@@ -188,7 +194,8 @@ def _mistakes_8_2_n(want):
 
 
 def _mistakes_8_2_share(want):
-    summary = _audit().attrs["summary"]
+    from crmlab import bias
+    summary = bias.audit_totals(_audit())
     n = summary["accounts"]
     return [
         (summary["hours_over_served"],
@@ -254,6 +261,7 @@ def _mistakes_8_3_share(want):
 
 # --------------------------------------------------------------------------- 8.4
 def _mistakes_8_4_moved(want):
+    from crmlab import bias
     fair, zero, tier = _fair(), _fair(0.0), _fair(by="tier")
     change = fair["change"]
     return [
@@ -264,29 +272,30 @@ def _mistakes_8_4_moved(want):
         (float(change.sum()),
          "The total stays the same, so the changes add up to 0: sum the increases only.",
          "总小时数不变，所以变化之和为 0：只对增加的部分求和。"),
-        (zero.attrs["hours_moved"],
+        (bias.allocation_totals(zero)["hours_moved"],
          f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
          f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
-        (tier.attrs["hours_moved"],
+        (bias.allocation_totals(tier)["hours_moved"],
          "That is the allocation by tier: spread the hours by score (the default).",
          "这是按层级分配的结果：请按评分分配（默认）。"),
-        (fair.attrs["hours_moved"] / fair.attrs["total_hours"],
+        (bias.allocation_totals(fair)["hours_moved"] / bias.allocation_totals(fair)["total_hours"],
          "That is a share of the hours: the question asks for the number of hours.",
          "这是小时的占比：题目要求小时数。"),
     ]
 
 
 def _mistakes_8_4_gainers(want):
+    from crmlab import bias
     fair, zero = _fair(), _fair(0.0)
     n = len(fair)
     return [
-        (fair.attrs["accounts_lose"],
+        (bias.allocation_totals(fair)["accounts_lose"],
          "Those are the accounts that lose hours: count those whose change is > 0.",
          "这是失去小时的客户：请数 change > 0 的客户。"),
-        (zero.attrs["accounts_gain"],
+        (bias.allocation_totals(zero)["accounts_gain"],
          f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
          f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
-        (fair.attrs["accounts_gain"] / n,
+        (bias.allocation_totals(fair)["accounts_gain"] / n,
          "That is a share of accounts, not a number of accounts: count them.",
          "这是客户占比，不是客户数：请计数。"),
     ]
@@ -330,17 +339,18 @@ def _mistakes_8_5_rho(rho):
 
 # --------------------------------------------------------------------------- 8.6
 def _judge_fair_guide(value, want) -> list[str]:
+    from crmlab import bias
     audit = _audit()
-    rho = audit.attrs["summary"]["spearman"]
+    rho = bias.audit_totals(audit)["spearman"]
     problems = compare(value, want)
     if problems and not compare(value, not want):
         return [tell(f"Not by the data: the manager's priority and the objective rank "
                      f"agree little (Spearman {rho:.2f}), and the over-served accounts "
-                     f"take {audit.attrs['summary']['hours_over_served_share']:.0%} of "
+                     f"take {bias.audit_totals(audit)['hours_over_served_share']:.0%} of "
                      f"the hours.",
                      f"数据并不支持：经理优先级与客观排名几乎不一致（Spearman {rho:.2f}），"
                      f"过度服务的客户占用了 "
-                     f"{audit.attrs['summary']['hours_over_served_share']:.0%} 的服务小时。")]
+                     f"{bias.audit_totals(audit)['hours_over_served_share']:.0%} 的服务小时。")]
     return problems
 
 
@@ -350,7 +360,7 @@ def _mistakes_8_6_rho(rho):
     accounts = _accounts()
     audit = _audit()
     priority = accounts.set_index("account_id")["manager_priority"].reindex(audit.index)
-    sales_only = bias.priority_audit(accounts, weights={"sales": 1}).attrs["summary"]["spearman"]
+    sales_only = bias.audit_totals(bias.priority_audit(accounts, weights={"sales": 1}))["spearman"]
     return [
         (-rho,
          "The sign is flipped: a higher score is better but rank 1 is the top priority. "
@@ -411,10 +421,10 @@ EXERCISES = register(
                "gainers": Part(mistakes=_mistakes_8_4_gainers)},
         hints=[Hint(
             f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4}); the hours "
-            f"moved are the sum of the positive changes (fair.attrs['hours_moved']), the "
-            f"gainers the accounts whose change is > 0.",
+            f"moved are the sum of the positive changes (bias.allocation_totals(fair) sums "
+            f"them), the gainers the accounts whose change is > 0.",
             f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4})；移动的小时数"
-            f"是正变化之和（fair.attrs['hours_moved']），获益客户是 change > 0 的客户。")],
+            f"是正变化之和（bias.allocation_totals(fair) 会汇总），获益客户是 change > 0 的客户。")],
     ),
     Exercise(
         "8.5", expected=_driver, data=ACCOUNTS,
@@ -433,10 +443,10 @@ EXERCISES = register(
                "rho_objective": Part(mistakes=_mistakes_8_6_rho,
                                      tolerance=Tolerance(rtol=2e-3))},
         hints=[Hint(
-            "bias.priority_audit(accounts).attrs['summary']['spearman'] is the rank "
+            "bias.audit_totals(bias.priority_audit(accounts))['spearman'] is the rank "
             "correlation of the manager's priority with the objective rank; near 0 means "
             "the two rankings have little in common.",
-            "bias.priority_audit(accounts).attrs['summary']['spearman'] 是经理优先级与"
+            "bias.audit_totals(bias.priority_audit(accounts))['spearman'] 是经理优先级与"
             "客观排名的等级相关；接近 0 表示两种排名几乎无关。")],
     ),
 )

@@ -9,7 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from crmlab import bias
 from crmlab._errors import CRMDataError
+from crmlab.validation import expect_output
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -56,10 +58,8 @@ def priority_scatter(audit: pd.DataFrame, *, ax: Axes | None = None, **kwargs: A
     3
     >>> plt.close(fig)
     """
-    need = {"objective_rank", "manager_rank", "status"}
-    if not isinstance(audit, pd.DataFrame) or not need <= set(audit.columns):
-        raise CRMDataError("priority_scatter: expected the output of bias.priority_audit() "
-                           "(columns objective_rank, manager_rank, status).")
+    expect_output(audit, ["objective_rank", "manager_rank", "status"],
+                  producer="bias.priority_audit(accounts)", caller="priority_scatter")
     ax = plt.gca() if ax is None else ax
     n = len(audit)
     status = audit["status"].astype("str")
@@ -70,14 +70,15 @@ def priority_scatter(audit: pd.DataFrame, *, ax: Axes | None = None, **kwargs: A
             ax.scatter(part["objective_rank"], part["manager_rank"], color=color,
                        label=f"{_STATUS_LABELS[s]}: {len(part)}", **kwargs)
     ax.plot([1, n], [1, n], color="black", lw=1, label="perfect agreement (完全一致)")
-    thr = audit.attrs.get("summary", {}).get("threshold") if audit.attrs else None
+    thr = audit.attrs.get("threshold")          # the setting used, if still attached
     if thr is not None:
         cut = thr * n
         for sign in (1, -1):
             ax.plot([1, n], [1 - sign * cut, n - sign * cut], color="black", lw=0.8, ls="--")
     ax.set_xlim(0, n + 1)
     ax.set_ylim(0, n + 1)
-    rho = audit.attrs.get("summary", {}).get("spearman") if audit.attrs else None
+    rho = bias.audit_totals(audit)["spearman"] if {"hours", "profit"} <= set(audit.columns) \
+        else None
     title = "Manager priority vs. objective rank (管理层偏见)"
     if rho is not None and np.isfinite(rho):
         title += f"\nSpearman ρ = {rho:.2f}"
@@ -124,10 +125,8 @@ def reallocation_chart(result: pd.DataFrame, *, groups: int = 10, ax: Axes | Non
     [15.0, 35.0, 35.0, 15.0]
     >>> plt.close(fig)
     """
-    need = {"rank", "current_hours", "fair_hours"}
-    if not isinstance(result, pd.DataFrame) or not need <= set(result.columns):
-        raise CRMDataError("reallocation_chart: expected the output of bias.fair_allocation() "
-                           "(columns rank, current_hours, fair_hours).")
+    expect_output(result, ["rank", "current_hours", "fair_hours"],
+                  producer="bias.fair_allocation(accounts)", caller="reallocation_chart")
     if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
         raise CRMDataError(f"reallocation_chart: groups={groups!r} must be a whole number >= 1.")
     ax = plt.gca() if ax is None else ax

@@ -40,20 +40,20 @@ def weights_explorer(accounts: pd.DataFrame, *, threshold: float = 0.25,
         manager's priority and the objective rank, the over-served accounts and
         their hours, the hours a fair allocation would move, and the scatter.
         After each change ``w.result`` holds the audit (output of
-        ``priority_audit``) with ``attrs["hours_moved"]`` added. With all weights 0,
-        ``w.result`` is None and a message says so.
+        ``priority_audit``; :func:`crmlab.bias.audit_totals` sums it up). With all
+        weights 0, ``w.result`` is None and a message says so.
 
     Examples
     --------
     >>> import contextlib, io
-    >>> from crmlab import load_data
+    >>> from crmlab import bias, load_data
     >>> with contextlib.redirect_stdout(io.StringIO()):
     ...     w = weights_explorer(load_data("accounts"))
-    >>> round(w.result.attrs["summary"]["spearman"], 2)
+    >>> round(bias.audit_totals(w.result)["spearman"], 2)
     0.17
     >>> with contextlib.redirect_stdout(io.StringIO()):
     ...     w.children[1].value, w.children[2].value = 0.0, 0.0   # sales only
-    >>> round(w.result.attrs["summary"]["spearman"], 2)
+    >>> round(bias.audit_totals(w.result)["spearman"], 2)
     0.58
     """
     import ipywidgets as widgets
@@ -77,8 +77,7 @@ def weights_explorer(accounts: pd.DataFrame, *, threshold: float = 0.25,
             return None
         audit = bias.priority_audit(accounts, weights=weights, threshold=threshold, **columns)
         fair = bias.fair_allocation(accounts, weights=weights, **alloc_cols)
-        audit.attrs["hours_moved"] = fair.attrs["hours_moved"]
-        s = audit.attrs["summary"]
+        s, moved = bias.audit_totals(audit), bias.allocation_totals(fair)
         w = audit.attrs["weights"]
         print("weights (normalised): " + ", ".join(f"{k} {v:.2f}" for k, v in w.items()))
         print(f"Spearman correlation, manager vs. objective rank: {s['spearman']:.2f}")
@@ -88,7 +87,7 @@ def weights_explorer(accounts: pd.DataFrame, *, threshold: float = 0.25,
         print(f"under-served accounts: {s['under_served']} with "
               f"{s['hours_under_served']:,.0f} hours")
         print(f"a fair allocation (hours by objective score) moves "
-              f"{fair.attrs['hours_moved']:,.0f} of {fair.attrs['total_hours']:,.0f} hours")
+              f"{moved['hours_moved']:,.0f} of {moved['total_hours']:,.0f} hours")
         fig, ax = new_figure((6, 5))
         priority_scatter(audit, ax=ax)
         show_figure(fig)
