@@ -496,7 +496,7 @@ def allocate_resources(
     0  100.0      100.0   63.21        113.21
     1  100.0       50.0   31.61         51.61
     >>> tiered = allocate_resources(df, total_hours=200, policy="by_tier", uplift_rate=0.1)
-    >>> tiered["hours"].tolist(), round(tiered.attrs["uplift"], 2)
+    >>> tiered["hours"].tolist(), round(float(tiered["uplift"].sum()), 2)
     ([150.0, 50.0], 97.36)
     """
     caller = "allocate_resources"
@@ -572,8 +572,7 @@ def allocate_resources(
     out["uplift"] = uplift
     out["profit_before"] = df[profit].to_numpy(dtype=float)
     out["profit_after"] = out["profit_before"] + uplift
-    out.attrs = {"policy": policy, "total_hours": float(total_hours),
-                 "uplift": float(uplift.sum()), "profit": float(out["profit_after"].sum())}
+    out.attrs = {"policy": policy, "total_hours": float(total_hours)}  # the settings used
     return out
 
 
@@ -636,8 +635,8 @@ def compare_policies(
     has_key = isinstance(accounts, pd.DataFrame) and key in accounts.columns
     for p in policies:
         res = allocate_resources(accounts, total_hours=total_hours, policy=p, **kwargs)
-        row = {"total_hours": float(res["hours"].sum()), "uplift": res.attrs["uplift"],
-               "profit": res.attrs["profit"]}
+        row = {"total_hours": float(res["hours"].sum()), "uplift": float(res["uplift"].sum()),
+               "profit": float(res["profit_after"].sum())}
         if has_key:
             mask = accounts[key].astype(bool).to_numpy()
             total = res["hours"].sum()

@@ -43,6 +43,7 @@ __all__ = [
     "pyramid_tiers",
     "tier_summary",
     "whale_curve",
+    "whale_summary",
     "SCHEMES",
 ]
 
@@ -292,7 +293,7 @@ def lorenz_curve(values: ArrayLike) -> pd.DataFrame:
     DataFrame
         ``n + 1`` rows with columns ``customer_share`` and ``value_share``, starting
         at (0, 0) and ending at (1, 1); both columns are non-decreasing and the curve
-        lies on or below the diagonal. ``attrs["gini"]`` holds :func:`gini`.
+        lies on or below the diagonal. :func:`gini` gives the one number.
 
     Raises
     ------
@@ -324,9 +325,7 @@ def lorenz_curve(values: ArrayLike) -> pd.DataFrame:
     cum = np.concatenate([[0.0], np.cumsum(np.sort(x))]) / total
     cum = np.minimum(np.maximum.accumulate(cum), 1.0)
     cum[-1] = 1.0
-    curve = pd.DataFrame({"customer_share": np.arange(n + 1) / n, "value_share": cum})
-    curve.attrs["gini"] = gini(x)
-    return curve
+    return pd.DataFrame({"customer_share": np.arange(n + 1) / n, "value_share": cum})
 
 
 def top_share(values: ArrayLike, fraction: float, *, method: str = "ceil") -> float:
@@ -781,10 +780,8 @@ def whale_curve(profits: ArrayLike) -> pd.DataFrame:
     -------
     DataFrame
         ``n + 1`` rows starting at 0 with columns ``customer_share``,
-        ``cumulative_profit`` and ``cumulative_profit_share``. ``attrs``:
-        ``peak_share`` (share of customers at the peak), ``peak_height`` (the
-        peak as a share of total profit), ``total_profit``, ``losing_customers``
-        (profit < 0) and ``loss`` (their summed profit, <= 0).
+        ``cumulative_profit`` and ``cumulative_profit_share``;
+        :func:`whale_summary` gives the peak and the loss-makers.
 
     Raises
     ------
@@ -807,8 +804,6 @@ def whale_curve(profits: ArrayLike) -> pd.DataFrame:
     1        0.333333               60.0                      0.6
     2        0.666667              110.0                      1.1
     3        1.000000              100.0                      1.0
-    >>> w.attrs["peak_height"], w.attrs["losing_customers"]
-    (1.1, 1)
     """
     x, index = _values(profits, "whale_curve")
     total = float(x.sum())
@@ -829,15 +824,47 @@ def whale_curve(profits: ArrayLike) -> pd.DataFrame:
         "cumulative_profit": cum,
         "cumulative_profit_share": share,
     })
+    return curve
+
+
+def whale_summary(profits: ArrayLike) -> dict:
+    """
+    Sum up the whale curve (鲸鱼曲线): its peak, the total profit and the loss-makers.
+
+    Parameters
+    ----------
+    profits : Series, array-like of float
+        Profit per customer, as for :func:`whale_curve`.
+
+    Returns
+    -------
+    dict
+        ``peak_share`` (share of customers at the peak, most profitable first),
+        ``peak_height`` (the peak as a share of total profit), ``total_profit``,
+        ``losing_customers`` (profit < 0) and ``loss`` (their summed profit, <= 0).
+
+    Raises
+    ------
+    CRMDataError
+        As :func:`whale_curve`.
+
+    Examples
+    --------
+    >>> whale_summary([60, 50, -10])
+    {'peak_share': 0.6666666666666666, 'peak_height': 1.1, 'total_profit': 100.0, \
+'losing_customers': 1, 'loss': -10.0}
+    """
+    curve = whale_curve(profits)
+    x, _ = _values(profits, "whale_summary")
+    share = curve["cumulative_profit_share"].to_numpy()
     peak = int(np.argmax(share))
-    curve.attrs.update({
+    return {
         "peak_share": float(curve["customer_share"].iloc[peak]),
         "peak_height": float(share[peak]),
-        "total_profit": total,
+        "total_profit": float(curve["cumulative_profit"].iloc[-1]),
         "losing_customers": int((x < 0).sum()),
-        "loss": float(x[x < 0].sum()),
-    })
-    return curve
+        "loss": math.fsum(x[x < 0]),
+    }
 
 
 # --------------------------------------------------------------------------- from transactions

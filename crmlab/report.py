@@ -284,12 +284,12 @@ def _section_concentration(table, ov) -> str:
               f"({ov['losing_customers'] / ov['customers']:.1%}), together "
               f"{_num(ov['loss'])}")]
     try:
-        curve = pyramid.whale_curve(table["profit"])
+        peak = pyramid.whale_summary(table["profit"])
     except CRMDataError as err:
         return _pairs(rows) + f'<div class="row">{lorenz}</div>' + _note(str(err))
     rows.append(("whale curve peak (鲸鱼曲线峰值)",
-                 f"the top {_pct(curve.attrs['peak_share'])} of customers earn "
-                 f"{_pct(curve.attrs['peak_height'])} of total profit"))
+                 f"the top {_pct(peak['peak_share'])} of customers earn "
+                 f"{_pct(peak['peak_height'])} of total profit"))
     whale = _figure(lambda ax: plots.whale(table["profit"], ax=ax),
                     "Whale curve of profit = gross profit - cost to serve (鲸鱼曲线)",
                     size=(5.6, 5.0))
@@ -334,7 +334,7 @@ def _section_clv(result: Analysis) -> str:
         return _note(f"The CLV models could not be fitted on this data: {result.clv_error}")
     values = result.clv
     at = values.attrs
-    bg, gg = at["bgnbd"], at["gammagamma"]
+    bg, gg = result.clv_fit.bgnbd.params_, result.clv_fit.gammagamma.params_
     params = pd.DataFrame({
         "model": ["BG/NBD"] * 4 + ["Gamma-Gamma"] * 3,
         "parameter": ["r", "alpha", "a", "b", "p", "q", "gamma"],
@@ -344,7 +344,7 @@ def _section_clv(result: Analysis) -> str:
     rows = [
         ("observation window ends (观察期末)", f"{at['observation_end']:%Y-%m-%d}"),
         ("customers / repeat buyers (回头客)",
-         f"{_num(len(values))} / {_num(at['repeat_buyers'])}"),
+         f"{_num(len(values))} / {_num(result.clv_fit.repeat_buyers)}"),
         ("horizon (预测期)", f"{at['horizon']:g} weeks"),
         ("discount rate per week (折现率)", f"{at['discount']:.5f} (10% a year)"),
         ("expected purchases, all customers (预期购买次数)",

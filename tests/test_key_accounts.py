@@ -262,12 +262,12 @@ def test_allocation_by_hand(two):
     eq = allocate_resources(two, policy="equal", **kw)
     assert eq["hours"].tolist() == [100.0, 100.0]
     assert eq["potential"].tolist() == [100.0, 50.0]  # 0.1 * 1000 * 10 / 10, ... * 5 / 10
-    assert eq.attrs["uplift"] == pytest.approx(150 * (1 - e(-1)))  # 94.82
-    assert eq.attrs["profit"] == pytest.approx(70 + 150 * (1 - e(-1)))
+    assert eq["uplift"].sum() == pytest.approx(150 * (1 - e(-1)))  # 94.82
+    assert eq["profit_after"].sum() == pytest.approx(70 + 150 * (1 - e(-1)))
     tier = allocate_resources(two, policy="by_tier", **kw)  # 3 : 1
     assert tier["hours"].tolist() == [150.0, 50.0]
-    assert tier.attrs["uplift"] == pytest.approx(100 * (1 - e(-1.5)) + 50 * (1 - e(-0.5)))
-    assert round(tier.attrs["uplift"], 2) == 97.36
+    assert tier["uplift"].sum() == pytest.approx(100 * (1 - e(-1.5)) + 50 * (1 - e(-0.5)))
+    assert round(tier["uplift"].sum(), 2) == 97.36
     score = allocate_resources(two, policy="by_score", **kw)  # 80 : 20
     assert score["hours"].tolist() == pytest.approx([160.0, 40.0])
     current = allocate_resources(two, policy="current", **kw)  # 10 : 30
@@ -276,8 +276,8 @@ def test_allocation_by_hand(two):
     opt = allocate_resources(two, policy="optimal", **kw)
     assert opt["hours"].tolist() == pytest.approx([100 + 50 * math.log(2),
                                                     100 - 50 * math.log(2)])
-    assert opt.attrs["uplift"] == pytest.approx(150 - 100 * math.sqrt(2) / math.e)  # 97.97
-    assert opt.attrs["uplift"] > tier.attrs["uplift"] > eq.attrs["uplift"]
+    assert opt["uplift"].sum() == pytest.approx(150 - 100 * math.sqrt(2) / math.e)  # 97.97
+    assert opt["uplift"].sum() > tier["uplift"].sum() > eq["uplift"].sum()
 
 
 def test_custom_tier_weights_for_pyramid_tiers(two):
@@ -458,7 +458,7 @@ def test_property_allocation_conserves_hours(d, hours, top):
         assert (res["hours"] >= 0).all()
         assert res["hours"].sum() == pytest.approx(hours, rel=1e-9, abs=1e-6)
         assert (res["uplift"] <= res["potential"] + 1e-9).all()
-        results[policy] = res.attrs["uplift"]
+        results[policy] = res["uplift"].sum()
     assert results["optimal"] >= max(results.values()) - 1e-6 * max(1, results["optimal"])
 
 
@@ -512,7 +512,7 @@ def test_widget_reacts_to_sliders(accounts):
     with contextlib.redirect_stdout(io.StringIO()):
         w = widgets.scorecard_explorer(accounts)
         base = set(w.result.index[w.result["key_account"]])
-        assert w.result.attrs["entered"] == [] and w.result.attrs["left"] == []
+        assert w.entered == [] and w.left == []
         names = [c.description for c in w.children[:4]]
         assert names == ["value", "profit", "growth", "fit"]
         w.children[0].value = 0.0  # revenue no longer counts
@@ -523,8 +523,8 @@ def test_widget_reacts_to_sliders(accounts):
         assert res.attrs["weights"] == {"value": 0.0, "profit": 0.0, "growth": 1.0, "fit": 0.0}
         keys = set(res.index[res["key_account"]])
         assert len(keys) == 60
-        assert sorted(keys - base) == res.attrs["entered"] and res.attrs["entered"]
-        assert sorted(base - keys) == res.attrs["left"]
+        assert sorted(keys - base) == w.entered and w.entered
+        assert sorted(base - keys) == w.left
         assert res["score"].iloc[0] == 100.0
         w.children[2].value = 0.0  # all weights 0: a message, no result
         assert w.result is None

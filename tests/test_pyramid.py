@@ -128,7 +128,8 @@ class TestLorenz:
         assert curve.columns.tolist() == ["customer_share", "value_share"]
         np.testing.assert_allclose(curve["customer_share"], [0, 0.25, 0.5, 0.75, 1])
         np.testing.assert_allclose(curve["value_share"], [0, 0.1, 0.3, 0.6, 1])
-        assert curve.attrs["gini"] == pytest.approx(0.25)
+        assert curve.attrs == {}                      # no results hidden in attrs
+        assert pyramid.gini([1, 2, 3, 4]) == pytest.approx(0.25)
 
     def test_gini_is_one_minus_twice_area(self):
         v = [5, 1, 0, 9, 3, 3]
@@ -382,19 +383,22 @@ class TestWhale:
         np.testing.assert_allclose(w["cumulative_profit"], [0, 60, 110, 100])
         np.testing.assert_allclose(w["cumulative_profit_share"], [0, 0.6, 1.1, 1.0])
         assert w["cumulative_profit_share"].iloc[-1] == 1.0
-        assert w.attrs["peak_height"] == pytest.approx(1.1)
-        assert w.attrs["peak_share"] == pytest.approx(2 / 3)
-        assert w.attrs["losing_customers"] == 1 and w.attrs["loss"] == -10
-        assert w.attrs["total_profit"] == 100
+        w = pyramid.whale_summary(pd.Series([60, -10, 50], index=["a", "b", "c"]))
+        assert w["peak_height"] == pytest.approx(1.1)
+        assert w["peak_share"] == pytest.approx(2 / 3)
+        assert w["losing_customers"] == 1 and w["loss"] == -10
+        assert w["total_profit"] == 100
 
     def test_no_losses_peaks_at_the_end(self):
-        w = pyramid.whale_curve([1, 2, 3])
-        assert w.attrs["peak_height"] == 1.0 and w.attrs["peak_share"] == 1.0
-        assert w.attrs["losing_customers"] == 0
+        w = pyramid.whale_summary([1, 2, 3])
+        assert w["peak_height"] == 1.0 and w["peak_share"] == 1.0
+        assert w["losing_customers"] == 0
 
     def test_non_positive_total_raises(self):
         with pytest.raises(CRMDataError, match="whale_curve: the total profit is -5"):
             pyramid.whale_curve([5, -10])
+        with pytest.raises(CRMDataError, match="the total profit is -5"):
+            pyramid.whale_summary([5, -10])
 
     @settings(max_examples=50, deadline=None)
     @given(signed.filter(lambda v: sum(v) > 1e-3))
@@ -402,7 +406,9 @@ class TestWhale:
         w = pyramid.whale_curve(v)
         share = w["cumulative_profit_share"].to_numpy()
         assert share[0] == 0 and share[-1] == 1.0
-        assert w.attrs["peak_height"] >= 1.0 - 1e-9
+        summary = pyramid.whale_summary(v)
+        assert summary["peak_height"] >= 1.0 - 1e-9 and summary["peak_height"] == share.max()
+        assert summary["losing_customers"] == sum(x < 0 for x in v)
         peak = int(np.argmax(share))
         assert (np.diff(share[: peak + 1]) >= -1e-9).all()  # rises to the peak
         assert (np.diff(share[peak:]) <= 1e-9).all()  # then falls
@@ -441,10 +447,10 @@ def test_retail_numbers(retail):
     assert round(pyramid.top_share(value, 0.2), 3) == 0.675
     assert round(pyramid.long_tail_share(value), 3) == 0.325
     assert sizes(pyramid.pyramid_tiers(value)) == [49, 923, 1457, 2428]
-    w = pyramid.whale_curve(profit)
-    assert w.attrs["losing_customers"] == 699
-    assert round(w.attrs["peak_height"], 3) == 1.059
-    assert round(w.attrs["peak_share"], 3) == 0.856
+    w = pyramid.whale_summary(profit)
+    assert w["losing_customers"] == 699
+    assert round(w["peak_height"], 3) == 1.059
+    assert round(w["peak_share"], 3) == 0.856
 
 
 def test_cdnow_numbers(cdnow_value):

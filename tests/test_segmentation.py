@@ -706,7 +706,7 @@ def test_kmeans_explorer_updates_result():
         assert len(w.result) == 2
         w.children[0].value = 3
         assert w.result["customers"].tolist() == [30, 30, 30]
-        assert w.result.attrs["silhouette"] > 0.9
+        assert w.model.silhouette_ > 0.9
         w.children[1].value = "orders"
         assert w.result.columns.tolist()[:3] == ["customers", "customer_share", "orders"]
     assert "silhouette" in out.getvalue()

@@ -278,14 +278,18 @@ def _whale():
 
 @functools.cache
 def _whale_numbers() -> dict:
-    whale = _whale()
-    return {"peak": whale.attrs["peak_height"], "losers": whale.attrs["losing_customers"]}
+    from crmlab import pyramid
+
+    summary = pyramid.whale_summary(_profit())
+    return {"peak": summary["peak_height"], "losers": summary["losing_customers"]}
 
 
 def _mistakes_4_6_peak(want):
+    from crmlab import pyramid
+
     whale = _whale()
     return [
-        (whale.attrs["peak_share"],
+        (pyramid.whale_summary(_profit())["peak_share"],
          "That is the share of customers at the peak: the question asks for the height "
          "of the peak, the cumulative profit as a share of the total profit.",
          "这是峰值处的客户占比：题目要求峰的高度，即累计利润占总利润的比例。"),
@@ -400,9 +404,9 @@ EXERCISES = register(
                "losers": Part(mistakes=_mistakes_4_6_losers)},
         hints=[Hint(
             "whale = pyramid.whale_curve(profit): the peak is the largest "
-            "cumulative_profit_share (also whale.attrs), the losers have profit < 0.",
+            "cumulative_profit_share (pyramid.whale_summary sums it up), the losers have profit < 0.",
             "whale = pyramid.whale_curve(profit)：峰值是 cumulative_profit_share 的最大值"
-            "（也在 whale.attrs 中），亏损客户是 profit < 0 的客户。")],
+            "（pyramid.whale_summary 会汇总），亏损客户是 profit < 0 的客户。")],
     ),
     Exercise(
         "4.7", expected=_long_tail, data=TX,

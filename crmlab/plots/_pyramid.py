@@ -75,8 +75,8 @@ def lorenz(data: pd.DataFrame | ArrayLike, *, value: str = "amount", ax: Axes | 
     >>> plt.close(fig)
     """
     ax = plt.gca() if ax is None else ax
-    curve = pyramid.lorenz_curve(_column(data, value, "lorenz"))
-    g = curve.attrs["gini"]
+    values = _column(data, value, "lorenz")
+    curve, g = pyramid.lorenz_curve(values), pyramid.gini(values)
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1,
             label="line of equality (绝对平等线)")
     ax.plot(curve["customer_share"], curve["value_share"],
@@ -123,8 +123,9 @@ def whale(profits: pd.DataFrame | ArrayLike, *, value: str = "profit", ax: Axes 
     >>> plt.close(fig)
     """
     ax = plt.gca() if ax is None else ax
-    curve = pyramid.whale_curve(_column(profits, value, "whale"))
-    x0, y0 = curve.attrs["peak_share"], curve.attrs["peak_height"]
+    values = _column(profits, value, "whale")
+    curve, summary = pyramid.whale_curve(values), pyramid.whale_summary(values)
+    x0, y0 = summary["peak_share"], summary["peak_height"]
     kwargs.setdefault("label", "cumulative profit (累计利润)")
     ax.plot(curve["customer_share"], curve["cumulative_profit_share"], **kwargs)
     ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="100% of total profit")

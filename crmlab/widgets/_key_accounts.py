@@ -37,10 +37,10 @@ def scorecard_explorer(accounts: pd.DataFrame, *, top: float = 0.2, show: int = 
     ipywidgets.interactive
         Four sliders (``value``, ``profit``, ``growth``, ``fit``; weights 0-1,
         normalised to sum 1) and an output. After each change ``w.result`` holds the
-        flagged scorecard (the output of ``identify_key_accounts``); its
-        ``attrs["entered"]`` and ``attrs["left"]`` list the accounts that joined or
-        left the key list compared with the default weights. With all weights at 0,
-        ``w.result`` is None and a message says so.
+        flagged scorecard (the output of ``identify_key_accounts``), and
+        ``w.entered`` and ``w.left`` list the accounts that joined or left the key
+        list compared with the default weights. With all weights at 0, ``w.result``
+        is None and a message says so.
 
     Examples
     --------
@@ -48,11 +48,11 @@ def scorecard_explorer(accounts: pd.DataFrame, *, top: float = 0.2, show: int = 
     >>> import contextlib, io
     >>> with contextlib.redirect_stdout(io.StringIO()):  # the explorer prints a report
     ...     w = scorecard_explorer(load_data("accounts"))
-    >>> int(w.result["key_account"].sum()), w.result.attrs["entered"]
+    >>> int(w.result["key_account"].sum()), w.entered
     (60, [])
     >>> with contextlib.redirect_stdout(io.StringIO()):
     ...     w.children[3].value = 1.0   # strategic fit weighs much more
-    >>> len(w.result.attrs["entered"]) == len(w.result.attrs["left"]) > 0
+    >>> len(w.entered) == len(w.left) > 0
     True
     """
     import ipywidgets as widgets
@@ -65,6 +65,8 @@ def scorecard_explorer(accounts: pd.DataFrame, *, top: float = 0.2, show: int = 
         key_accounts.scorecard(accounts, **columns), top=top)
     base_keys = set(base.index[base["key_account"]])
     summary_cols = {k: columns[k] for k in ("revenue", "profit") if k in columns}
+    entered: list = []   # updated in place, exposed as w.entered and w.left
+    left: list = []
 
     def sliders(name, value):
         return widgets.FloatSlider(value=value, min=0.0, max=1.0, step=0.05,
@@ -78,28 +80,30 @@ def scorecard_explorer(accounts: pd.DataFrame, *, top: float = 0.2, show: int = 
         scored = key_accounts.scorecard(accounts, weights=weights, **columns)
         flagged = key_accounts.identify_key_accounts(scored, top=top)
         keys = set(flagged.index[flagged["key_account"]])
-        flagged.attrs["entered"] = sorted(keys - base_keys)
-        flagged.attrs["left"] = sorted(base_keys - keys)
+        entered[:] = sorted(keys - base_keys)
+        left[:] = sorted(base_keys - keys)
         summary = key_accounts.key_account_summary(flagged, **summary_cols)
         w = flagged.attrs["weights"]
         print("weights (normalised): " + ", ".join(f"{k} {v:.2f}" for k, v in w.items()))
         print(f"key accounts (关键客户): {len(keys)}, "
               f"share of revenue {summary.loc[key_accounts.KEY, 'revenue_share']:.1%}, "
               f"share of profit {summary.loc[key_accounts.KEY, 'profit_share']:.1%}")
-        print(f"entered vs. default weights ({len(flagged.attrs['entered'])}): "
-              f"{', '.join(map(str, flagged.attrs['entered'][:15])) or '-'}")
-        print(f"left vs. default weights ({len(flagged.attrs['left'])}): "
-              f"{', '.join(map(str, flagged.attrs['left'][:15])) or '-'}")
+        print(f"entered vs. default weights ({len(entered)}): "
+              f"{', '.join(map(str, entered[:15])) or '-'}")
+        print(f"left vs. default weights ({len(left)}): "
+              f"{', '.join(map(str, left[:15])) or '-'}")
         fig, ax = new_figure((8, 4))
         scorecard_chart(flagged, top=show, ax=ax)
         show_figure(fig)
         return flagged
 
     d = key_accounts.DEFAULT_WEIGHTS
-    return widgets.interactive(
+    box = widgets.interactive(
         explore,
         value=sliders("value", d["value"]),
         profit=sliders("profit", d["profit"]),
         growth=sliders("growth", d["growth"]),
         fit=sliders("fit", d["fit"]),
     )
+    box.entered, box.left = entered, left
+    return box

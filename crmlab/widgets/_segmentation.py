@@ -50,8 +50,9 @@ def kmeans_explorer(features: pd.DataFrame, *, columns: Sequence[str],
     -------
     ipywidgets.interactive
         ``children[0]`` is the k slider, ``children[1]`` the feature-set dropdown;
-        ``result`` holds the latest named profile table (its ``attrs["silhouette"]``
-        the silhouette score).
+        ``result`` holds the latest named profile table and ``model`` the fitted
+        :class:`crmlab.segmentation.KMeansSegments` behind it (``model.silhouette_``
+        is the silhouette score).
 
     Raises
     ------
@@ -91,6 +92,8 @@ def kmeans_explorer(features: pd.DataFrame, *, columns: Sequence[str],
                                      log=[c for c in log if c in cols], n_init=1,
                                      random_state=random_state)
 
+    latest: dict = {}  # the fitted model, exposed as w.model
+
     def show(k, features_set):
         cols = sets[features_set]
         model = segmentation.KMeansSegments(
@@ -98,7 +101,9 @@ def kmeans_explorer(features: pd.DataFrame, *, columns: Sequence[str],
             sample_size=1000).fit(features)
         segmented = model.assign(features)
         named = segmentation.name_segments(segmentation.segment_profiles(segmented))
-        named.attrs["silhouette"] = model.silhouette_
+        latest["model"] = model
+        if "widget" in latest:
+            latest["widget"].model = model
         print(f"k = {k}, features: {', '.join(cols)}\n"
               f"silhouette (轮廓系数) = {model.silhouette_:.3f}")
         display(named[["customers", "customer_share", *cols, "persona"]].round(2))
@@ -108,7 +113,7 @@ def kmeans_explorer(features: pd.DataFrame, *, columns: Sequence[str],
             show_figure(fig)
         return named
 
-    return ipywidgets.interactive(
+    box = ipywidgets.interactive(
         show,
         # outside IPython (tests, scripts) clearing would print terminal escape codes
         clear_output=get_ipython() is not None,
@@ -117,3 +122,5 @@ def kmeans_explorer(features: pd.DataFrame, *, columns: Sequence[str],
         features_set=ipywidgets.Dropdown(options=list(sets), value=next(iter(sets)),
                                          description="features"),
     )
+    box.model, latest["widget"] = latest.get("model"), box
+    return box
