@@ -156,7 +156,7 @@ def _pyramid(args) -> int:
 
 def _clv(args) -> int:
     from crmlab.io import check_output
-    from crmlab.pipelines import clv_customers
+    from crmlab.pipelines import clv_fit
 
     if args.out:
         check_output(args.out)
@@ -164,9 +164,10 @@ def _clv(args) -> int:
     try:
         tx = _read(args, steps)
         steps("fit BG/NBD + Gamma-Gamma")
-        table = clv_customers(tx, observation_end=args.observation_end, unit=args.unit,
-                              horizon=args.horizon, discount=args.discount,
-                              margin_rate=args.margin_rate, engine=args.engine)
+        fit = clv_fit(tx, observation_end=args.observation_end, unit=args.unit,
+                      horizon=args.horizon, discount=args.discount,
+                      margin_rate=args.margin_rate, engine=args.engine)
+        table = fit.table
         steps.done()
         _finish(table, args, steps, "customers")
     finally:
@@ -174,15 +175,13 @@ def _clv(args) -> int:
     at = table.attrs
     unit = {"W": "weeks", "D": "days"}[at["unit"]]
     print(f"observation end {at['observation_end']:%Y-%m-%d}; {len(table):,} customers, "
-          f"{at['repeat_buyers']:,} with repeat purchases; time unit: {unit}")
+          f"{fit.repeat_buyers:,} with repeat purchases; time unit: {unit}")
     for what, n in at["dropped"].items():
         if n:
             print(f"left out: {n:,} {what}")
-    bg, gg = at["bgnbd"], at["gammagamma"]
-    print("BG/NBD: " + ", ".join(f"{k}={v:.4f}" for k, v in bg.items())
-          + f"; log-likelihood {at['log_likelihood']['bgnbd']:,.1f}")
-    print("Gamma-Gamma: " + ", ".join(f"{k}={v:.4f}" for k, v in gg.items())
-          + f"; log-likelihood {at['log_likelihood']['gammagamma']:,.1f}")
+    for name, model in (("BG/NBD", fit.bgnbd), ("Gamma-Gamma", fit.gammagamma)):
+        print(f"{name}: " + ", ".join(f"{k}={v:.4f}" for k, v in model.params_.items())
+              + f"; log-likelihood {model.log_likelihood_:,.1f}")
     print(f"horizon {at['horizon']:g} {unit}, discount {at['discount']:.6f} per "
           f"{unit[:-1]}, margin {at['margin_rate']:g}: expected purchases "
           f"{table['expected_purchases'].sum():,.0f}, total CLV {table['clv'].sum():,.2f}, "

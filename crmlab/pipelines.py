@@ -1,9 +1,10 @@
 """Analyst pipelines: the course's analyses on a company file, one call each (分析流程).
 
 :func:`rfm_customers`, :func:`pyramid_customers` (with :func:`pyramid_overview`) and
-:func:`clv_customers` each turn a transaction table into one row per customer by calling
-the topic modules (:mod:`crmlab.rfm`, :mod:`crmlab.pyramid`, :mod:`crmlab.key_accounts`,
-:mod:`crmlab.clv`). :func:`analyse` runs them all on one per-customer table
+:func:`clv_customers` (with :func:`clv_fit`, which also keeps the fitted models) each
+turn a transaction table into one row per customer by calling the topic modules
+(:mod:`crmlab.rfm`, :mod:`crmlab.pyramid`, :mod:`crmlab.key_accounts`, :mod:`crmlab.clv`).
+:func:`analyse` runs them all on one per-customer table
 (:func:`crmlab.customers.customer_table`): the log is validated once and aggregated
 once per window, which is what the HTML report (:mod:`crmlab.report`) and the ``crmlab``
 command use. :class:`Progress` is the progress bar they show.
@@ -16,7 +17,11 @@ Conventions:
   a customer whose returns exceed the purchases counts as 0 there (reported).
 * The buy-till-you-die models (BG/NBD, Gamma-Gamma) see *purchases* only (rows with
   amount >= 0, as everywhere in crmlab); customers whose repeat purchases cost nothing
-  cannot enter the spend model and are counted in ``attrs``.
+  cannot enter the spend model and are counted in ``attrs["dropped"]``.
+
+``attrs`` of a returned table hold provenance only (the settings used, the rows left
+out and why); structured results live on result objects (:class:`CLVFit`,
+:class:`Analysis`).
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ from crmlab.validation import check_option, renamed_keywords, require
 if TYPE_CHECKING:
     from crmlab._typing import DateLike, PathLike, Source
 
-__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "Progress", "analyse",
-           "clv_customers", "pyramid_customers", "pyramid_overview", "rfm_customers"]
+__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "CLVFit", "Progress", "analyse",
+           "clv_customers", "clv_fit", "pyramid_customers", "pyramid_overview",
+           "rfm_customers"]
 
 #: Fewest customers with a repeat purchase for :func:`clv_customers` to fit the models.
 MIN_REPEAT_BUYERS = 10
@@ -325,7 +331,7 @@ def _per_year(rate: float, unit: str) -> float:
 
 
 @renamed_keywords(margin="margin_rate")
-def clv_customers(
+def clv_fit(
     transactions: pd.DataFrame,
     *,
     customer: str = "customer_id",
@@ -337,8 +343,8 @@ def clv_customers(
     discount: float | None = None,
     margin_rate: float = 1.0,
     engine: str | None = None,
-) -> pd.DataFrame:
-    """Fit BG/NBD and Gamma-Gamma on a transaction log and compute each customer's CLV.
+) -> CLVFit:
+    """Fit BG/NBD and Gamma-Gamma on a transaction log: the models and each customer's CLV.
 
     Parameters
     ----------
@@ -366,13 +372,10 @@ def clv_customers(
 
     Returns
     -------
-    DataFrame
-        Indexed by customer: ``frequency``, ``recency``, ``T``, ``monetary_value``
-        (the Fader-Hardie summary), ``expected_purchases`` (over the horizon),
-        ``probability_alive``, ``expected_average_spend`` and ``clv``. ``attrs``:
-        ``bgnbd`` and ``gammagamma`` (parameter dicts), ``log_likelihood``,
-        ``repeat_buyers``, ``observation_end``, ``unit``, ``horizon``, ``discount``,
-        ``margin_rate`` and ``dropped`` (reason -> rows or customers).
+    CLVFit
+        ``table`` (as :func:`clv_customers` returns it), ``bgnbd`` and ``gammagamma``
+        (the fitted :class:`crmlab.clv.BetaGeo` and :class:`crmlab.clv.GammaGamma`)
+        and ``repeat_buyers``.
 
     Raises
     ------
@@ -385,26 +388,116 @@ def clv_customers(
     --------
     >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "amount": [10.0, 5.0],
     ...                    "order_date": pd.to_datetime(["2024-01-01", "2024-01-02"])})
-    >>> clv_customers(tx)
+    >>> clv_fit(tx)
     Traceback (most recent call last):
     ...
-    crmlab._errors.CRMDataError: clv_customers: only 0 of 2 customers bought again ...
+    crmlab._errors.CRMDataError: clv_fit: only 0 of 2 customers bought again ...
     """
+    return _fit_log(transactions, customer=customer, date=date, amount=amount,
+                    observation_end=observation_end, unit=unit, horizon=horizon,
+                    discount=discount, margin_rate=margin_rate, engine=engine, caller="clv_fit")
+
+
+@renamed_keywords(margin="margin_rate")
+def clv_customers(
+    transactions: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "order_date",
+    amount: str = "amount",
+    observation_end: DateLike | None = None,
+    unit: str = "W",
+    horizon: float | None = None,
+    discount: float | None = None,
+    margin_rate: float = 1.0,
+    engine: str | None = None,
+) -> pd.DataFrame:
+    """Fit BG/NBD and Gamma-Gamma on a transaction log and compute each customer's CLV.
+
+    The same as ``clv_fit(...).table``; :func:`clv_fit` also returns the fitted models.
+
+    Parameters
+    ----------
+    transactions, customer, date, amount, observation_end, unit, horizon, discount, \
+margin_rate, engine
+        As :func:`clv_fit`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by customer: ``frequency``, ``recency``, ``T``, ``monetary_value``
+        (the Fader-Hardie summary), ``expected_purchases`` (over the horizon),
+        ``probability_alive``, ``expected_average_spend`` and ``clv``. ``attrs``
+        (provenance): ``observation_end``, ``unit``, ``horizon``, ``discount``,
+        ``margin_rate`` and ``dropped`` (reason -> rows or customers).
+
+    Raises
+    ------
+    CRMDataError
+        As :func:`clv_fit`.
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> table = clv_customers(crmlab.load_data("retail_transactions").head(400))
+    >>> len(table), table.columns.tolist()[4:]
+    (162, ['expected_purchases', 'probability_alive', 'expected_average_spend', 'clv'])
+    """
+    return _fit_log(transactions, customer=customer, date=date, amount=amount,
+                    observation_end=observation_end, unit=unit, horizon=horizon,
+                    discount=discount, margin_rate=margin_rate, engine=engine,
+                    caller="clv_customers").table
+
+
+def _fit_log(transactions, *, customer, date, amount, observation_end, unit, horizon,
+             discount, margin_rate, engine, caller) -> CLVFit:
     from crmlab.clv.summary import end_date
     from crmlab.customers import customer_table
 
-    caller = "clv_customers"
     check_option(unit, ("D", "W"), name="unit", caller=caller)
     end = end_date(observation_end, caller)
     base = customer_table(transactions, customer=customer, date=date, amount=amount, end=end,
                           period="D", periods=True, future="drop", engine=engine,
                           caller=caller)
-    return _clv_table(base, observation_end=end, unit=unit, horizon=horizon,
-                      discount=discount, margin_rate=margin_rate, caller=caller)
+    return _clv_fit(base, observation_end=end, unit=unit, horizon=horizon,
+                    discount=discount, margin_rate=margin_rate, caller=caller)
 
 
-def _clv_table(base: pd.DataFrame, *, observation_end, unit: str, horizon, discount,
-               margin_rate: float, caller: str = "clv_customers") -> pd.DataFrame:
+class CLVFit:
+    """The CLV of each customer and the two fitted models behind it (:func:`clv_fit`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per customer (see :func:`clv_customers`).
+    bgnbd : crmlab.clv.BetaGeo
+        The fitted purchase model (``params_``, ``log_likelihood_``, ...).
+    gammagamma : crmlab.clv.GammaGamma
+        The fitted spend model (``params_``, ``spend_frequency_correlation_``, ...).
+    repeat_buyers : int
+        Customers with at least one repeat purchase in the window (what the models
+        learn from).
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> fit = clv_fit(crmlab.load_data("retail_transactions").head(400))
+    >>> fit.repeat_buyers, round(fit.bgnbd.params_["r"], 4)
+    (85, 1.5514)
+    """
+
+    def __init__(self, table: pd.DataFrame, bgnbd: Any, gammagamma: Any,
+                 repeat_buyers: int) -> None:
+        self.table, self.bgnbd, self.gammagamma = table, bgnbd, gammagamma
+        self.repeat_buyers = repeat_buyers
+
+    def __repr__(self) -> str:
+        return (f"CLVFit({len(self.table):,} customers, {self.repeat_buyers:,} repeat "
+                f"buyers, total CLV {float(self.table['clv'].sum()):,.2f})")
+
+
+def _clv_fit(base: pd.DataFrame, *, observation_end, unit: str, horizon, discount,
+             margin_rate: float, caller: str = "clv_fit") -> CLVFit:
     """Fit BG/NBD and Gamma-Gamma on the summary of a per-customer table; CLV per customer."""
     from crmlab import clv
 
@@ -432,15 +525,12 @@ def _clv_table(base: pd.DataFrame, *, observation_end, unit: str, horizon, disco
     values = clv.clv_table(bg, gg, summary, horizon=horizon, discount=discount,
                            margin_rate=margin_rate)
     out = summary.join(values)
-    out.attrs = {
-        "bgnbd": dict(bg.params_), "gammagamma": dict(gg.params_),
-        "log_likelihood": {"bgnbd": bg.log_likelihood_, "gammagamma": gg.log_likelihood_},
-        "spend_frequency_correlation": gg.spend_frequency_correlation_,
-        "repeat_buyers": repeat, "observation_end": summary.attrs["observation_end"],
-        "unit": unit, "horizon": float(horizon), "discount": float(discount),
+    out.attrs = {  # provenance: the settings used and what was left out
+        "observation_end": summary.attrs["observation_end"], "unit": unit,
+        "horizon": float(horizon), "discount": float(discount),
         "margin_rate": float(margin_rate), "dropped": dropped,
     }
-    return out
+    return CLVFit(out, bg, gg, repeat)
 
 
 class Analysis:
@@ -464,6 +554,8 @@ class Analysis:
         ``pyramid`` with ``key_account`` (see :func:`analyse`).
     clv : DataFrame or None
         :func:`clv_customers`' table, or None when the models could not be fitted.
+    clv_fit : CLVFit or None
+        The same table with the fitted models (:func:`clv_fit`).
     clv_error : str or None
         Why the models could not be fitted.
     """
@@ -564,12 +656,13 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_
     if when is not None or obs_end is not None:  # another window: its own table
         clv_base = customer_table(tx, **cols, end=obs_end, period="D", periods=True,
                                   future="drop", validated=True, caller="clv_customers")
-    clv_table, clv_error = None, None
+    fit, clv_error = None, None
     try:
-        clv_table = _clv_table(clv_base, observation_end=obs_end, unit="W", horizon=None,
-                               discount=None, margin_rate=1.0)
+        fit = _clv_fit(clv_base, observation_end=obs_end, unit="W", horizon=None,
+                       discount=None, margin_rate=1.0, caller="clv_customers")
     except CRMDataError as err:
         clv_error = str(err)
     step.done()
     return Analysis(transactions=tx, read_report=rep, base=base, rfm=seg, pyramid=table,
-                    overview=overview, key_accounts=keyed, clv=clv_table, clv_error=clv_error)
+                    overview=overview, key_accounts=keyed, clv=None if fit is None else fit.table,
+                    clv_fit=fit, clv_error=clv_error)

@@ -226,9 +226,13 @@ def test_clv_parquet_to_parquet(files, retail, out, capsys):
                                  "expected_purchases", "probability_alive",
                                  "expected_average_spend", "clv"]
     assert len(got) == N_CUSTOMERS
-    expected = pipelines.clv_customers(retail)
+    fit = pipelines.clv_fit(retail)
+    expected = fit.table
     np.testing.assert_allclose(got["clv"], expected["clv"], rtol=1e-9, atol=1e-9)
-    bg = expected.attrs["bgnbd"]
+    np.testing.assert_array_equal(pipelines.clv_customers(retail)["clv"], expected["clv"])
+    assert set(expected.attrs) == {"observation_end", "unit", "horizon", "discount",
+                                   "margin_rate", "dropped"}  # provenance only
+    bg = fit.bgnbd.params_
     assert f"BG/NBD: r={bg['r']:.4f}, alpha={bg['alpha']:.4f}" in stdout
     assert "Gamma-Gamma: p=" in stdout
     assert "left out: 3,966 return rows (amount < 0), not purchases" in stdout
