@@ -101,7 +101,7 @@ PRESETS: dict[str, Preset] = {
             "order": ("销售订单编号", "Sales Order No.", "name"),
             "refund": ("退款金额", "Refund Amount", "refund_amount"),
         },
-        exclude={("生命状态", "Life Status", "life_status"): ("作废", "Invalid", "invalid")},
+        exclude={("生命状态", "Life Status", "life_status"): ("作废", "Invalid")},
         epoch_ms=True,
         rules="a purchase is a 销售订单 whose 生命状态 is not 作废 (void orders are left "
               "out, reported); 退款金额 is subtracted from 销售订单金额(元) and an order "

@@ -956,7 +956,7 @@ def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes)
         warnings.simplefilter("ignore")
         got = pd.to_datetime(norm, format="ISO8601", errors="coerce")
     parsed = parsed.fillna(got.astype("datetime64[us]"))
-    other |= got.notna().to_numpy() & ~iso
+    other |= got.notna().to_numpy() & ~plain
     return parsed, other, tz
 
 
