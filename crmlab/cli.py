@@ -100,8 +100,9 @@ def cli_message(text: str) -> str:
 
     Examples
     --------
-    >>> cli_message("pass decimal=',' or dayfirst=True; Did you mean customer='客户 名称'?")
-    "pass --decimal , or --dayfirst; Did you mean --customer '客户 名称'?"
+    >>> print(cli_message("f: f: pass decimal=',' or dayfirst=True; Did you mean "
+    ...                   "customer='客户 名称' (or 'Kunde')?"))
+    f: pass --decimal ',' or --dayfirst; Did you mean --customer '客户 名称' (or 'Kunde')?
     """
     options = {**READ_OPTIONS, **OTHER_OPTIONS}
 
@@ -115,11 +116,12 @@ def cli_message(text: str) -> str:
             return f"{options[key]} none"
         if value[:1] in "'\"" and value[-1:] == value[:1]:
             value = value[1:-1]
-            if not value or any(c.isspace() for c in value) or "'" in value:
+            if not re.fullmatch(r"[\w.%/+:-]+", value):
                 value = "'" + value.replace("'", "'\\''") + "'"
         return f"{options[key]} {value}"
 
     keys = "|".join(sorted({*options, "dayfirst", "normalize_ids"}, key=len, reverse=True))
+    text = re.sub(r"^([\w.]+): (?:\1: )+", r"\1: ", text)  # the source, said once
     return re.sub(rf"(?<![\w.-])({keys})=('[^']*'|\"[^\"]*\"|\[\]|[\w.%/+-]+)", option, text)
 
 

@@ -95,7 +95,7 @@ def did_you_mean(name: object, choices: Iterable, *, cutoff: float = 0.5) -> str
 
 def missing_column(name: str, param: str | None, present: list, caller: str,
                    where: str = "") -> CRMDataError:
-    """The error for a column that is not there: the columns present and a "did you mean".
+    """The error for a column that is not there: the columns present and the closest names.
 
     ``param`` is the keyword that named the column (``customer``), ``where`` says where
     it was looked for (a file name).
@@ -107,11 +107,13 @@ def missing_column(name: str, param: str | None, present: list, caller: str,
     customer='customer_id'?
     """
     hint = ""
-    close = did_you_mean(name, present)
+    closest = difflib.get_close_matches(str(name), [str(c) for c in present], n=3, cutoff=0.5)
+    close = closest[0] if closest else None
+    more = (" (or " + ", ".join(map(repr, closest[1:])) + ")") if len(closest) > 1 else ""
     if close and param:
-        hint = f" Did you mean {param}={close!r}?"
+        hint = f" Did you mean {param}={close!r}{more}?"
     elif close:
-        hint = f" Did you mean {close!r}?"
+        hint = f" Did you mean {close!r}{more}?"
     elif param:
         hint = f" Pass the right name, for example {param}='...'."
     shown = ", ".join(str(c) for c in present[:20]) + (", ..." if len(present) > 20 else "")

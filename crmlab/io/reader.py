@@ -604,6 +604,7 @@ def _read_csv(data, names: list, encoding, kwargs: dict, source: str) -> _Raw:
     given = kwargs.pop("sep", kwargs.pop("delimiter", None))
     seps = [given] if given else list(_DELIMITERS)
     # the header: the line holding most of the names (earliest, then first delimiter)
+    head = [ln[:100_000] for ln in head]  # csv's field limit; a header is never that long
     found = {d: _find_header([next(csv.reader([ln], delimiter=d), []) for ln in head], names)
              for d in seps}
     sep = max(seps, key=lambda d: (found[d][0], -found[d][1]))
@@ -1144,6 +1145,12 @@ def _resolve(frame: pd.DataFrame, wanted: dict, pre: Preset | None, raw: _Raw
                         f"{raw.source}: the first of the top {_SCAN} holding most of the "
                         f"column names asked for, else the first non-empty one.)",)
         raise err
+    cols = [found[r] for r in ("customer", "date", "amount", "order") if r in found]
+    if len(set(cols)) < len(cols):
+        shown = ", ".join(f"{r}={found[r]!r}" for r in ("customer", "date", "amount", "order")
+                          if r in found)
+        raise CRMDataError(f"{_CALLER}: customer, date, amount and order must name different "
+                           f"columns; got {shown}.")
     for role, col in found.items():
         canon = _CANON.get(role)
         if canon and canon != col and canon in frame.columns and \
@@ -1153,12 +1160,6 @@ def _resolve(frame: pd.DataFrame, wanted: dict, pre: Preset | None, raw: _Raw
                 f"{raw.source} already has a column {canon!r}. Pass {role}={canon!r}, "
                 f"or drop or rename that column first."
             )
-    cols = [found[r] for r in ("customer", "date", "amount", "order") if r in found]
-    if len(set(cols)) < len(cols):
-        shown = ", ".join(f"{r}={found[r]!r}" for r in ("customer", "date", "amount", "order")
-                          if r in found)
-        raise CRMDataError(f"{_CALLER}: customer, date, amount and order must name different "
-                           f"columns; got {shown}.")
     return found
 
 
