@@ -16,6 +16,7 @@ import difflib
 import io
 from dataclasses import dataclass, field
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -256,7 +257,7 @@ def list_samples() -> dict[str, str]:
     return {preset: file for file, (preset, *_) in SAMPLES.items()}
 
 
-def sample_path(preset: str):
+def sample_path(preset: str) -> Path:
     """The path of the sample export of a preset (see :func:`list_samples`).
 
     Examples
@@ -265,7 +266,7 @@ def sample_path(preset: str):
     >>> tx = crmlab.read_transactions(sample_path("zoho-deals"), preset="zoho-deals",
     ...                               warn=False)
     >>> tx.attrs["report"]["rules"][0]
-    'only rows with Stage = Closed Won: 19 other rows left out'
+    'only rows with Stage = Closed Won or 赢单关闭: 20 other rows left out'
     """
     samples = list_samples()
     if preset not in samples:
@@ -273,8 +274,6 @@ def sample_path(preset: str):
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise CRMDataError(f"sample_path: no sample export for {preset!r}. Samples: "
                            f"{', '.join(samples)}.{hint}")
-    from pathlib import Path
-
     return Path(str(files("crmlab._data.samples").joinpath(samples[preset])))
 
 

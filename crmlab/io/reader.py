@@ -1310,9 +1310,13 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
     is_future = (dates >= cutoff + pd.Timedelta(days=1)).to_numpy()
     if future == "error" and (is_future & alive).any():
         hit = is_future & alive
+        shown_dates = (dates.dt.strftime("%Y-%m-%d %H:%M").str.removesuffix(" 00:00")
+                       if pd.api.types.is_datetime64_any_dtype(dcol) else dcol.reset_index(
+                           drop=True)).to_numpy()
         raise CRMDataError(
             f"{_CALLER}: {int(hit.sum())} rows of {source} are dated after {cutoff:%Y-%m-%d} "
-            f"(as_of, default today): {show_rows(labels[hit], dcol[hit])}. Correct them, or "
+            f"(as_of, default today): {show_rows(labels[hit], shown_dates[hit])}. Correct "
+            f"them, or "
             f"pass future='drop' to leave them out (reported) or future='keep' to use them."
         )
     if future == "drop":
