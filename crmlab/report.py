@@ -147,7 +147,7 @@ WORDS = {
     "clv": "CLV, next year (客户终身价值)",
     "model": "model (模型)", "parameter": "parameter (参数)", "estimate": "estimate (估计值)",
     "rows dropped": "rows left out (删除行数)", "rows": "rows (行数)",
-    "customer_id": "customer (客户)", "group": "group (组别)",
+    "customer_id": "customer (客户)", "group": "group (组别)", "what": "what (内容)",
     "clv_band": "customers by CLV (按终身价值分组)", "clv_total": "CLV in all (终身价值合计)",
     "clv_share": "share of all CLV (终身价值占比)",
 }
@@ -457,9 +457,9 @@ def _section_clv(result: Analysis) -> str:
 def build_report(
     transactions: pd.DataFrame,
     *,
-    customer: str = "customer_id",
-    date: str = "order_date",
-    amount: str = "amount",
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
     order: str | None = None,
     gross_profit: str = "gross_profit",
     cost: str = "cost_to_serve",
@@ -479,9 +479,9 @@ def build_report(
         The transactions. A table from :func:`crmlab.read_transactions` (it carries
         ``attrs["report"]``) is taken as read, with canonical column names; any other
         DataFrame is read through it first with the column names given.
-    customer, date, amount, order : str
-        Column names of a raw DataFrame (``order`` optional, as in
-        :func:`crmlab.read_transactions`).
+    customer, date, amount, order : str, optional
+        Column names of a raw DataFrame (default "customer_id", "order_date", "amount";
+        ``order`` optional, as in :func:`crmlab.read_transactions`).
     gross_profit, cost : str, default "gross_profit", "cost_to_serve"
         Profit columns; without them the profit parts say so.
     analysis_date : date-like, optional
@@ -583,8 +583,8 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
 
 
 def write_report(path_or_df: PathLike | pd.DataFrame, out: PathLike, *,
-                 customer: str = "customer_id", date: str = "order_date",
-                 amount: str = "amount", order: str | None = None,
+                 customer: str | None = None, date: str | None = None,
+                 amount: str | None = None, order: str | None = None,
                  gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
                  analysis_date: DateLike | None = None,
                  observation_end: DateLike | None = None, progress: bool = False,
@@ -604,7 +604,8 @@ def write_report(path_or_df: PathLike | pd.DataFrame, out: PathLike, *,
     progress : bool, default False
         Show a progress bar (tqdm, on stderr).
     **read_kwargs
-        Passed to :func:`crmlab.read_transactions` (``sheet``, ``encoding``, ...).
+        Passed to :func:`crmlab.read_transactions` (``preset``, ``keep``, ``exclude``,
+        ``to_currency``, ``sheet``, ``encoding``, ...).
 
     Returns
     -------

@@ -179,6 +179,15 @@ def test_case_05_status_filters_and_currencies(tmp_path, capsys):
     assert only["amount"].tolist() == [100.0]
     assert only.attrs["report"]["dropped"] == {
         "not kept (Stage is not Closed Won or 赢单关闭)": 3, "other currency (not CNY)": 2}
+    # amounts without any currency are taken to be in the analysis currency, noted
+    plain = read(path, customer="客户名称", date="下单日期", amount="销售订单金额(元)",
+                 to_currency="CNY")
+    assert len(plain) == 20 and plain.attrs["report"]["rules"] == ["amounts in CNY"]
+    mixed = write(tmp_path, "mixed.csv", H + "A,2024-01-05,¥10\nB,2024-01-05,20\n"
+                  "C,2024-01-06,$3\n")
+    cny = read(mixed, to_currency="CNY")
+    assert cny["amount"].tolist() == [10.0, 20.0]
+    assert cny.attrs["report"]["dropped_rows"] == {"other currency (not CNY)": [4]}
     rates = write(tmp_path, "rates.csv", "currency,rate\nUSD,7.1\nEUR,7.8\nCNY,1\n")
     conv = read(deals, preset="zoho-deals", rates=rates)
     assert conv["amount"].tolist() == [100.0, 355.0, 546.0]

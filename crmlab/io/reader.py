@@ -1376,12 +1376,14 @@ def _currencies(frame, cols, amounts, cell_codes, alive, labels, source, to_curr
                 rates, drop, rules, notes):
     """Each row's currency (its column, else its symbol); convert, select or stop."""
     codes = cell_codes.copy()
+    codes[pd.isna(codes)] = None
     where = "currency symbols"
     if "currency" in cols:
         ccol = frame[cols["currency"]]
         uniq_codes, uniq = pd.factorize(ccol)
         from_col = _take([_currency_code(v) for v in uniq], uniq_codes, None)
         codes = np.where(pd.isna(from_col), codes, from_col)
+        codes[pd.isna(codes)] = None
         where = f"column {cols['currency']!r}"
     known = pd.Series(codes[alive]).dropna()
     counts = known.value_counts()
