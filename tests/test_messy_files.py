@@ -16,6 +16,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crmlab
 from crmlab import CRMDataError, clv, rfm
@@ -367,6 +369,20 @@ def test_samples_regenerate_byte_for_byte():
         assert sample_bytes(file) == sample_path(preset).read_bytes(), file
 
 
+def test_fxiaoke_export_as_xlsx_with_a_title_row(tmp_path):
+    frame = pd.read_csv(sample_path("fxiaoke-orders"), encoding="gbk", dtype=str)
+    path = tmp_path / "销售订单.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        frame.to_excel(writer, sheet_name="销售订单", startrow=2, index=False)
+        writer.sheets["销售订单"]["A1"] = "销售订单导出 2025-12-01"
+    from_xlsx = read(path, preset="fxiaoke-orders")
+    from_csv = read(sample_path("fxiaoke-orders"), preset="fxiaoke-orders")
+    pd.testing.assert_series_equal(from_xlsx["amount"], from_csv["amount"])
+    assert from_xlsx.attrs["report"]["dropped"] == from_csv.attrs["report"]["dropped"]
+    assert from_xlsx.attrs["report"]["dropped_rows"]["refunded in full"] == [
+        r + 2 for r in from_csv.attrs["report"]["dropped_rows"]["refunded in full"]]
+
+
 def test_preset_rules_are_reported_and_overridable():
     tx = read(sample_path("fxiaoke-orders"), preset="fxiaoke-orders")
     rep = tx.attrs["report"]
@@ -572,3 +588,24 @@ def test_fast_path_reports_exactly_what_the_cleaning_path_reports(tmp_path, monk
     pd.testing.assert_frame_equal(fast.drop(columns=[]), slow)
     for key in ("dropped", "dropped_rows", "cleaned", "flagged", "notes"):
         assert fast.attrs["report"][key] == slow.attrs["report"][key], key
+
+
+# ------------------------------------------------------------------- property: never silently wrong
+
+@settings(max_examples=40, deadline=None)
+@given(days=st.lists(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
+                     min_size=1, max_size=25),
+       dayfirst=st.booleans(), sep=st.sampled_from(["/", "-"]))
+def test_slashed_dates_are_read_right_or_refused(days, dayfirst, sep):
+    fmt = f"%d{sep}%m{sep}%Y" if dayfirst else f"%m{sep}%d{sep}%Y"
+    raw = pd.DataFrame({"customer_id": "A", "order_date": [d.strftime(fmt) for d in days],
+                        "amount": 1.0})
+    try:
+        df = read_transactions(raw, future="keep", warn=False)
+    except CRMDataError as err:
+        assert "dayfirst=True if 03/05/2024 means 3 May" in str(err)
+        assert all(d.day <= 12 for d in days)  # refused only when nothing settles it
+        return
+    accounted(df)
+    kept = sorted(set(days), key=days.index)  # exact duplicates are dropped, reported
+    assert df["order_date"].dt.date.tolist() == kept
