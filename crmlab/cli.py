@@ -11,11 +11,12 @@ accounts: B2B accounts: revenue, margin, cost to serve, potential, manager prior
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from crmlab._errors import CRMDataError
 
-__all__ = ["main"]
+__all__ = ["OTHER_OPTIONS", "READ_OPTIONS", "cli_message", "load_config", "main"]
 
 
 def _datasets(args) -> int:
@@ -60,25 +61,88 @@ def _grade(args) -> int:
     return 0
 
 
-def _columns(args) -> dict:
-    return {"customer": args.customer, "date": args.date, "amount": args.amount,
-            "order": args.order}
+#: read_transactions keywords and the CLI options that set them (messages are translated).
+READ_OPTIONS = {
+    "customer": "--customer", "date": "--date", "amount": "--amount", "order": "--order",
+    "name": "--name", "currency": "--currency-column", "refund": "--refund",
+    "preset": "--preset", "keep": "--keep", "exclude": "--exclude",
+    "to_currency": "--to-currency", "rates": "--rates", "amount_unit": "--amount-unit",
+    "sheet": "--sheet", "encoding": "--encoding", "decimal": "--decimal",
+    "date_format": "--date-format", "future": "--future", "as_of": "--as-of",
+}
+#: Other keywords named in messages, with their options.
+OTHER_OPTIONS = {"analysis_date": "--analysis-date", "observation_end": "--observation-end",
+                 "scheme": "--scheme", "bins": "--bins", "margin_rate": "--margin-rate",
+                 "gross_profit": "--gross-profit", "cost": "--cost", "unit": "--unit",
+                 "horizon": "--horizon", "discount": "--discount", "engine": "--engine"}
+
+
+def _read_kwargs(args) -> dict:
+    """The read_transactions keywords set by the shared input options."""
+    out = {}
+    for key in READ_OPTIONS:
+        value = getattr(args, key, None)
+        if key in ("keep", "exclude") and value is not None:
+            value = [] if [v.strip().lower() for v in value] == ["none"] else list(value)
+        if value is not None:
+            out[key] = value
+    if getattr(args, "dayfirst", None) is not None:
+        out["dayfirst"] = args.dayfirst
+    if getattr(args, "exact_ids", False):
+        out["normalize_ids"] = False
+    if out.get("sheet") is not None and str(out["sheet"]).isdigit():
+        out["sheet"] = int(out["sheet"])
+    return out
+
+
+def cli_message(text: str) -> str:
+    """A library message with its keyword fixes written as the command's options.
+
+    Examples
+    --------
+    >>> print(cli_message("f: f: pass decimal=',' or dayfirst=True; Did you mean "
+    ...                   "customer='客户 名称' (or 'Kunde')?"))
+    f: pass --decimal ',' or --dayfirst; Did you mean --customer '客户 名称' (or 'Kunde')?
+    """
+    options = {**READ_OPTIONS, **OTHER_OPTIONS}
+
+    def option(m):
+        key, value = m.group(1), m.group(2)
+        if key == "dayfirst":
+            return "--dayfirst" if value == "True" else "--monthfirst"
+        if key == "normalize_ids":
+            return "--exact-ids" if value == "False" else ""
+        if value == "[]":
+            return f"{options[key]} none"
+        if value[:1] in "'\"" and value[-1:] == value[:1]:
+            value = value[1:-1]
+            if not re.fullmatch(r"[\w.%/+:-]+", value):
+                value = "'" + value.replace("'", "'\\''") + "'"
+        return f"{options[key]} {value}"
+
+    keys = "|".join(sorted({*options, "dayfirst", "normalize_ids"}, key=len, reverse=True))
+    text = re.sub(r"^([\w.]+): (?:\1: )+", r"\1: ", text)  # the source, said once
+    return re.sub(rf"(?<![\w.-])({keys})=('[^']*'|\"[^\"]*\"|\[\]|[\w.%/+-]+)", option, text)
 
 
 def _read(args, steps):
     """Read the input with crmlab.read_transactions and print its data-quality notes."""
-    from crmlab.io import read_transactions, report
+    from crmlab.io import read_transactions
 
     steps("read")
-    extra = {k: v for k, v in (("sheet", args.sheet), ("encoding", args.encoding)) if v}
-    tx = read_transactions(args.file, **_columns(args), dayfirst=args.dayfirst, warn=False,
-                           **extra)
+    tx = read_transactions(args.file, warn=False, **_read_kwargs(args))
+    _print_quality(tx)
+    steps.done()
+    return tx
+
+
+def _print_quality(tx) -> None:
     from tqdm.auto import tqdm
+
+    from crmlab.io import report
 
     tqdm.write("data quality (read_transactions):\n  " + report(tx).replace("\n", "\n  "),
                file=sys.stderr)
-    steps.done()
-    return tx
 
 
 def _steps(args, names, desc):
@@ -92,54 +156,72 @@ def _finish(table, args, steps, what: str) -> None:
 
     if args.out:
         steps("write")
-        write_table(table, args.out)
+        write_table(table, args.out, bom=not args.no_bom)
         steps.done()
         print(f"wrote {len(table):,} {what} to {args.out}")
 
 
-def _rfm(args) -> int:
+def _analyst(args, command: str, compute, show) -> int:
+    """The path every analyst command shares: check the output, read, compute, write, show."""
     from crmlab.io import check_output
-    from crmlab.pipelines import rfm_customers
 
-    check_output(args.out)
-    steps = _steps(args, ["read", "rfm", "write"], "crmlab rfm")
+    if args.out:
+        check_output(args.out)
+    elif command == "rfm":
+        raise CRMDataError("-o/--out is required: the file to write the RFM table to "
+                           "(.csv, .parquet or .xlsx), on the command line or as out= in "
+                           "the --config file.")
+    steps = _steps(args, ["read", command, "write"], f"crmlab {command}")
     try:
         tx = _read(args, steps)
-        steps("rfm")
-        table = rfm_customers(tx, order="order_id" if args.order else None,
-                              analysis_date=args.analysis_date, scheme=args.scheme,
-                              bins=args.bins, ties=args.ties, language=args.language,
-                              engine=args.engine)
+        steps(command)
+        table, extra = compute(tx, args)
         steps.done()
         _finish(table, args, steps, "customers")
     finally:
         steps.close()
+    show(table, extra, args, tx)
+    return 0
+
+
+def _rfm_compute(tx, args):
+    from crmlab.pipelines import rfm_customers
+
+    table = rfm_customers(tx, order="order_id" if "order_id" in tx.columns else None,
+                          analysis_date=args.analysis_date, scheme=args.scheme,
+                          bins=args.bins, ties=args.ties, language=args.language,
+                          engine=args.engine)
+    return table, None
+
+
+def _rfm_show(table, _, args, tx) -> None:
     counts = table["segment"].value_counts(sort=False)
     print(f"{len(table):,} customers, analysis date {table.attrs['analysis_date']:%Y-%m-%d}; "
           f"segments ({args.scheme}):")
     print(counts.to_frame("customers").assign(
         share=(counts / len(table)).round(3)).to_string())
-    return 0
+    _print_left_out(table, tx)
 
 
-def _pyramid(args) -> int:
-    from crmlab.io import check_output
+def _print_left_out(table, tx) -> None:
+    """Name the customers of the file that are not in a per-customer result."""
+    missing = sorted(set(tx["customer_id"]) - set(table.index))
+    if missing:
+        shown = ", ".join(missing[:10]) + (f", ... ({len(missing)} in all)"
+                                          if len(missing) > 10 else "")
+        print(f"left out: {len(missing):,} customers with only returns (no purchase to "
+              f"measure recency from): {shown}")
+
+
+def _pyramid_compute(tx, args):
     from crmlab.pipelines import pyramid_customers, pyramid_overview
 
-    if args.out:
-        check_output(args.out)
-    steps = _steps(args, ["read", "pyramid", "write"], "crmlab pyramid")
-    try:
-        tx = _read(args, steps)
-        steps("pyramid")
-        table = pyramid_customers(tx, gross_profit=args.gross_profit, cost=args.cost,
-                                  scheme=args.scheme, language=args.language,
-                                  engine=args.engine)
-        ov = pyramid_overview(table)
-        steps.done()
-        _finish(table, args, steps, "customers")
-    finally:
-        steps.close()
+    table = pyramid_customers(tx, gross_profit=args.gross_profit, cost=args.cost,
+                              scheme=args.scheme, language=args.language, engine=args.engine)
+    return table, pyramid_overview(table)
+
+
+def _pyramid_show(table, ov, args, tx) -> None:
     c = ov["concentration"]
     print(f"{ov['customers']:,} customers; Gini {c['gini']:.3f}; top 20% of customers hold "
           f"{c['top_20pct']:.1%} of net revenue (top 1%: {c['top_1pct']:.1%})")
@@ -151,27 +233,18 @@ def _pyramid(args) -> int:
     print(f"tiers ({args.scheme}):")
     print(ov["tiers"].round({"customer_share": 3, "value": 2, "value_share": 3,
                             "mean_value": 2}).to_string())
-    return 0
 
 
-def _clv(args) -> int:
-    from crmlab.io import check_output
+def _clv_compute(tx, args):
     from crmlab.pipelines import clv_fit
 
-    if args.out:
-        check_output(args.out)
-    steps = _steps(args, ["read", "fit", "write"], "crmlab clv")
-    try:
-        tx = _read(args, steps)
-        steps("fit BG/NBD + Gamma-Gamma")
-        fit = clv_fit(tx, observation_end=args.observation_end, unit=args.unit,
-                      horizon=args.horizon, discount=args.discount,
-                      margin_rate=args.margin_rate, engine=args.engine)
-        table = fit.table
-        steps.done()
-        _finish(table, args, steps, "customers")
-    finally:
-        steps.close()
+    fit = clv_fit(tx, observation_end=args.observation_end, unit=args.unit,
+                  horizon=args.horizon, discount=args.discount,
+                  margin_rate=args.margin_rate, engine=args.engine)
+    return fit.table, fit
+
+
+def _clv_show(table, fit, args, tx) -> None:
     at = table.attrs
     unit = {"W": "weeks", "D": "days"}[at["unit"]]
     print(f"observation end {at['observation_end']:%Y-%m-%d}; {len(table):,} customers, "
@@ -186,53 +259,118 @@ def _clv(args) -> int:
           f"{unit[:-1]}, margin {at['margin_rate']:g}: expected purchases "
           f"{table['expected_purchases'].sum():,.0f}, total CLV {table['clv'].sum():,.2f}, "
           f"mean {table['clv'].mean():,.2f}, median {table['clv'].median():,.2f}")
-    return 0
+
+
+def _rfm(args) -> int:
+    return _analyst(args, "rfm", _rfm_compute, _rfm_show)
+
+
+def _pyramid(args) -> int:
+    return _analyst(args, "pyramid", _pyramid_compute, _pyramid_show)
+
+
+def _clv(args) -> int:
+    return _analyst(args, "clv", _clv_compute, _clv_show)
 
 
 def _report(args) -> int:
-    from crmlab.io import HTML_SUFFIXES, check_output, report, write_text
-    from crmlab.pipelines import Progress, analyse
+    from crmlab.io import HTML_SUFFIXES, check_output, write_table, write_text
+    from crmlab.pipelines import Progress, analyse, segment_list
     from crmlab.report import SECTIONS, render_report
 
+    if not args.out:
+        raise CRMDataError("-o/--out is required: the .html file to write, on the command "
+                           "line or as out= in the --config file.")
     check_output(args.out, HTML_SUFFIXES)
+    if args.segments:
+        check_output(args.segments)
     steps = Progress(["read", *SECTIONS, "html"], not args.no_progress, "crmlab report")
     try:
         steps("read")
-        extra = {k: v for k, v in (("sheet", args.sheet), ("encoding", args.encoding)) if v}
-        result = analyse(args.file, **_columns(args), gross_profit=args.gross_profit,
-                         cost=args.cost, analysis_date=args.analysis_date,
+        result = analyse(args.file, gross_profit=args.gross_profit, cost=args.cost,
+                         analysis_date=args.analysis_date,
                          observation_end=args.observation_end, progress=steps,
-                         dayfirst=args.dayfirst, **extra)
+                         **_read_kwargs(args))
         steps.done()
-        from tqdm.auto import tqdm
-
-        tqdm.write("data quality (read_transactions):\n  "
-                   + report(result.transactions).replace("\n", "\n  "), file=sys.stderr)
+        _print_quality(result.transactions)
         steps("html")
         out = write_text(render_report(result), args.out)
         steps.done()
+        if args.segments:
+            table = segment_list(result)
+            write_table(table, args.segments, bom=not args.no_bom)
+            print(f"wrote {len(table):,} customers to {args.segments} (segment list)")
     finally:
         steps.close()
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
 
 
-def _input_options(p, out_required: bool, out_help: str) -> None:
-    p.add_argument("file", help="transactions: CSV (UTF-8 or GBK), Excel (.xlsx) or Parquet")
-    p.add_argument("-o", "--out", required=out_required, help=out_help)
-    g = p.add_argument_group("columns of FILE (as in crmlab.read_transactions)")
-    g.add_argument("--customer", default="customer_id", help="customer id column "
-                   "(default: %(default)s)")
-    g.add_argument("--date", default="order_date", help="order date column "
-                   "(default: %(default)s)")
-    g.add_argument("--amount", default="amount", help="amount column, negative = return "
-                   "(default: %(default)s)")
+def _input_options(p, out_help: str) -> None:
+    p.add_argument("file", nargs="?", default=None,
+                   help="transactions: CSV (any encoding), Excel (.xlsx) or Parquet; or "
+                   "file= in the --config file")
+    p.add_argument("-o", "--out", default=None, help=out_help)
+    p.add_argument("--config", default=None, metavar="TOML",
+                   help="a TOML file with these options (see README, 'Repeatable runs'); "
+                   "options on the command line win")
+    g = p.add_argument_group("columns of FILE (as in crmlab.read_transactions; default: the "
+                             "preset's, else customer_id, order_date, amount)")
+    g.add_argument("--preset", default=None,
+                   help="the system FILE was exported from: zoho-deals, zoho-invoices, "
+                   "fxiaoke-orders, salesforce-opportunities, hubspot-deals, shopify-orders "
+                   "(sets the columns and the purchase rule; the options below override it)")
+    g.add_argument("--customer", default=None, help="customer id column")
+    g.add_argument("--date", default=None, help="order date column")
+    g.add_argument("--amount", default=None, help="amount column, negative = return")
     g.add_argument("--order", default=None, help="order id column; without it each row is "
                    "one order")
-    g.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
-    g.add_argument("--encoding", default=None, help="CSV encoding (default: UTF-8, else GBK)")
-    g.add_argument("--dayfirst", action="store_true", help="read 01/05/2024 as 1 May")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    g.add_argument("--name", default=None, help="customer name column (for segment lists)")
+    g.add_argument("--currency-column", dest="currency", default=None,
+                   help="column with each row's currency code")
+    g.add_argument("--refund", default=None, help="refunded-amount column, subtracted from "
+                   "the amount")
+    r = p.add_argument_group("what counts as a purchase, and how FILE is read")
+    r.add_argument("--keep", action="append", default=None, metavar="COLUMN=VALUE",
+                   help="use only rows with this value, e.g. --keep 'Stage=Closed Won' "
+                   "(repeatable; VALUE1|VALUE2 for several; 'none' for no filter)")
+    r.add_argument("--exclude", action="append", default=None, metavar="COLUMN=VALUE",
+                   help="leave out rows with this value, e.g. --exclude 生命状态=作废")
+    r.add_argument("--to-currency", default=None, metavar="CODE",
+                   help="analyse in this currency (other currencies: converted with "
+                   "--rates, else left out)")
+    r.add_argument("--rates", default=None, metavar="CSV",
+                   help="exchange rates: a CSV with columns currency, rate")
+    r.add_argument("--amount-unit", type=float, default=None,
+                   help="multiply amounts by this, e.g. 10000 for 万元 (default: 10000 when "
+                   "the amount header says 万)")
+    r.add_argument("--sheet", default=None, help="Excel sheet name or number (default: the "
+                   "first)")
+    r.add_argument("--encoding", default=None, help="CSV encoding (default: UTF-8, else "
+                   "detected, e.g. gbk, cp1252)")
+    r.add_argument("--decimal", choices=[".", ","], default=None,
+                   help="decimal mark of amounts (default: ',' for ';' files, else '.')")
+    first = r.add_mutually_exclusive_group()
+    first.add_argument("--dayfirst", action="store_const", const=True, dest="dayfirst",
+                       default=None, help="read 03/05/2024 as 3 May")
+    first.add_argument("--monthfirst", action="store_const", const=False, dest="dayfirst",
+                       help="read 03/05/2024 as 5 March (default: detected from the dates)")
+    r.add_argument("--date-format", default=None,
+                   help="strftime format of the dates (e.g. %%d/%%m/%%Y), or excel, "
+                   "epoch-ms, epoch-s")
+    r.add_argument("--future", choices=["drop", "keep", "error"], default=None,
+                   help="rows dated after today (or --as-of): drop (default; reported), keep "
+                   "or error")
+    r.add_argument("--as-of", default=None, help="dates after this day are future "
+                   "(default: today)")
+    r.add_argument("--exact-ids", action="store_true", default=None,
+                   help="keep customer ids as written (default: full-width made "
+                   "half-width, e-mails lower-cased)")
+    p.add_argument("--no-bom", action="store_true", default=None,
+                   help="write CSV as UTF-8 without a BOM (default: with a BOM, so Excel "
+                   "shows Chinese text)")
+    p.add_argument("--no-progress", action="store_true", default=None,
+                   help="hide the progress bar")
 
 
 def _engine_option(p) -> None:
@@ -288,7 +426,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rfm", help="RFM table, scores and segment per customer",
                        description="RFM (最近一次消费, 消费频率, 消费金额) per customer: "
                        "recency, frequency, monetary, R/F/M scores and a segment.")
-    _input_options(p, True, _TABLE_OUT)
+    _input_options(p, _TABLE_OUT + " (required)")
     p.add_argument("--scheme", choices=["rf10", "cn8"], default="rf10",
                    help="segments: rf10 = ten named R x F segments (needs --bins 5), "
                    "cn8 = the textbook's eight value segments (default: %(default)s)")
@@ -308,7 +446,7 @@ def parser() -> argparse.ArgumentParser:
                        "customer, with Gini and tier shares",
                        description="Customer pyramid (客户金字塔): net revenue, profit, tier "
                        "and ABC class per customer; prints Gini, top-20%% share and tiers.")
-    _input_options(p, False, _TABLE_OUT + " (optional: without it only the summary)")
+    _input_options(p, _TABLE_OUT + " (optional: without it only the summary)")
     p.add_argument("--scheme", choices=["su", "curry", "zeithaml"], default="su",
                    help="tiers: su 1/19/30/50%%, curry 1/4/15/80%%, zeithaml by profit "
                    "(default: %(default)s)")
@@ -322,7 +460,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Customer lifetime value (客户终身价值): the Fader-Hardie "
                        "summary, BG/NBD and Gamma-Gamma fits, CLV per customer. Returns "
                        "(amount < 0) are not purchases and are left out.")
-    _input_options(p, False, _TABLE_OUT + " (optional: without it only the parameters)")
+    _input_options(p, _TABLE_OUT + " (optional: without it only the parameters)")
     p.add_argument("--observation-end", "--calibration-end", dest="observation_end",
                    default=None, help="end of the calibration/observation window; later "
                    "purchases are ignored (default: the last date)")
@@ -343,7 +481,11 @@ def parser() -> argparse.ArgumentParser:
                        description="Write one self-contained HTML file (charts embedded) "
                        "with data quality, RFM segments, pyramid, Lorenz and whale curves, "
                        "key accounts and CLV.")
-    _input_options(p, True, "the .html file to write")
+    _input_options(p, "the .html file to write (required)")
+    p.add_argument("--segments", default=None, metavar="TABLE",
+                   help="also write a segment list to import into the CRM: the export's own "
+                   "customer id and name, RFM segment, recommended action, tier and CLV "
+                   "(.csv, .xlsx or .parquet)")
     _profit_options(p)
     p.add_argument("--analysis-date", default=None, help="RFM analysis date")
     p.add_argument("--observation-end", default=None, help="end of the CLV window")
@@ -351,13 +493,91 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+#: Config-file keys that are paths, read relative to the config file's folder.
+_PATHS = ("file", "rates", "out", "segments")
+#: Config-file keys spelt as in Python that set a flag of the command line the other way.
+_NEGATED = {"normalize_ids": "exact_ids", "bom": "no_bom", "progress": "no_progress"}
+
+
+def load_config(path: str, command: argparse.ArgumentParser) -> dict:
+    """Read a TOML config file into the option values of one analyst command.
+
+    Top-level keys and the tables ``[columns]``, ``[read]``, ``[analysis]`` and
+    ``[output]`` hold options named as in Python (``customer``, ``keep``, ``to_currency``,
+    ``analysis_date``, ``out``, ``segments``, ``bom``, ...); paths are relative to the
+    config file. Unknown keys are an error with the closest name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     cfg = pathlib.Path(d) / "monthly.toml"
+    ...     _ = cfg.write_text('preset = "zoho-deals"\\n[output]\\nout = "r.html"\\nbom = false\\n')
+    ...     got = load_config(str(cfg), parser()._subparsers._group_actions[0].choices["report"])
+    >>> got["preset"], got["out"].endswith("r.html"), got["no_bom"]
+    ('zoho-deals', True, True)
+    """
+    import tomllib
+    from pathlib import Path
+
+    from crmlab.validation import did_you_mean
+
+    where = Path(path).expanduser()
+    if not where.is_file():
+        raise CRMDataError(f"--config: file not found: {str(where)!r}.")
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CRMDataError(f"--config: {where.name} is not valid TOML: {err}.") from err
+    flat: dict = {}
+    for key, value in data.items():
+        if key in ("columns", "read", "analysis", "output") and isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    dests = {a.dest for a in command._actions} - {"help", "config", "func"}
+    out = {}
+    for key, value in flat.items():
+        dest = _NEGATED.get(key, key)
+        if dest not in dests:
+            close = did_you_mean(key, sorted(dests | set(_NEGATED)))
+            hint = f" Did you mean {close!r}?" if close else ""
+            raise CRMDataError(f"--config: {where.name} has an unknown key {key!r} for "
+                               f"'crmlab {command.prog.split()[-1]}'.{hint}")
+        if key in _NEGATED:
+            value = not value
+        if key in ("keep", "exclude"):
+            if isinstance(value, str):
+                value = [value]
+            elif isinstance(value, dict):
+                value = [f"{k}={'|'.join(v) if isinstance(v, list) else v}"
+                         for k, v in value.items()]
+            value = [str(v) for v in value] or ["none"]
+        if key in _PATHS and isinstance(value, str):
+            value = str((where.parent / value).expanduser())
+        out[dest] = value
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``crmlab`` command; return its exit code."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
     try:
+        if getattr(args, "config", None):
+            command = top._subparsers._group_actions[0].choices[args.command]
+            command.set_defaults(**load_config(args.config, command))
+            args = top.parse_args(argv)
+        for flag in ("no_bom", "no_progress", "exact_ids"):
+            if hasattr(args, flag) and getattr(args, flag) is None:
+                setattr(args, flag, False)
+        if hasattr(args, "file") and args.file is None and args.command in (
+                "rfm", "pyramid", "clv", "report"):
+            raise CRMDataError(f"crmlab {args.command}: name the input FILE, on the command "
+                               f"line or as file= in the --config file.")
         return args.func(args)
     except CRMDataError as err:
-        print(f"crmlab: {err}", file=sys.stderr)
+        print(f"crmlab: {cli_message(str(err))}", file=sys.stderr)
         return 2
     except OSError as err:
         print(f"crmlab: {err}", file=sys.stderr)

@@ -33,7 +33,7 @@ import pandas as pd
 from crmlab import engines
 from crmlab._errors import CRMDataError
 from crmlab.dates import check_future, to_date
-from crmlab.validation import check_option, require, show_rows
+from crmlab.validation import check_option, require, show_rows, source_labels
 
 if TYPE_CHECKING:
     from crmlab._typing import DateLike, Source
@@ -253,8 +253,11 @@ def customer_table(
             days = engines.period_numbers(engines.day_numbers(source[date]), period)
             late = days > end_period
             if late.any():
-                shown = show_rows(source.index[late],
-                                  source.loc[late, date].dt.strftime("%Y-%m-%d"))
+                labels = source_labels(source)  # file rows of a table as read
+                where = " of " + str(source.attrs["report"]["source"]) if (
+                    labels is not source.index and "report" in source.attrs) else ""
+                shown = show_rows(labels[np.asarray(late)],
+                                  source.loc[late, date].dt.strftime("%Y-%m-%d")) + where
                 raise _late_error(caller, int(late.sum()), len(source), end_ts, date, shown)
     raw = engines.aggregate("customers", source, roles, engine=engine, caller=caller,
                             params=params, online=online, period=period,

@@ -16,6 +16,7 @@ import difflib
 import io
 from dataclasses import dataclass, field
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -25,7 +26,8 @@ from crmlab._errors import CRMDataError
 if TYPE_CHECKING:
     from crmlab._typing import PathLike
 
-__all__ = ["load_data", "list_datasets", "describe", "regenerate", "write_datasets"]
+__all__ = ["load_data", "list_datasets", "list_samples", "describe", "regenerate",
+           "sample_path", "write_datasets"]
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,42 @@ def regenerate(name: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def list_samples() -> dict[str, str]:
+    """The sample CRM exports: preset name -> file name in ``datasets/samples/``.
+
+    Each is a small synthetic export of one system (a data card in
+    ``datasets/README.md``), read with ``read_transactions(path, preset=...)``.
+
+    Examples
+    --------
+    >>> list_samples()["fxiaoke-orders"]
+    'fxiaoke_orders.csv'
+    """
+    from crmlab._exports import SAMPLES
+
+    return {preset: file for file, (preset, *_) in SAMPLES.items()}
+
+
+def sample_path(preset: str) -> Path:
+    """The path of the sample export of a preset (see :func:`list_samples`).
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> tx = crmlab.read_transactions(sample_path("zoho-deals"), preset="zoho-deals",
+    ...                               warn=False)
+    >>> tx.attrs["report"]["rules"][0]
+    'only rows with Stage = Closed Won or 赢单关闭: 20 other rows left out'
+    """
+    samples = list_samples()
+    if preset not in samples:
+        close = difflib.get_close_matches(str(preset), list(samples), n=1, cutoff=0.4)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise CRMDataError(f"sample_path: no sample export for {preset!r}. Samples: "
+                           f"{', '.join(samples)}.{hint}")
+    return Path(str(files("crmlab._data.samples").joinpath(samples[preset])))
+
+
 def write_datasets(folder: PathLike) -> list[str]:
     """Write every synthetic dataset into ``folder`` (the repository's ``datasets/``).
 
@@ -261,6 +299,12 @@ def write_datasets(folder: PathLike) -> list[str]:
         else:
             path.write_bytes(data)
         written.append(spec.file)
+    from crmlab._exports import SAMPLES, sample_bytes
+
+    (folder / "samples").mkdir(exist_ok=True)
+    for file in SAMPLES:
+        (folder / "samples" / file).write_bytes(sample_bytes(file))
+        written.append(f"samples/{file}")
     return written
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.validation import check_option, show_rows, warn_renamed
+from crmlab.validation import check_option, show_rows, source_labels, warn_renamed
 
 if TYPE_CHECKING:
     from crmlab._typing import DateLike
@@ -134,7 +134,8 @@ def drop_future_rows(df: pd.DataFrame, day: pd.Series, when: pd.Timestamp, date:
     if not late.any():
         return df
     if future == "error":
-        shown = show_rows(df.index[late], df.loc[late, date].dt.strftime("%Y-%m-%d"))
+        shown = show_rows(source_labels(df)[late.to_numpy()],
+                          df.loc[late, date].dt.strftime("%Y-%m-%d"))
         raise CRMDataError(
             f"{caller}: {int(late.sum())} of {len(df)} rows in column {date!r} are dated after the "
             f"analysis date {when:%Y-%m-%d}: {shown}. Pass a later analysis_date, filter "

@@ -37,9 +37,9 @@ from crmlab.validation import check_option, renamed_keywords, require
 if TYPE_CHECKING:
     from crmlab._typing import DateLike, PathLike, Source
 
-__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "CLVFit", "Progress", "analyse",
-           "clv_customers", "clv_fit", "pyramid_customers", "pyramid_overview",
-           "rfm_customers"]
+__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "CLVFit", "Progress",
+           "account_of", "analyse", "clv_customers", "clv_fit", "purchase_rules",
+           "pyramid_customers", "pyramid_overview", "rfm_customers", "segment_list"]
 
 #: Fewest customers with a repeat purchase for :func:`clv_customers` to fit the models.
 MIN_REPEAT_BUYERS = 10
@@ -558,6 +558,8 @@ class Analysis:
         The same table with the fitted models (:func:`clv_fit`).
     clv_error : str or None
         Why the models could not be fitted.
+    rules : dict
+        :func:`purchase_rules`: which rows counted as purchases, for the report's top.
     """
 
     def __init__(self, **parts: Any) -> None:
@@ -570,8 +572,8 @@ class Analysis:
 KEY_ACCOUNT_SHARE = 0.2
 
 
-def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_id",
-            date: str = "order_date", amount: str = "amount", order: str | None = None,
+def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = None,
+            date: str | None = None, amount: str | None = None, order: str | None = None,
             gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
             analysis_date: DateLike | None = None, observation_end: DateLike | None = None,
             progress: Progress | None = None, **read_kwargs: Any) -> Analysis:
@@ -585,8 +587,11 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_
         once when it is aggregated (a table from ``read_transactions`` keeps its
         canonical column names; any other is read through it first with the column
         names given).
-    customer, date, amount, order, gross_profit, cost : str
-        Column names of a raw file or DataFrame.
+    customer, date, amount, order : str, optional
+        Column names of a raw file or DataFrame (default: the preset's, else
+        "customer_id", "order_date", "amount"; see :func:`crmlab.read_transactions`).
+    gross_profit, cost : str
+        Profit column names.
     analysis_date, observation_end : date-like, optional
         RFM analysis date and end of the CLV observation window (defaults: the day
         after the last date, and the last date). When both are the defaults one
@@ -594,11 +599,16 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_
     progress : Progress, optional
         A progress bar to move.
     **read_kwargs
-        Passed to :func:`crmlab.read_transactions` (``sheet``, ``encoding``, ...).
+        Passed to :func:`crmlab.read_transactions` (``preset``, ``keep``, ``exclude``,
+        ``to_currency``, ``sheet``, ``encoding``, ...).
 
     Returns
     -------
     Analysis
+        ``read_report`` accounts for exactly the rows analysed: a table from
+        ``read_transactions`` that was filtered or changed after reading gets a fresh
+        account of its own rows (the file's figures no longer describe it; a note says
+        so). ``rules`` lists the purchase rules applied, in words.
 
     Examples
     --------
@@ -623,6 +633,8 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_
                                          **read_kwargs)
         rep = transactions.attrs["report"]
         validated = True  # read_transactions just checked and cleaned every row
+    else:
+        rep = account_of(transactions)
     tx = transactions
     cols = {"customer": "customer_id", "date": "order_date", "amount": "amount",
             "order": "order_id" if "order_id" in tx.columns else None}
@@ -665,4 +677,126 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_
     step.done()
     return Analysis(transactions=tx, read_report=rep, base=base, rfm=seg, pyramid=table,
                     overview=overview, key_accounts=keyed, clv=None if fit is None else fit.table,
-                    clv_fit=fit, clv_error=clv_error)
+                    clv_fit=fit, clv_error=clv_error,
+                    rules=purchase_rules(rep, base))
+
+
+def account_of(transactions: pd.DataFrame) -> dict | None:
+    """The read account that describes exactly the rows of ``transactions``.
+
+    A table straight from :func:`crmlab.read_transactions` keeps its account. pandas
+    carries ``attrs`` through filters, so a table filtered or changed after reading
+    still holds the file's account, which no longer describes it: it gets a fresh one
+    (rows in = its rows, nothing dropped by the reader) with a note.
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> tx = crmlab.read_transactions(pd.DataFrame({"customer_id": ["a", "b", "c"],
+    ...     "order_date": ["2024-01-01"] * 3, "amount": [1.0, 2.0, 3.0]}), warn=False)
+    >>> account_of(tx)["rows_in"], account_of(tx[tx["amount"] > 1])["rows_in"]
+    (3, 2)
+    >>> print(account_of(tx[tx["amount"] > 1])["notes"][0])
+    this table holds 2 of the 3 rows read from the DataFrame (3 rows in the file): it was
+    filtered or changed after reading, so the counts here are its own
+    """
+    from crmlab.validation import fingerprint
+
+    rep = transactions.attrs.get("report")
+    if rep is None:
+        return None
+    rows = transactions.attrs.get("source_rows", {})
+    if len(transactions) == rep["rows_out"] and rows.get("fingerprint") == fingerprint(
+            transactions):
+        return rep
+    amounts = transactions["amount"] if "amount" in transactions.columns else pd.Series([])
+    flagged = {"negative amount (return)": int((amounts < 0).sum()),
+               "zero amount": int((amounts == 0).sum())}
+    note = (f"this table holds {len(transactions):,} of the {rep['rows_out']:,} rows read "
+            f"from {rep['source']} ({rep['rows_in']:,} rows in the file): it was filtered or "
+            f"changed after reading, so the counts here are its own")
+    return {"source": f"{rep['source']} (filtered after reading)",
+            "rows_in": len(transactions), "rows_out": len(transactions), "dropped": {},
+            "dropped_rows": {}, "cleaned": {},
+            "flagged": {k: v for k, v in flagged.items() if v}, "notes": [note],
+            "columns": rep.get("columns", {}),
+            "rules": [*rep.get("rules", []),
+                      f"filtered after reading: {rep['rows_out'] - len(transactions):,} of the "
+                      f"rows read are not in this table"],
+            "encoding": rep.get("encoding"), "as_of": rep.get("as_of"),
+            "future": rep.get("future"), "preset": rep.get("preset")}
+
+
+def purchase_rules(rep: dict | None, base: pd.DataFrame) -> list[str]:
+    """The purchase rules an analysis applied, in words (for the top of a report).
+
+    Examples
+    --------
+    >>> from crmlab.customers import customer_table
+    >>> base = customer_table(pd.DataFrame({"customer_id": ["a", "a", "b"],
+    ...     "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+    ...     "amount": [5.0, -2.0, -1.0]}))
+    >>> print(purchase_rules(None, base)[-1])
+    1 customers with only returns have no purchase: no RFM segment or CLV; they keep
+    their (negative) net revenue in the pyramid
+    """
+    rules = ["a purchase is a row with amount >= 0 (a zero amount is still an order); a "
+             "return (amount < 0) reduces net spend and never counts as a purchase"]
+    if rep is not None:
+        if rep.get("preset"):
+            rules.append(f"read with preset {rep['preset']!r}")
+        rules += list(rep.get("rules", []))
+        if rep.get("future") == "drop" and "future order_date" in rep.get("dropped", {}):
+            rules.append(f"rows dated after {rep['as_of']:%Y-%m-%d} left out: "
+                         f"{rep['dropped']['future order_date']:,} rows")
+    if "return_rows" in base.columns:
+        rules.append(f"returns: {int(base['return_rows'].sum()):,} rows, "
+                     f"{float(base['returned'].sum()):,.2f} in all")
+    only = int(base["last_purchase"].isna().sum()) if "last_purchase" in base.columns else 0
+    if only:
+        rules.append(f"{only:,} customers with only returns have no purchase: no RFM segment "
+                     f"or CLV; they keep their (negative) net revenue in the pyramid")
+    return rules
+
+
+def segment_list(result: Analysis) -> pd.DataFrame:
+    """One row per customer, ready to import back into the CRM the file came from.
+
+    Columns: the export's own customer id column (its header as in the file) and name
+    column (when the preset or ``name=`` names one), ``RFM segment`` (the textbook's
+    eight, cn8), ``Recommended action`` (from :data:`crmlab.rfm.SEGMENT_GUIDE`),
+    ``Pyramid tier``, ``Net revenue`` and ``CLV`` (next year, when the models could be
+    fitted). Customers with only returns are listed with the segment
+    ``(only returns)``.
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> tx = crmlab.load_data("retail_transactions").head(400)
+    >>> lst = segment_list(analyse(tx, order="order_id"))
+    >>> list(lst.columns)
+    ['customer_id', 'RFM segment', 'Recommended action', 'Pyramid tier', 'Net revenue', 'CLV']
+    """
+    from crmlab import rfm
+
+    base, rep = result.base, result.read_report or {}
+    columns = rep.get("columns", {})
+    id_col = columns.get("customer_id", base.index.name or "customer_id")
+    guide = rfm.SEGMENT_GUIDE
+    action = dict(zip(guide.loc[guide["scheme"] == "cn8", "segment_zh"],
+                      guide.loc[guide["scheme"] == "cn8", "action"], strict=True))
+    seg = result.rfm["segment"].astype(str).reindex(base.index)
+    out = pd.DataFrame({id_col: base.index.to_numpy()})
+    name_col = columns.get("name")
+    if name_col and name_col != id_col and name_col in result.transactions.columns:
+        names = (result.transactions.dropna(subset=[name_col])
+                 .drop_duplicates("customer_id").set_index("customer_id")[name_col])
+        out[name_col] = names.reindex(base.index).to_numpy()
+    out["RFM segment"] = seg.fillna("(only returns)").to_numpy()
+    out["Recommended action"] = seg.map(action).fillna(
+        "no purchase yet, only returns: check the returns before any campaign").to_numpy()
+    out["Pyramid tier"] = result.pyramid["tier"].astype(str).reindex(base.index).to_numpy()
+    out["Net revenue"] = base["spend"].round(2).to_numpy()
+    if result.clv is not None:
+        out["CLV"] = result.clv["clv"].reindex(base.index).round(2).to_numpy()
+    return out

@@ -32,7 +32,7 @@ from crmlab.pipelines import Analysis, Progress, analyse
 if TYPE_CHECKING:
     from crmlab._typing import DateLike, PathLike
 
-__all__ = ["SECTIONS", "build_report", "render_report", "write_report"]
+__all__ = ["SECTIONS", "WORDS", "build_report", "render_report", "write_report"]
 
 
 # --------------------------------------------------------------------------- the HTML report
@@ -88,10 +88,27 @@ def _figure(draw, caption: str, size=(7.0, 4.2)) -> str:
     with chinese_font():
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.add_subplot())
+        for ax in fig.axes:
+            _plain_numbers(ax)
         apply_chinese_font(fig)
         src = _png(fig)
     return (f'<figure><img alt="{_esc(caption)}" src="{src}">'
             f"<figcaption>{_esc(caption)}</figcaption></figure>")
+
+
+def _plain_numbers(ax) -> None:
+    """Tick labels as plain numbers with thousands separators: never 1e6 or an offset."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for axis in (ax.xaxis, ax.yaxis):
+        if not isinstance(axis.get_major_formatter(), ScalarFormatter):
+            continue
+        low, high = axis.get_view_interval()
+        if max(abs(low), abs(high)) >= 10_000:
+            axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        else:
+            axis.get_major_formatter().set_scientific(False)
+            axis.get_major_formatter().set_useOffset(False)
 
 
 def _num(x, digits=2) -> str:
@@ -104,6 +121,36 @@ def _num(x, digits=2) -> str:
 
 def _pct(x) -> str:
     return "–" if x is None or not math.isfinite(float(x)) else f"{float(x):.1%}"
+
+
+#: Column headers in words, English and Chinese, for the tables of the report.
+WORDS = {
+    "customers": "customers (客户数)", "accounts": "customers (客户数)",
+    "customer_share": "share of customers (客户占比)",
+    "account_share": "share of customers (客户占比)",
+    "value": "net revenue (净销售额)", "revenue": "net revenue (净销售额)",
+    "value_share": "share of revenue (销售额占比)",
+    "revenue_share": "share of revenue (销售额占比)",
+    "mean_value": "revenue per customer (人均销售额)",
+    "mean_recency": "days since last purchase, mean (平均距上次购买天数)",
+    "mean_frequency": "orders per customer, mean (人均订单数)",
+    "profit": "profit (利润)", "profit_share": "share of profit (利润占比)",
+    "orders": "orders (订单数)", "tier": "pyramid tier (金字塔层级)",
+    "abc_class": "ABC class (ABC分类)", "segment": "RFM segment (RFM细分)",
+    "action": "recommended action (建议行动)",
+    "frequency": "repeat purchases (重复购买次数)",
+    "recency": "weeks from first to last purchase (首末购买间隔周数)",
+    "T": "weeks since first purchase (首购至今周数)",
+    "monetary_value": "spend per repeat purchase (每次重复购买金额)",
+    "expected_purchases": "expected purchases next year (预期购买次数)",
+    "probability_alive": "probability still a customer (仍活跃概率)",
+    "clv": "CLV, next year (客户终身价值)",
+    "model": "model (模型)", "parameter": "parameter (参数)", "estimate": "estimate (估计值)",
+    "rows dropped": "rows left out (删除行数)", "rows": "rows (行数)",
+    "customer_id": "customer (客户)", "group": "group (组别)", "what": "what (内容)",
+    "clv_band": "customers by CLV (按终身价值分组)", "clv_total": "CLV in all (终身价值合计)",
+    "clv_share": "share of all CLV (终身价值占比)",
+}
 
 
 def _table(frame: pd.DataFrame, formats: dict | None = None, index: bool = True) -> str:
@@ -120,6 +167,7 @@ def _table(frame: pd.DataFrame, formats: dict | None = None, index: bool = True)
         elif pd.api.types.is_float_dtype(shown[col]):
             shown[col] = shown[col].map(_num)
     shown = shown.astype(str)
+    shown.columns = [WORDS.get(str(c), str(c)) for c in shown.columns]
     return shown.to_html(index=False, border=0, escape=True)
 
 
@@ -181,10 +229,13 @@ def _note(text: str) -> str:
 
 def _section_overview(result: Analysis) -> str:
     base, rep = result.base, result.read_report
+    rows_in = rep["rows_in"] if rep else base.attrs["rows"]
+    used = int(base["rows"].sum())
     rows = [
         ("source (来源)", rep["source"] if rep else "a DataFrame"),
-        ("rows read (读入行数)", _num(rep["rows_in"]) if rep else _num(base.attrs["rows"])),
-        ("rows used (使用行数)", _num(int(base["rows"].sum()))),
+        ("rows read (读入行数)", _num(rows_in)),
+        ("rows used (使用行数)", _num(used)),
+        ("rows left out, each reported below (删除并报告的行数)", _num(rows_in - used)),
         ("customers (客户数)", _num(len(base))),
         ("orders (订单数)", _num(int(base["orders"].sum()))),
         ("date range (日期范围)",
@@ -221,6 +272,9 @@ def _section_rfm(seg) -> str:
     from crmlab import plots, rfm
 
     summary = rfm.segment_summary(seg)
+    guide = rfm.SEGMENT_GUIDE[rfm.SEGMENT_GUIDE["scheme"] == "cn8"]
+    summary["action"] = summary.index.map(dict(zip(guide["segment_zh"], guide["action"],
+                                                   strict=True)))
     english = {zh: en for zh, en in rfm.CN8_SEGMENTS.values()}
     summary.index = pd.Index([f"{s} ({english.get(s, '')})" for s in summary.index],
                              name="segment (客户细分)")
@@ -334,51 +388,79 @@ def _section_clv(result: Analysis) -> str:
         return _note(f"The CLV models could not be fitted on this data: {result.clv_error}")
     values = result.clv
     at = values.attrs
-    bg, gg = result.clv_fit.bgnbd.params_, result.clv_fit.gammagamma.params_
-    params = pd.DataFrame({
-        "model": ["BG/NBD"] * 4 + ["Gamma-Gamma"] * 3,
-        "parameter": ["r", "alpha", "a", "b", "p", "q", "gamma"],
-        "estimate": [bg["r"], bg["alpha"], bg["a"], bg["b"], gg["p"], gg["q"], gg["gamma"]],
-    })
-    q = values["clv"].quantile([0.1, 0.25, 0.5, 0.75, 0.9])
+    clv = values["clv"]
+    total = float(clv.sum())
+    ranked = clv.sort_values(ascending=False)
+    n = len(ranked)
+    bands = []
+    for label, lo, hi in (("top 10% of customers (前10%)", 0, 0.1),
+                          ("next 40% (其后40%)", 0.1, 0.5),
+                          ("bottom 50% (后50%)", 0.5, 1.0)):
+        part = ranked.iloc[int(round(lo * n)):int(round(hi * n))]
+        bands.append({"clv_band": label, "customers": len(part),
+                      "clv_total": float(part.sum()),
+                      "clv_share": float(part.sum()) / total if total else float("nan")})
+    band_table = pd.DataFrame(bands).set_index("clv_band")
+    q = clv.quantile([0.5])
+    likely = int((values["probability_alive"] >= 0.5).sum())
     rows = [
-        ("observation window ends (观察期末)", f"{at['observation_end']:%Y-%m-%d}"),
-        ("customers / repeat buyers (回头客)",
-         f"{_num(len(values))} / {_num(result.clv_fit.repeat_buyers)}"),
-        ("horizon (预测期)", f"{at['horizon']:g} weeks"),
-        ("discount rate per week (折现率)", f"{at['discount']:.5f} (10% a year)"),
-        ("expected purchases, all customers (预期购买次数)",
+        ("customers valued (客户数)", _num(len(values))),
+        ("total CLV over the next year (未来一年客户终身价值合计)", _num(total)),
+        ("CLV per customer: mean / median (人均 / 中位数)",
+         f"{_num(float(clv.mean()))} / {_num(float(q[0.5]))}"),
+        ("customers likely still buying, P(alive) ≥ 50% (仍活跃的客户)",
+         f"{_num(likely)} of {_num(len(values))}"),
+        ("mean P(alive), probability still a customer (平均存活概率)",
+         f"{values['probability_alive'].mean():.3f}"),
+        ("expected purchases next year, all customers (预期购买次数)",
          _num(float(values["expected_purchases"].sum()), 0)),
-        ("expected purchases per customer", _num(float(values["expected_purchases"].mean()))),
-        ("mean P(alive) (存活概率)", f"{values['probability_alive'].mean():.3f}"),
-        ("total CLV (总终身价值)", _num(float(values["clv"].sum()))),
-        ("mean / median CLV", f"{_num(float(values['clv'].mean()))} / {_num(float(q[0.5]))}"),
-        ("CLV percentiles 10 / 25 / 75 / 90",
-         " / ".join(_num(float(q[k])) for k in (0.1, 0.25, 0.75, 0.9))),
+        ("customers who bought again in the window (回头客)", _num(result.clv_fit.repeat_buyers)),
+        ("window ends (观察期末)", f"{at['observation_end']:%Y-%m-%d}"),
     ]
     dropped = {k: v for k, v in at["dropped"].items() if v}
     note = ("".join(_note(f"Left out of the CLV models: {v:,} {k}.") for k, v in dropped.items())
             if dropped else "")
     chart = _figure(lambda ax: plots.clv_distribution(values, ax=ax, bins=50),
                     "Distribution of CLV over the next year (客户终身价值分布)", size=(7, 3.8))
-    top = values.nlargest(10, "clv")[["frequency", "recency", "T", "monetary_value",
-                                      "expected_purchases", "probability_alive", "clv"]]
-    return ("<p>The Fader–Hardie summary counts <em>repeat</em> purchase days (frequency), "
-            "the age at the last purchase (recency) and the age at the end of the window "
-            "(T), in weeks. BG/NBD predicts purchases, Gamma-Gamma the spend per purchase; "
-            "CLV is their discounted product over the horizon (revenue, margin 1).</p>"
-            + _table(params, {"estimate": 4}, index=False) + _pairs(rows) + note + chart
+    top = values.nlargest(10, "clv")[["clv", "expected_purchases", "probability_alive",
+                                      "monetary_value", "frequency"]]
+    fit = result.clv_fit
+    bg, gg = fit.bgnbd.params_, fit.gammagamma.params_
+    params = pd.DataFrame({
+        "model": ["BG/NBD"] * 4 + ["Gamma-Gamma"] * 3,
+        "parameter": ["r", "alpha", "a", "b", "p", "q", "gamma"],
+        "estimate": [bg["r"], bg["alpha"], bg["a"], bg["b"], gg["p"], gg["q"], gg["gamma"]],
+    })
+    appendix = _pairs([
+        ("horizon (预测期)", f"{at['horizon']:g} weeks"),
+        ("discount rate per week (折现率)", f"{at['discount']:.5f} (10% a year)"),
+        ("margin (利润率)", f"{at['margin_rate']:g} (CLV in revenue)"),
+        ("log-likelihood BG/NBD / Gamma-Gamma",
+         f"{fit.bgnbd.log_likelihood_:,.1f} / {fit.gammagamma.log_likelihood_:,.1f}"),
+    ])
+    return ("<p>Customer lifetime value (CLV) is the revenue each customer is expected to "
+            "bring over the next year, discounted: how many purchases they will make "
+            "(BG/NBD model) times what they spend per purchase (Gamma-Gamma model). It "
+            "ranks customers for retention spending.</p>"
+            + _pairs(rows) + "<h3>Where the value is (价值分布)</h3>"
+            + _table(band_table, {"clv_total": 2, "clv_share": "pct"}) + note + chart
             + "<h3>Top 10 customers by CLV</h3>"
-            + _table(top, {"frequency": 0, "recency": 1, "T": 1, "monetary_value": 2,
-                           "expected_purchases": 2, "probability_alive": 3, "clv": 2}))
+            + _table(top, {"clv": 2, "expected_purchases": 2, "probability_alive": 3,
+                           "monetary_value": 2, "frequency": 0})
+            + '<h3 id="appendix">Appendix: model parameters (附录：模型参数)</h3>'
+            + "<p>The Fader–Hardie summary counts repeat purchase days (frequency), the "
+            "age at the last purchase (recency) and at the end of the window (T), in weeks. "
+            "BG/NBD (r, alpha, a, b) predicts purchases, Gamma-Gamma (p, q, gamma) the "
+            "spend per purchase.</p>"
+            + _table(params, {"estimate": 4}, index=False) + appendix)
 
 
 def build_report(
     transactions: pd.DataFrame,
     *,
-    customer: str = "customer_id",
-    date: str = "order_date",
-    amount: str = "amount",
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
     order: str | None = None,
     gross_profit: str = "gross_profit",
     cost: str = "cost_to_serve",
@@ -398,9 +480,9 @@ def build_report(
         The transactions. A table from :func:`crmlab.read_transactions` (it carries
         ``attrs["report"]``) is taken as read, with canonical column names; any other
         DataFrame is read through it first with the column names given.
-    customer, date, amount, order : str
-        Column names of a raw DataFrame (``order`` optional, as in
-        :func:`crmlab.read_transactions`).
+    customer, date, amount, order : str, optional
+        Column names of a raw DataFrame (default "customer_id", "order_date", "amount";
+        ``order`` optional, as in :func:`crmlab.read_transactions`).
     gross_profit, cost : str, default "gross_profit", "cost_to_serve"
         Profit columns; without them the profit parts say so.
     analysis_date : date-like, optional
@@ -483,10 +565,14 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
     toc = "".join(f'<li><a href="#{k}">{_esc(v)}</a></li>' for k, v in SECTIONS.items())
     sections = "".join(f'<section id="{k}"><h2>{_esc(SECTIONS[k])}</h2>{body[k]}</section>'
                        for k in SECTIONS)
+    rules = getattr(result, "rules", None) or []
+    rules_html = ('<div class="note"><strong>How this report counts (本报告的口径)</strong><ul>'
+                  + "".join(f"<li>{_esc(r)}</li>" for r in rules) + "</ul></div>\n"
+                  if rules else "")
     body_html = (
         f"<h1>{_esc(title)}</h1>\n"
         f'<p class="muted">Source: {_esc(source)} · made with crmlab</p>\n'
-        f"<nav><ol>{toc}</ol></nav>\n{sections}\n"
+        f"{rules_html}<nav><ol>{toc}</ol></nav>\n{sections}\n"
     )
     style = _font_face(title + body_html) + _CSS
     return (
@@ -498,8 +584,8 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
 
 
 def write_report(path_or_df: PathLike | pd.DataFrame, out: PathLike, *,
-                 customer: str = "customer_id", date: str = "order_date",
-                 amount: str = "amount", order: str | None = None,
+                 customer: str | None = None, date: str | None = None,
+                 amount: str | None = None, order: str | None = None,
                  gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
                  analysis_date: DateLike | None = None,
                  observation_end: DateLike | None = None, progress: bool = False,
@@ -519,7 +605,8 @@ def write_report(path_or_df: PathLike | pd.DataFrame, out: PathLike, *,
     progress : bool, default False
         Show a progress bar (tqdm, on stderr).
     **read_kwargs
-        Passed to :func:`crmlab.read_transactions` (``sheet``, ``encoding``, ...).
+        Passed to :func:`crmlab.read_transactions` (``preset``, ``keep``, ``exclude``,
+        ``to_currency``, ``sheet``, ``encoding``, ...).
 
     Returns
     -------

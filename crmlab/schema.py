@@ -38,6 +38,11 @@ COLUMN_KEYWORDS = {
     "order": "order id column: rows sharing one are one order (default None: a row is an "
              "order); never an ordering (see stages= and tier_order=)",
     "quantity": "units bought in the row",
+    "name": "a column's name: the customer name column of read_transactions (kept as read, "
+            "named in lists that go back into the CRM); the column asked for in building "
+            "blocks",
+    "currency": "currency column: each row's currency code (CNY, USD, ...)",
+    "refund": "refunded-amount column (>= 0), subtracted from amount",
     "revenue": "money a customer, account or lead brings in (sales, deal value); replaces "
                "value= and sales= (man_conversion, channel_summary, scorecard, "
                "key_account_summary, allocate_resources, the bias functions, the plots and "
@@ -89,6 +94,15 @@ OPTION_KEYWORDS = {
               "'drop' (leave them out and report them) or 'keep' (where a table has room); "
               "each function takes the ones that make sense ('raise' is the old name of "
               "'error', kept for one release)",
+    "keep": "row filters 'COLUMN=VALUE' (values separated by '|'): use only matching rows, "
+            "the others reported",
+    "exclude": "row filters 'COLUMN=VALUE': leave matching rows out, reported",
+    "preset": "the CRM system an export comes from (crmlab.io.presets): 'zoho-deals', "
+              "'zoho-invoices', 'fxiaoke-orders', 'salesforce-opportunities', "
+              "'hubspot-deals', 'shopify-orders'",
+    "to_currency": "the currency of an analysis (ISO code); other currencies converted with "
+                   "rates= or left out",
+    "date_format": "strftime format of a date column, or 'excel', 'epoch-ms', 'epoch-s'",
     "returns": "'net' (returns reduce spend) or 'ignore' (return rows left out, reported)",
     "engine": "None (choose), 'pandas', 'duckdb' or 'spark'",
     "language": "'en' or 'zh'",

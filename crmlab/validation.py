@@ -37,8 +37,8 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 
 __all__ = ["ROLES", "check_fraction", "check_number", "check_option", "did_you_mean",
-           "expect_output", "missing_column", "renamed_keywords", "require", "show_rows",
-           "warn_renamed"]
+           "expect_output", "fingerprint", "missing_column", "renamed_keywords", "require",
+           "show_rows", "source_labels", "warn_renamed"]
 
 #: The kinds of column crmlab functions ask for.
 ROLES = ("id", "datetime", "number", "bool", "category", "any")
@@ -96,7 +96,7 @@ def did_you_mean(name: object, choices: Iterable, *, cutoff: float = 0.5) -> str
 
 def missing_column(name: str, param: str | None, present: list, caller: str,
                    where: str = "") -> CRMDataError:
-    """The error for a column that is not there: the columns present and a "did you mean".
+    """The error for a column that is not there: the columns present and the closest names.
 
     ``param`` is the keyword that named the column (``customer``), ``where`` says where
     it was looked for (a file name).
@@ -108,11 +108,13 @@ def missing_column(name: str, param: str | None, present: list, caller: str,
     customer='customer_id'?
     """
     hint = ""
-    close = did_you_mean(name, present)
+    closest = difflib.get_close_matches(str(name), [str(c) for c in present], n=3, cutoff=0.5)
+    close = closest[0] if closest else None
+    more = (" (or " + ", ".join(map(repr, closest[1:])) + ")") if len(closest) > 1 else ""
     if close and param:
-        hint = f" Did you mean {param}={close!r}?"
+        hint = f" Did you mean {param}={close!r}{more}?"
     elif close:
-        hint = f" Did you mean {close!r}?"
+        hint = f" Did you mean {close!r}{more}?"
     elif param:
         hint = f" Pass the right name, for example {param}='...'."
     shown = ", ".join(str(c) for c in present[:20]) + (", ..." if len(present) > 20 else "")
@@ -508,3 +510,50 @@ def _as_typed(message: str, typed: Mapping[str, str]) -> str:
     for new, old in typed.items():
         message = re.sub(rf"(?<![\w.]){re.escape(new)}=", f"{old}=", message)
     return message
+
+
+def fingerprint(data: pd.DataFrame) -> str | None:
+    """A short hash of a transaction table's ``order_date`` and ``amount`` values.
+
+    :func:`crmlab.read_transactions` stores it beside the file row of every kept row,
+    so that :func:`source_labels` can tell whether the table is still the one read (not
+    filtered, sorted or edited since) before naming file rows in a message.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"amount": [1.0, 2.0]})
+    >>> fingerprint(df) == fingerprint(df.copy()), fingerprint(df) == fingerprint(df[::-1])
+    (True, False)
+    """
+    import hashlib
+
+    cols = [c for c in ("order_date", "amount") if c in data.columns]
+    if not cols:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(len(data)).encode())
+    for c in cols:
+        h.update(np.ascontiguousarray(data[c].to_numpy()).view(np.uint8).tobytes())
+    return h.hexdigest()
+
+
+def source_labels(data: pd.DataFrame) -> pd.Index:
+    """Row labels for messages: the file rows of a table as read, else its index.
+
+    A table from :func:`crmlab.read_transactions` keeps, in ``attrs["source_rows"]``,
+    the row number (file line, Excel row) of each kept row; while it is unchanged, a
+    message about its rows names those, as the reader's own messages do.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"amount": [5.0, 7.0]})
+    >>> df.attrs["source_rows"] = {"rows": np.array([52, 53]), "fingerprint": fingerprint(df)}
+    >>> source_labels(df).tolist(), source_labels(df.iloc[::-1]).tolist()
+    ([52, 53], [1, 0])
+    """
+    rows = data.attrs.get("source_rows") if isinstance(data, pd.DataFrame) else None
+    if (isinstance(rows, dict) and len(rows.get("rows", ())) == len(data)
+            and rows.get("fingerprint") is not None
+            and rows["fingerprint"] == fingerprint(data)):
+        return pd.Index(rows["rows"])
+    return data.index

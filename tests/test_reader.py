@@ -147,11 +147,11 @@ def test_02_names_mapped_via_keywords(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "kwargs", "amounts", "cleaned"), [
-    ('id,date,amount\nA,2024-01-05,"¥1,200.50"\nB,2024-01-06,$30\nC,2024-01-07,RMB 5元\n',
+    ('id,date,amount\nA,2024-01-05,"¥1,200.50"\nB,2024-01-06,￥30\nC,2024-01-07,RMB 5元\n',
      {}, [1200.5, 30.0, 5.0],
      {"amount: currency symbols removed": 3, "amount: spaces removed": 1,
       "amount: thousands separators removed": 1}),
-    ("id;date;amount\nA;2024-01-05;1 200,50 €\nB;2024-01-06;€30\nC;2024-01-07;¥1.200,5\n",
+    ("id;date;amount\nA;2024-01-05;1 200,50 €\nB;2024-01-06;€30\nC;2024-01-07;EUR1.200,5\n",
      {}, [1200.5, 30.0, 1200.5],
      {"amount: currency symbols removed": 3, "amount: spaces removed": 1,
       "amount: thousands separators removed": 1, "amount: decimal comma read": 2}),
@@ -186,7 +186,12 @@ def test_04_mixed_date_formats(tmp_path):
             "A,09.01.2024,1\nA,Jan 10 2024,1\nA,01/11/2024,1\nA,2024-01-12 13:45,1\n"
             "A,2024.1.13,1\nA,2024年1月14日 08:30,1\n")
     path = write(tmp_path, "dates.csv", text)
-    df = read(path, customer="id", date="date")
+    # one ambiguous slashed date (01/11/2024) and no unambiguous one: the reader stops
+    with pytest.raises(CRMDataError, match=r"column 'date' has dates such as row 8 "
+                       r"\('01/11/2024'\) of dates\.csv that read as day/month/year or as "
+                       r"month/day/year.*Pass dayfirst=True if 03/05/2024 means 3 May"):
+        read(path, customer="id", date="date")
+    df = read(path, customer="id", date="date", dayfirst=False)
     expected = pd.to_datetime(["2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08",
                                "2024-01-09", "2024-01-10", "2024-01-11", "2024-01-12 13:45",
                                "2024-01-13", "2024-01-14 08:30"], format="ISO8601")
@@ -207,7 +212,8 @@ def test_04_unparseable_dates_dropped_or_all_bad_raise(tmp_path):
     bad = write(tmp_path, "bad.csv", "id,when,amount\nA,tomorrow,1\nB,n.d.,2\n")
     with pytest.raises(CRMDataError, match=r"no value of column 'when' is a date crmlab can "
                        r"read: rows 2, 3 \('tomorrow', 'n\.d\.'\) of bad\.csv\. Accepted: "
-                       r"2024-01-05, .*pd\.to_datetime"):
+                       r"2024-01-05 .*pass date_format= with its format, e\.g\. "
+                       r"date_format='%d/%m/%Y'"):
         read(bad, customer="id", date="when")
 
 
@@ -236,17 +242,22 @@ def test_05_gbk_csv_with_chinese_headers_and_values(tmp_path):
 def test_05_explicit_and_undecodable_encodings(tmp_path):
     latin = write(tmp_path, "latin.csv", "id,date,amount,city\nA,2024-01-05,1,Zürich\n",
                   encoding="cp1252")
-    # cp1252 bytes happen to be valid GB18030 here, so without encoding= it reads
-    # the wrong text; the report says which encoding was used
-    assert "gb18030" in read(latin, customer="id", date="date").attrs["report"]["notes"][0]
+    # cp1252 bytes happen to be valid GB18030 too; charset-normalizer (restricted to the
+    # encodings exports come in) tells them apart, and the report says so
+    detected = read(latin, customer="id", date="date")
+    assert detected["city"].tolist() == ["Zürich"]
+    assert ("encoding cp1252 (detected by charset-normalizer, confidence 1.00)"
+            in detected.attrs["report"]["notes"][0])
+    assert detected.attrs["report"]["encoding"]["name"] == "cp1252"
     assert read(latin, customer="id", date="date", encoding="cp1252")["city"].tolist() == [
         "Zürich"]
     with pytest.raises(CRMDataError, match=r"cannot decode latin\.csv as 'ascii'"):
         read(latin, customer="id", date="date", encoding="ascii")
     junk = tmp_path / "junk.csv"
     junk.write_bytes(b"id,date,amount\nA,2024-01-05,1\x80\n")
-    with pytest.raises(CRMDataError, match=r"junk\.csv is neither UTF-8 nor GBK/GB18030 text "
-                       r"\(bad byte at position 29\)\. Pass the encoding"):
+    with pytest.raises(CRMDataError, match=r"junk\.csv is not UTF-8 \(bad byte at position "
+                       r"29\), and charset-normalizer's best guess, cp1252, has confidence "
+                       r"0\.93 \(below 0\.95\): too low to trust\. Pass the encoding"):
         read(junk)
     utf16 = write(tmp_path, "u16.txt", "id\tdate\tamount\nA\t2024-01-05\t1\n", encoding="utf-16")
     assert read(utf16, customer="id", date="date")["customer_id"].tolist() == ["A"]
@@ -279,7 +290,7 @@ def test_07_exact_duplicates_dropped_and_reported(tmp_path):
             "B,2024-01-06,5,\n"       # 7: duplicate of 5
             "B,2024/1/6,5,\n")        # 8: same date written differently -> not exact
     with pytest.warns(UserWarning, match=r"dropped 3 of 7 rows of dups\.csv \(3 duplicate "
-                      r"row\)\. See crmlab\.schema\.report\(result\).*warn=False"):
+                      r"row\)\. See crmlab\.io\.report\(result\).*warn=False"):
         df = read_transactions(write(tmp_path, "dups.csv", text))
     check_contract(df)
     assert df.attrs["report"]["dropped_rows"] == {"duplicate row": [3, 6, 7]}
@@ -301,15 +312,22 @@ def test_08_negative_and_zero_amounts_kept_and_flagged(tmp_path):
 def test_09_future_dates(tmp_path):
     path = write(tmp_path, "f.csv", "customer_id,order_date,amount\nA,2024-06-30,1\n"
                  "A,2024-06-30 23:59,1\nB,2024-07-01,2\nC,2999-01-01,3\n")
-    kept = read(path, as_of="2024-06-30")
+    kept = read(path, as_of="2024-06-30", future="keep")
     assert len(kept) == 4
     assert kept.attrs["report"]["flagged"] == {"future order_date (after 2024-06-30)": 2}
-    dropped = read(path, as_of="2024-06-30", future="drop")
+    # the default: future rows are left out and reported, so they cannot move an analysis
+    dropped = read(path, as_of="2024-06-30")
     assert dropped.attrs["report"]["dropped_rows"] == {"future order_date": [4, 5]}
+    assert "2 rows dated after 2024-06-30 (as_of) left out" in report(dropped)
     today = read(path)  # as_of defaults to today: only the year 2999 is in the future
-    assert sum(today.attrs["report"]["flagged"].values()) == 1
-    with pytest.raises(ValueError, match="future must be 'keep' or 'drop'"):
+    assert today.attrs["report"]["dropped_rows"] == {"future order_date": [5]}
+    with pytest.raises(CRMDataError, match=r"read_transactions: 1 rows of f\.csv are dated "
+                       r"after .* \(as_of, default today\): row 5 \('2999-01-01'\)\. "
+                       r"Correct them, or pass future='drop'"):
         read(path, future="error")
+    with pytest.raises(CRMDataError, match=r"future='later' is not one of 'error', 'drop', "
+                       r"'keep'"):
+        read(path, future="later")
 
 
 def test_10_missing_ids_dropped_with_row_numbers(tmp_path):
@@ -523,7 +541,7 @@ def test_report_text_and_error():
 IDS = ["C1", "C2", " C3 ", None, "", "  "]
 DATES = ["2024-01-05", "2024/1/6", "2024年1月7日", "20240108", "09.01.2024", "bad", None,
          "2999-01-01"]
-AMOUNTS = [1.0, "¥1,200.50", "$30", "-5", "0", None, "(7)", " 12 "]
+AMOUNTS = [1.0, "¥1,200.50", "RMB30", "-5", "0", None, "(7)", " 12 ", "－8", "5.5-"]
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -51,7 +51,9 @@ def test_every_section_is_there(page):
         assert f'<section id="{key}"><h2>{title}</h2>' in page
     for term in ("Gini coefficient (基尼系数)", "重要价值", "重要客户", "次要客户",
                  "whale curve peak", "loss-making customers", "BG/NBD", "Gamma-Gamma",
-                 "expected purchases", "mean P(alive)", "Top 15 customers"):
+                 "expected purchases", "mean P(alive)", "Top 15 customers",
+                 "How this report counts (本报告的口径)", "recommended action (建议行动)",
+                 "Appendix: model parameters (附录：模型参数)", "share of customers (客户占比)"):
         assert term in page, term
     assert page.count("<img ") == 6  # segments, heatmap, pyramid, Lorenz, whale, CLV
 

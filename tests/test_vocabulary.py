@@ -339,10 +339,10 @@ def test_old_keywords_still_work_for_one_release(func, args, old, new):
 
 def test_an_error_names_the_keyword_the_user_typed():
     leads = _leads()
-    with pytest.raises(CRMDataError, match=r"Did you mean revenue='deal'\?"):
+    with pytest.raises(CRMDataError, match=r"Did you mean revenue='deal' \(or 'need'\)\?"):
         acquisition.channel_summary(leads, revenue="deel")
     with pytest.warns(FutureWarning), \
-            pytest.raises(CRMDataError, match=r"Did you mean value='deal'\?"):
+            pytest.raises(CRMDataError, match=r"Did you mean value='deal' \(or 'need'\)\?"):
         acquisition.channel_summary(leads, value="deel")
     with pytest.warns(FutureWarning), \
             pytest.raises(CRMDataError, match=r"order= must list each stage once"):
@@ -465,8 +465,13 @@ def test_future_defaults_keep_their_behaviour():
            for f in (rfm.rfm_table, rfm.purchase_cycle, segmentation.customer_features,
                      customer_table, crmlab.read_transactions)}
     assert FUTURE == ("error", "drop", "keep")
+    # read_transactions leaves rows dated after today out by default (issue 15: a keyed-in
+    # year must not move the analysis date) and takes all three words
     assert sig == {"rfm_table": "error", "purchase_cycle": "error",
                    "customer_features": "error", "customer_table": "drop",
-                   "read_transactions": "keep"}
-    with pytest.raises(CRMDataError, match="future must be 'keep' or 'drop'"):
-        crmlab.read_transactions(_late_log(), future="error")
+                   "read_transactions": "drop"}
+    with pytest.raises(CRMDataError, match=r"1 rows of the DataFrame are dated after "
+                       r"2024-02-01 \(as_of, default today\): row 3 \('2024-03-01'\)"):
+        crmlab.read_transactions(_late_log(), as_of="2024-02-01", future="error")
+    kept = crmlab.read_transactions(_late_log(), as_of="2024-02-01", future="keep")
+    assert len(kept) == 4

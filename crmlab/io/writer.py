@@ -105,7 +105,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def write_table(table: pd.DataFrame, out: PathLike) -> Path:
+def write_table(table: pd.DataFrame, out: PathLike, *, bom: bool = True) -> Path:
     """Write a per-customer table as CSV, Parquet or Excel, chosen by the suffix.
 
     The index (the customer id) becomes the first column. The file is written to a
@@ -118,6 +118,11 @@ def write_table(table: pd.DataFrame, out: PathLike) -> Path:
         The table to write; not modified.
     out : str or Path
         ``.csv`` (UTF-8), ``.parquet`` / ``.pq`` or ``.xlsx``.
+    bom : bool, default True
+        Start a CSV file with the UTF-8 byte-order mark, so that Excel (which reads a
+        CSV without one in the system's code page, GBK on Chinese Windows) shows
+        客户名称 and 重要价值 instead of mojibake; pandas, R and databases read it as
+        plain UTF-8. ``bom=False`` (``crmlab ... --no-bom``) writes plain UTF-8.
 
     Returns
     -------
@@ -135,9 +140,9 @@ def write_table(table: pd.DataFrame, out: PathLike) -> Path:
     >>> t = pd.DataFrame({"recency": [3]}, index=pd.Index(["C1"], name="customer_id"))
     >>> with tempfile.TemporaryDirectory() as d:
     ...     path = write_table(t, Path(d) / "rfm.csv")
-    ...     print(path.read_text().strip())
+    ...     print(path.read_text(encoding="utf-8-sig").strip(), path.read_bytes()[:3])
     customer_id,recency
-    C1,3
+    C1,3 b'\xef\xbb\xbf'
     """
     path = check_output(out)
     frame = table.reset_index() if table.index.name is not None else table.copy()
@@ -145,7 +150,7 @@ def write_table(table: pd.DataFrame, out: PathLike) -> Path:
     kind = TABLE_SUFFIXES[path.suffix.lower()]
     with atomic_path(path) as tmp:
         if kind == "CSV":
-            frame.to_csv(tmp, index=False)
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig" if bom else "utf-8")
         elif kind == "Parquet":
             frame.to_parquet(tmp, index=False)
         else:
