@@ -40,9 +40,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmlab._errors import CRMDataError
+from crmlab.exercises._compare import describe
 from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
 from crmlab.exercises._judging import judge as judge_value
 from crmlab.exercises._text import say
+from crmlab.exercises.answers import as_graded, conform
 
 __all__ = ["CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "check",
            "exercise", "lookup", "problems", "questions", "register"]
@@ -294,7 +296,11 @@ def _bind(mistakes: Mistakes, want) -> Mistakes:
 
 def _first(checks: Iterable[When], answer, want) -> list[str]:
     for when in checks:
-        if when.test(answer, want):
+        try:
+            found = when.test(answer, want)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+            found = False  # a test written for another kind of answer does not apply
+        if found:
             return [tell(when.en, when.zh)]
     return []
 
@@ -315,6 +321,7 @@ def problems(ex: Exercise, answer: object) -> list[str]:
     if answer is Ellipsis or answer is None:
         return [say("unanswered")]
     want = ex.expected() if ex.expected is not None else None
+    answer = conform(answer, want)
     if ex.judge is not None:
         return list(ex.judge(answer, want))
     found = _first(ex.before, answer, want)
@@ -344,12 +351,17 @@ def _judge_part(judge, want, value):
 
 @dataclass
 class Result:
-    """What ``check`` found: the question, whether it passed, the feedback lines."""
+    """What ``check`` found: the question, whether it passed, the feedback lines.
+
+    ``answer`` is the answer as it was judged: as the grader sees it
+    (:func:`crmlab.exercises.answers.as_graded`), a number taken out of a one-value array.
+    """
 
     question: str
     passed: bool
     problems: list[str] = field(default_factory=list, repr=False)
     hint: str = field(default="", repr=False)
+    answer: Any = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -380,10 +392,24 @@ class CheckFailed(AssertionError):
 
 
 def judge(qid: str, answer) -> Result:
-    """Compare ``answer`` with exercise ``qid`` and return the :class:`Result`, never raising."""
+    """Compare ``answer`` with exercise ``qid`` and return the :class:`Result`.
+
+    The answer is judged as the grader sees it (:func:`crmlab.exercises.answers.as_graded`),
+    so the notebook and ``crmlab grade`` accept the same answers. Raises only for an
+    unknown exercise: an answer a checker cannot handle gets a sentence saying what it is.
+    """
     ex = lookup(qid)
-    found = problems(ex, answer)
-    return Result(qid, not found, found, ex.hint() if found else "")
+    answer = as_graded(answer)
+    try:
+        found = problems(ex, answer)
+    except CRMDataError:
+        raise
+    except Exception:  # a checker written for another kind of answer: explain, never crash
+        found = [say("cannot_check", got=describe(answer))]
+    want = None
+    if not found and ex.expected is not None:
+        want = ex.expected()
+    return Result(qid, not found, found, ex.hint() if found else "", conform(answer, want))
 
 
 def check(question_id: str, answer: object, *, quiet: bool = False) -> Result:

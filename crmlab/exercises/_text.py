@@ -14,6 +14,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "series_of_one": (
         "You gave a Series holding one value; take the number out with .iloc[0] or .item().",
         "你给出的是只含一个值的 Series；请用 .iloc[0] 或 .item() 取出数值。"),
+    "list_of_one": (
+        "You gave a list holding one value; take the number out with [0].",
+        "你给出的是只含一个值的列表；请用 [0] 取出数值。"),
+    "cannot_check": (
+        "This answer cannot be checked: it is {got}, not the kind of value the exercise asks "
+        "for (read the exercise again: a number, a text, a list, a Series or a DataFrame?).",
+        "无法检查这个答案：它是 {got}，不是本题要求的类型（请重读题目：是数字、文本、列表、"
+        "Series 还是 DataFrame？）。"),
     "frame_of_one": (
         "You gave a one-cell DataFrame; take the number out with .iloc[0, 0].",
         "你给出的是只有一个单元格的 DataFrame；请用 .iloc[0, 0] 取出数值。"),
