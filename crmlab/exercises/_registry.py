@@ -44,10 +44,10 @@ from crmlab.exercises._compare import describe
 from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
 from crmlab.exercises._judging import judge as judge_value
 from crmlab.exercises._text import say
-from crmlab.exercises.answers import as_graded, conform
+from crmlab.exercises.answers import HIDDEN_KEY, as_graded, conform
 
 __all__ = ["CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "check",
-           "exercise", "lookup", "problems", "questions", "register"]
+           "exercise", "load_answer_key", "lookup", "problems", "questions", "register"]
 
 #: Known wrong answers: a list of :class:`Mistake` / :class:`When`, or a function of the
 #: expected value returning them (called only when the answer is wrong).
@@ -252,6 +252,27 @@ def questions(chapter: int | str) -> list[str]:
     return sorted(found, key=lambda q: [int(p) for p in re.findall(r"\d+", q)])
 
 
+def load_answer_key(qids: Iterable[str]) -> list[str]:
+    """Import the checkers of these exercises and compute their expected answers now.
+
+    The grader calls this before it runs any submission, so what it judges with is in
+    its memory before a student's code runs (and, without a sandbox, could change the
+    files). Returns the ids of the exercises found.
+
+    Examples
+    --------
+    >>> load_answer_key(["3.1", "3.2"])
+    ['3.1', '3.2']
+    """
+    found = []
+    for qid in qids:
+        ex = lookup(qid)
+        if ex.expected is not None:
+            ex.expected()
+        found.append(qid)
+    return found
+
+
 def _load(qid: str) -> None:
     match = re.fullmatch(r"(\d+)\.\w+", str(qid))
     if not match:
@@ -452,7 +473,14 @@ def check(question_id: str, answer: object, *, quiet: bool = False) -> Result:
     25 looks like a percentage: rates in crmlab are fractions (0.25 rather than 25).
     Hint: A rate is a fraction between 0 and 1.
     """
-    result = judge(question_id, answer)
+    try:
+        result = judge(question_id, answer)
+    except ImportError as err:  # in the grading sandbox: the grader checks, outside
+        if HIDDEN_KEY not in str(err):
+            raise
+        result = Result(question_id, False, [say("graded_outside", qid=question_id)])
+        print(result.problems[0])
+        return result
     if not result.passed:
         raise CheckFailed(result)
     if not quiet:

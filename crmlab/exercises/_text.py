@@ -81,6 +81,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "元素不一致：多出 {extra}；缺少 {missing} 个应有元素。"),
     "list_differs": ("The items differ.", "元素不一致。"),
     "missing_keys": ("Missing key(s): {keys}.", "缺少键：{keys}。"),
+    "graded_outside": (
+        "{qid}: checked by the grader, outside this notebook.",
+        "{qid}：由评分程序在笔记本之外检查。"),
     "pass": ("✅ {qid} correct.", "✅ {qid} 正确。"),
     "fail": ("❌ {qid} not yet.", "❌ {qid} 还不对。"),
     "hint": ("Hint: {hint}", "提示：{hint}"),
@@ -125,6 +128,17 @@ def set_language(language: str) -> str:
 def language() -> str:
     """Return the feedback language in force."""
     return _LANGUAGE["value"]
+
+
+def get_language() -> str:
+    """Return the language of exercise feedback in force: ``"en"`` or ``"zh"``.
+
+    Examples
+    --------
+    >>> get_language()
+    'en'
+    """
+    return language()
 
 
 def say(key: str, **values) -> str:

@@ -36,8 +36,12 @@ import importlib
 import inspect
 import math
 
-__all__ = ["MAX_DEPTH", "MAX_ITEMS", "MODULES", "Opaque", "as_graded", "conform", "from_plain",
+__all__ = ["HIDDEN_KEY", "MAX_DEPTH", "MAX_ITEMS", "MODULES", "Opaque", "as_graded", "conform", "from_plain",
            "kernel_source", "to_plain"]
+
+#: What a chapter checker hidden by the grading sandbox says when imported
+#: (:mod:`crmlab.grading.sandbox`); ``crmlab.check`` then says the grader checks later.
+HIDDEN_KEY = "the answer key is not available while grading"
 
 #: Nesting deeper than this is not plain data (the reader gives an :class:`Opaque`).
 MAX_DEPTH = 24
