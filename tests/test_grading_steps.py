@@ -490,3 +490,22 @@ def test_public_names():
                    "sandbox", "scan", "selfcheck", "words"):
         mod = __import__(f"crmlab.grading.{module}", fromlist=["__all__"])
         assert all(hasattr(mod, name) for name in mod.__all__), module
+
+
+def test_the_runner_takes_an_error_from_the_reply_when_its_output_is_lost():
+    from crmlab.grading.runner import _error
+
+    cell = nbformat.v4.new_code_cell("blob = bytearray(64 * 1024 ** 3)")
+    assert _error(cell, None) is None
+    assert _error(cell, {"content": {"status": "ok"}}) is None
+    # a kernel short of memory replied "error" but sent no error output
+    assert _error(cell, {"content": {"status": "error", "ename": "MemoryError",
+                                     "evalue": "x" * 1000}}) == {
+        "ename": "MemoryError", "evalue": "x" * 300}
+    assert _error(cell, {"content": {"status": "aborted"}}) == {"ename": "Error",
+                                                                "evalue": ""}
+    cell.outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="v",
+                                           traceback=[])]
+    assert _error(cell, {"content": {"status": "error", "ename": "MemoryError"}}) == {
+        "ename": "ValueError", "evalue": "v"}  # the cell's own error comes first
+

@@ -125,11 +125,20 @@ def _client_class():
     return Client
 
 
-def _error(cell) -> dict | None:
+def _error(cell, reply: dict | None) -> dict | None:
+    """The cell's first error output, or the error its execute reply reports.
+
+    A kernel short of memory may fail to send the error output of a cell that raised;
+    its reply still says ``status: error``.
+    """
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             return {"ename": str(out.get("ename", ""))[:80],
                     "evalue": str(out.get("evalue", ""))[:MAX_EVALUE]}
+    content = (reply or {}).get("content", {})
+    if content.get("status") in ("error", "aborted"):
+        return {"ename": str(content.get("ename", "") or "Error")[:80],
+                "evalue": str(content.get("evalue", ""))[:MAX_EVALUE]}
     return None
 
 
@@ -174,6 +183,12 @@ async def _run(job: dict, channel: _Channel) -> None:
     )
     client.keep = {i for i, c in enumerate(cells) if c.get("export")}
     client.mime = job["mime"]
+    replies: dict = {}
+
+    def executed(cell, cell_index, execute_reply):
+        replies[cell_index] = execute_reply
+
+    client.on_cell_executed = executed
     async with client.async_setup_kernel(stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL):
         channel.send(event="ready", seconds=round(time.monotonic() - start, 3))
@@ -191,7 +206,7 @@ async def _run(job: dict, channel: _Channel) -> None:
             except DeadKernelError:
                 channel.send(event="dead", index=index)
                 return
-            error = _error(cell)
+            error = _error(cell, replies.get(index))
             timed_out = bool(error and error["ename"] == job["timeout_error"])
             channel.send(event="cell", index=index, error=error, timeout=timed_out,
                          total=timed_out and client.timeout < int(job["timeout"]),
