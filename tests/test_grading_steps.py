@@ -509,3 +509,29 @@ def test_the_runner_takes_an_error_from_the_reply_when_its_output_is_lost():
     assert _error(cell, {"content": {"status": "error", "ename": "MemoryError"}}) == {
         "ename": "ValueError", "evalue": "v"}  # the cell's own error comes first
 
+
+def test_worker_threads_share_one_checker_stub(monkeypatch):
+    import tempfile
+    import time
+    import types
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from crmlab.grading import sandbox
+    from crmlab.grading.sandbox import Sandbox, answer_key_files
+
+    def slow(*args, **kwargs):  # widen the window two threads could both write a stub in
+        time.sleep(0.05)
+        return tempfile.TemporaryDirectory(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox, "tempfile", types.SimpleNamespace(TemporaryDirectory=slow))
+    box = Sandbox("/usr/bin/bwrap")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        commands = list(pool.map(lambda _: box.command(["python"]), range(32)))
+    checker = str(answer_key_files()[0])
+    stubs = {cmd[cmd.index(checker) - 1] for cmd in commands}
+    assert stubs == {str(box.stub)} and box.stub.read_text().startswith('"""Hidden')
+    folder = Path(box.stub).parent
+    assert [p.name for p in folder.iterdir()] == ["hidden_checker.py"]
+    box.close()
+    assert box.stub is None and not folder.exists()

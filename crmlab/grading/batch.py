@@ -260,6 +260,8 @@ def grade(submissions: str | Path, *, assignment: str, solutions: str | Path = "
     hide = [folder, Path(solutions)] + [Path(p) for p in (feedback,) if p is not None] + [
         Path(p).parent for p in (out, gradebook_out) if p is not None]
     box = _sandbox(sandbox, hide)
+    if box is not None:
+        box.prepare()  # once, before the worker threads share it
     load_answer_key(lay)  # in the grader's memory before any student code runs
     items = find_submissions(folder, assignment)
     from tqdm.auto import tqdm

@@ -36,6 +36,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,21 +214,26 @@ class Sandbox:
     hide: list[Path] = field(default_factory=list)
     stub: Path | None = None
     _tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    # the grader's worker threads share one sandbox: one stub, written once
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def prepare(self) -> Sandbox:
         """Write the checker stub into a private folder of the grader; return self."""
-        if self.stub is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="crmlab-sandbox-")
-            self.stub = Path(self._tmp.name) / "hidden_checker.py"
-            self.stub.write_text(_STUB, encoding="utf-8")
-            self.stub.chmod(0o444)
+        with self._lock:
+            if self.stub is None:
+                tmp = tempfile.TemporaryDirectory(prefix="crmlab-sandbox-")
+                stub = Path(tmp.name) / "hidden_checker.py"
+                stub.write_text(_STUB, encoding="utf-8")
+                stub.chmod(0o444)
+                self._tmp, self.stub = tmp, stub
         return self
 
     def close(self) -> None:
         """Remove the private folder of the stub."""
-        if self._tmp is not None:
-            self._tmp.cleanup()
-            self._tmp, self.stub = None, None
+        with self._lock:
+            if self._tmp is not None:
+                self._tmp.cleanup()
+                self._tmp, self.stub = None, None
 
     def command(self, argv: list[str]) -> list[str]:
         """Return ``argv`` wrapped in bubblewrap (see the module docstring for the view).
@@ -242,10 +248,10 @@ class Sandbox:
         True
         >>> box.close()
         """
-        self.prepare()
+        stub = str(self.prepare().stub)
         opts = [self.bwrap, *view(self.hide)]
         for checker in answer_key_files():
-            opts += ["--ro-bind", str(self.stub), str(checker)]
+            opts += ["--ro-bind", stub, str(checker)]
         cache = answer_key_files()[0].parent / "__pycache__" if answer_key_files() else None
         if cache is not None and cache.is_dir():
             opts += ["--tmpfs", str(cache)]
