@@ -22,7 +22,7 @@ from crmlab.exercises.answers import Opaque
 __all__ = ["compare", "describe"]
 
 
-def describe(value) -> str:
+def describe(value: object) -> str:
     """Say what kind of value an answer is, in a student's words.
 
     Examples

@@ -62,7 +62,7 @@ _ARRAY_DTYPES = frozenset({"bool", "int64", "int32", "float64", "float32", "date
                            "datetime64[us]", "datetime64[s]", "timedelta64[ns]"})
 
 
-def to_plain(value):
+def to_plain(value: object) -> object:
     """Return ``value`` as JSON-able plain data (the export cell runs this in the kernel).
 
     Self-contained (its imports inside, its helper nested) because its source is also
@@ -175,7 +175,8 @@ def kernel_source(name: str) -> str:
     [1.5, {'__ellipsis__': True}]
     """
     source = inspect.getsource(to_plain).replace(to_plain.__doc__, "", 1)  # no docstring
-    return source.replace("def to_plain(value):", f"def {name}(value):", 1)
+    # the kernel's copy has no annotations: nothing in it depends on the student's names
+    return source.replace("def to_plain(value: object) -> object:", f"def {name}(value):", 1)
 
 
 class Opaque:
