@@ -535,3 +535,27 @@ def test_worker_threads_share_one_checker_stub(monkeypatch):
     assert [p.name for p in folder.iterdir()] == ["hidden_checker.py"]
     box.close()
     assert box.stub is None and not folder.exists()
+
+
+def test_only_a_students_own_folder_sends_its_files_into_the_sandbox(tmp_path):
+    import base64
+
+    from crmlab.grading.execute import MAX_FILES, _files
+
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / "ana.ipynb").write_text("{}")
+    (flat / "bo_notes.csv").write_text("a classmate's file")
+    (flat / "grades.csv").write_text("the instructor's file")
+    assert list(_files(flat / "ana.ipynb", "03_rfm")) == ["ana.ipynb"]
+    own = tmp_path / "ana"
+    own.mkdir()
+    (own / "03_rfm.ipynb").write_text("{}")
+    (own / "my_data.csv").write_text("x\n1\n")
+    (own / ".hidden").write_text("")
+    (own / "other.ipynb").write_text("{}")
+    (own / "big.bin").write_bytes(b"0" * (MAX_FILES + 1))
+    (own / "link.csv").symlink_to(flat / "grades.csv")
+    files = _files(own / "03_rfm.ipynb", "03_rfm")
+    assert sorted(files) == ["03_rfm.ipynb", "my_data.csv"]
+    assert base64.b64decode(files["my_data.csv"]) == b"x\n1\n"

@@ -414,19 +414,26 @@ def run_client(client: NotebookClient) -> None:
         atexit.unregister(client._cleanup_kernel)
 
 
-def _files(path: Path) -> dict[str, str]:
-    """The notebook and, for ``STUDENT/ASSIGNMENT.ipynb``, the files beside it (capped)."""
+def _files(path: Path, assignment: str) -> dict[str, str]:
+    """The notebook and, for a student's own folder, the files beside it (capped).
+
+    A notebook named after the assignment (``STUDENT/ASSIGNMENT.ipynb``, or nbgrader's
+    ``STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb``) sits in the student's own folder: its data
+    files come along. ``STUDENT.ipynb`` sits in a folder shared by the class: nothing else
+    of it is copied (other students' files stay out of this sandbox).
+    """
     files = {path.name: base64.b64encode(path.read_bytes()).decode()}
-    if path.parent.name == path.stem:  # a flat folder of STUDENT.ipynb: no data files
+    if path.stem != assignment:
         return files
     total = 0
     for other in sorted(path.parent.iterdir()):
         if other == path or other.is_symlink() or not other.is_file() \
                 or other.name.startswith(".") or other.suffix == ".ipynb":
             continue
-        total += other.stat().st_size
-        if total > MAX_FILES:
-            break
+        size = other.stat().st_size
+        if total + size > MAX_FILES:  # too big to copy: left out, the rest still come
+            continue
+        total += size
         files[other.name] = base64.b64encode(other.read_bytes()).decode()
     return files
 
@@ -524,7 +531,7 @@ def execute(path: str | Path, lay: Layout, *, timeout: int, memory_mb: int | Non
     path = Path(path)
     try:
         nb = nbformat.read(path, as_version=4)
-        files = _files(path)
+        files = _files(path, lay.assignment)
     except Exception as err:  # not JSON, not a notebook, unreadable
         run.problem, run.detail = "invalid", type(err).__name__
         return run
