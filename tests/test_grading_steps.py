@@ -444,9 +444,14 @@ def test_find_submissions(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "ana.ipynb").write_text("{}")
     (tmp_path / "readme.md").write_text("")
+    (tmp_path / "cy" / "01_demo").mkdir(parents=True)  # nbgrader's submitted/ layout
+    (tmp_path / "cy" / "01_demo" / "01_demo.ipynb").write_text("{}")
+    (tmp_path / "dan").mkdir()  # a link to another student's folder is not followed
+    (tmp_path / "dan" / "01_demo").symlink_to(tmp_path / "cy" / "01_demo")
     assert [(s, p.relative_to(tmp_path).as_posix())
             for s, p in find_submissions(tmp_path, "01_demo")] == [
-        ("ana", "ana.ipynb"), ("zoe", "zoe/01_demo.ipynb")]
+        ("ana", "ana.ipynb"), ("cy", "cy/01_demo/01_demo.ipynb"),
+        ("zoe", "zoe/01_demo.ipynb")]
 
 
 def test_an_invalid_submission_needs_no_kernel(tmp_path, solution):

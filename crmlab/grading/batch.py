@@ -125,7 +125,8 @@ def grade_notebook(path: str | Path, lay: Layout, *, student: str | None = None,
 def find_submissions(folder: str | Path, assignment: str) -> list[tuple[str, Path]]:
     """Return (student, notebook) for each submission in a folder, by name.
 
-    A submission is ``STUDENT.ipynb`` or ``STUDENT/ASSIGNMENT.ipynb``; links are not
+    A submission is ``STUDENT.ipynb``, ``STUDENT/ASSIGNMENT.ipynb`` or, as in nbgrader's
+    ``submitted/`` folder, ``STUDENT/ASSIGNMENT/ASSIGNMENT.ipynb``; links are not
     followed (a submission cannot point the grader at another file).
 
     Examples
@@ -134,10 +135,12 @@ def find_submissions(folder: str | Path, assignment: str) -> list[tuple[str, Pat
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     (Path(tmp) / "bo").mkdir()
     ...     _ = (Path(tmp) / "bo" / "03_rfm.ipynb").write_text("{}")
+    ...     (Path(tmp) / "cy" / "03_rfm").mkdir(parents=True)
+    ...     _ = (Path(tmp) / "cy" / "03_rfm" / "03_rfm.ipynb").write_text("{}")
     ...     _ = (Path(tmp) / "ana.ipynb").write_text("{}")
     ...     _ = (Path(tmp) / "notes.txt").write_text("")
-    ...     [(s, p.name) for s, p in find_submissions(tmp, "03_rfm")]
-    [('ana', 'ana.ipynb'), ('bo', '03_rfm.ipynb')]
+    ...     [(s, p.relative_to(tmp).as_posix()) for s, p in find_submissions(tmp, "03_rfm")]
+    [('ana', 'ana.ipynb'), ('bo', 'bo/03_rfm.ipynb'), ('cy', 'cy/03_rfm/03_rfm.ipynb')]
     """
     found = []
     for path in sorted(Path(folder).iterdir()):
@@ -146,9 +149,12 @@ def find_submissions(folder: str | Path, assignment: str) -> list[tuple[str, Pat
         if path.is_file() and path.suffix == ".ipynb":
             found.append((path.stem, path))
         elif path.is_dir():
-            candidate = path / f"{assignment}.ipynb"
-            if candidate.is_file() and not candidate.is_symlink():
-                found.append((path.name, candidate))
+            name = f"{assignment}.ipynb"
+            for candidate in (path / name, path / assignment / name):
+                if candidate.is_file() and not any(
+                        p.is_symlink() for p in (candidate, candidate.parent)):
+                    found.append((path.name, candidate))
+                    break
     return found
 
 
