@@ -51,13 +51,24 @@ def _check(args) -> int:
 
 
 def _grade(args) -> int:
-    from crmlab.grading import grade, totals
+    from pathlib import Path
 
+    from crmlab.grading import grade, totals
+    from crmlab.grading.sandbox import NO_SANDBOX_RISKS
+
+    if args.no_sandbox:
+        print(f"crmlab: warning: {NO_SANDBOX_RISKS}", file=sys.stderr)
+    book = args.gradebook or str(Path(args.out).with_name(f"gradebook-{args.format}.csv"))
     table = grade(args.submissions, assignment=args.assignment, solutions=args.solutions,
-                  out=args.out, feedback=args.feedback, timeout=args.timeout,
-                  workers=args.workers, progress=not args.no_progress)
+                  out=args.out, gradebook_out=book, format=args.format,
+                  feedback=args.feedback, timeout=args.timeout,
+                  total_timeout=args.total_timeout, memory_mb=args.memory,
+                  workers=args.workers, progress=not args.no_progress,
+                  sandbox=not args.no_sandbox, language=args.language)
     print(totals(table).to_string())
-    print(f"wrote {args.out}" + (f" and feedback in {args.feedback}/" if args.feedback else ""))
+    print(f"wrote {args.out} (one row per student and exercise), {book} (one row per "
+          f"student, {args.format})" + (f" and feedback in {args.feedback}/"
+                                        if args.feedback else ""))
     return 0
 
 
@@ -412,14 +423,34 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=120, help="seconds per cell")
     p.set_defaults(func=_check)
 
-    p = sub.add_parser("grade", help="grade a folder of submitted notebooks")
+    p = sub.add_parser("grade", help="grade a folder of submitted notebooks",
+                       description="Run each submission in a sandbox (bubblewrap) and judge "
+                       "its answers outside it. Without a sandbox, refuse unless "
+                       "--no-sandbox.")
     p.add_argument("submissions", help="folder of STUDENT.ipynb or STUDENT/ASSIGNMENT.ipynb")
     p.add_argument("--assignment", required=True, help="e.g. 03_rfm")
     p.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
-    p.add_argument("--out", default="grades.csv", help="grade table (CSV)")
+    p.add_argument("--out", default="grades.csv", help="the grade table: one row per student "
+                   "and exercise (CSV, UTF-8 with BOM; default: %(default)s)")
+    p.add_argument("--gradebook", default=None, help="the gradebook table: one row per "
+                   "student (CSV; default: gradebook-FORMAT.csv beside --out)")
+    p.add_argument("--format", choices=["wide", "canvas", "moodle"], default="wide",
+                   help="layout of the gradebook table: wide (a column per exercise, total, "
+                   "maximum) or the columns a Canvas or Moodle grade import expects "
+                   "(default: %(default)s)")
     p.add_argument("--feedback", default=None, help="folder for per-student feedback")
-    p.add_argument("--timeout", type=int, default=60, help="seconds per cell")
+    p.add_argument("--language", choices=["en", "zh"], default="en",
+                   help="language of the reasons and the feedback (default: %(default)s)")
+    p.add_argument("--timeout", type=int, default=60, help="seconds per cell "
+                   "(default: %(default)s)")
+    p.add_argument("--total-timeout", type=int, default=None, help="seconds per notebook "
+                   "(default: 10 x --timeout)")
+    p.add_argument("--memory", type=int, default=3072, help="memory limit per notebook, MB "
+                   "(default: %(default)s)")
     p.add_argument("--workers", type=int, default=2, help="notebooks run at once")
+    p.add_argument("--no-sandbox", action="store_true", help="grade without a sandbox where "
+                   "none is available (students' code then runs with your rights: only for "
+                   "notebooks you trust)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_grade)
 

@@ -3,6 +3,9 @@
 The class is built from the chapter's solution notebook: a perfect submission, the blank
 student version, partly right, wrong types, an infinite loop, a kernel crash, checker
 tampering, a corrupt file, a renamed variable, a deleted exercise cell and a memory hog.
+These notebooks are the test's own, so they run without a sandbox (``sandbox=False``, the
+path of ``crmlab grade --no-sandbox``); ``tests/test_grading_sandbox.py`` grades a hostile
+class in the sandbox.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pytest
 from crmlab import CRMDataError
 from crmlab.exercises import student_version
 from crmlab.grading import grade, layout, self_check
+from crmlab.grading.judge import STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "03_rfm"
@@ -92,7 +96,7 @@ def classroom(tmp_path_factory, lay):
     for cell in tamper.cells:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
             cell.source = "pass"
-    save("tamper", tamper, ["failed"] * n)
+    save("tamper", tamper, ["forbidden"] * n)  # it replaces crmlab.check: no exercise scores
 
     (folder / "corrupt.ipynb").write_text("{ this is not a notebook", encoding="utf-8")
     expected["corrupt"] = ["invalid"] * n
@@ -124,8 +128,8 @@ def graded(classroom, tmp_path_factory):
     folder, _ = classroom
     out = tmp_path_factory.mktemp("out")
     table = grade(folder, assignment=ASSIGNMENT, solutions=ROOT / "solutions",
-                  out=out / "grades.csv", feedback=out / "feedback", timeout=TIMEOUT,
-                  progress=False)
+                  out=out / "grades.csv", gradebook_out=out / "gradebook.csv",
+                  feedback=out / "feedback", timeout=TIMEOUT, progress=False, sandbox=False)
     return table, out
 
 
@@ -155,21 +159,38 @@ def test_reasons_say_what_happened(graded):
     assert reason[("perfect", first)] == ""
     assert "Not answered yet" in reason[("blank", first)]
     assert "Expected" in reason[("wrongtypes", first)] or "text" in reason[("wrongtypes", first)]
-    assert f"ran over {TIMEOUT} s" in reason[("loop", first)]
-    assert "not a valid notebook" in reason[("corrupt", first)]
-    assert "keep the names" in reason[("renamed", first)]
-    assert "kernel died" in " ".join(table[table.student == "crash"]["reason"])
+    assert reason[("loop", first)] == ("The answer cell of Exercise 3.1 ran longer than the "
+                                       f"time limit of {TIMEOUT} s and was stopped.")
+    assert reason[("corrupt", first)].startswith("The file is not a notebook Jupyter can open")
+    assert "store your answer in the variable" in reason[("renamed", first)]
+    assert "Python stopped while running the answer cell of Exercise 3.3" in " ".join(
+        table[table.student == "crash"]["reason"])
     assert "MemoryError" in " ".join(table[table.student == "memoryhog"]["reason"])
-    assert "missing" in " ".join(table[table.student == "deleted"]["reason"])
+    assert "answer cell of Exercise 3.2 is missing" in " ".join(
+        table[table.student == "deleted"]["reason"])
+    assert "crmlab.check (replaced)" in reason[("tamper", first)]
+    words = " ".join(table["reason"])
+    for jargon in ("NotJSONError", "Opaque", "Traceback", "grade_id", "check_3_", "✅", "❌"):
+        assert jargon not in words
 
 
 def test_files_written_and_not_overwritten_by_students(graded, classroom):
     table, out = graded
-    written = pd.read_csv(out / "grades.csv", keep_default_na=False)
+    raw = (out / "grades.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel on Windows
+    written = pd.read_csv(out / "grades.csv", keep_default_na=False, encoding="utf-8-sig",
+                          dtype={"question": str})
     assert len(written) == len(table)
     assert set(written["student"]) == set(classroom[1])
+    assert set(written["status"]) <= set(STATUSES)  # plain words, no symbols
+    book = pd.read_csv(out / "gradebook.csv", encoding="utf-8-sig")
+    assert list(book.columns) == ["student", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7",
+                                  "total", "max_points"]
+    assert book.set_index("student").loc["perfect", "total"] == 10
+    assert (book["max_points"] == 10).all() and len(book) == len(classroom[1])
     feedback = (out / "feedback" / "perfect.md").read_text(encoding="utf-8")
-    assert "Score: **" in feedback and "✅" in feedback
+    assert "Score: **10 / 10**" in feedback and "✅" in feedback
+    assert "| 3.1 Read the RFM table | 1 / 1 | ✅ passed |" in feedback
     assert "❌" in (out / "feedback" / "blank.md").read_text(encoding="utf-8")
 
 
@@ -186,7 +207,7 @@ def test_grade_errors_are_clear(tmp_path):
         grade(tmp_path, assignment="99_none", solutions=ROOT / "solutions")
 
 
-def test_cli_grade_and_check(tmp_path, classroom):
+def test_cli_grade_without_a_sandbox_says_what_it_risks(tmp_path, classroom):
     folder, _ = classroom
     sub = tmp_path / "subs"
     sub.mkdir()
@@ -194,11 +215,20 @@ def test_cli_grade_and_check(tmp_path, classroom):
     result = subprocess.run(
         [sys.executable, "-m", "crmlab.cli", "grade", str(sub), "--assignment", ASSIGNMENT,
          "--solutions", str(ROOT / "solutions"), "--out", str(tmp_path / "g.csv"),
-         "--no-progress"], capture_output=True, text=True, cwd=tmp_path)
+         "--format", "moodle", "--language", "zh", "--feedback", str(tmp_path / "fb"),
+         "--no-sandbox", "--no-progress"], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "alice" in result.stdout
-    grades = pd.read_csv(tmp_path / "g.csv", keep_default_na=False)
+    assert "Grading without a sandbox" in result.stderr and "read the answer key" in \
+        result.stderr
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+    grades = pd.read_csv(tmp_path / "g.csv", keep_default_na=False, encoding="utf-8-sig")
     assert (grades["status"] == "passed").all()
+    moodle = pd.read_csv(tmp_path / "gradebook-moodle.csv", encoding="utf-8-sig")
+    assert moodle.columns.tolist() == ["Username", ASSIGNMENT, f"{ASSIGNMENT} feedback"]
+    assert moodle.iloc[0, :2].tolist() == ["alice", 10]
+    text = (tmp_path / "fb" / "alice.md").read_text(encoding="utf-8")
+    assert text.startswith(f"# {ASSIGNMENT}：alice 的反馈") and "✅ 通过" in text
 
 
 def test_self_check_of_blank_exercise_fails_every_check_kindly():

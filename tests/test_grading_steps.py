@@ -24,11 +24,13 @@ from crmlab.grading.execute import (
     limits_cell,
     missing_cells,
     prepare,
+    read_events,
 )
 from crmlab.grading.feedback import (
     crashed_rows,
     feedback_markdown,
     grade_rows,
+    gradebook,
     write_feedback,
     write_table,
 )
@@ -128,10 +130,11 @@ def test_plain_data_round_trip(encode):
     assert encode(np.bool_(True)) is True
     assert np.isnan(encode(float("nan"))) and encode(float("-inf")) == float("-inf")
     assert encode(...) is Ellipsis and encode(None) is None
-    assert encode(("a", 1)) == ["a", 1] and encode(np.array([1.0, 2.0])) == [1.0, 2.0]
+    assert encode(("a", 1)) == ("a", 1) and encode([1.0, 2.0]) == [1.0, 2.0]
+    assert encode(np.array([1.0, 2.0])).tolist() == [1.0, 2.0]
     assert encode(frozenset({"x"})) == {"x"}
     assert encode({"k": {1: [2]}}) == {"k": {1: [2]}}
-    assert encode(pd.Index(["a", "b"])) == ["a", "b"]
+    assert encode(pd.Index(["a", "b"])).tolist() == ["a", "b"]
     series = pd.Series([5, 4], index=["C1", "C2"], name="r_score")
     back = encode(series)
     assert back.to_dict() == {"C1": 5, "C2": 4} and back.name == "r_score"
@@ -142,11 +145,11 @@ def test_plain_data_round_trip(encode):
 
 def test_what_is_not_plain_data_stays_opaque(encode):
     assert isinstance(encode(print), Opaque) and repr(encode(print)) == \
-        "<builtin_function_or_method>"
+        "<a function (builtin_function_or_method)>"
     import os
 
     assert isinstance(encode(os), Opaque)  # only the course's modules come back as modules
-    assert repr(decode({"__object__": "Figure"})) == "<Figure>"
+    assert repr(decode({"__object__": "Figure", "kind": "figure"})) == "<a figure (Figure)>"
 
 
 # ---------------------------------------------------------------- step 2: the run
@@ -249,7 +252,8 @@ def test_collect_fills_a_given_run(solution):
 
 
 def _exercise(public, hidden="", names=("x",)):
-    return CheckCell("check_1_1", 1.0, public, hidden, list(names), ["answer_1_1"])
+    return CheckCell("check_1_1", 1.0, public, hidden, list(names), ["answer_1_1"], "1.1",
+                     "A demo")
 
 
 def test_judge_runs_public_and_hidden_checks_on_plain_values(capsys):
@@ -259,19 +263,29 @@ def test_judge_runs_public_and_hidden_checks_on_plain_values(capsys):
     assert judge(ex, {"x": expected("1.1")}) == ("passed", "")
     assert capsys.readouterr().out == ""  # the grader's check prints nothing
     status, reason = judge(ex, {"x": 100 * expected("1.1")})
-    assert status == "failed" and reason.startswith("❌ 1.1 not yet. ")
-    assert "percentage" in reason and "\n" not in reason
-    assert judge(_exercise("check('1.1', x)"), {"x": ...})[1].startswith("❌ 1.1 not yet. Not")
+    assert status == "failed" and "percentage" in reason and "Hint:" in reason
+    assert "\n" not in reason and "❌" not in reason and "not yet" not in reason
+    assert judge(_exercise("check('1.1', x)"), {"x": ...})[1].startswith("Not answered yet")
+    zh = judge(ex, {"x": 100 * expected("1.1")}, language="zh")[1]
+    assert "提示" in zh
+
+
+def test_hidden_tests_see_the_answer_as_the_check_took_it():
+    from crmlab.exercises.ch01 import expected
+
+    want = expected("1.1")
+    ex = _exercise("crmlab.check('1.1', x)", "assert isinstance(x, float)")
+    assert judge(ex, {"x": np.array([want])}) == ("passed", "")  # as in the notebook
 
 
 def test_judge_reports_hidden_failures_errors_and_missing_names():
-    assert judge(_exercise("", "assert x == 2"), {"x": 1}) == ("failed", "a hidden check failed")
-    assert judge(_exercise("assert x, 'empty'"), {"x": 0}) == ("failed",
-                                                              "a hidden check failed: empty")
-    status, reason = judge(_exercise("x.mean()"), {"x": Opaque("function")})
+    hidden = "A further check of your instructor's did not pass"
+    assert judge(_exercise("", "assert x == 2"), {"x": 1}) == ("failed", hidden)
+    assert judge(_exercise("assert x, 'empty'"), {"x": 0}) == ("failed", hidden + ": empty")
+    status, reason = judge(_exercise("x.mean()"), {"x": Opaque("function", "function")})
     assert status == "failed"
-    assert reason == "the answer could not be checked (AttributeError: 'Opaque' object has " \
-                     "no attribute 'mean')"
+    assert reason == ("Your answer could not be checked (x = a function (function)): store a "
+                      "value of the kind the exercise asks for.")
     assert judge(_exercise("x", names=("x", "y")), {"x": 1})[0] == "missing"
 
 
@@ -282,24 +296,45 @@ def test_judge_sees_pd_np_and_crmlab_but_not_the_students_namespace():
 
 
 @pytest.mark.parametrize(("run", "status", "words"), [
-    (Run(problem="not a valid notebook (JSONDecodeError)", missing_cells=["answer_1_1"]),
-     "invalid", "not a valid notebook"),
+    (Run(problem="invalid", detail="NotJSONError", missing_cells=["answer_1_1"]),
+     "invalid", "not a notebook Jupyter can open"),
     (Run(missing_cells=["answer_1_1"], timed_out=["answer_1_1"]), "missing",
-     "the answer cell 'answer_1_1' is missing"),
-    (Run(timed_out=["answer_1_1"], answers={"check_1_1": {"x": 1}}), "timeout", "ran over 9 s"),
-    (Run(problem="the kernel died (crash or memory)"), "crashed", "kernel died"),
-    (Run(), "crashed", "the notebook stopped before this exercise"),
+     "The answer cell of Exercise 1.1 is missing"),
+    (Run(timed_out=["answer_1_1"], answers={"check_1_1": {"x": 1}}), "timeout",
+     "longer than the time limit of 9 s and was stopped"),
+    (Run(timed_out=["answer_1_1"], stopped="stuck", stopped_at="answer_1_1"), "timeout",
+     "did not stop when interrupted"),
+    (Run(stopped="stuck", stopped_at="answer_1_0"), "timeout",
+     "Not reached: the answer cell of Exercise 1.0 ran over the time limit"),
+    (Run(stopped="total", stopped_at="answer_1_1"), "timeout", "total time of 90 s"),
+    (Run(problem="dead", detail="answer_1_1"), "crashed",
+     "Python stopped while running the answer cell of Exercise 1.1"),
+    (Run(problem="dead"), "crashed", "more memory than the limit of 512 MB"),
+    (Run(problem="start"), "crashed", "could not be started"),
+    (Run(), "crashed", "stopped before this exercise"),
     (Run(answers={"check_1_1": {"x": 1}}), "passed", ""),
     (Run(answers={"check_1_1": {"x": 1}}, errors={"answer_1_1": "ValueError: v"}), "passed", ""),
-    (Run(answers={"check_1_1": {"x": 0}}), "failed", "a hidden check failed"),
+    (Run(answers={"check_1_1": {"x": 0}}), "failed", "A further check"),
     (Run(answers={"check_1_1": {"x": 0}}, errors={"answer_1_1": "MemoryError: m"}), "error",
-     "the answer cell 'answer_1_1' raised MemoryError: m"),
-    (Run(answers={"check_1_1": {}}), "missing", "keep the names"),
+     "The answer cell of Exercise 1.1 raised an error: MemoryError: m (more memory than the "
+     "limit of 512 MB)"),
+    (Run(answers={"check_1_1": {}}), "missing", "store your answer in the variable"),
 ])
 def test_verdict_in_order_of_precedence(run, status, words):
-    got, reason = verdict(_exercise("assert x == 1"), run, timeout=9)
+    got, reason = verdict(_exercise("assert x == 1"), run, timeout=9, memory_mb=512, total=90)
     assert got == status and got in STATUSES
     assert words in reason
+
+
+def test_verdict_of_code_that_reaches_for_the_answer_key():
+    run = Run(answers={"check_1_1": {"x": 1}})
+    got = verdict(_exercise("assert x == 1"), run, timeout=9,
+                  forbidden={"check_1_1": ["crmlab.exercises.ch01"]})
+    assert got == ("forbidden", "Your code uses the course's answer key or changes its checks "
+                                "(crmlab.exercises.ch01), which graded work may not do, so "
+                                "this exercise scores 0.")
+    assert verdict(_exercise("assert x == 1"), run, timeout=9, language="zh",
+                   forbidden={"check_1_1": ["x"]})[1].endswith("本题记 0 分。")
 
 
 # ---------------------------------------------------------------- step 4: table and feedback
@@ -328,7 +363,8 @@ def test_feedback_files_and_table(lay, tmp_path):
                       ignore_index=True)
     text = feedback_markdown("ana", table[table.student == "ana"], "01_demo")
     assert text.startswith("# 01_demo: feedback for ana\n\nScore: **1 / 3**\n")
-    assert "| check_1_2 | 0 / 2 | ❌ failed | a \\| b |" in text
+    assert "| 1.1 A demo | 1 / 1 | ✅ passed |  |" in text
+    assert "| check_1_2 | 0 / 2 | ❌ not yet | a \\| b |" in text
     written = write_feedback(table, tmp_path / "fb" / "nested", "01_demo")
     assert [p.name for p in written] == ["ana.md", "bo.md"]
     assert "✅" in written[1].read_text(encoding="utf-8")
@@ -337,6 +373,48 @@ def test_feedback_files_and_table(lay, tmp_path):
                                   check_dtype=False)
     assert totals(table).to_dict("index") == {"ana": {"points": 1.0, "max_points": 3.0},
                                               "bo": {"points": 3.0, "max_points": 3.0}}
+
+
+def test_gradebook_tables(lay):
+    table = pd.concat([grade_rows("ana", lay, [("passed", ""), ("timeout", "slow")]),
+                       grade_rows("li_1234_5678_01_demo", lay,
+                                  [("passed", ""), ("passed", "")])], ignore_index=True)
+    wide = gradebook(table)
+    assert wide.columns.tolist() == ["student", "1.1", "check_1_2", "total", "max_points"]
+    assert wide.values.tolist() == [["ana", 1.0, 0.0, 1.0, 3.0],
+                                    ["li_1234_5678_01_demo", 1.0, 2.0, 3.0, 3.0]]
+    canvas = gradebook(table, "canvas", assignment="01_demo")
+    assert canvas.columns.tolist() == ["Student", "ID", "SIS User ID", "SIS Login ID",
+                                       "Section", "01_demo"]
+    assert canvas.values.tolist() == [["Points Possible", "", "", "", "", 3.0],
+                                      ["ana", "", "", "ana", "", 1.0],
+                                      ["li", "1234", "", "", "", 3.0]]
+    moodle = gradebook(table, "moodle", assignment="01_demo")
+    assert moodle.values.tolist() == [["ana", 1.0, "check_1_2: timeout"],
+                                      ["li_1234_5678_01_demo", 3.0, ""]]
+    with pytest.raises(CRMDataError, match="format='blackboard'"):
+        gradebook(table, "blackboard")
+
+
+def test_the_runners_lines_are_read_defensively(solution):
+    lay = layout(solution)
+    run_nb = prepare(nbformat.read(solution, as_version=4), lay, token="t", memory_mb=None)
+    lines = [
+        "not json", "[1, 2]", '{"event": "cell", "index": 99}', '{"event": "cell", "index": -1}',
+        '{"event": "cell", "index": true}',
+        json.dumps({"event": "cell", "index": 3, "error": None, "exports": [
+            {"token": "forged", "answers": {"rate": 0.25}},
+            {"token": "t", "answers": {"rate": {"__pickle__": "gASV"}}}]}),
+        json.dumps({"event": "cell", "index": 2, "error": {"ename": "ImportError",
+                    "evalue": "crmlab: the answer key is not available while grading"}}),
+        json.dumps({"event": "cell", "index": 5, "exports": "nope"}),
+        '{"event": "done"}']
+    run = read_events(lines, run_nb, "t", Run())
+    assert isinstance(run.answers["check_1_1"]["rate"], Opaque)  # never unpickled
+    assert "check_1_2" not in run.answers and not run.problem and not run.stopped
+    assert run.key_cells == [1]  # the first answer cell, among the code cells
+    assert read_events([], run_nb, "t", Run()).problem == "dead"  # the runner vanished
+    assert read_events([], run_nb, "t", Run(), killed=True).stopped == "total"
 
 
 def test_self_check_summary_and_summarise():
@@ -366,9 +444,14 @@ def test_find_submissions(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "ana.ipynb").write_text("{}")
     (tmp_path / "readme.md").write_text("")
+    (tmp_path / "cy" / "01_demo").mkdir(parents=True)  # nbgrader's submitted/ layout
+    (tmp_path / "cy" / "01_demo" / "01_demo.ipynb").write_text("{}")
+    (tmp_path / "dan").mkdir()  # a link to another student's folder is not followed
+    (tmp_path / "dan" / "01_demo").symlink_to(tmp_path / "cy" / "01_demo")
     assert [(s, p.relative_to(tmp_path).as_posix())
             for s, p in find_submissions(tmp_path, "01_demo")] == [
-        ("ana", "ana.ipynb"), ("zoe", "zoe/01_demo.ipynb")]
+        ("ana", "ana.ipynb"), ("cy", "cy/01_demo/01_demo.ipynb"),
+        ("zoe", "zoe/01_demo.ipynb")]
 
 
 def test_an_invalid_submission_needs_no_kernel(tmp_path, solution):
@@ -377,7 +460,7 @@ def test_an_invalid_submission_needs_no_kernel(tmp_path, solution):
     rows = grade_notebook(bad, layout(solution))
     assert rows["status"].tolist() == ["invalid", "invalid"]
     assert rows["student"].tolist() == ["bad", "bad"]
-    assert rows["reason"].str.startswith("not a valid notebook").all()
+    assert rows["reason"].str.startswith("The file is not a notebook Jupyter can open").all()
 
 
 def test_an_empty_folder_gives_an_empty_table(tmp_path, solution):
@@ -408,7 +491,76 @@ def test_public_names():
 
     assert set(grading.__all__) == {"COLUMNS", "CheckCell", "Layout", "grade", "grade_notebook",
                                     "layout", "self_check", "self_check_summary", "totals"}
-    for module in ("assignment", "batch", "execute", "feedback", "judge", "plain",
-                   "selfcheck"):
+    for module in ("assignment", "batch", "execute", "feedback", "judge", "plain", "runner",
+                   "sandbox", "scan", "selfcheck", "words"):
         mod = __import__(f"crmlab.grading.{module}", fromlist=["__all__"])
         assert all(hasattr(mod, name) for name in mod.__all__), module
+
+
+def test_the_runner_takes_an_error_from_the_reply_when_its_output_is_lost():
+    from crmlab.grading.runner import _error
+
+    cell = nbformat.v4.new_code_cell("blob = bytearray(64 * 1024 ** 3)")
+    assert _error(cell, None) is None
+    assert _error(cell, {"content": {"status": "ok"}}) is None
+    # a kernel short of memory replied "error" but sent no error output
+    assert _error(cell, {"content": {"status": "error", "ename": "MemoryError",
+                                     "evalue": "x" * 1000}}) == {
+        "ename": "MemoryError", "evalue": "x" * 300}
+    assert _error(cell, {"content": {"status": "aborted"}}) == {"ename": "Error",
+                                                                "evalue": ""}
+    cell.outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="v",
+                                           traceback=[])]
+    assert _error(cell, {"content": {"status": "error", "ename": "MemoryError"}}) == {
+        "ename": "ValueError", "evalue": "v"}  # the cell's own error comes first
+
+
+def test_worker_threads_share_one_checker_stub(monkeypatch):
+    import tempfile
+    import time
+    import types
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from crmlab.grading import sandbox
+    from crmlab.grading.sandbox import Sandbox, answer_key_files
+
+    def slow(*args, **kwargs):  # widen the window two threads could both write a stub in
+        time.sleep(0.05)
+        return tempfile.TemporaryDirectory(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox, "tempfile", types.SimpleNamespace(TemporaryDirectory=slow))
+    box = Sandbox("/usr/bin/bwrap")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        commands = list(pool.map(lambda _: box.command(["python"]), range(32)))
+    checker = str(answer_key_files()[0])
+    stubs = {cmd[cmd.index(checker) - 1] for cmd in commands}
+    assert stubs == {str(box.stub)} and box.stub.read_text().startswith('"""Hidden')
+    folder = Path(box.stub).parent
+    assert [p.name for p in folder.iterdir()] == ["hidden_checker.py"]
+    box.close()
+    assert box.stub is None and not folder.exists()
+
+
+def test_only_a_students_own_folder_sends_its_files_into_the_sandbox(tmp_path):
+    import base64
+
+    from crmlab.grading.execute import MAX_FILES, _files
+
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / "ana.ipynb").write_text("{}")
+    (flat / "bo_notes.csv").write_text("a classmate's file")
+    (flat / "grades.csv").write_text("the instructor's file")
+    assert list(_files(flat / "ana.ipynb", "03_rfm")) == ["ana.ipynb"]
+    own = tmp_path / "ana"
+    own.mkdir()
+    (own / "03_rfm.ipynb").write_text("{}")
+    (own / "my_data.csv").write_text("x\n1\n")
+    (own / ".hidden").write_text("")
+    (own / "other.ipynb").write_text("{}")
+    (own / "big.bin").write_bytes(b"0" * (MAX_FILES + 1))
+    (own / "link.csv").symlink_to(flat / "grades.csv")
+    files = _files(own / "03_rfm.ipynb", "03_rfm")
+    assert sorted(files) == ["03_rfm.ipynb", "my_data.csv"]
+    assert base64.b64decode(files["my_data.csv"]) == b"x\n1\n"

@@ -25,17 +25,19 @@ from crmlab.exercises._registry import (
     Tolerance,
     check,
     exercise,
+    load_answer_key,
     questions,
     register,
 )
-from crmlab.exercises._text import set_language
+from crmlab.exercises._text import get_language, set_language
 
 _NOTEBOOK = {"build", "clear_hidden_tests", "clear_outputs", "clear_solutions",
              "normalize_metadata", "student_version", "tag_checks"}
 
 __all__ = [  # noqa: F822 - the notebook transforms resolve lazily through __getattr__
     "CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "build", "check",
-    "clear_hidden_tests", "clear_outputs", "clear_solutions", "exercise",
+    "clear_hidden_tests", "clear_outputs", "clear_solutions", "exercise", "get_language",
+    "load_answer_key",
     "normalize_metadata", "questions", "register", "set_language", "student_version",
     "tag_checks",
 ]

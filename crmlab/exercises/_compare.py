@@ -17,11 +17,25 @@ import numpy as np
 import pandas as pd
 
 from crmlab.exercises._text import say
+from crmlab.exercises.answers import Opaque
 
-__all__ = ["compare"]
+__all__ = ["compare", "describe"]
+
+
+def describe(value: object) -> str:
+    """Say what kind of value an answer is, in a student's words.
+
+    Examples
+    --------
+    >>> describe(0.5), describe("0.5"), describe([1]), describe(print)
+    ('number', 'text', 'list', 'builtin_function_or_method')
+    """
+    return _kind(value)
 
 
 def _kind(value) -> str:
+    if isinstance(value, Opaque):
+        return value.describe()
     if value is None:
         return "None"
     if isinstance(value, (bool, np.bool_)):
@@ -64,6 +78,8 @@ def _number(answer, expected, rtol, atol) -> list[str]:
     if isinstance(answer, np.ndarray) and answer.size == 1:
         answer = answer.item()
         kind = _kind(answer)
+    if isinstance(answer, (list, tuple)) and len(answer) == 1 and _kind(answer[0]) == "number":
+        return [say("list_of_one")]
     if kind == "text":
         return [say("number_as_text", got=_show(answer))]
     if kind != "number":
@@ -213,6 +229,8 @@ def compare(answer: object, expected: object, *, rtol: float = 1e-4, atol: float
     if kind == "DataFrame":
         return _frame(answer, expected, rtol, atol, ordered)
     if kind == "list":
+        if isinstance(answer, np.ndarray) and answer.ndim == 0:
+            return [say("want_type", want="list", got=_kind(answer.item()))]
         if isinstance(answer, (pd.Series, pd.Index, np.ndarray, tuple, set, frozenset)):
             answer = list(answer)
         if not isinstance(answer, list):

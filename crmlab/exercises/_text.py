@@ -14,6 +14,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "series_of_one": (
         "You gave a Series holding one value; take the number out with .iloc[0] or .item().",
         "你给出的是只含一个值的 Series；请用 .iloc[0] 或 .item() 取出数值。"),
+    "list_of_one": (
+        "You gave a list holding one value; take the number out with [0].",
+        "你给出的是只含一个值的列表；请用 [0] 取出数值。"),
+    "cannot_check": (
+        "This answer cannot be checked: it is {got}, not the kind of value the exercise asks "
+        "for (read the exercise again: a number, a text, a list, a Series or a DataFrame?).",
+        "无法检查这个答案：它是 {got}，不是本题要求的类型（请重读题目：是数字、文本、列表、"
+        "Series 还是 DataFrame？）。"),
     "frame_of_one": (
         "You gave a one-cell DataFrame; take the number out with .iloc[0, 0].",
         "你给出的是只有一个单元格的 DataFrame；请用 .iloc[0, 0] 取出数值。"),
@@ -73,6 +81,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "元素不一致：多出 {extra}；缺少 {missing} 个应有元素。"),
     "list_differs": ("The items differ.", "元素不一致。"),
     "missing_keys": ("Missing key(s): {keys}.", "缺少键：{keys}。"),
+    "graded_outside": (
+        "{qid}: checked by the grader, outside this notebook.",
+        "{qid}：由评分程序在笔记本之外检查。"),
     "pass": ("✅ {qid} correct.", "✅ {qid} 正确。"),
     "fail": ("❌ {qid} not yet.", "❌ {qid} 还不对。"),
     "hint": ("Hint: {hint}", "提示：{hint}"),
@@ -117,6 +128,17 @@ def set_language(language: str) -> str:
 def language() -> str:
     """Return the feedback language in force."""
     return _LANGUAGE["value"]
+
+
+def get_language() -> str:
+    """Return the language of exercise feedback in force: ``"en"`` or ``"zh"``.
+
+    Examples
+    --------
+    >>> get_language()
+    'en'
+    """
+    return language()
 
 
 def say(key: str, **values) -> str:

@@ -6,19 +6,22 @@ Grading is a few small steps, one module each, like nbgrader's preprocessors:
    solution notebook: answer cells (nbgrader ``solution``) and graded check cells
    (nbgrader ``grade`` with ``points``), matched to the submission's cells by nbgrader
    ``grade_id``; each check cell split into public code and hidden tests.
-2. :mod:`~crmlab.grading.execute` runs a copy of the submission in a fresh kernel, in a
-   temporary folder, with a time limit per cell (a loop is interrupted; the rest runs
-   on) and a memory limit where the OS allows (``RLIMIT_AS``). The submission's own
-   check cells are *not* run: each is replaced by an export cell that sends the
-   variables the check needs back as plain data (:mod:`~crmlab.grading.plain`: JSON in
-   a display output of a private MIME type, read from the grader's in-memory copy of
-   that cell, so later cells cannot overwrite it).
+2. :mod:`~crmlab.grading.execute` runs a copy of the submission with the notebook runner
+   (:mod:`~crmlab.grading.runner`: a fresh kernel, resource limits, a time limit per cell
+   and per notebook) inside a bubblewrap sandbox (:mod:`~crmlab.grading.sandbox`: a
+   read-only view, a private work folder and ``/tmp``, no network, its own PID
+   namespace, the answer key masked). The submission's own check cells are *not* run:
+   each is replaced by an export cell that sends the variables the check needs back as
+   plain data (:mod:`~crmlab.grading.plain`: JSON lines, size-limited, never unpickled,
+   matched to the grader's own copy of the cells by a fresh token).
 3. :mod:`~crmlab.grading.judge` runs the public and hidden checks of the solution
-   notebook in the grader's own process, on those plain values. A submission that
+   notebook in the grader's own process, on those plain values; :mod:`~crmlab.grading.scan`
+   scores 0 the exercises whose code reaches for the answer key. A submission that
    redefines ``check``, monkeypatches crmlab, edits its check cells or writes files
    cannot change what is judged.
-4. :mod:`~crmlab.grading.feedback` makes the grade table and the per-student Markdown
-   feedback.
+4. :mod:`~crmlab.grading.feedback` makes the grade table, the gradebook table (wide,
+   Canvas, Moodle) and the per-student Markdown feedback, in the words of
+   :mod:`~crmlab.grading.words` (English or Chinese).
 
 :func:`grade` and :func:`grade_notebook` (:mod:`~crmlab.grading.batch`) put the steps
 together; :func:`self_check` (:mod:`~crmlab.grading.selfcheck`) is the student's
@@ -27,7 +30,8 @@ file, a missing cell or a renamed variable gives rows with the reason and zero f
 exercises affected; the batch goes on.
 
 Hand-written on top of nbclient because nbgrader's autograder runs the checks inside
-the student's kernel (it has no sandbox), which this design avoids.
+the student's kernel (it has no sandbox), which this design avoids; the sandbox itself is
+bubblewrap's.
 """
 
 from crmlab.grading.assignment import CheckCell, Layout, layout

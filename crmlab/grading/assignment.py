@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from crmlab._errors import CRMDataError
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["PROVIDED", "CheckCell", "Layout", "free_names", "layout", "nbgrader"]
+__all__ = ["PROVIDED", "CheckCell", "Layout", "free_names", "heading", "layout", "nbgrader"]
 
 #: Names a notebook's kernel has without a cell defining them: the check cells' imports,
 #: and IPython's ``get_ipython`` (what a ``%magic`` line becomes).
@@ -43,6 +44,10 @@ class CheckCell:
         The variables the check cell reads (exported from the student's kernel).
     answer_cells : list of str
         The ``grade_id`` of the answer cells since the previous check cell.
+    number : str
+        The exercise's number as the notebook prints it (``"3.1"``), or "".
+    title : str
+        The exercise's title from its heading (``"Read the RFM table"``), or "".
     """
 
     grade_id: str
@@ -51,6 +56,20 @@ class CheckCell:
     hidden: str
     names: list[str]
     answer_cells: list[str] = field(default_factory=list)
+    number: str = ""
+    title: str = ""
+
+    def label(self) -> str:
+        """Return how feedback names the exercise: its number and title.
+
+        Examples
+        --------
+        >>> CheckCell("check_3_1", 1.0, "", "", [], [], "3.1", "Read the RFM table").label()
+        '3.1 Read the RFM table'
+        >>> CheckCell("check_3_1", 1.0, "", "", []).label()
+        'check_3_1'
+        """
+        return f"{self.number} {self.title}".strip() or self.grade_id
 
 
 @dataclass
@@ -110,6 +129,27 @@ def free_names(code: str) -> list[str]:
     return names
 
 
+_HEADING = re.compile(r"^#+\s*(?:Exercise|练习)\s*(\d+\.\w+)\s*[·:：.\-—]?\s*(.*?)"
+                      r"(?:\s*[（(][\d.]+\s*(?:points?|分)[)）])?\s*$", re.MULTILINE)
+_CHECK_ID = re.compile(r"check\(\s*[\"'](\d+\.\w+)[\"']")
+
+
+def heading(markdown: str) -> tuple[str, str]:
+    """Return the number and title of an exercise heading ("" and "" if none).
+
+    Examples
+    --------
+    >>> heading("## Exercise 3.1 · Read the RFM table (1 point)\\n\\nSome text")
+    ('3.1', 'Read the RFM table')
+    >>> heading("## Exercise 3.6 · The purchase cycle (王永庆卖米) (1.5 points)")
+    ('3.6', 'The purchase cycle (王永庆卖米)')
+    >>> heading("Some prose")
+    ('', '')
+    """
+    match = _HEADING.search(markdown)
+    return (match.group(1), match.group(2).strip()) if match else ("", "")
+
+
 def layout(solution: str | Path) -> Layout:
     """Read the exercises of an assignment from its solution notebook.
 
@@ -138,6 +178,9 @@ def layout(solution: str | Path) -> Layout:
     >>> first = lay.exercises[0]
     >>> first.grade_id, first.points, first.names, first.answer_cells
     ('check_3_1', 1.0, ['n_customers', 'mean_recency', 'recent_share'], ['answer_3_1'])
+    >>> first.label()
+    '3.1 Read the RFM table'
+
     """
     import nbformat
 
@@ -146,16 +189,21 @@ def layout(solution: str | Path) -> Layout:
     path = Path(solution)
     nb = nbformat.read(path, as_version=4)
     exercises, answers, pending = [], [], []
+    number, title = "", ""
     for i, cell in enumerate(nb.cells):
         meta = nbgrader(cell)
+        if cell.cell_type == "markdown" and heading(cell.source)[0]:
+            number, title = heading(cell.source)
         if meta.get("solution") and cell.cell_type == "code":
             answers.append(meta["grade_id"])
             pending.append(meta["grade_id"])
         if meta.get("grade") and cell.cell_type == "code":
             public, hidden = split_hidden(cell.source, where=cell_name(path.name, i))
+            called = _CHECK_ID.search(public)
             exercises.append(CheckCell(meta["grade_id"], float(meta.get("points", 0)), public,
-                                      hidden, free_names(cell.source), pending))
-            pending = []
+                                      hidden, free_names(cell.source), pending,
+                                      number or (called.group(1) if called else ""), title))
+            pending, number, title = [], "", ""
     if not exercises:
         raise CRMDataError(f"layout: {path.name} has no graded cells (nbgrader metadata "
                            f"'grade': true with points).")

@@ -1,24 +1,41 @@
-"""Step 4 of grading: the grade table, per-student Markdown feedback and the summaries.
+"""Step 4 of grading: the grade tables, per-student Markdown feedback and the summaries.
 
-The grade table has one row per student and exercise (:data:`COLUMNS`). From it come
+The grade table has one row per student and exercise (:data:`COLUMNS`, the long table).
+From it come the gradebook tables (:func:`gradebook`: one row per student, ``wide`` with a
+column per exercise, total and maximum, or the columns a Canvas or Moodle import expects),
 the feedback files (:func:`feedback_markdown`, :func:`write_feedback`) and what the
 ``crmlab grade`` and ``crmlab check`` commands print (:func:`totals`,
 :func:`self_check_summary`).
+
+CSV files are UTF-8 with a byte-order mark, so Excel on Windows reads the Chinese text,
+and hold plain words only; the symbols ✅ and ❌ appear in Markdown feedback alone.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from crmlab._errors import CRMDataError
 from crmlab.grading.assignment import Layout
+from crmlab.grading.words import LANGUAGES, say, status_label
+from crmlab.validation import check_option
 
-__all__ = ["COLUMNS", "crashed_rows", "feedback_markdown", "grade_rows", "self_check_summary",
-           "totals", "write_feedback", "write_table"]
+__all__ = ["COLUMNS", "FORMATS", "crashed_rows", "feedback_markdown", "grade_rows",
+           "gradebook", "self_check_summary", "totals", "write_csv", "write_feedback",
+           "write_table"]
 
-#: The columns of the grade table.
-COLUMNS = ["student", "exercise", "points", "max_points", "status", "reason"]
+#: The columns of the grade table (the long table).
+COLUMNS = ["student", "exercise", "question", "title", "points", "max_points", "status",
+           "reason"]
+
+#: The layouts of the gradebook table.
+FORMATS = ("wide", "canvas", "moodle")
+
+#: A Canvas "Download Submissions" file name: name, user id, submission id, original name.
+CANVAS_NAME = re.compile(r"^(?P<name>[^_]+)(?:_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_")
 
 
 def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]]) -> pd.DataFrame:
@@ -36,39 +53,50 @@ def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]]) -> pd
     Examples
     --------
     >>> from crmlab.grading.assignment import CheckCell, Layout
-    >>> lay = Layout("a", [CheckCell("check_1", 1.0, "", "", []),
-    ...                    CheckCell("check_2", 2.0, "", "", [])], [])
-    >>> grade_rows("ana", lay, [("passed", ""), ("failed", "too low")])
-       student exercise  points  max_points  status   reason
-    0      ana  check_1     1.0         1.0  passed
-    1      ana  check_2     0.0         2.0  failed  too low
+    >>> lay = Layout("a", [CheckCell("check_1", 1.0, "", "", [], [], "1.1", "Count"),
+    ...                    CheckCell("check_2", 2.0, "", "", [], [], "1.2", "Sum")], [])
+    >>> grade_rows("ana", lay, [("passed", ""), ("failed", "too low")]).iloc[:, [0, 2, 4, 6]]
+      student question  points  status
+    0     ana      1.1     1.0  passed
+    1     ana      1.2     0.0  failed
     """
-    rows = [[student, ex.grade_id, ex.points if status == "passed" else 0.0, ex.points,
-             status, reason] for ex, (status, reason) in zip(lay.exercises, verdicts, strict=True)]
+    rows = [[student, ex.grade_id, ex.number, ex.title,
+             ex.points if status == "passed" else 0.0, ex.points, status, reason]
+            for ex, (status, reason) in zip(lay.exercises, verdicts, strict=True)]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def crashed_rows(student: str, lay: Layout, err: BaseException) -> pd.DataFrame:
+def crashed_rows(student: str, lay: Layout, err: BaseException,
+                 language: str = "en") -> pd.DataFrame:
     """Return a student's rows when the grader itself failed on the submission.
 
     Examples
     --------
     >>> from crmlab.grading.assignment import CheckCell, Layout
     >>> lay = Layout("a", [CheckCell("check_1", 1.0, "", "", [])], [])
-    >>> crashed_rows("ana", lay, OSError("disk full"))["reason"].tolist()
-    ['grader error: OSError']
+    >>> crashed_rows("ana", lay, OSError("disk full"))["reason"].str[:40].tolist()
+    ['The grader could not run this notebook; ']
     """
-    return grade_rows(student, lay, [("crashed", f"grader error: {type(err).__name__}")]
+    return grade_rows(student, lay, [("crashed", say("grader", language))]
                       * len(lay.exercises))
 
 
-def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str) -> str:
+def _label(row) -> str:
+    return f"{row.question} {row.title}".strip() if row.question else str(row.exercise)
+
+
+def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str,
+                      language: str = "en") -> str:
     """Return one student's feedback as Markdown: the score and a table of the exercises.
+
+    Each exercise is named by its number and title; each result says in words what to
+    look at.
 
     Examples
     --------
-    >>> rows = pd.DataFrame([["ana", "check_1", 1.0, 1.0, "passed", ""],
-    ...                      ["ana", "check_2", 0.0, 2.0, "failed", "a | b"]], columns=COLUMNS)
+    >>> rows = pd.DataFrame([["ana", "check_1", "1.1", "Count", 1.0, 1.0, "passed", ""],
+    ...                      ["ana", "check_2", "1.2", "Sum", 0.0, 2.0, "failed", "a | b"]],
+    ...                     columns=COLUMNS)
     >>> print(feedback_markdown("ana", rows, "03_rfm"))
     # 03_rfm: feedback for ana
     <BLANKLINE>
@@ -76,58 +104,175 @@ def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str) -> str:
     <BLANKLINE>
     | exercise | points | result | what to look at |
     |---|---|---|---|
-    | check_1 | 1 / 1 | ✅ passed |  |
-    | check_2 | 0 / 2 | ❌ failed | a \\| b |
+    | 1.1 Count | 1 / 1 | ✅ passed |  |
+    | 1.2 Sum | 0 / 2 | ❌ not yet | a \\| b |
     <BLANKLINE>
     """
     total, most = rows["points"].sum(), rows["max_points"].sum()
-    lines = [f"# {assignment}: feedback for {student}", "",
-             f"Score: **{total:g} / {most:g}**", "",
-             "| exercise | points | result | what to look at |", "|---|---|---|---|"]
+    lines = [say("title", language, assignment=assignment, student=student), "",
+             say("score", language, total=f"{total:g}", most=f"{most:g}"), "",
+             say("header", language), "|---|---|---|---|"]
     for r in rows.itertuples():
         mark = "✅" if r.status == "passed" else "❌"
-        reason = str(r.reason).replace("|", "\\|")
-        lines.append(f"| {r.exercise} | {r.points:g} / {r.max_points:g} | {mark} {r.status} "
-                     f"| {reason} |")
+        reason = " ".join(str(r.reason).split()).replace("|", "\\|")
+        lines.append(f"| {_label(r).replace('|', '/')} | {r.points:g} / {r.max_points:g} | "
+                     f"{mark} {status_label(r.status, language)} | {reason} |")
     return "\n".join(lines) + "\n"
 
 
-def write_table(table: pd.DataFrame, out: str | Path) -> Path:
-    """Write the grade table as CSV (folders created as needed); return the path.
+def write_csv(table: pd.DataFrame, out: str | Path) -> Path:
+    """Write a table as CSV in UTF-8 with a byte-order mark (folders made as needed).
+
+    The byte-order mark makes Excel on Windows read the file as UTF-8; the file is
+    written beside its target and moved into place, so a failed write leaves no half file.
 
     Examples
     --------
     >>> import tempfile
-    >>> rows = pd.DataFrame([["ana", "check_1", 1.0, 1.0, "passed", ""]], columns=COLUMNS)
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = write_table(rows, Path(tmp) / "term" / "grades.csv")
-    ...     print(path.read_text().splitlines()[1])
-    ana,check_1,1.0,1.0,passed,
+    ...     path = write_csv(pd.DataFrame({"学生": ["ana"]}), Path(tmp) / "g.csv")
+    ...     path.read_bytes()[:3], path.read_text(encoding="utf-8-sig").splitlines()
+    (b'\\xef\\xbb\\xbf', ['学生', 'ana'])
     """
+    from crmlab.io import atomic_path
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    with atomic_path(out) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8-sig")
     return out
 
 
-def write_feedback(table: pd.DataFrame, folder: str | Path, assignment: str) -> list[Path]:
+def write_table(table: pd.DataFrame, out: str | Path) -> Path:
+    """Write the grade table (the long table) as CSV; return the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rows = pd.DataFrame([["ana", "check_1", "1.1", "Count", 1.0, 1.0, "passed", ""]],
+    ...                     columns=COLUMNS)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_table(rows, Path(tmp) / "term" / "grades.csv")
+    ...     print(path.read_text(encoding="utf-8-sig").splitlines()[1])
+    ana,check_1,1.1,Count,1.0,1.0,passed,
+    """
+    return write_csv(table, out)
+
+
+def _column(row) -> str:
+    return str(row["question"]) if row["question"] else str(row["exercise"])
+
+
+def gradebook(table: pd.DataFrame, format: str = "wide", *,
+              assignment: str = "grade") -> pd.DataFrame:
+    """Return the gradebook table: one row per student, in a layout an LMS imports.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The grade table (:data:`COLUMNS`).
+    format : {"wide", "canvas", "moodle"}
+        ``wide``: student, one column per exercise (by number), ``total``, ``max_points``.
+        ``canvas``: Canvas's gradebook import: ``Student``, ``ID``, ``SIS User ID``,
+        ``SIS Login ID``, ``Section`` and one column named after the assignment, with a
+        ``Points Possible`` row first; ``ID`` comes from the file names Canvas gives
+        downloaded submissions (``name_USERID_SUBMISSIONID_file.ipynb``), otherwise
+        ``SIS Login ID`` is the submission's name. ``moodle``: Moodle's CSV grade import:
+        ``Username``, the assignment's total and a ``... feedback`` column (the
+        exercises that did not pass, with their status).
+    assignment : str
+        The assignment's name (the grade column of the LMS formats).
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    CRMDataError
+        For an unknown format.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame([["ana", "check_1", "1.1", "Count", 1.0, 1.0, "passed", ""],
+    ...                      ["ana", "check_2", "1.2", "Sum", 0.0, 2.0, "timeout", "slow"],
+    ...                      ["bo_4711_99_03_rfm", "check_1", "1.1", "Count", 0.0, 1.0,
+    ...                       "failed", "no"],
+    ...                      ["bo_4711_99_03_rfm", "check_2", "1.2", "Sum", 2.0, 2.0,
+    ...                       "passed", ""]], columns=COLUMNS)
+    >>> gradebook(rows)
+                 student  1.1  1.2  total  max_points
+    0                ana  1.0  0.0    1.0         3.0
+    1  bo_4711_99_03_rfm  0.0  2.0    2.0         3.0
+    >>> gradebook(rows, "canvas", assignment="03_rfm")[["Student", "ID", "SIS Login ID",
+    ...                                                  "03_rfm"]]
+               Student    ID SIS Login ID  03_rfm
+    0  Points Possible                        3.0
+    1              ana               ana     1.0
+    2               bo  4711                 2.0
+    >>> print(gradebook(rows, "moodle", assignment="03_rfm").to_csv(index=False).strip())
+    Username,03_rfm,03_rfm feedback
+    ana,1.0,1.2: timeout
+    bo_4711_99_03_rfm,2.0,1.1: failed
+    """
+    check_option(format, FORMATS, name="format", caller="gradebook")
+    if table.empty:
+        points = pd.DataFrame(columns=["student", "total", "max_points"])
+    else:
+        rows = table.assign(column=table.apply(_column, axis=1))
+        order = list(dict.fromkeys(rows["column"]))
+        points = rows.pivot_table(index="student", columns="column", values="points",
+                                  aggfunc="sum", sort=True)[order]
+        points.columns.name = None
+        sums = rows.groupby("student")[["points", "max_points"]].sum()
+        points["total"] = sums["points"]
+        points["max_points"] = sums["max_points"]
+        points = points.reset_index()
+    if format == "wide":
+        return points
+    most = float(points["max_points"].max()) if len(points) else 0.0
+    if format == "canvas":
+        out = [["Points Possible", "", "", "", "", most]]
+        for student, total in zip(points["student"], points["total"], strict=True):
+            match = CANVAS_NAME.match(student)
+            if match:
+                out.append([match["name"], match["id"], "", "", "", total])
+            else:
+                out.append([student, "", "", student, "", total])
+        return pd.DataFrame(out, columns=["Student", "ID", "SIS User ID", "SIS Login ID",
+                                          "Section", assignment])
+    notes = {}
+    for student, rows_of in table.groupby("student", sort=True):
+        notes[student] = "; ".join(f"{_column(r)}: {r['status']}"
+                                   for _, r in rows_of.iterrows() if r["status"] != "passed")
+    return pd.DataFrame({"Username": points["student"], assignment: points["total"],
+                         f"{assignment} feedback": [notes.get(s, "") for s in points["student"]]})
+
+
+def write_feedback(table: pd.DataFrame, folder: str | Path, assignment: str,
+                   language: str = "en") -> list[Path]:
     """Write ``STUDENT.md`` per student into ``folder``; return the paths, by student.
 
     Examples
     --------
     >>> import tempfile
-    >>> rows = pd.DataFrame([["bo", "check_1", 0.0, 1.0, "failed", "too low"],
-    ...                      ["ana", "check_1", 1.0, 1.0, "passed", ""]], columns=COLUMNS)
+    >>> rows = pd.DataFrame([["bo", "check_1", "1.1", "", 0.0, 1.0, "failed", "too low"],
+    ...                      ["ana", "check_1", "1.1", "", 1.0, 1.0, "passed", ""]],
+    ...                     columns=COLUMNS)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     [p.name for p in write_feedback(rows, tmp, "03_rfm")]
     ['ana.md', 'bo.md']
     """
+    check_option(language, LANGUAGES, name="language", caller="write_feedback")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for student, rows in table.groupby("student", sort=True):
+        if not re.fullmatch(r"[^/\\\x00]+", str(student)) or str(student) in (".", ".."):
+            raise CRMDataError(f"write_feedback: {student!r} cannot be a file name.")
         path = folder / f"{student}.md"
-        path.write_text(feedback_markdown(student, rows, assignment), encoding="utf-8")
+        path.write_text(feedback_markdown(student, rows, assignment, language),
+                        encoding="utf-8")
         written.append(path)
     return written
 
@@ -137,8 +282,9 @@ def totals(table: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> rows = pd.DataFrame([["ana", "check_1", 1.0, 1.0, "passed", ""],
-    ...                      ["ana", "check_2", 0.0, 2.0, "failed", ""]], columns=COLUMNS)
+    >>> rows = pd.DataFrame([["ana", "check_1", "1.1", "", 1.0, 1.0, "passed", ""],
+    ...                      ["ana", "check_2", "1.2", "", 0.0, 2.0, "failed", ""]],
+    ...                     columns=COLUMNS)
     >>> totals(rows)
              points  max_points
     student

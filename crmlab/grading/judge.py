@@ -1,26 +1,30 @@
 """Step 3 of grading: judge the exported answers, in the grader's own process.
 
 The public check and the hidden tests of the solution's check cell run here, on the
-plain values the student's kernel exported (:mod:`crmlab.grading.execute`), with a
-``check`` that prints nothing. A submission that redefines ``check``, monkeypatches
-crmlab, edits its check cells or writes files changes nothing that runs here.
-:func:`verdict` turns a run and that judgement into the status and reason of a row.
+plain values the sandboxed kernel exported (:mod:`crmlab.grading.execute`), with a
+``check`` that prints nothing and the checkers the grader imported before any submission
+ran. The hidden tests see each answer as the public check accepted it (a number taken
+out of a one-value array: :func:`crmlab.exercises.answers.conform`), so an answer the
+notebook accepts is judged the same here. A submission that redefines ``check``,
+monkeypatches crmlab, edits its check cells or writes files changes nothing that runs
+here. :func:`verdict` turns a run and that judgement into the status and reason of a
+row, in the language of the run (:mod:`crmlab.grading.words`).
 """
 
 from __future__ import annotations
 
-import traceback
-
 from crmlab.grading.assignment import CheckCell
 from crmlab.grading.execute import Run
+from crmlab.grading.words import say
 
 __all__ = ["STATUSES", "judge", "verdict"]
 
 #: Every status a grade row can have, from best to worst.
-STATUSES = ("passed", "failed", "error", "missing", "timeout", "crashed", "invalid")
+STATUSES = ("passed", "failed", "error", "missing", "timeout", "crashed", "invalid",
+            "forbidden")
 
 
-def _namespace(values: dict) -> dict:
+def _namespace(values: dict, results: list) -> dict:
     """The names a check cell sees: crmlab (with a quiet check), check, pd, np, the values."""
     import matplotlib
 
@@ -32,7 +36,9 @@ def _namespace(values: dict) -> dict:
     from crmlab.exercises import check
 
     def quiet_check(question_id, answer):
-        return check(question_id, answer, quiet=True)
+        result = check(question_id, answer, quiet=True)
+        results.append(result)
+        return result
 
     class _Crmlab:  # crmlab as the check cells see it, with a check that prints nothing
         check = staticmethod(quiet_check)
@@ -43,7 +49,19 @@ def _namespace(values: dict) -> dict:
     return {"crmlab": _Crmlab(), "check": quiet_check, "pd": pd, "np": np, **values}
 
 
-def judge(ex: CheckCell, values: dict) -> tuple[str, str]:
+def _exercise(ex: CheckCell, language: str) -> str:
+    return say("exercise", language, number=ex.number) if ex.number else ex.grade_id
+
+
+def _kinds(values: dict) -> str:
+    from crmlab.exercises.answers import Opaque
+
+    odd = [f"{name} = {value.describe()}" for name, value in values.items()
+           if isinstance(value, Opaque)]
+    return "; ".join(odd) or ", ".join(f"{n}: {type(v).__name__}" for n, v in values.items())
+
+
+def judge(ex: CheckCell, values: dict, *, language: str = "en") -> tuple[str, str]:
     """Run an exercise's public check and hidden tests on exported values.
 
     Parameters
@@ -52,6 +70,8 @@ def judge(ex: CheckCell, values: dict) -> tuple[str, str]:
         The check cell, from :func:`crmlab.grading.layout`.
     values : dict
         Variable name -> plain value, as exported from the student's kernel.
+    language : {"en", "zh"}
+        The language of the reason.
 
     Returns
     -------
@@ -66,60 +86,104 @@ def judge(ex: CheckCell, values: dict) -> tuple[str, str]:
     >>> judge(ex, {"total": 4})
     ('passed', '')
     >>> judge(ex, {"total": 5})
-    ('failed', 'a hidden check failed: count again')
+    ('failed', "A further check of your instructor's did not pass: count again")
     >>> judge(ex, {})
-    ('missing', "no variable 'total' after running the notebook: keep the names the
-    exercise gives")
+    ('missing', 'After running your notebook there is no variable total: store your answer in
+    the variable the exercise names.')
     """
-    from crmlab.exercises import CheckFailed
+    from crmlab.exercises import CheckFailed, set_language
 
+    set_language(language)
     missing = [n for n in ex.names if n not in values]
     if missing:
-        return "missing", (f"no variable {', '.join(map(repr, missing))} after running the "
-                           f"notebook: keep the names the exercise gives")
-    code = ex.public + "\n" + ex.hidden
+        return "missing", say("missing_name", language, names=", ".join(missing))
+    results: list = []
+    space = _namespace(values, results)
     try:
-        exec(compile(code, f"<check {ex.grade_id}>", "exec"), _namespace(values))  # noqa: S102
+        exec(compile(ex.public, f"<check {ex.grade_id}>", "exec"), space)  # noqa: S102
+        for result in results:  # the hidden tests see the answers as the check took them
+            if isinstance(result.answer, dict):
+                space.update({k: v for k, v in result.answer.items() if k in ex.names})
+            elif len(ex.names) == 1 and result.answer is not None:
+                space[ex.names[0]] = result.answer
+        exec(compile(ex.hidden, f"<hidden {ex.grade_id}>", "exec"), space)  # noqa: S102
     except CheckFailed as err:
-        return "failed", str(err).replace("\n", " ")
+        return "failed", " ".join(err.result.message().splitlines()[1:])
     except AssertionError as err:
-        return "failed", f"a hidden check failed{': ' + str(err) if str(err) else ''}"
-    except Exception as err:
-        last = traceback.format_exception_only(type(err), err)[-1].strip()
-        return "failed", f"the answer could not be checked ({last})"
+        text = say("hidden", language)
+        return "failed", text + (f": {err}" if str(err) else "")
+    except Exception:  # an answer of a kind the instructor's check cannot use
+        return "failed", say("not_checkable", language, what=_kinds(values))
     return "passed", ""
 
 
-def verdict(ex: CheckCell, run: Run, *, timeout: int) -> tuple[str, str]:
+def _memory(memory_mb: int | None, language: str) -> str:
+    return say("no_memory_limit", language) if memory_mb is None else f"{memory_mb} MB"
+
+
+def verdict(ex: CheckCell, run: Run, *, timeout: int, memory_mb: int | None = None,
+            total: int | None = None, language: str = "en",
+            forbidden: dict | None = None) -> tuple[str, str]:
     """Return the status and reason of one exercise of a run (one of :data:`STATUSES`).
 
-    In order: an invalid file; a missing answer cell; an answer cell over the time limit;
-    no export (the kernel died or stopped first); otherwise :func:`judge`, where a
-    failure whose answer cell raised is an ``error`` with that exception as the reason.
+    In order: an invalid file; code that reaches for the answer key (``forbidden``: check
+    cell id -> what it reached for); a missing answer cell; an answer cell over the time
+    limit; no export (the notebook stopped at the time limit: ``timeout``; the kernel died
+    or did not start: ``crashed``); otherwise :func:`judge`, where a failure whose answer
+    cell raised is an ``error`` with that exception as the reason.
 
     Examples
     --------
-    >>> ex = CheckCell("check_0_1", 1.0, "assert total == 4", "", ["total"], ["answer_0_1"])
+    >>> ex = CheckCell("check_0_1", 1.0, "assert total == 4", "", ["total"], ["answer_0_1"],
+    ...                "0.1", "Count")
     >>> verdict(ex, Run(timed_out=["answer_0_1"]), timeout=60)
-    ('timeout', "the answer cell 'answer_0_1' ran over 60 s")
+    ('timeout', 'The answer cell of Exercise 0.1 ran longer than the time limit of 60 s and
+    was stopped.')
     >>> verdict(ex, Run(answers={"check_0_1": {"total": 0}},
     ...                 errors={"answer_0_1": "ZeroDivisionError: division by zero"}), timeout=60)
-    ('error', "the answer cell 'answer_0_1' raised ZeroDivisionError: division by zero")
-    >>> verdict(ex, Run(problem="the kernel died (crash or memory)"), timeout=60)
-    ('crashed', 'the kernel died (crash or memory)')
+    ('error', 'The answer cell of Exercise 0.1 raised an error: ZeroDivisionError: division by
+    zero')
+    >>> verdict(ex, Run(), timeout=60, forbidden={"check_0_1": ["crmlab.exercises.ch00"]})[0]
+    'forbidden'
     """
+    name = _exercise(ex, language)
     absent = [a for a in ex.answer_cells if a in run.missing_cells]
     looping = [a for a in ex.answer_cells if a in run.timed_out]
-    if run.problem.startswith("not a valid"):
-        return "invalid", run.problem
+    if run.problem == "invalid":
+        return "invalid", say("invalid", language)
+    if forbidden and ex.grade_id in forbidden:
+        return "forbidden", say("forbidden", language, what=", ".join(forbidden[ex.grade_id]))
     if absent:
-        return "missing", f"the answer cell {absent[0]!r} is missing"
+        return "missing", say("missing_cell", language, exercise=name)
     if looping:
-        return "timeout", f"the answer cell {looping[0]!r} ran over {timeout} s"
+        key = "stuck" if run.stopped == "stuck" and run.stopped_at in looping else "timeout"
+        return "timeout", say(key, language, exercise=name, seconds=timeout)
     if ex.grade_id not in run.answers:
-        return "crashed", run.problem or "the notebook stopped before this exercise"
-    status, reason = judge(ex, run.answers[ex.grade_id])
+        memory = _memory(memory_mb, language)
+        where = _label_of(run.stopped_at or run.detail, ex, language)
+        if run.stopped == "stuck":
+            return "timeout", say("stuck_before", language, exercise=where)
+        if run.stopped == "total":
+            return "timeout", say("total", language, seconds=total or "?")
+        if run.problem == "dead":
+            return "crashed", (say("dead_at", language, exercise=where, memory=memory)
+                               if run.detail else say("dead", language, memory=memory))
+        if run.problem in ("start", "grader", "output"):
+            return "crashed", say(run.problem, language)
+        return "crashed", say("stopped", language)
+    status, reason = judge(ex, run.answers[ex.grade_id], language=language)
     raised = [a for a in ex.answer_cells if a in run.errors]
     if status != "passed" and raised:
-        return "error", f"the answer cell {raised[0]!r} raised {run.errors[raised[0]]}"
+        error = run.errors[raised[0]]
+        if error.startswith("MemoryError"):
+            error += say("memory_error", language, memory=_memory(memory_mb, language))
+        return "error", say("error", language, exercise=name, error=error)
     return status, reason
+
+
+def _label_of(answer_cell: str, ex: CheckCell, language: str) -> str:
+    """Name the exercise an answer cell belongs to (``answer_3_2`` -> Exercise 3.2)."""
+    parts = answer_cell.split("_")
+    if len(parts) == 3 and parts[0] == "answer":
+        return say("exercise", language, number=f"{parts[1]}.{parts[2]}")
+    return answer_cell or _exercise(ex, language)
