@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -37,17 +38,35 @@ def test_nbgrader_generate_and_autograde(tmp_path):
     shutil.copy(SOLUTION, course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     (course / "nbgrader_config.py").write_text(
         f"c = get_config()\nc.CourseDirectory.root = {str(course)!r}\n"
-        "c.CourseDirectory.course_id = 'crmlab'\n")
+        "c.CourseDirectory.course_id = 'crmlab'\n"
+        "from crmlab.grading.nbgrader_scan import autograde_preprocessors\n"
+        "c.Autograde.autograde_preprocessors = autograde_preprocessors()\n")
     _nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert "### BEGIN SOLUTION" not in release.read_text(encoding="utf-8")
     assert "### BEGIN HIDDEN TESTS" not in release.read_text(encoding="utf-8")
-    for student, source in [("perfect", SOLUTION), ("blank", release)]:
+    # a thief: the perfect answers, plus the answer key imported in exercise 3.1's cell
+    thief = nbformat.read(SOLUTION, as_version=4)
+    answer = next(c for c in thief.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "answer_3_1")
+    answer.source += "\nfrom crmlab.exercises.ch03 import EXERCISES as _key"
+    for student, source in [("perfect", SOLUTION), ("blank", release), ("thief", thief)]:
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
-        shutil.copy(source, folder / f"{ASSIGNMENT}.ipynb")
+        if isinstance(source, Path):
+            shutil.copy(source, folder / f"{ASSIGNMENT}.ipynb")
+        else:
+            nbformat.write(source, folder / f"{ASSIGNMENT}.ipynb")
     _nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force")
     _nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
     grades = pd.read_csv(tmp_path / "grades.csv").set_index("student_id")
     assert grades.loc["perfect", "score"] == grades.loc["perfect", "max_score"] > 0
     assert grades.loc["blank", "score"] == 0
+    # crmlab's scan (ScanAnswerKey) costs the thief exercise 3.1 (1 point) and nothing else
+    assert grades.loc["thief", "score"] == grades.loc["thief", "max_score"] - 1
+    graded = nbformat.read(course / "autograded" / "thief" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                           as_version=4)
+    check = next(c for c in graded.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "check_3_1")
+    assert check.outputs[0].ename == "AnswerKeyReached"
+    assert "crmlab.exercises.ch03" in check.outputs[0].evalue

@@ -184,10 +184,38 @@ def layout(solution: str | Path) -> Layout:
     """
     import nbformat
 
+    path = Path(solution)
+    return layout_of(nbformat.read(path, as_version=4), path.name)
+
+
+def layout_of(nb: NotebookNode, name: str) -> Layout:
+    """Read the exercises of an assignment from a notebook already in memory.
+
+    The same as :func:`layout` for a notebook that is not a file (nbgrader's autograder
+    hands its preprocessors the notebook, with the check cells restored from the source).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        A notebook with nbgrader's cell metadata.
+    name : str
+        Its file name (``"03_rfm.ipynb"``): the assignment's name and where errors point.
+
+    Returns
+    -------
+    Layout
+        As :func:`layout`.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> path = Path(__file__).parents[2] / "solutions" / "03_rfm.ipynb"
+    >>> layout_of(nbformat.read(path, as_version=4), path.name).max_points
+    10.0
+    """
     from crmlab.exercises.markers import cell_name, split_hidden
 
-    path = Path(solution)
-    nb = nbformat.read(path, as_version=4)
+    path = Path(name)
     exercises, answers, pending = [], [], []
     number, title = "", ""
     for i, cell in enumerate(nb.cells):

@@ -9,8 +9,8 @@ after IPython's own syntax is turned into Python) and names what it reaches for;
 costs that exercise, a reach in any other code cell every exercise checked after it.
 
 In the sandbox the answer key is not there at all (:mod:`crmlab.grading.sandbox`): this
-scan is what turns an attempt into a zero with a note in ``crmlab grade`` (nbgrader's
-autograder does not run it: the README says how to grade safely with nbgrader). It reads
+scan is what turns an attempt into a zero with a note in ``crmlab grade``, and in
+nbgrader's autograder through :mod:`crmlab.grading.nbgrader_scan`. It reads
 code, so it cannot see through every obfuscation; the sandbox is the protection, the scan
 the explanation.
 """
