@@ -341,7 +341,8 @@ def test_kmeans_does_not_mutate_input():
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 50), st.floats(0, 1000, allow_nan=False)),
+@given(st.lists(st.tuples(st.integers(0, 50),  # spend in cents, as money is
+                          st.floats(0, 1000, allow_nan=False).map(lambda x: round(x, 2))),
                 min_size=3, max_size=30),
        st.integers(1, 4))
 def test_kmeans_labels_in_range_and_ordered_by_spend(rows, k):
