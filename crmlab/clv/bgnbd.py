@@ -16,6 +16,8 @@ import pandas as pd
 
 from crmlab.clv._base import (
     _DAYS,
+    _by_count,
+    _compress,
     _fit_unit,
     _horizon,
     _inputs,
@@ -24,6 +26,7 @@ from crmlab.clv._base import (
     _output,
     _PenalizedFitter,
     _same_unit,
+    _summary_causes,
     _summary_columns,
     end_date,
 )
@@ -35,18 +38,20 @@ __all__ = ["BetaGeo"]
 def _bg_loglik(params, x, t_x, T, gradient=False):
     """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005a, eq. 6).
 
-    With ``gradient=True`` also its derivatives by (r, alpha, a, b), one row each.
+    With ``gradient=True`` also its derivatives by (r, alpha, a, b), one row each. The
+    special functions depend on the frequency only, so they are computed once per
+    distinct frequency (:func:`~crmlab.clv._base._by_count`).
     """
     from scipy.special import betaln, digamma, gammaln
 
     r, alpha, a, b = params
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
+    log_at, log_atx = np.log(alpha + T), np.log(alpha + t_x)
+    a1 = _by_count(gammaln, r, x) - gammaln(r) + r * np.log(alpha)
+    a2 = _by_count(lambda v: betaln(a, v), b, x) - betaln(a, b) - (r + x) * log_at
     repeat = x > 0
-    a3 = np.full_like(x, -np.inf)
-    xr = x[repeat]
-    a3[repeat] = (betaln(a + 1, b + xr - 1) - betaln(a, b)
-                  - (r + xr) * np.log(alpha + t_x[repeat]))
+    # betaln(a + 1, b + x - 1) is only used where x > 0; x = 0 looks up b - 1 (harmless)
+    a3 = np.where(repeat, _by_count(lambda v: betaln(a + 1, np.maximum(v, 1e-300)), b - 1, x)
+                  - betaln(a, b) - (r + x) * log_atx, -np.inf)
     mix = np.logaddexp(a2, a3)
     ll = a1 + mix
     if not gradient:
@@ -54,22 +59,22 @@ def _bg_loglik(params, x, t_x, T, gradient=False):
     # weights of the two terms of the mixture: w3 = exp(a3) / (exp(a2) + exp(a3))
     w3 = np.exp(a3 - mix)
     w2 = 1.0 - w3
-    d_ab = digamma(a + b) - digamma(a + b + x)
+    d_ab = digamma(a + b) - _by_count(digamma, a + b, x)
     bx1 = np.where(repeat, b + x - 1, 1.0)  # b + x - 1 where w3 > 0
     grad = np.vstack([
-        digamma(r + x) - digamma(r) + np.log(alpha)
-        - w2 * np.log(alpha + T) - w3 * np.log(alpha + t_x),
+        _by_count(digamma, r, x) - digamma(r) + np.log(alpha) - w2 * log_at - w3 * log_atx,
         r / alpha - (r + x) * (w2 / (alpha + T) + w3 / (alpha + t_x)),
         d_ab + w3 / a,
-        d_ab - digamma(b) + digamma(b + x) - w3 / bx1,
+        d_ab - digamma(b) + _by_count(digamma, b, x) - w3 / bx1,
     ])
     return ll, grad
 
 
 def _bg_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                  penalizer: float) -> tuple[float, np.ndarray]:
+                  penalizer: float, weights: np.ndarray | None = None,
+                  ) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood (plus penalty) and its gradient by log-parameters."""
-    return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer)
+    return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer, weights)
 
 
 class BetaGeo(_PenalizedFitter):
@@ -122,6 +127,7 @@ class BetaGeo(_PenalizedFitter):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _scale_params = ("alpha",)
     _objective = staticmethod(_bg_objective)
 
     def fit(self, summary: pd.DataFrame, *, unit: str | None = None) -> BetaGeo:
@@ -160,8 +166,12 @@ class BetaGeo(_PenalizedFitter):
         Traceback (most recent call last):
         ...
         crmlab._errors.CRMDataError: BetaGeo.fit: the summary does not record its time unit ...
-        >>> BetaGeo().fit(s, unit="W").unit_
-        'W'
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:  # four customers are too few
+        ...     warnings.simplefilter("always")
+        ...     bg = BetaGeo().fit(s, unit="W")
+        >>> bg.unit_, caught[0].category.__name__
+        ('W', 'CRMFitWarning')
         """
         caller = "BetaGeo.fit"
         x, t_x, T, _ = _inputs(summary, None, None, None, caller)
@@ -170,10 +180,11 @@ class BetaGeo(_PenalizedFitter):
         # start: r, alpha from the mean purchase rate; a, b = 1
         rate = max(float(np.sum(x) / max(np.sum(T), 1e-9)), 1e-6)
         starts = [np.log([1.0, 1.0 / rate, 1.0, 1.0]), np.zeros(4)]
+        (xs, ts, Ts), counts = _compress(x, t_x, T)
         params = self._estimate(
-            starts, (x, t_x, T, penalizer), n=len(x), caller=caller,
-            advice=" Check the summary (units, outliers) or pass a small penalizer, e.g. "
-                   "BetaGeo(penalizer=0.001).")
+            starts, (xs, ts, Ts, penalizer, counts), n=len(x), caller=caller,
+            advice=" Check the summary (units, outliers).",
+            causes=lambda: _summary_causes(x, t_x, T, unit))
         self.log_likelihood_ = float(np.sum(_bg_loglik(params, x, t_x, T)))
         self.unit_ = unit
         self.n_ = int(len(x))
