@@ -405,6 +405,24 @@ def _compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray 
     return tuple(c[starts] for c in ordered), counts
 
 
+def _nbd_pmf(r: float, alpha: float, t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(N(t) = x) of the NBD (Poisson purchases, rates ~ Gamma(r, alpha)), in logs first."""
+    from scipy.special import gammaln
+
+    with np.errstate(divide="ignore"):
+        log = (gammaln(r + x) - gammaln(r) - gammaln(x + 1) + r * np.log(alpha / (alpha + t))
+               + x * np.log(t / (alpha + t)))
+    return np.where((x == 0) & (t == 0), 1.0, np.exp(np.where(np.isnan(log), -np.inf, log)))
+
+
+def _nbd_at_least(r: float, alpha: float, t: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(N(t) >= x) of the NBD: the incomplete beta I_{t / (alpha + t)}(x, r), 1 at x = 0."""
+    from scipy.special import betainc
+
+    z = t / (alpha + t)
+    return np.where(x > 0, betainc(np.maximum(x, 1), r, z), 1.0)
+
+
 def _by_count(func: Callable[[np.ndarray], np.ndarray], shift: float,
               x: np.ndarray) -> np.ndarray:
     """``func(shift + x)`` for whole numbers ``x >= 0``, computed once per distinct x.

@@ -14,23 +14,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab.clv import _evaluation
 from crmlab.clv._base import (
-    _DAYS,
     _by_count,
     _compress,
     _fit_unit,
     _horizon,
     _inputs,
-    _model_unit,
+    _nbd_at_least,
+    _nbd_pmf,
     _neg_mean_loglik,
     _output,
     _PenalizedFitter,
-    _same_unit,
     _summary_causes,
-    _summary_columns,
-    end_date,
 )
-from crmlab.validation import check_number, require
+from crmlab.clv._evaluation import _PurchaseModel
 
 __all__ = ["BetaGeo"]
 
@@ -77,7 +75,7 @@ def _bg_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.
     return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer, weights)
 
 
-class BetaGeo(_PenalizedFitter):
+class BetaGeo(_PurchaseModel, _PenalizedFitter):
     """BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005a).
 
     While alive, a customer buys as a Poisson process with rate lambda ~
@@ -128,6 +126,7 @@ class BetaGeo(_PenalizedFitter):
 
     _param_names = ("r", "alpha", "a", "b")
     _scale_params = ("alpha",)
+    _label = "BG/NBD"
     _objective = staticmethod(_bg_objective)
 
     def fit(self, summary: pd.DataFrame, *, unit: str | None = None) -> BetaGeo:
@@ -188,7 +187,18 @@ class BetaGeo(_PenalizedFitter):
         self.log_likelihood_ = float(np.sum(_bg_loglik(params, x, t_x, T)))
         self.unit_ = unit
         self.n_ = int(len(x))
+        self._note_extent(x, T)
         return self
+
+    def _pmf(self, t: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """P(X(t) = x): x repeat purchases in a new customer's first t periods (FHL eq. 8)."""
+        from scipy.special import betaln
+
+        r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
+        x = np.asarray(x, dtype=float)
+        alive = np.exp(betaln(a, b + x) - betaln(a, b)) * _nbd_pmf(r, alpha, t, x)
+        gone = np.exp(betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - betaln(a, b))
+        return alive + np.where(x > 0, gone * _nbd_at_least(r, alpha, t, x), 0.0)
 
     @property
     def freq_(self) -> str:
@@ -395,25 +405,8 @@ class BetaGeo(_PenalizedFitter):
         1                            439    0.70       0.52
         2+                           507    2.45       2.18
         """
-        self._check_fitted()
-        caller = "BetaGeo.holdout_comparison"
-        k = check_number(max_frequency, name="max_frequency", caller=caller, low=1,
-                         integer=True)
-        df = _summary_columns(calhold, caller, ("frequency", "recency", "T",
-                                                "frequency_holdout", "duration_holdout"))
-        _same_unit(self, calhold, caller)
-        pred = self.expected_purchases(df["duration_holdout"].to_numpy(dtype=float), df)
-        group = df["frequency"].clip(upper=k).astype(int)
-        labels = [str(i) for i in range(k)] + [f"{k}+"]
-        name = pd.Categorical.from_codes(group.to_numpy(), categories=labels, ordered=True)
-        table = pd.DataFrame({"group": name, "actual": df["frequency_holdout"].to_numpy(),
-                              "predicted": pred.to_numpy()})
-        out = table.groupby("group", observed=False).agg(
-            customers=("actual", "size"), actual=("actual", "mean"),
-            predicted=("predicted", "mean"))
-        out.index.name = "calibration_frequency"
-        out.attrs = {"unit": self.unit_, "duration": float(df["duration_holdout"].iloc[0])}
-        return out
+        return _evaluation.holdout_comparison(self, calhold, max_frequency,
+                                              "BetaGeo.holdout_comparison")
 
     def tracking(self, transactions: pd.DataFrame, *, observation_end: Any,
                  calibration_end: Any = None, customer: str = "customer_id",
@@ -464,34 +457,5 @@ class BetaGeo(_PenalizedFitter):
         39      2457.0     2494.0
         78      4339.0     4161.0
         """
-        self._check_fitted()
-        caller = "BetaGeo.tracking"
-        step = _DAYS[_model_unit(self, caller)]
-        df = require(transactions, {customer: "id", date: "datetime"}, caller=caller,
-                     params={customer: "customer", date: "date"})
-        from crmlab.customers import day_number
-        from crmlab.engines import day_numbers
-
-        days = day_numbers(df[date])
-        end_day = day_number(end_date(observation_end, caller))
-        start = int(days.min())
-        per = pd.DataFrame({"c": df[customer].to_numpy(), "d": days}).drop_duplicates()
-        per = per[per["d"] <= end_day]
-        first = per.groupby("c")["d"].transform("min")
-        repeat_days = per.loc[per["d"] > first, "d"].to_numpy() - start
-        n = int(np.ceil((end_day - start + 1) / step))
-        edges = np.arange(1, n + 1) * step  # end of each period, in days since start
-        actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
-        firsts = per.groupby("c")["d"].min().to_numpy() - start
-        uniq, counts = np.unique(firsts, return_counts=True)
-        age = (edges[:, None] - uniq[None, :] - 1) / step
-        expected = self.expected_purchases_new(np.clip(age, 0, None))
-        predicted = (expected * counts[None, :]).sum(axis=1)
-        out = pd.DataFrame({"actual": actual.astype(float), "predicted": predicted},
-                           index=pd.RangeIndex(1, n + 1, name="period"))
-        cal = None
-        if calibration_end is not None:
-            cal_day = day_number(end_date(calibration_end, caller, "calibration_end"))
-            cal = (cal_day - start + 1) / step
-        out.attrs = {"unit": self.unit_, "calibration_end_period": cal}
-        return out
+        return _evaluation.tracking(self, transactions, observation_end, calibration_end,
+                                    customer, date, "BetaGeo.tracking")

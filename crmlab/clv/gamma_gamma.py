@@ -87,6 +87,12 @@ def _gg_causes(x: np.ndarray, z: np.ndarray) -> list[str]:
     if spread < 1e-3:
         causes.append("every customer spends the same per purchase (no spread between "
                       "customers to describe)")
+    if len(x) > 2 and np.std(x) > 0 and np.std(z) > 0:
+        corr = float(np.corrcoef(x, z)[0, 1])
+        if abs(corr) >= 0.15:
+            causes.append(f"spend per purchase {'falls' if corr < 0 else 'rises'} with the "
+                          f"number of purchases (correlation {corr:.2f}), while the model "
+                          f"assumes the two are independent")
     ratio = float(np.max(z) / np.median(z))
     if ratio > 100:
         causes.append(f"an outlier: the largest monetary_value is {ratio:,.0f} times the "
