@@ -407,12 +407,13 @@ def _compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray 
 
 def _nbd_pmf(r: float, alpha: float, t: np.ndarray, x: np.ndarray) -> np.ndarray:
     """P(N(t) = x) of the NBD (Poisson purchases, rates ~ Gamma(r, alpha)), in logs first."""
-    from scipy.special import gammaln
+    from scipy.special import gammaln, xlogy
 
+    # xlogy: 0 * log(0) = 0, so P(N(0) = 0) = 1 and P(N(0) = x > 0) = 0 without a warning
     with np.errstate(divide="ignore"):
         log = (gammaln(r + x) - gammaln(r) - gammaln(x + 1) + r * np.log(alpha / (alpha + t))
-               + x * np.log(t / (alpha + t)))
-    return np.where((x == 0) & (t == 0), 1.0, np.exp(np.where(np.isnan(log), -np.inf, log)))
+               + xlogy(x, t / (alpha + t)))
+    return np.exp(log)
 
 
 def _nbd_at_least(r: float, alpha: float, t: np.ndarray, x: np.ndarray) -> np.ndarray:
