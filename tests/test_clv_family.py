@@ -1,5 +1,5 @@
 """The rest of the buy-till-you-die family: Pareto/NBD, MBG/NBD, BG/BB; fit warnings; the
-model checks.
+model checks; CLV with bootstrap intervals.
 
 Published values: Pareto/NBD on the CDNOW 1/10 sample (Fader, Hardie & Lee 2005, "RFM and
 CLV: using iso-value curves", and FHL 2005a: r 0.553, alpha 10.578, s 0.606, beta 11.669,
@@ -454,6 +454,54 @@ def test_no_numeric_warning_reaches_the_user(summary):
             model.fit(extreme)
         assert np.all(np.isfinite(model.probability_alive(extreme)))
         model.expected_purchases(30, extreme)
+
+
+# ------------------------------------------------------------ CLV and intervals
+
+
+def test_clv_table_takes_any_purchase_model(pnbd, mbg, bg, gg, summary):
+    tables = {m._label: clv.clv_table(m, gg, summary, horizon=52, discount=0.002)
+              for m in (bg, mbg, pnbd)}
+    for label, table in tables.items():
+        assert (table["clv"] >= 0).all() and table.attrs["unit"] == "W", label
+    totals = {k: t["clv"].sum() for k, t in tables.items()}
+    assert max(totals.values()) / min(totals.values()) < 1.2  # the models agree on the total
+    row = summary.iloc[[5]]
+    cum = pnbd.expected_purchases(np.arange(53.0), frequency=row["frequency"].item(),
+                                  recency=row["recency"].item(), T=row["T"].item())
+    spend = gg.conditional_expected_average_profit(row).item()
+    by_hand = spend * np.sum(np.diff(cum) / 1.002 ** np.arange(1, 53))
+    assert tables["Pareto/NBD"]["clv"].iloc[5] == pytest.approx(by_hand, rel=1e-12)
+    with pytest.raises(CRMDataError, match="bgnbd must be a fitted purchase model"):
+        clv.clv_table(gg, gg, summary)
+    with pytest.raises(CRMDataError, match=r"the Pareto/NBD model is in weeks"):
+        clv.clv_table(pnbd, gg, summary, unit="D")
+
+
+@pytest.fixture(scope="module")
+def intervals(bg, gg, summary):
+    return clv.clv_intervals(bg, gg, summary, horizon=52, discount=0.002, draws=20, seed=7)
+
+
+def test_clv_intervals_are_seeded_nested_and_cover_the_estimate(intervals, bg, gg, summary):
+    a = intervals
+    # the same seed draws the same resamples: a 50% interval lies inside the 90% one
+    b = clv.clv_intervals(bg, gg, summary, horizon=52, discount=0.002, draws=20, seed=7,
+                          level=0.5)
+    pd.testing.assert_series_equal(a["clv"], b["clv"])
+    assert (a["clv_low"] <= b["clv_low"]).all() and (b["clv_high"] <= a["clv_high"]).all()
+    assert (b["clv_high"] - b["clv_low"]).sum() < (a["clv_high"] - a["clv_low"]).sum()
+    table = clv.clv_table(bg, gg, summary, horizon=52, discount=0.002)
+    np.testing.assert_allclose(a["clv"], table["clv"], rtol=1e-12)
+    assert (a["clv_low"] <= a["clv_high"]).all()
+    inside = (a["clv_low"] <= a["clv"] + 1e-9) & (a["clv"] <= a["clv_high"] + 1e-9)
+    assert inside.mean() > 0.9
+    assert a.attrs["draws"] == 20 and a.attrs["failed"] == 0 and a.attrs["level"] == 0.9
+    assert "bootstrap" in a.attrs["method"]
+    with pytest.raises(CRMDataError, match="draws=5 must be >= 20"):
+        clv.clv_intervals(bg, gg, summary, draws=5)
+    with pytest.raises(CRMDataError, match="level"):
+        clv.clv_intervals(bg, gg, summary, level=90)
 
 
 # --------------------------------------------------------------------- inputs

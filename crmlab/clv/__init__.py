@@ -36,7 +36,7 @@ from crmlab.clv.summary import (
     summary_from_customers,
     summary_from_transactions,
 )
-from crmlab.clv.table import clv_table
+from crmlab.clv.table import clv_intervals, clv_table
 
 __all__ = [
     "SBG_COHORTS",
@@ -47,6 +47,7 @@ __all__ = [
     "ParetoNBD",
     "ShiftedBetaGeometric",
     "calibration_holdout",
+    "clv_intervals",
     "clv_table",
     "margin_multiple",
     "simple_clv",

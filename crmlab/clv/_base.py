@@ -482,6 +482,9 @@ class _Fitter:
         ``causes()`` finds in the data. Returns the parameters as an array, in the
         order of ``_param_names``.
         """
+        warm = getattr(self, "_warm_start", None)  # a refit (the bootstrap) starts nearby
+        if warm is not None:
+            starts = [np.log(np.asarray(warm, dtype=float)), *starts]
         res = _minimize(self._objective, starts, args)
         if not np.isfinite(res.fun) or res.fun >= 1e99:
             raise CRMDataError(

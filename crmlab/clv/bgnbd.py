@@ -258,18 +258,22 @@ class BetaGeo(_PurchaseModel, _PenalizedFitter):
         1.226
         """
         self._check_fitted()
-        from scipy.special import hyp2f1
-
         caller = "BetaGeo.expected_purchases"
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
         t = _horizon(t, caller)
+        return _output(self._path(t, x, t_x, big_t), index, "expected_purchases")
+
+    def _path(self, t: Any, x: Any, t_x: Any, T: Any) -> np.ndarray:
+        """E[Y(t) | x, t_x, T] for broadcastable arrays (FHL 2005a, eq. 10)."""
+        from scipy.special import hyp2f1
+
         r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
-        z = t / (alpha + big_t + t)
-        head = (a + b + x - 1) / (a - 1)
-        body = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(
-            r + x, b + x, a + b + x - 1, z)
-        value = head * body / self._alive_denominator(x, t_x, big_t)
-        return _output(value, index, "expected_purchases")
+        with np.errstate(all="ignore"):
+            z = t / (alpha + T + t)
+            head = (a + b + x - 1) / (a - 1)
+            body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(
+                r + x, b + x, a + b + x - 1, z)
+            return head * body / self._alive_denominator(x, t_x, T)
 
     def _alive_denominator(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))

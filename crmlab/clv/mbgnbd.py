@@ -198,14 +198,10 @@ class ModifiedBetaGeo(_PurchaseModel, _PenalizedFitter):
         >>> round(mbg.probability_alive(frequency=0, recency=0, T=39), 3)
         0.389
         """
-        r, alpha, a, b = self._rab()
+        self._check_fitted()
         caller = "ModifiedBetaGeo.probability_alive"
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
-        with np.errstate(all="ignore"):
-            u = np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + big_t)
-                                                       - np.log(alpha + t_x))
-            alive = np.exp(-np.logaddexp(0.0, u))
-        return _output(alive, index, "probability_alive")
+        return _output(self._alive(x, t_x, big_t), index, "probability_alive")
 
     def expected_purchases(self, t: Any, summary: pd.DataFrame | None = None, *,
                            frequency: Any = None, recency: Any = None,
@@ -241,18 +237,27 @@ class ModifiedBetaGeo(_PurchaseModel, _PenalizedFitter):
         >>> round(mbg.expected_purchases(39, frequency=2, recency=30.43, T=38.86), 3)
         1.263
         """
-        from scipy.special import hyp2f1
-
-        r, alpha, a, b = self._rab()
+        self._check_fitted()
         caller = "ModifiedBetaGeo.expected_purchases"
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
         t = _horizon(t, caller)
-        alive = np.asarray(self.probability_alive(frequency=x, recency=t_x, T=big_t))
+        return _output(self._path(t, x, t_x, big_t), index, "expected_purchases")
+
+    def _alive(self, x: Any, t_x: Any, T: Any) -> np.ndarray:
+        r, alpha, a, b = self._rab()
         with np.errstate(all="ignore"):
-            body = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(
-                r + x, b + x + 1, a + b + x, t / (alpha + big_t + t))
-            value = (a + b + x) / (a - 1) * body * alive
-        return _output(value, index, "expected_purchases")
+            u = np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
+            return np.exp(-np.logaddexp(0.0, u))
+
+    def _path(self, t: Any, x: Any, t_x: Any, T: Any) -> np.ndarray:
+        """E[Y(t) | x, t_x, T] for broadcastable arrays."""
+        from scipy.special import hyp2f1
+
+        r, alpha, a, b = self._rab()
+        with np.errstate(all="ignore"):
+            body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(
+                r + x, b + x + 1, a + b + x, t / (alpha + T + t))
+            return (a + b + x) / (a - 1) * body * self._alive(x, t_x, T)
 
     def expected_purchases_new(self, t: Any) -> float | np.ndarray:
         """Return the expected purchases E[X(t)] of a new customer in her first ``t`` periods.

@@ -200,14 +200,10 @@ class ParetoNBD(_PurchaseModel, _PenalizedFitter):
         >>> pnbd.probability_alive(frequency=500, recency=10000, T=10000)  # just bought
         1.0
         """
-        params = self._rasb()
+        self._check_fitted()
         caller = "ParetoNBD.probability_alive"
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
-        shape = np.shape(x)
-        x, t_x, big_t = (np.atleast_1d(v).astype(float).ravel() for v in (x, t_x, big_t))
-        with np.errstate(all="ignore"):
-            alive = _pnbd_math.pnbd_alive(params, x, t_x, big_t).reshape(shape)
-        return _output(alive, index, "probability_alive")
+        return _output(self._alive(x, t_x, big_t), index, "probability_alive")
 
     def expected_purchases(self, t: Any, summary: pd.DataFrame | None = None, *,
                            frequency: Any = None, recency: Any = None,
@@ -243,15 +239,25 @@ class ParetoNBD(_PurchaseModel, _PenalizedFitter):
         >>> round(pnbd.expected_purchases(39, frequency=2, recency=30.43, T=38.86), 3)
         1.455
         """
-        r, alpha, s, beta = self._rasb()
+        self._check_fitted()
         caller = "ParetoNBD.expected_purchases"
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
         t = _horizon(t, caller)
-        alive = np.asarray(self.probability_alive(frequency=x, recency=t_x, T=big_t))
+        return _output(self._path(t, x, t_x, big_t), index, "expected_purchases")
+
+    def _alive(self, x: Any, t_x: Any, T: Any) -> np.ndarray:
+        x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T)))
         with np.errstate(all="ignore"):
-            span = (beta + big_t) * _one_minus_power_over(np.log1p(t / (beta + big_t)), s - 1)
-            value = alive * (r + x) / (alpha + big_t) * span
-        return _output(value, index, "expected_purchases")
+            flat = _pnbd_math.pnbd_alive(self._rasb(), x.ravel(), t_x.ravel(), T.ravel())
+        return flat.reshape(x.shape)
+
+    def _path(self, t: Any, x: Any, t_x: Any, T: Any) -> np.ndarray:
+        """E[Y(t) | x, t_x, T] for broadcastable arrays; P(alive) computed once."""
+        r, alpha, s, beta = self._rasb()
+        alive = self._alive(x, t_x, T)
+        with np.errstate(all="ignore"):
+            span = (beta + T) * _one_minus_power_over(np.log1p(t / (beta + T)), s - 1)
+            return alive * (r + x) / (alpha + T) * span
 
     def expected_purchases_new(self, t: Any) -> float | np.ndarray:
         """Return the expected purchases E[X(t)] of a new customer in her first ``t`` periods.
