@@ -1,5 +1,5 @@
 """The rest of the buy-till-you-die family: Pareto/NBD, MBG/NBD, BG/BB; fit warnings; the
-model checks; CLV with bootstrap intervals.
+model checks and plots; CLV with bootstrap intervals.
 
 Published values: Pareto/NBD on the CDNOW 1/10 sample (Fader, Hardie & Lee 2005, "RFM and
 CLV: using iso-value curves", and FHL 2005a: r 0.553, alpha 10.578, s 0.606, beta 11.669,
@@ -26,7 +26,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import crmlab  # noqa: E402
-from crmlab import CRMDataError, CRMFitWarning, clv  # noqa: E402
+from crmlab import CRMDataError, CRMFitWarning, clv, plots  # noqa: E402
 from crmlab.clv import _pnbd_math  # noqa: E402
 
 CAL_END, OBS_END = "1997-09-30", "1998-06-30"
@@ -521,3 +521,24 @@ def test_bgbb_inputs_are_checked(bgbb, donations):
     with pytest.raises(CRMDataError, match="discount=10 looks like a percentage"):
         bgbb.dert(10, frequency=1, recency=1, periods=2)
     assert bgbb.probability_alive(frequency=6, recency=6, periods=6) > 0.9
+
+
+# ------------------------------------------------------------------------ plots
+
+
+def test_plots_of_the_model_checks(pnbd, bg, summary, calhold, intervals):
+    ax = plots.calibration_holdout_chart(pnbd.holdout_comparison(calhold))
+    plots.calibration_holdout_chart(bg.holdout_comparison(calhold), ax=ax, actual=False)
+    assert [line.get_label() for line in ax.lines] == ["actual", "Pareto/NBD prediction",
+                                                       "BG/NBD prediction"]
+    ax = plots.probability_alive_matrix(pnbd.probability_alive_matrix(T=39),
+                                        ax=plt.figure().gca())
+    assert len(ax.images) == 1 and "P(alive) (T = 39 weeks), Pareto/NBD" == ax.get_title()
+    ax = plots.frequency_recency_matrix(pnbd.frequency_recency_matrix(39, T=39),
+                                        ax=plt.figure().gca())
+    assert ax.images[0].get_array().mask[0, 1:].all()  # no customer there
+    ax = plots.period_transactions_chart(pnbd.period_transactions(summary),
+                                         ax=plt.figure().gca())
+    assert len(ax.patches) == 16
+    ax = plots.clv_intervals_chart(intervals, top=10, ax=plt.figure().gca())
+    assert len(ax.get_yticklabels()) == 10
