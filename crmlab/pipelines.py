@@ -21,12 +21,13 @@ Conventions:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crmlab._errors import CRMDataError
+from crmlab._errors import CRMDataError, CRMFitWarning
 from crmlab.validation import check_option, renamed_keywords, require
 
 if TYPE_CHECKING:
@@ -466,6 +467,9 @@ class Analysis:
         :func:`clv_customers`' table, or None when the models could not be fitted.
     clv_error : str or None
         Why the models could not be fitted.
+    clv_warnings : list of str
+        The models' :class:`~crmlab.CRMFitWarning` messages (a fit on a boundary or
+        not converged), shown in the report instead of being raised.
     """
 
     def __init__(self, **parts: Any) -> None:
@@ -564,12 +568,20 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str = "customer_
     if when is not None or obs_end is not None:  # another window: its own table
         clv_base = customer_table(tx, **cols, end=obs_end, period="D", periods=True,
                                   future="drop", validated=True, caller="clv_customers")
-    clv_table, clv_error = None, None
+    clv_table, clv_error, clv_warnings = None, None, []
     try:
-        clv_table = _clv_table(clv_base, observation_end=obs_end, unit="W", horizon=None,
-                               discount=None, margin_rate=1.0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CRMFitWarning)
+            clv_table = _clv_table(clv_base, observation_end=obs_end, unit="W",
+                                   horizon=None, discount=None, margin_rate=1.0)
     except CRMDataError as err:
         clv_error = str(err)
+    for w in caught:  # a doubtful fit goes into the report; any other warning on its way
+        if issubclass(w.category, CRMFitWarning):
+            clv_warnings.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     step.done()
     return Analysis(transactions=tx, read_report=rep, base=base, rfm=seg, pyramid=table,
-                    overview=overview, key_accounts=keyed, clv=clv_table, clv_error=clv_error)
+                    overview=overview, key_accounts=keyed, clv=clv_table, clv_error=clv_error,
+                    clv_warnings=clv_warnings)

@@ -344,11 +344,14 @@ def _section_clv(result: Analysis) -> str:
     dropped = {k: v for k, v in at["dropped"].items() if v}
     note = ("".join(_note(f"Left out of the CLV models: {v:,} {k}.") for k, v in dropped.items())
             if dropped else "")
+    doubts = "".join(_note(f"Warning (拟合警告): {w}") for w in
+                     getattr(result, "clv_warnings", []))
     chart = _figure(lambda ax: plots.clv_distribution(values, ax=ax, bins=50),
                     "Distribution of CLV over the next year (客户终身价值分布)", size=(7, 3.8))
     top = values.nlargest(10, "clv")[["frequency", "recency", "T", "monetary_value",
                                       "expected_purchases", "probability_alive", "clv"]]
-    return ("<p>The Fader–Hardie summary counts <em>repeat</em> purchase days (frequency), "
+    return (doubts
+            + "<p>The Fader–Hardie summary counts <em>repeat</em> purchase days (frequency), "
             "the age at the last purchase (recency) and the age at the end of the window "
             "(T), in weeks. BG/NBD predicts purchases, Gamma-Gamma the spend per purchase; "
             "CLV is their discounted product over the horizon (revenue, margin 1).</p>"

@@ -168,3 +168,18 @@ def test_renders_in_headless_chromium(chromium, page, tmp_path):
     colours = np.unique(rgb.reshape(-1, 3)[::97], axis=0)
     assert len(colours) > 50  # not one colour: text, tables and charts drew
     assert (rgb < 128).any(axis=2).mean() > 0.01  # some dark ink (text) on the page
+
+
+def test_a_doubtful_clv_fit_is_shown_in_the_report_not_raised(raw):
+    # the synthetic retail data have no drop-out: BG/NBD ends on a boundary
+    from crmlab.pipelines import analyse
+
+    result = analyse(raw.head(400), order="order_id")
+    assert result.clv is not None and len(result.clv_warnings) == 1
+    assert "BetaGeo.fit: the fit ended on a boundary" in result.clv_warnings[0]
+    html = build_report(raw.head(400), order="order_id")
+    assert "Warning (拟合警告): BetaGeo.fit: the fit ended on a boundary" in html
+    from crmlab.pipelines import clv_customers
+
+    with pytest.warns(crmlab.CRMFitWarning, match="ended on a boundary"):  # said, not hidden
+        clv_customers(crmlab.load_data("retail_transactions").head(400))
