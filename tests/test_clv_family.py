@@ -478,6 +478,15 @@ def test_clv_table_takes_any_purchase_model(pnbd, mbg, bg, gg, summary):
         clv.clv_table(pnbd, gg, summary, unit="D")
 
 
+def test_clv_table_in_blocks_equals_one_block(monkeypatch, pnbd, gg, summary):
+    from crmlab.clv import table
+
+    whole = clv.clv_table(pnbd, gg, summary, horizon=52, discount=0.002)
+    monkeypatch.setattr(table, "_CELLS", 53 * 7)  # 7 histories per block
+    pd.testing.assert_frame_equal(clv.clv_table(pnbd, gg, summary, horizon=52,
+                                                discount=0.002), whole, check_exact=True)
+
+
 @pytest.fixture(scope="module")
 def intervals(bg, gg, summary):
     return clv.clv_intervals(bg, gg, summary, horizon=52, discount=0.002, draws=20, seed=7)

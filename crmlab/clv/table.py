@@ -23,6 +23,9 @@ from crmlab.validation import (
 
 __all__ = ["clv_intervals", "clv_table"]
 
+#: Cells (histories x horizon steps) of one block of a CLV table's computation.
+_CELLS = 2_000_000
+
 #: The purchase models a CLV table can use.
 _PURCHASE_MODELS = (BetaGeo, ModifiedBetaGeo, ParetoNBD)
 
@@ -50,12 +53,18 @@ def _clv_values(bgnbd: Any, gammagamma: GammaGamma, df: pd.DataFrame,
     spend = gammagamma.conditional_expected_average_profit(df).to_numpy()
     # the purchase model sees only (frequency, recency, T): compute once per distinct one
     rows, inverse = np.unique(np.column_stack(history), axis=0, return_inverse=True)
-    x, t_x, big_t = (rows[:, [i]] for i in range(3))
-    cumulative = bgnbd._path(steps[None, :], x, t_x, big_t)
-    per_step = np.diff(np.column_stack([np.zeros(len(rows)), cumulative]), axis=1)
     discounting = (1 + d) ** steps
-    purchases = (per_step / discounting).sum(axis=1)[inverse.ravel()]
-    return cumulative[inverse.ravel(), -1], spend, margin_rate * spend * purchases
+    total, discounted = np.empty(len(rows)), np.empty(len(rows))
+    # in blocks of histories, so the (histories x steps) arrays stay small
+    block = max(1, _CELLS // len(steps))
+    for start in range(0, len(rows), block):
+        x, t_x, big_t = (rows[start:start + block, [i]] for i in range(3))
+        cumulative = bgnbd._path(steps[None, :], x, t_x, big_t)
+        per_step = np.diff(cumulative, axis=1, prepend=0.0)
+        total[start:start + block] = cumulative[:, -1]
+        discounted[start:start + block] = (per_step / discounting).sum(axis=1)
+    inverse = inverse.ravel()
+    return total[inverse], spend, margin_rate * spend * discounted[inverse]
 
 
 @renamed_keywords(time="horizon", discount_rate="discount", margin="margin_rate", freq="unit")
