@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-from crmlab._errors import CRMDataError
+from crmlab._errors import CRMDataError, CRMFitWarning
 
 __version__ = "0.1.0"
 
@@ -33,7 +33,7 @@ _EXPORTS = {
     "set_language": "exercises",
 }
 
-__all__ = ["CRMDataError", "__version__", *sorted(_EXPORTS)]
+__all__ = ["CRMDataError", "CRMFitWarning", "__version__", *sorted(_EXPORTS)]
 
 
 def __getattr__(name: str):

@@ -104,6 +104,12 @@ _REGISTRY: dict[str, Spec] = {
         ids=["customer_id", "sample_id"],
         reader="cdnow_sample",
     ),
+    "donations": Spec(
+        "donations/donations.csv",
+        "Repeat donations 1996-2001 of the 11,104 first-time donors of 1995 to a "
+        "nonprofit, as counts per (frequency, recency) used by Fader, Hardie & Shang (2010)",
+        source="Fader, Hardie & Shang (2010), as shipped in the lifetimes wheel (MIT)",
+    ),
 }
 
 
@@ -117,7 +123,7 @@ def list_datasets() -> list[str]:
     Examples
     --------
     >>> list_datasets()  # doctest: +NORMALIZE_WHITESPACE
-    ['accounts', 'cdnow', 'cdnow_sample', 'leads', 'retail_customers',
+    ['accounts', 'cdnow', 'cdnow_sample', 'donations', 'leads', 'retail_customers',
      'retail_transactions', 'survey']
     """
     return sorted(_REGISTRY)

@@ -26,12 +26,13 @@ out and why); structured results live on result objects (:class:`CLVFit`,
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from crmlab._errors import CRMDataError
+from crmlab._errors import CRMDataError, CRMFitWarning
 from crmlab.validation import check_option, renamed_keywords, require
 
 if TYPE_CHECKING:
@@ -439,9 +440,9 @@ margin_rate, engine
     Examples
     --------
     >>> import crmlab
-    >>> table = clv_customers(crmlab.load_data("retail_transactions").head(400))
+    >>> table = clv_customers(crmlab.load_data("retail_transactions").head(2000))
     >>> len(table), table.columns.tolist()[4:]
-    (162, ['expected_purchases', 'probability_alive', 'expected_average_spend', 'clv'])
+    (496, ['expected_purchases', 'probability_alive', 'expected_average_spend', 'clv'])
     """
     return _fit_log(transactions, customer=customer, date=date, amount=amount,
                     observation_end=observation_end, unit=unit, horizon=horizon,
@@ -481,9 +482,9 @@ class CLVFit:
     Examples
     --------
     >>> import crmlab
-    >>> fit = clv_fit(crmlab.load_data("retail_transactions").head(400))
+    >>> fit = clv_fit(crmlab.load_data("retail_transactions").head(2000))
     >>> fit.repeat_buyers, round(fit.bgnbd.params_["r"], 4)
-    (85, 1.5514)
+    (318, 1.2536)
     """
 
     def __init__(self, table: pd.DataFrame, bgnbd: Any, gammagamma: Any,
@@ -560,6 +561,9 @@ class Analysis:
         Why the models could not be fitted.
     rules : dict
         :func:`purchase_rules`: which rows counted as purchases, for the report's top.
+    clv_warnings : list of str
+        The models' :class:`~crmlab.CRMFitWarning` messages (a fit on a boundary or
+        not converged), shown in the report instead of being raised.
     """
 
     def __init__(self, **parts: Any) -> None:
@@ -668,16 +672,23 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
     if when is not None or obs_end is not None:  # another window: its own table
         clv_base = customer_table(tx, **cols, end=obs_end, period="D", periods=True,
                                   future="drop", validated=True, caller="clv_customers")
-    fit, clv_error = None, None
+    fit, clv_error, clv_warnings = None, None, []
     try:
-        fit = _clv_fit(clv_base, observation_end=obs_end, unit="W", horizon=None,
-                       discount=None, margin_rate=1.0, caller="clv_customers")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CRMFitWarning)
+            fit = _clv_fit(clv_base, observation_end=obs_end, unit="W", horizon=None,
+                           discount=None, margin_rate=1.0, caller="clv_customers")
     except CRMDataError as err:
         clv_error = str(err)
+    for w in caught:  # a doubtful fit goes into the report; any other warning on its way
+        if issubclass(w.category, CRMFitWarning):
+            clv_warnings.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     step.done()
     return Analysis(transactions=tx, read_report=rep, base=base, rfm=seg, pyramid=table,
                     overview=overview, key_accounts=keyed, clv=None if fit is None else fit.table,
-                    clv_fit=fit, clv_error=clv_error,
+                    clv_fit=fit, clv_error=clv_error, clv_warnings=clv_warnings,
                     rules=purchase_rules(rep, base))
 
 

@@ -420,6 +420,8 @@ def _section_clv(result: Analysis) -> str:
     dropped = {k: v for k, v in at["dropped"].items() if v}
     note = ("".join(_note(f"Left out of the CLV models: {v:,} {k}.") for k, v in dropped.items())
             if dropped else "")
+    doubts = "".join(_note(f"Warning (拟合警告): {w}") for w in
+                     getattr(result, "clv_warnings", []))
     chart = _figure(lambda ax: plots.clv_distribution(values, ax=ax, bins=50),
                     "Distribution of CLV over the next year (客户终身价值分布)", size=(7, 3.8))
     top = values.nlargest(10, "clv")[["clv", "expected_purchases", "probability_alive",
@@ -438,7 +440,8 @@ def _section_clv(result: Analysis) -> str:
         ("log-likelihood BG/NBD / Gamma-Gamma",
          f"{fit.bgnbd.log_likelihood_:,.1f} / {fit.gammagamma.log_likelihood_:,.1f}"),
     ])
-    return ("<p>Customer lifetime value (CLV) is the revenue each customer is expected to "
+    return (doubts
+            + "<p>Customer lifetime value (CLV) is the revenue each customer is expected to "
             "bring over the next year, discounted: how many purchases they will make "
             "(BG/NBD model) times what they spend per purchase (Gamma-Gamma model). It "
             "ranks customers for retention spending.</p>"

@@ -81,6 +81,7 @@ COLUMN_KEYWORDS = {
     "monetary": "monetary column of an RFM table: spend per customer",
     "orders": "orders-per-customer column of the customer features",
     "target": "outcome column a model learns from (e.g. 'churned', 'satisfaction')",
+    "count": "column counting the customers each row stands for (a pattern's count)",
     "order_by": "column whose segment means number the k-means segments, highest first",
     "expect": "prefix of the SERVQUAL expectation columns ('expect_' + dimension)",
     "perceive": "prefix of the SERVQUAL perception columns ('perceive_' + dimension)",

@@ -38,7 +38,7 @@ from crmlab._errors import CRMDataError
 
 __all__ = ["ROLES", "check_fraction", "check_number", "check_option", "did_you_mean",
            "expect_output", "fingerprint", "missing_column", "renamed_keywords", "require",
-           "show_rows", "source_labels", "warn_renamed"]
+           "show_rows", "source_labels", "warn_at_caller", "warn_renamed"]
 
 #: The kinds of column crmlab functions ask for.
 ROLES = ("id", "datetime", "number", "bool", "category", "any")
@@ -439,11 +439,27 @@ def warn_renamed(message: str) -> None:
     >>> caught[0].category.__name__, caught[0].filename.startswith(_PACKAGE)
     ('FutureWarning', False)
     """
+    warn_at_caller(message, FutureWarning)
+
+
+def warn_at_caller(message: str, category: type[Warning]) -> None:
+    """Issue a warning of ``category`` at the user's line (the first frame outside crmlab).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from crmlab import CRMFitWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_at_caller("demo: the fit did not converge.", CRMFitWarning)
+    >>> caught[0].category.__name__, caught[0].filename.startswith(_PACKAGE)
+    ('CRMFitWarning', False)
+    """
     level, frame = 1, sys._getframe(0)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back
         level += 1
-    warnings.warn(message, FutureWarning, stacklevel=level)
+    warnings.warn(message, category, stacklevel=level)
 
 
 def renamed_keywords(**renames: str) -> Callable[[F], F]:

@@ -313,8 +313,11 @@ def test_sbg_has_standard_errors_like_the_other_models():
     sbg = clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS["regular"])
     assert sbg.converged_ and set(sbg.standard_errors_) == {"alpha", "beta"}
     assert all(0 < v < sbg.params_[k] for k, v in sbg.standard_errors_.items())
-    # a cohort nobody leaves: alpha runs to 0, no convergence and no standard errors
-    flat = clv.ShiftedBetaGeometric().fit([100, 100, 100])
+    # a cohort nobody leaves: alpha runs to 0, no convergence and no standard errors, and
+    # a CRMFitWarning says so and why
+    with pytest.warns(crmlab.CRMFitWarning, match=r"alpha = .* \(running to 0\).*Likely "
+                                                  r"cause: nobody left the cohort"):
+        flat = clv.ShiftedBetaGeometric().fit([100, 100, 100])
     assert not flat.converged_ and all(np.isnan(v) for v in flat.standard_errors_.values())
 
 

@@ -38,6 +38,7 @@ COLUMNS = {
                "satisfaction", "nps_score", "complaints", "churned"],
     "cdnow": ["customer_id", "order_date", "quantity", "amount"],
     "cdnow_sample": ["customer_id", "sample_id", "order_date", "quantity", "amount"],
+    "donations": ["frequency", "recency", "periods", "weights"],
 }
 ROWS = {
     "retail_customers": 5_000,
@@ -47,6 +48,7 @@ ROWS = {
     "survey": 2_000,
     "cdnow": 69_659,
     "cdnow_sample": 6_919,
+    "donations": 22,
 }
 STRINGS = {  # ids and free text
     "retail_customers": ["customer_id"],
@@ -56,6 +58,7 @@ STRINGS = {  # ids and free text
     "survey": ["customer_id"],
     "cdnow": ["customer_id"],
     "cdnow_sample": ["customer_id", "sample_id"],
+    "donations": [],
 }
 DATES = {"retail_customers": ["signup_date"], "retail_transactions": ["order_date"],
          "leads": ["created_date"], "cdnow": ["order_date"], "cdnow_sample": ["order_date"]}
@@ -70,6 +73,7 @@ ORDERED = {
 CDNOW_SHA256 = {
     "cdnow/CDNOW_master.txt": "eff6889ed364c5199d6eacbbeb7a6d559971df4406ac876f322c373f00a072ef",
     "cdnow/CDNOW_sample.txt": "6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a",
+    "donations/donations.csv": "82c25f26a201ff047e1cd5fe3d7967a45db92a025ecedee72ff8940e50104544",
 }
 
 
@@ -84,7 +88,7 @@ def _spearman(x, y) -> float:
 
 
 # ----------------------------------------------------------------- contract of every dataset
-def test_list_datasets_names_all_seven():
+def test_list_datasets_names_all_eight():
     assert crmlab.list_datasets() == sorted(COLUMNS)
 
 
@@ -125,7 +129,7 @@ def test_every_column_is_typed(data, name):
 def test_ids_unique(data, name):
     id_col = {"retail_transactions": "order_id", "leads": "lead_id", "accounts": "account_id",
               "retail_customers": "customer_id", "survey": "customer_id",
-              "cdnow_sample": None, "cdnow": None}[name]
+              "cdnow_sample": None, "cdnow": None, "donations": None}[name]
     if id_col is not None:
         assert data[name][id_col].is_unique
 
@@ -143,7 +147,7 @@ def test_every_dataset_has_a_data_card():
 
 def test_unknown_name_lists_the_datasets():
     with pytest.raises(CRMDataError, match=(
-            r"no dataset 'leeds'\. Choose one of accounts, cdnow, cdnow_sample, leads, "
+            r"no dataset 'leeds'\. Choose one of accounts, cdnow, cdnow_sample, donations, leads, "
             r"retail_customers, retail_transactions, survey\. Did you mean 'leads'\?")):
         crmlab.load_data("leeds")
 
@@ -176,9 +180,9 @@ def test_bool_and_date_columns_are_written_plainly(name):
         assert raw[col].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all(), col
 
 
-# ----------------------------------------------------------------- CDNOW (real data)
+# ------------------------------------------------------- CDNOW and donations (real data)
 @pytest.mark.parametrize("path", sorted(CDNOW_SHA256))
-def test_cdnow_files_equal_the_lifetimes_wheel(path):
+def test_cdnow_and_donation_files_equal_the_lifetimes_wheel(path):
     content = files("crmlab._data").joinpath(path).read_bytes()
     assert hashlib.sha256(content).hexdigest() == CDNOW_SHA256[path]
 
@@ -192,6 +196,16 @@ def test_cdnow_sizes_and_span(data, name, rows, customers):
     assert df["order_date"].min() == pd.Timestamp("1997-01-01")
     assert df["order_date"].max() == pd.Timestamp("1998-06-30")
     assert (df["quantity"] > 0).all()
+
+
+def test_donations_are_the_1995_cohort_of_fader_hardie_shang(data):
+    # 11,104 first-time donors of 1995, six yearly donation opportunities (1996-2001)
+    d = data["donations"]
+    assert d["weights"].sum() == 11_104 and (d["periods"] == 6).all()
+    assert ((d["frequency"] <= d["recency"]) & (d["recency"] <= d["periods"])).all()
+    assert (d.loc[d["frequency"] == 0, "recency"] == 0).all()
+    assert d.loc[d["frequency"] == 0, "weights"].item() == 3_464
+    assert d[["frequency", "recency"]].duplicated().sum() == 0
 
 
 def test_cdnow_sample_ids_are_master_ids(data):

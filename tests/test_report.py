@@ -192,3 +192,19 @@ def test_report_font_is_cut_from_the_small_font_and_covers_crmlab():
     for face in (common, rare):
         assert face.startswith('@font-face { font-family: "crmlab CJK"; src: url(data:font/woff')
     assert ord("龘") not in covered
+
+
+def test_a_doubtful_clv_fit_is_shown_in_the_report_not_raised():
+    # the synthetic retail data have no drop-out: BG/NBD ends on a boundary
+    from crmlab.pipelines import analyse, clv_customers
+    from crmlab.report import _section_clv
+
+    tx = crmlab.load_data("retail_transactions").head(400)
+    result = analyse(tx, order="order_id")
+    assert result.clv is not None and len(result.clv_warnings) == 1
+    assert "BetaGeo.fit: the fit ended on a boundary" in result.clv_warnings[0]
+    html = _section_clv(result)  # the CLV section only (the whole page draws six figures)
+    assert html.startswith('<p class="note">Warning (拟合警告): BetaGeo.fit: the fit ended on '
+                           'a boundary')
+    with pytest.warns(crmlab.CRMFitWarning, match="ended on a boundary"):  # said, not hidden
+        clv_customers(tx)

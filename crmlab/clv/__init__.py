@@ -24,23 +24,30 @@ ShiftedBetaGeometric(alpha=0.704, beta=1.182; fitted on 1,000 customers)
 
 from __future__ import annotations
 
+from crmlab.clv.bgbb import BetaGeoBetaBinom
 from crmlab.clv.bgnbd import BetaGeo
 from crmlab.clv.formulas import margin_multiple, simple_clv
 from crmlab.clv.gamma_gamma import GammaGamma
+from crmlab.clv.mbgnbd import ModifiedBetaGeo
+from crmlab.clv.pareto_nbd import ParetoNBD
 from crmlab.clv.sbg import SBG_COHORTS, ShiftedBetaGeometric
 from crmlab.clv.summary import (
     calibration_holdout,
     summary_from_customers,
     summary_from_transactions,
 )
-from crmlab.clv.table import clv_table
+from crmlab.clv.table import clv_intervals, clv_table
 
 __all__ = [
     "SBG_COHORTS",
     "BetaGeo",
+    "BetaGeoBetaBinom",
     "GammaGamma",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
     "ShiftedBetaGeometric",
     "calibration_holdout",
+    "clv_intervals",
     "clv_table",
     "margin_multiple",
     "simple_clv",

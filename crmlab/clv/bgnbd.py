@@ -14,20 +14,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab.clv import _evaluation
 from crmlab.clv._base import (
-    _DAYS,
+    _by_count,
+    _compress,
     _fit_unit,
     _horizon,
     _inputs,
-    _model_unit,
+    _nbd_at_least,
+    _nbd_pmf,
     _neg_mean_loglik,
     _output,
     _PenalizedFitter,
-    _same_unit,
-    _summary_columns,
-    end_date,
+    _summary_causes,
 )
-from crmlab.validation import check_number, require
+from crmlab.clv._evaluation import _PurchaseModel
 
 __all__ = ["BetaGeo"]
 
@@ -35,18 +36,20 @@ __all__ = ["BetaGeo"]
 def _bg_loglik(params, x, t_x, T, gradient=False):
     """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005a, eq. 6).
 
-    With ``gradient=True`` also its derivatives by (r, alpha, a, b), one row each.
+    With ``gradient=True`` also its derivatives by (r, alpha, a, b), one row each. The
+    special functions depend on the frequency only, so they are computed once per
+    distinct frequency (:func:`~crmlab.clv._base._by_count`).
     """
     from scipy.special import betaln, digamma, gammaln
 
     r, alpha, a, b = params
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
+    log_at, log_atx = np.log(alpha + T), np.log(alpha + t_x)
+    a1 = _by_count(gammaln, r, x) - gammaln(r) + r * np.log(alpha)
+    a2 = _by_count(lambda v: betaln(a, v), b, x) - betaln(a, b) - (r + x) * log_at
     repeat = x > 0
-    a3 = np.full_like(x, -np.inf)
-    xr = x[repeat]
-    a3[repeat] = (betaln(a + 1, b + xr - 1) - betaln(a, b)
-                  - (r + xr) * np.log(alpha + t_x[repeat]))
+    # betaln(a + 1, b + x - 1) is only used where x > 0; x = 0 looks up b - 1 (harmless)
+    a3 = np.where(repeat, _by_count(lambda v: betaln(a + 1, np.maximum(v, 1e-300)), b - 1, x)
+                  - betaln(a, b) - (r + x) * log_atx, -np.inf)
     mix = np.logaddexp(a2, a3)
     ll = a1 + mix
     if not gradient:
@@ -54,25 +57,25 @@ def _bg_loglik(params, x, t_x, T, gradient=False):
     # weights of the two terms of the mixture: w3 = exp(a3) / (exp(a2) + exp(a3))
     w3 = np.exp(a3 - mix)
     w2 = 1.0 - w3
-    d_ab = digamma(a + b) - digamma(a + b + x)
+    d_ab = digamma(a + b) - _by_count(digamma, a + b, x)
     bx1 = np.where(repeat, b + x - 1, 1.0)  # b + x - 1 where w3 > 0
     grad = np.vstack([
-        digamma(r + x) - digamma(r) + np.log(alpha)
-        - w2 * np.log(alpha + T) - w3 * np.log(alpha + t_x),
+        _by_count(digamma, r, x) - digamma(r) + np.log(alpha) - w2 * log_at - w3 * log_atx,
         r / alpha - (r + x) * (w2 / (alpha + T) + w3 / (alpha + t_x)),
         d_ab + w3 / a,
-        d_ab - digamma(b) + digamma(b + x) - w3 / bx1,
+        d_ab - digamma(b) + _by_count(digamma, b, x) - w3 / bx1,
     ])
     return ll, grad
 
 
 def _bg_objective(log_params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
-                  penalizer: float) -> tuple[float, np.ndarray]:
+                  penalizer: float, weights: np.ndarray | None = None,
+                  ) -> tuple[float, np.ndarray]:
     """Mean negative log-likelihood (plus penalty) and its gradient by log-parameters."""
-    return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer)
+    return _neg_mean_loglik(_bg_loglik, log_params, (x, t_x, T), penalizer, weights)
 
 
-class BetaGeo(_PenalizedFitter):
+class BetaGeo(_PurchaseModel, _PenalizedFitter):
     """BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005a).
 
     While alive, a customer buys as a Poisson process with rate lambda ~
@@ -122,6 +125,8 @@ class BetaGeo(_PenalizedFitter):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _scale_params = ("alpha",)
+    _label = "BG/NBD"
     _objective = staticmethod(_bg_objective)
 
     def fit(self, summary: pd.DataFrame, *, unit: str | None = None) -> BetaGeo:
@@ -160,8 +165,12 @@ class BetaGeo(_PenalizedFitter):
         Traceback (most recent call last):
         ...
         crmlab._errors.CRMDataError: BetaGeo.fit: the summary does not record its time unit ...
-        >>> BetaGeo().fit(s, unit="W").unit_
-        'W'
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:  # four customers are too few
+        ...     warnings.simplefilter("always")
+        ...     bg = BetaGeo().fit(s, unit="W")
+        >>> bg.unit_, caught[0].category.__name__
+        ('W', 'CRMFitWarning')
         """
         caller = "BetaGeo.fit"
         x, t_x, T, _ = _inputs(summary, None, None, None, caller)
@@ -170,14 +179,26 @@ class BetaGeo(_PenalizedFitter):
         # start: r, alpha from the mean purchase rate; a, b = 1
         rate = max(float(np.sum(x) / max(np.sum(T), 1e-9)), 1e-6)
         starts = [np.log([1.0, 1.0 / rate, 1.0, 1.0]), np.zeros(4)]
+        (xs, ts, Ts), counts = _compress(x, t_x, T)
         params = self._estimate(
-            starts, (x, t_x, T, penalizer), n=len(x), caller=caller,
-            advice=" Check the summary (units, outliers) or pass a small penalizer, e.g. "
-                   "BetaGeo(penalizer=0.001).")
+            starts, (xs, ts, Ts, penalizer, counts), n=len(x), caller=caller,
+            advice=" Check the summary (units, outliers).",
+            causes=lambda: _summary_causes(x, t_x, T, unit))
         self.log_likelihood_ = float(np.sum(_bg_loglik(params, x, t_x, T)))
         self.unit_ = unit
         self.n_ = int(len(x))
+        self._note_extent(x, T)
         return self
+
+    def _pmf(self, t: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """P(X(t) = x): x repeat purchases in a new customer's first t periods (FHL eq. 8)."""
+        from scipy.special import betaln
+
+        r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
+        x = np.asarray(x, dtype=float)
+        alive = np.exp(betaln(a, b + x) - betaln(a, b)) * _nbd_pmf(r, alpha, t, x)
+        gone = np.exp(betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - betaln(a, b))
+        return alive + np.where(x > 0, gone * _nbd_at_least(r, alpha, t, x), 0.0)
 
     @property
     def freq_(self) -> str:
@@ -237,18 +258,22 @@ class BetaGeo(_PenalizedFitter):
         1.226
         """
         self._check_fitted()
-        from scipy.special import hyp2f1
-
         caller = "BetaGeo.expected_purchases"
         x, t_x, big_t, index = _inputs(summary, frequency, recency, T, caller)
         t = _horizon(t, caller)
+        return _output(self._path(t, x, t_x, big_t), index, "expected_purchases")
+
+    def _path(self, t: Any, x: Any, t_x: Any, T: Any) -> np.ndarray:
+        """E[Y(t) | x, t_x, T] for broadcastable arrays (FHL 2005a, eq. 10)."""
+        from scipy.special import hyp2f1
+
         r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
-        z = t / (alpha + big_t + t)
-        head = (a + b + x - 1) / (a - 1)
-        body = 1 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(
-            r + x, b + x, a + b + x - 1, z)
-        value = head * body / self._alive_denominator(x, t_x, big_t)
-        return _output(value, index, "expected_purchases")
+        with np.errstate(all="ignore"):
+            z = t / (alpha + T + t)
+            head = (a + b + x - 1) / (a - 1)
+            body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(
+                r + x, b + x, a + b + x - 1, z)
+            return head * body / self._alive_denominator(x, t_x, T)
 
     def _alive_denominator(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = (self.params_[k] for k in ("r", "alpha", "a", "b"))
@@ -384,25 +409,8 @@ class BetaGeo(_PenalizedFitter):
         1                            439    0.70       0.52
         2+                           507    2.45       2.18
         """
-        self._check_fitted()
-        caller = "BetaGeo.holdout_comparison"
-        k = check_number(max_frequency, name="max_frequency", caller=caller, low=1,
-                         integer=True)
-        df = _summary_columns(calhold, caller, ("frequency", "recency", "T",
-                                                "frequency_holdout", "duration_holdout"))
-        _same_unit(self, calhold, caller)
-        pred = self.expected_purchases(df["duration_holdout"].to_numpy(dtype=float), df)
-        group = df["frequency"].clip(upper=k).astype(int)
-        labels = [str(i) for i in range(k)] + [f"{k}+"]
-        name = pd.Categorical.from_codes(group.to_numpy(), categories=labels, ordered=True)
-        table = pd.DataFrame({"group": name, "actual": df["frequency_holdout"].to_numpy(),
-                              "predicted": pred.to_numpy()})
-        out = table.groupby("group", observed=False).agg(
-            customers=("actual", "size"), actual=("actual", "mean"),
-            predicted=("predicted", "mean"))
-        out.index.name = "calibration_frequency"
-        out.attrs = {"unit": self.unit_, "duration": float(df["duration_holdout"].iloc[0])}
-        return out
+        return _evaluation.holdout_comparison(self, calhold, max_frequency,
+                                              "BetaGeo.holdout_comparison")
 
     def tracking(self, transactions: pd.DataFrame, *, observation_end: Any,
                  calibration_end: Any = None, customer: str = "customer_id",
@@ -453,34 +461,5 @@ class BetaGeo(_PenalizedFitter):
         39      2457.0     2494.0
         78      4339.0     4161.0
         """
-        self._check_fitted()
-        caller = "BetaGeo.tracking"
-        step = _DAYS[_model_unit(self, caller)]
-        df = require(transactions, {customer: "id", date: "datetime"}, caller=caller,
-                     params={customer: "customer", date: "date"})
-        from crmlab.customers import day_number
-        from crmlab.engines import day_numbers
-
-        days = day_numbers(df[date])
-        end_day = day_number(end_date(observation_end, caller))
-        start = int(days.min())
-        per = pd.DataFrame({"c": df[customer].to_numpy(), "d": days}).drop_duplicates()
-        per = per[per["d"] <= end_day]
-        first = per.groupby("c")["d"].transform("min")
-        repeat_days = per.loc[per["d"] > first, "d"].to_numpy() - start
-        n = int(np.ceil((end_day - start + 1) / step))
-        edges = np.arange(1, n + 1) * step  # end of each period, in days since start
-        actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
-        firsts = per.groupby("c")["d"].min().to_numpy() - start
-        uniq, counts = np.unique(firsts, return_counts=True)
-        age = (edges[:, None] - uniq[None, :] - 1) / step
-        expected = self.expected_purchases_new(np.clip(age, 0, None))
-        predicted = (expected * counts[None, :]).sum(axis=1)
-        out = pd.DataFrame({"actual": actual.astype(float), "predicted": predicted},
-                           index=pd.RangeIndex(1, n + 1, name="period"))
-        cal = None
-        if calibration_end is not None:
-            cal_day = day_number(end_date(calibration_end, caller, "calibration_end"))
-            cal = (cal_day - start + 1) / step
-        out.attrs = {"unit": self.unit_, "calibration_end_period": cal}
-        return out
+        return _evaluation.tracking(self, transactions, observation_end, calibration_end,
+                                    customer, date, "BetaGeo.tracking")

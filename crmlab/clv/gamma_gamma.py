@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.clv._base import _neg_mean_loglik, _PenalizedFitter, _summary_columns
+from crmlab.clv._base import _by_count, _neg_mean_loglik, _PenalizedFitter, _summary_columns
 from crmlab.validation import show_rows
 
 __all__ = ["GammaGamma"]
@@ -20,19 +20,24 @@ __all__ = ["GammaGamma"]
 
 def _gg_loglik(params: np.ndarray, x: np.ndarray, z: np.ndarray, gradient: bool = False,
                ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    """Per-customer Gamma-Gamma log-likelihood (and its derivatives by p, q, gamma)."""
+    """Per-customer Gamma-Gamma log-likelihood (and its derivatives by p, q, gamma).
+
+    The special functions depend on the frequency only: computed once per distinct
+    frequency (:func:`~crmlab.clv._base._by_count`).
+    """
     from scipy.special import digamma, gammaln
 
     p, q, g = params
     px = p * x
     log_gxz = np.log(g + x * z)
-    ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g)
-          + (px - 1) * np.log(z) + px * np.log(x) - (px + q) * log_gxz)
+    log_xz = np.log(x * z)
+    ll = (_by_count(lambda k: gammaln(p * k + q) - gammaln(p * k), 0.0, x) - gammaln(q)
+          + q * np.log(g) + px * log_xz - np.log(z) - (px + q) * log_gxz)
     if not gradient:
         return ll
-    psi = digamma(px + q)
+    psi = _by_count(lambda k: digamma(p * k + q), 0.0, x)
     grad = np.vstack([
-        x * (psi - digamma(px) + np.log(z) + np.log(x) - log_gxz),
+        x * (psi - _by_count(lambda k: digamma(p * k), 0.0, x) + log_xz - log_gxz),
         psi - digamma(q) + np.log(g) - log_gxz,
         q / g - (px + q) / (g + x * z),
     ])
@@ -71,6 +76,28 @@ def _gg_inputs(summary: pd.DataFrame, caller: str,
             f"needs some."
         )
     return x, z, df.index
+
+
+def _gg_causes(x: np.ndarray, z: np.ndarray) -> list[str]:
+    """What in the spend data makes the Gamma-Gamma fit run to a boundary (for the warning)."""
+    causes = []
+    if len(x) < 30:
+        causes.append(f"too few repeat buyers: {len(x)} customers with a repeat purchase")
+    spread = np.std(np.log(z)) if len(z) > 1 else 0.0
+    if spread < 1e-3:
+        causes.append("every customer spends the same per purchase (no spread between "
+                      "customers to describe)")
+    if len(x) > 2 and np.std(x) > 0 and np.std(z) > 0:
+        corr = float(np.corrcoef(x, z)[0, 1])
+        if abs(corr) >= 0.15:
+            causes.append(f"spend per purchase {'falls' if corr < 0 else 'rises'} with the "
+                          f"number of purchases (correlation {corr:.2f}), while the model "
+                          f"assumes the two are independent")
+    ratio = float(np.max(z) / np.median(z))
+    if ratio > 100:
+        causes.append(f"an outlier: the largest monetary_value is {ratio:,.0f} times the "
+                      f"median")
+    return causes
 
 
 class GammaGamma(_PenalizedFitter):
@@ -118,6 +145,7 @@ class GammaGamma(_PenalizedFitter):
 
     _what = "customers with repeat purchases"
     _param_names = ("p", "q", "gamma")
+    _scale_params = ("gamma",)
     _objective = staticmethod(_gg_objective)
 
     def fit(self, summary: pd.DataFrame) -> GammaGamma:
@@ -161,8 +189,7 @@ class GammaGamma(_PenalizedFitter):
         starts = [np.log([1.0, 2.0, mean]), np.zeros(3)]
         params = self._estimate(
             starts, (x, z, penalizer), n=len(x), caller=caller,
-            advice=" Check monetary_value for outliers or pass a small penalizer, e.g. "
-                   "GammaGamma(penalizer=0.001).")
+            advice=" Check monetary_value for outliers.", causes=lambda: _gg_causes(x, z))
         self.log_likelihood_ = float(np.sum(_gg_loglik(params, x, z)))
         self.spend_frequency_correlation_ = (
             float(np.corrcoef(x, z)[0, 1]) if len(x) > 1 and np.std(x) > 0 and np.std(z) > 0

@@ -67,6 +67,25 @@ def _sbg_objective(log_params: np.ndarray, survivors: np.ndarray) -> tuple[float
     return _finite(value, jac, log_params)
 
 
+def _sbg_causes(s: np.ndarray) -> list[str]:
+    """What in a cohort's counts makes the sBG fit run to a boundary (for the warning)."""
+    lost = s[:-1] - s[1:]
+    if not lost.any():
+        return ["nobody left the cohort, so nothing tells how fast customers leave"]
+    if s[-1] == 0 and lost[0] == s[0]:
+        return ["the whole cohort left in the first period"]
+    kept = s[1:] / np.where(s[:-1] > 0, s[:-1], np.nan)
+    if np.nanmax(kept) - np.nanmin(kept) < 0.02:
+        return [f"the retention rate is the same every period ({np.nanmean(kept):.0%}): the "
+                f"customers do not seem to differ in their churn, which a constant-retention "
+                f"model (clv.simple_clv) describes; the sBG's alpha and beta then grow "
+                f"without bound"]
+    if s.size < 4:
+        return [f"only {s.size - 1} periods observed, too few to tell the churn rates of "
+                f"the customers apart"]
+    return []
+
+
 class ShiftedBetaGeometric(_Fitter):
     """Shifted beta-geometric (sBG) model of contractual retention (Fader & Hardie 2007).
 
@@ -179,7 +198,7 @@ class ShiftedBetaGeometric(_Fitter):
                 f"Pass the customers of one cohort still active, not a total customer count."
             )
         params = self._estimate([np.zeros(2), np.log([1.0, 3.0])], (s,), n=s[0],
-                                 caller=caller)
+                                 caller=caller, causes=lambda: _sbg_causes(s))
         self.log_likelihood_ = _sbg_loglik(params, s)
         self.n_ = int(round(s[0]))
         self.periods_ = int(s.size - 1)

@@ -14,11 +14,15 @@ if TYPE_CHECKING:
 
     from crmlab.clv import ShiftedBetaGeometric
 
-__all__ = ["calibration_holdout_chart", "clv_distribution", "retention_curve", "tracking_chart"]
+__all__ = ["calibration_holdout_chart", "clv_distribution", "clv_intervals_chart",
+           "frequency_recency_matrix", "period_transactions_chart", "probability_alive_matrix",
+           "retention_curve", "tracking_chart"]
+
+_UNIT_NAMES = {"W": "weeks", "D": "days"}
 
 
 def calibration_holdout_chart(result: pd.DataFrame, *, ax: Axes | None = None,
-                              **kwargs: Any) -> Axes:
+                              actual: bool = True, **kwargs: Any) -> Axes:
     """Draw actual vs. predicted holdout purchases by calibration frequency.
 
     The model check of Fader, Hardie & Lee (2005, Figure 4).
@@ -26,10 +30,13 @@ def calibration_holdout_chart(result: pd.DataFrame, *, ax: Axes | None = None,
     Parameters
     ----------
     result : DataFrame
-        Output of :meth:`crmlab.clv.BetaGeo.holdout_comparison` (columns ``actual`` and
-        ``predicted``, indexed by calibration frequency).
+        Output of a model's ``holdout_comparison`` (columns ``actual`` and
+        ``predicted``, indexed by calibration frequency; ``attrs["model"]`` names the
+        model in the legend, default BG/NBD).
     ax : matplotlib Axes, optional
         Axes to draw on; default the current Axes.
+    actual : bool, default True
+        Draw the actual line; pass False when adding a second model to the same Axes.
     **kwargs
         Passed to the ``ax.plot`` of the predicted line.
 
@@ -50,10 +57,12 @@ def calibration_holdout_chart(result: pd.DataFrame, *, ax: Axes | None = None,
     ax = plt.gca() if ax is None else ax
     labels = [str(i) for i in result.index]
     x = np.arange(len(labels))
-    ax.plot(x, result["actual"].to_numpy(), marker="o", color="black", label="actual")
+    if actual:
+        ax.plot(x, result["actual"].to_numpy(), marker="o", color="black", label="actual")
     kwargs.setdefault("linestyle", "--")
     kwargs.setdefault("marker", "s")
-    ax.plot(x, result["predicted"].to_numpy(), label="BG/NBD prediction", **kwargs)
+    kwargs.setdefault("label", f"{result.attrs.get('model', 'BG/NBD')} prediction")
+    ax.plot(x, result["predicted"].to_numpy(), **kwargs)
     ax.set_xticks(x, labels)
     unit = {"W": "weeks", "D": "days"}.get(result.attrs.get("unit"), "periods")
     duration = result.attrs.get("duration")
@@ -97,7 +106,8 @@ def tracking_chart(tracking: pd.DataFrame, *, ax: Axes | None = None, **kwargs: 
     ax = plt.gca() if ax is None else ax
     ax.plot(tracking.index, tracking["actual"], color="black", label="actual")
     kwargs.setdefault("linestyle", "--")
-    ax.plot(tracking.index, tracking["predicted"], label="BG/NBD prediction", **kwargs)
+    kwargs.setdefault("label", f"{tracking.attrs.get('model', 'BG/NBD')} prediction")
+    ax.plot(tracking.index, tracking["predicted"], **kwargs)
     cal = tracking.attrs.get("calibration_end_period")
     if cal is not None:
         ax.axvline(cal, color="grey", linestyle=":", label="end of calibration")
@@ -194,4 +204,179 @@ def clv_distribution(table: pd.DataFrame, *, column: str = "clv", bins: int = 40
     ax.set(xlabel=f"{column} per customer (客户终身价值)", ylabel="customers (客户数)",
            title="distribution of customer lifetime value")
     ax.legend()
+    return ax
+
+
+def _matrix(matrix: pd.DataFrame, ax: Axes | None, title: str, label: str,
+            kwargs: dict) -> Axes:
+    ax = plt.gca() if ax is None else ax
+    values = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
+    recency = matrix.columns.to_numpy(dtype=float)
+    frequency = matrix.index.to_numpy(dtype=float)
+    half = (recency[1] - recency[0]) / 2 if len(recency) > 1 else 0.5
+    kwargs.setdefault("cmap", "viridis")
+    image = ax.imshow(values, origin="lower", aspect="auto", interpolation="nearest",
+                      extent=(recency[0] - half, recency[-1] + half,
+                              frequency[0] - 0.5, frequency[-1] + 0.5), **kwargs)
+    ax.figure.colorbar(image, ax=ax, label=label)
+    unit = _UNIT_NAMES.get(matrix.attrs.get("unit"), "periods")
+    big_t = matrix.attrs.get("T")
+    span = f" (T = {big_t:g} {unit})" if big_t is not None else ""
+    model = matrix.attrs.get("model", "model")
+    ax.set(xlabel=f"recency: age at the last purchase, {unit} (最近一次购买时的客龄)",
+           ylabel="repeat purchases (重复购买次数)", title=f"{title}{span}, {model}")
+    return ax
+
+
+def probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
+                             **kwargs: Any) -> Axes:
+    """Draw P(alive) over frequency and recency as a heat map.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Output of a purchase model's ``probability_alive_matrix`` (frequency rows,
+        recency columns, NaN where no customer can be).
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``ax.imshow`` (e.g. ``cmap=``).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[1.0, float("nan")], [0.2, 0.9]],
+    ...                  index=pd.Index([0, 1], name="frequency"),
+    ...                  columns=pd.Index([0.0, 10.0], name="recency"))
+    >>> m.attrs = {"unit": "W", "T": 10.0, "model": "BG/NBD"}
+    >>> ax = probability_alive_matrix(m)
+    >>> ax.get_title()
+    'P(alive) (T = 10 weeks), BG/NBD'
+    >>> plt.close("all")
+    """
+    kwargs.setdefault("vmin", 0.0)
+    kwargs.setdefault("vmax", 1.0)
+    return _matrix(matrix, ax, "P(alive)", "probability alive (存活概率)", kwargs)
+
+
+def frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
+                             **kwargs: Any) -> Axes:
+    """Draw the expected purchases over frequency and recency as a heat map.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        Output of a purchase model's ``frequency_recency_matrix``.
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``ax.imshow``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> from crmlab import clv
+    >>> s = clv.summary_from_transactions(crmlab.load_data("cdnow_sample"),
+    ...                                   observation_end="1997-09-30", unit="W")
+    >>> m = clv.ParetoNBD().fit(s).frequency_recency_matrix(39, T=39, max_frequency=8)
+    >>> ax = frequency_recency_matrix(m)
+    >>> ax.get_title()
+    'expected purchases in the next 39 weeks (T = 39 weeks), Pareto/NBD'
+    >>> plt.close("all")
+    """
+    unit = _UNIT_NAMES.get(matrix.attrs.get("unit"), "periods")
+    horizon = matrix.attrs.get("horizon")
+    title = ("expected purchases" if horizon is None
+             else f"expected purchases in the next {horizon:g} {unit}")
+    return _matrix(matrix, ax, title, "expected purchases (预期购买次数)", kwargs)
+
+
+def period_transactions_chart(table: pd.DataFrame, *, ax: Axes | None = None,
+                              **kwargs: Any) -> Axes:
+    """Draw the number of customers by repeat purchases, actual vs. the model.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of a model's ``period_transactions`` (columns ``actual`` and
+        ``expected``).
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to the ``ax.bar`` of the model's bars.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"actual": [10.0, 5, 2], "expected": [9.5, 5.5, 2.0]},
+    ...                  index=pd.Index(["0", "1", "2+"], name="repeat_purchases"))
+    >>> ax = period_transactions_chart(t)
+    >>> len(ax.patches)
+    6
+    >>> plt.close("all")
+    """
+    ax = plt.gca() if ax is None else ax
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["actual"].to_numpy(), width=0.4, color="black", label="actual")
+    kwargs.setdefault("color", "#4c72b0")
+    kwargs.setdefault("label", table.attrs.get("model", "model"))
+    ax.bar(x + 0.2, table["expected"].to_numpy(), width=0.4, **kwargs)
+    ax.set_xticks(x, [str(i) for i in table.index])
+    ax.set(xlabel="repeat purchases in the calibration period (校准期重复购买次数)",
+           ylabel="customers (客户数)", title="customers by number of repeat purchases")
+    ax.legend()
+    return ax
+
+
+def clv_intervals_chart(intervals: pd.DataFrame, *, top: int = 20, ax: Axes | None = None,
+                        **kwargs: Any) -> Axes:
+    """Draw the CLV of the most valuable customers with their bootstrap intervals.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        Output of :func:`crmlab.clv.clv_intervals` (``clv``, ``clv_low``,
+        ``clv_high``).
+    top : int, default 20
+        How many customers, highest CLV first.
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``ax.errorbar``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ci = pd.DataFrame({"clv": [5.0, 9.0, 1.0], "clv_low": [4.0, 7.0, 0.5],
+    ...                    "clv_high": [6.5, 11.0, 1.5]}, index=["a", "b", "c"])
+    >>> ci.attrs = {"level": 0.9}
+    >>> ax = clv_intervals_chart(ci, top=2)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['b', 'a']
+    >>> plt.close("all")
+    """
+    ax = plt.gca() if ax is None else ax
+    rows = intervals.sort_values("clv", ascending=False, kind="stable").head(int(top))
+    y = np.arange(len(rows))[::-1]
+    err = np.vstack([rows["clv"] - rows["clv_low"], rows["clv_high"] - rows["clv"]])
+    kwargs.setdefault("fmt", "o")
+    kwargs.setdefault("capsize", 3)
+    ax.errorbar(rows["clv"].to_numpy(), y, xerr=err, **kwargs)
+    ax.set_yticks(y, [str(i) for i in rows.index])
+    level = intervals.attrs.get("level")
+    shown = f"{level:.0%} " if level is not None else ""
+    ax.set(xlabel=f"CLV with {shown}bootstrap interval (客户终身价值及区间)",
+           ylabel="customer (客户)", title=f"the {len(rows)} customers of highest CLV")
     return ax

@@ -1,4 +1,5 @@
-"""Plots for the satisfaction chapter: expectation-perception gaps, NPS, churn drivers."""
+"""Plots for the satisfaction chapter: expectation-perception gaps, NPS, churn drivers,
+cohort retention."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from crmlab._errors import CRMDataError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["gap_chart", "nps_chart", "driver_chart"]
+__all__ = ["gap_chart", "nps_chart", "driver_chart", "cohort_heatmap"]
 
 _NPS_COLORS = {"detractors": "tab:red", "passives": "tab:gray", "promoters": "tab:green"}
 _NPS_LABELS = {"detractors": "detractors 0-6 (贬损者)", "passives": "passives 7-8 (被动者)",
@@ -189,4 +190,65 @@ def driver_chart(drivers: pd.DataFrame, *, value: str = "coef", ax: Axes | None 
     xlabel = ("change in log-odds of churn per 1 SD (流失对数几率)" if value == "coef"
               else "odds ratio of churn per 1 SD (流失优势比)")
     ax.set(xlabel=xlabel, ylabel="feature", title="What drives churn (客户流失的驱动因素)")
+    return ax
+
+
+def cohort_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, annotate: bool = True,
+                   **kwargs: Any) -> Axes:
+    """Draw a cohort retention table as a heat map: cohorts down, months since across.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`crmlab.satisfaction.cohort_table` (shares or counts); missing
+        cells (months not yet seen) stay blank.
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current Axes.
+    annotate : bool, default True
+        Write each cell's value (a percentage for shares, a count for counts).
+    **kwargs
+        Passed to ``ax.imshow`` (e.g. ``cmap=``).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> t = pd.DataFrame([[1.0, 0.5, 0.0], [1.0, 1.0, float("nan")]],
+    ...                  index=pd.Index(["2024-01", "2024-02"], name="cohort"))
+    >>> t.attrs = {"share": True}
+    >>> fig, ax = plt.subplots()
+    >>> [x.get_text() for x in cohort_heatmap(t, ax=ax).texts]
+    ['100%', '50%', '0%', '100%', '100%']
+    >>> plt.close(fig)
+    """
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise CRMDataError("cohort_heatmap: expected the output of "
+                           "satisfaction.cohort_table(transactions).")
+    ax = plt.gca() if ax is None else ax
+    share = bool(table.attrs.get("share", True))
+    values = table.to_numpy(dtype=float, na_value=np.nan)
+    kwargs.setdefault("cmap", "Blues")
+    if share:
+        kwargs.setdefault("vmin", 0.0)
+        kwargs.setdefault("vmax", 1.0)
+    image = ax.imshow(np.ma.masked_invalid(values), aspect="auto",
+                      interpolation="nearest", **kwargs)
+    if annotate:
+        top = np.nanmax(values) if np.isfinite(values).any() else 1.0
+        for (i, j), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                scaled = v if share else v / top
+                ax.text(j, i, f"{v:.0%}" if share else f"{v:,.0f}", ha="center",
+                        va="center", fontsize=8,
+                        color="white" if scaled > 0.6 else "black")
+    ax.figure.colorbar(image, ax=ax, label="share of the cohort (留存比例)" if share
+                       else "customers (客户数)")
+    ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
+    ax.set_yticks(range(values.shape[0]), [str(i) for i in table.index])
+    ax.set(xlabel="months since the first purchase (首次购买后月数)",
+           ylabel="cohort: month of the first purchase (首购月份)",
+           title="cohort retention (同期群留存)")
     return ax

@@ -9,7 +9,8 @@ The chapter's chain of ideas, one function each:
 * **Net Promoter Score** (净推荐值, :func:`nps`, :func:`nps_breakdown`);
 * **complaints** (投诉率, :func:`complaint_rate`);
 * **churn and retention rates** (客户流失率, 客户保持率: :func:`churn_rate`,
-  :func:`retention_rate`, :func:`rates_by_period`, :func:`expected_lifetime`);
+  :func:`retention_rate`, :func:`rates_by_period`, :func:`expected_lifetime`) and
+  **cohort retention** from transactions (同期群留存, :func:`cohort_table`);
 * **which gaps drive churn** (:func:`churn_drivers`, :func:`churn_by_quartile`,
   :func:`simulate_improvement`);
 * **what over-promising does** (过度承诺, :func:`promise_effect`).
@@ -19,7 +20,8 @@ columns (e.g. ``crmlab.load_data("survey")``); the dimensions are found from the
 prefixes unless given. Rates are fractions in [0, 1]. Every function returns a new
 object and never modifies its input.
 
-Modules, by sub-topic: ``nps``, ``retention`` (churn and retention rates), ``servqual``
+Modules, by sub-topic: ``nps``, ``retention`` (churn and retention rates), ``cohorts``
+(cohort retention), ``servqual``
 (gaps and the satisfaction index), ``complaints``, ``churn`` (drivers of churn) and
 ``promise``; every public name is importable from ``crmlab.satisfaction``.
 
@@ -37,6 +39,7 @@ from crmlab.satisfaction.churn import (
     churn_drivers,
     simulate_improvement,
 )
+from crmlab.satisfaction.cohorts import cohort_table
 from crmlab.satisfaction.complaints import complaint_rate
 from crmlab.satisfaction.nps import nps, nps_breakdown
 from crmlab.satisfaction.promise import promise_effect
@@ -57,6 +60,7 @@ __all__ = [
     "retention_rate",
     "rates_by_period",
     "expected_lifetime",
+    "cohort_table",
     "gap_scores",
     "gap_summary",
     "satisfaction_index",
