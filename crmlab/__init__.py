@@ -23,6 +23,7 @@ _SUBMODULES = {
     "acquisition", "bias", "clv", "customers", "datasets", "dates", "engines", "exercises",
     "grading", "io", "key_accounts", "pipelines", "plots", "pyramid", "report", "rfm",
     "satisfaction", "schema", "segmentation", "validation", "widgets", "cli", "fonts",
+    "glossary",
 }
 # name -> module that defines it
 _EXPORTS = {
