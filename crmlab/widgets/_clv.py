@@ -74,7 +74,7 @@ def clv_explorer(*, margin: float = 100.0, retention: float = 0.8, discount: flo
         margin=ipywidgets.FloatSlider(value=margin, min=0, max=max(1000.0, margin), step=10,
                                       description="margin m (毛利)", style=style),
         retention=ipywidgets.FloatSlider(value=retention, min=0, max=0.99, step=0.01,
-                                         description="retention r (保留率)", style=style),
+                                         description="retention r (客户保持率)", style=style),
         discount=ipywidgets.FloatSlider(value=discount, min=0, max=0.5, step=0.01,
                                         description="discount i (折现率)", style=style),
     )
