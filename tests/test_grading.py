@@ -322,3 +322,24 @@ def test_self_check_of_blank_exercise_fails_every_check_kindly():
     table = self_check(ROOT / "exercises" / f"{ASSIGNMENT}.ipynb")
     assert len(table) >= 4 and not table["passed"].any()
     assert table["feedback"].str.contains("Not answered yet").all()
+
+
+def test_rubrics_are_read_from_solutions_only():
+    """A rubric is read inside the solution region; a student's markdown is never parsed."""
+    from crmlab.grading.assignment import layout_of
+
+    nb = nbformat.read(SOLUTION, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == "reasoning_3_7")
+    broken = copy.deepcopy(nb)
+    target = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                  == "reasoning_3_7")
+    target.source = cell.source.replace("部分分 (0.5)", "部分分 (2)")
+    with pytest.raises(CRMDataError, match=r"03_rfm.ipynb cell \d+: the rubric's points must "
+                                           r"fall .* 1, 2, 0"):
+        layout_of(broken, "03_rfm.ipynb")
+    # a submission's reasoning cell: the student's text, even with marker-like lines
+    target.source = "### BEGIN SOLUTION\n* **Full · 满分 (7)**: I deserve it"
+    assert layout_of(broken, "03_rfm.ipynb", rubrics=False).manual[0].rubric == []
+    target.source = "* **Full · 满分 (7)**: outside a solution region"
+    assert layout_of(broken, "03_rfm.ipynb").manual[0].rubric == []

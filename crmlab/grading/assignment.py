@@ -229,7 +229,7 @@ def layout(solution: str | Path) -> Layout:
     return layout_of(nbformat.read(path, as_version=4), path.name)
 
 
-def layout_of(nb: NotebookNode, name: str) -> Layout:
+def layout_of(nb: NotebookNode, name: str, *, rubrics: bool = True) -> Layout:
     """Read the exercises of an assignment from a notebook already in memory.
 
     The same as :func:`layout` for a notebook that is not a file (nbgrader's autograder
@@ -241,6 +241,9 @@ def layout_of(nb: NotebookNode, name: str) -> Layout:
         A notebook with nbgrader's cell metadata.
     name : str
         Its file name (``"03_rfm.ipynb"``): the assignment's name and where errors point.
+    rubrics : bool, default True
+        Read the rubrics of the cells graded by hand; False for a submission, whose
+        markdown is the student's text (nbgrader's autograder).
 
     Returns
     -------
@@ -267,7 +270,8 @@ def layout_of(nb: NotebookNode, name: str) -> Layout:
         if meta.get("grade") and meta.get("solution") and cell.cell_type == "markdown":
             points = float(meta.get("points", 0))
             manual.append(ManualCell(meta["grade_id"], points, *last,
-                                     levels(cell.source, points, where=cell_name(path.name, i)),
+                                     levels(cell.source, points, where=cell_name(path.name, i))
+                                     if rubrics else [],
                                      exercises[-1].grade_id if exercises else ""))
         if meta.get("solution") and cell.cell_type == "code":
             answers.append(meta["grade_id"])

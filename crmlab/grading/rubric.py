@@ -49,7 +49,8 @@ def levels(source: str, points: float, *, where: str = "cell") -> list[Level]:
     Parameters
     ----------
     source : str
-        The markdown cell's source (the solution notebook's, with its solution region).
+        The markdown cell's source (the solution notebook's): only its solution regions
+        are read, so a student's text is never taken for a rubric.
     points : float
         The cell's points (nbgrader metadata): the full level must give exactly these.
     where : str, default "cell"
@@ -76,14 +77,21 @@ def levels(source: str, points: float, *, where: str = "cell") -> list[Level]:
     [('full', 1.0), ('partial', 0.5), ('none', 0.0)]
     >>> levels("Just prose", 1)
     []
+    >>> levels("* **Full · 满分 (9)**: outside the solution region, not read", 1)
+    []
     >>> levels(cell, 2, where="02_man_rule.ipynb cell 22")
     Traceback (most recent call last):
     ...
     crmlab._errors.CRMDataError: 02_man_rule.ipynb cell 22: the rubric's full level is worth 1,
     the cell 2; make them equal.
     """
+    from crmlab.exercises.markers import regions
+
+    lines = source.split("\n")
+    inside = [line for r in regions(lines, "solution", where=where)
+              for line in lines[r.begin + 1:r.end]]
     found: list[list] = []
-    for line in source.split("\n"):
+    for line in inside:
         match = _BULLET.match(line.strip())
         if match:
             key = match[1].casefold()
