@@ -74,7 +74,8 @@ def _grade(args) -> int:
     if len(todo):
         print(f"to grade by hand ({manual}: fill in points, then crmlab grade-merge):")
         for row in todo.itertuples():
-            print(f"  {row.question} {row.exercise} ({row.max_points:g} points): {row.reason}")
+            unit = "point" if row.max_points == 1 else "points"
+            print(f"  {row.question} {row.exercise} ({row.max_points:g} {unit}): {row.reason}")
     return 0
 
 

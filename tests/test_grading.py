@@ -295,7 +295,8 @@ def test_cli_grade_without_a_sandbox_says_what_it_risks(tmp_path, classroom):
     assert (grades["status"] == "passed").sum() == len(grades) - 1
     assert grades.loc[grades["status"] == "manual", "reason"].str.startswith(
         "待人工评分。评分标准：满分 (1)").all()
-    assert "to grade by hand (" in result.stdout and "reasoning_3_7 (1 points)" in result.stdout
+    assert "to grade by hand (" in result.stdout
+    assert "reasoning_3_7 (1 point): 待人工评分" in result.stdout
     moodle = pd.read_csv(tmp_path / "gradebook-moodle.csv", encoding="utf-8-sig")
     assert moodle.columns.tolist() == ["Username", ASSIGNMENT, f"{ASSIGNMENT} feedback"]
     assert moodle.iloc[0, :2].tolist() == ["alice", 9]
