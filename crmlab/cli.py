@@ -59,9 +59,10 @@ def _grade(args) -> int:
     if args.no_sandbox:
         print(f"crmlab: warning: {NO_SANDBOX_RISKS}", file=sys.stderr)
     book = args.gradebook or str(Path(args.out).with_name(f"gradebook-{args.format}.csv"))
+    manual = str(Path(args.out).with_name(f"manual-{args.assignment}.csv"))
     table = grade(args.submissions, assignment=args.assignment, solutions=args.solutions,
                   out=args.out, gradebook_out=book, format=args.format,
-                  feedback=args.feedback, timeout=args.timeout,
+                  feedback=args.feedback, manual_out=manual, timeout=args.timeout,
                   total_timeout=args.total_timeout, memory_mb=args.memory,
                   workers=args.workers, progress=not args.no_progress,
                   sandbox=not args.no_sandbox, language=args.language)
@@ -69,6 +70,43 @@ def _grade(args) -> int:
     print(f"wrote {args.out} (one row per student and exercise), {book} (one row per "
           f"student, {args.format})" + (f" and feedback in {args.feedback}/"
                                         if args.feedback else ""))
+    todo = table[table["status"] == "manual"].drop_duplicates("exercise")
+    if len(todo):
+        print(f"to grade by hand ({manual}: fill in points, then crmlab grade-merge):")
+        for row in todo.itertuples():
+            unit = "point" if row.max_points == 1 else "points"
+            print(f"  {row.question} {row.exercise} ({row.max_points:g} {unit}): {row.reason}")
+    return 0
+
+
+def _grade_merge(args) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from crmlab.grading import layout, totals
+    from crmlab.grading.feedback import (
+        gradebook,
+        merge_manual,
+        read_table,
+        write_csv,
+        write_feedback,
+        write_table,
+    )
+
+    lay = layout(Path(args.solutions) / f"{args.assignment}.ipynb")
+    scores = pd.read_csv(args.scores, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table = merge_manual(read_table(args.grades), scores, lay, args.language)
+    out = args.out or args.grades
+    book = args.gradebook or str(Path(out).with_name(f"gradebook-{args.format}.csv"))
+    write_table(table, out)
+    write_csv(gradebook(table, args.format, assignment=args.assignment), book)
+    if args.feedback:
+        write_feedback(table, args.feedback, args.assignment, args.language)
+    print(totals(table).to_string())
+    left = int((table["status"] == "manual").sum())
+    print(f"wrote {out}, {book}" + (f" and feedback in {args.feedback}/" if args.feedback
+                                    else "") + f"; {left} cell(s) still to grade by hand")
     return 0
 
 
@@ -453,6 +491,26 @@ def parser() -> argparse.ArgumentParser:
                    "notebooks you trust)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_grade)
+
+    p = sub.add_parser("grade-merge", help="merge the instructor's manual scores into the "
+                       "grade table", description="Fill in the reasoning cells graded by "
+                       "hand: read the grade table of crmlab grade and a CSV with student, "
+                       "cell, points (and comment), e.g. the manual-ASSIGNMENT.csv form it "
+                       "wrote; rewrite the grade table, the gradebook and the feedback.")
+    p.add_argument("grades", help="the grade table written by crmlab grade")
+    p.add_argument("scores", help="CSV: student, cell, points[, comment]")
+    p.add_argument("--assignment", required=True, help="e.g. 03_rfm")
+    p.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
+    p.add_argument("--out", default=None, help="the merged grade table (default: overwrite "
+                   "GRADES)")
+    p.add_argument("--gradebook", default=None, help="the gradebook table (default: "
+                   "gradebook-FORMAT.csv beside --out)")
+    p.add_argument("--format", choices=["wide", "canvas", "moodle"], default="wide",
+                   help="layout of the gradebook table (default: %(default)s)")
+    p.add_argument("--feedback", default=None, help="folder for per-student feedback")
+    p.add_argument("--language", choices=["en", "zh"], default="en",
+                   help="language of the feedback (default: %(default)s)")
+    p.set_defaults(func=_grade_merge)
 
     p = sub.add_parser("rfm", help="RFM table, scores and segment per customer",
                        description="RFM (最近一次消费, 消费频率, 消费金额) per customer: "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import re
 
 import pytest
 from exercise_helpers import (
@@ -27,8 +28,9 @@ from exercise_helpers import (
 
 from crmlab.exercises import questions
 from crmlab.exercises._registry import _EXERCISES, judge
-from crmlab.exercises.markers import has_region
+from crmlab.exercises.markers import has_region, regions
 from crmlab.grading.assignment import free_names
+from crmlab.grading.rubric import levels
 
 NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
              "04_pyramid_long_tail.ipynb", "05_key_accounts.ipynb", "06_segmentation.ipynb",
@@ -64,7 +66,8 @@ def test_solution_layout(name, chapter, n):
     assert n >= 5
     assert answers == [f"answer_{chapter}_{k}" for k in range(1, n + 1)]
     assert [g for g, _ in checks] == [f"check_{chapter}_{k}" for k in range(1, n + 1)]
-    assert sum(p for _, p in checks) == 10
+    last_meta = read_solution(solution).cells[-1].metadata["nbgrader"]
+    assert sum(p for _, p in checks) + last_meta["points"] == 10  # checks + reasoning
     graded = [cell for meta, cell in cells if meta.get("grade")]
     for k, cell in enumerate(graded, start=1):
         assert cell.source.startswith(f'crmlab.check("{chapter}.{k}", '), (name, k)
@@ -74,10 +77,27 @@ def test_solution_layout(name, chapter, n):
         assert word in setup.source, (name, word)
     last = read_solution(solution).cells[-1]
     assert last.cell_type == "markdown" and has_region(last.source, "solution")
-    # the written reasoning is an nbgrader manual answer worth no automatic points
+    # the written reasoning is an nbgrader manual answer with points and a 3-level rubric
+    points = last.metadata["nbgrader"]["points"]
     assert last.metadata["nbgrader"] == {"grade_id": f"reasoning_{chapter}_{n}",
-                                         "solution": True, "grade": True, "points": 0,
+                                         "solution": True, "grade": True, "points": points,
                                          "locked": False, "schema_version": 3}
+    assert 1 <= points <= 1.5
+    rubric = levels(last.source, points, where=name)
+    assert [(lv.level, lv.points) for lv in rubric] == [
+        ("full", points), ("partial", points / 2), ("none", 0)]
+    assert all(len(lv.text) > 40 for lv in rubric), rubric
+    assert any(ch.isdigit() for ch in rubric[0].text)  # grounded in the chapter's numbers
+    assert re.search(r"[\u4e00-\u9fff]", " ".join(lv.text for lv in rubric)), name  # 中文 terms
+    # the rubric sits inside the solution region: gone from the student version
+    begin, end = regions(last.source, "solution")[0]
+    inside = "\n".join(last.source.split("\n")[begin:end])
+    assert "Rubric · 评分标准" in inside and "* **Partial · 部分分" in inside
+    student = (SOLUTIONS.parent / "exercises" / name).read_text(encoding="utf-8")
+    assert "评分标准 (" not in student and "Full · 满分" not in student
+    assert rubric[0].text[:30] not in student
+    # the exercise says how its points split between the check and the reasoning
+    assert f"your reasoning {points:g}; your instructor grades" in student
 
 
 @pytest.mark.parametrize(("name", "chapter", "n"), CHAPTERS)

@@ -23,6 +23,7 @@ import pytest
 from crmlab import CRMDataError
 from crmlab.exercises import student_version
 from crmlab.grading import grade, layout, self_check
+from crmlab.grading.feedback import MANUAL_STATUSES, merge_manual, read_table, write_feedback
 from crmlab.grading.judge import STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +130,8 @@ def graded(classroom, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     table = grade(folder, assignment=ASSIGNMENT, solutions=ROOT / "solutions",
                   out=out / "grades.csv", gradebook_out=out / "gradebook.csv",
-                  feedback=out / "feedback", timeout=TIMEOUT, progress=False, sandbox=False)
+                  feedback=out / "feedback", manual_out=out / "manual.csv", timeout=TIMEOUT,
+                  progress=False, sandbox=False)
     return table, out
 
 
@@ -147,9 +149,25 @@ def test_exact_grade_table(graded, classroom, lay):
             rows.append([student, ex.grade_id, points[ex.grade_id] if status == "passed" else 0.0,
                          points[ex.grade_id], status])
     want = pd.DataFrame(rows, columns=["student", "exercise", "points", "max_points", "status"])
-    got = table[want.columns].sort_values(["student", "exercise"], kind="stable")
+    auto = table[~table["status"].isin(MANUAL_STATUSES)]
+    got = auto[want.columns].sort_values(["student", "exercise"], kind="stable")
     want = want.sort_values(["student", "exercise"], kind="stable")
     pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+
+
+def test_reasoning_rows_wait_for_the_instructor(graded, classroom, lay):
+    """Every student gets a row for the reasoning cell: to grade by hand, with its rubric."""
+    table, _ = graded
+    manual = table[table["status"] == "manual"]
+    assert [m.grade_id for m in lay.manual] == ["reasoning_3_7"]
+    assert sorted(manual["student"]) == sorted(classroom[1])
+    assert (manual["exercise"] == "reasoning_3_7").all() and (manual["question"] == "3.7").all()
+    assert manual["points"].isna().all() and (manual["max_points"] == 1).all()
+    assert manual["reason"].str.startswith("To grade by hand. Rubric: Full (1): no: among").all()
+    assert manual["reason"].str.contains(r"Partial \(0.5\): .* / None \(0\): ").all()
+    # the row follows its exercise's check
+    perfect = table[table["student"] == "perfect"]["exercise"].tolist()
+    assert perfect[-2:] == ["check_3_7", "reasoning_3_7"]
 
 
 def test_reasons_say_what_happened(graded):
@@ -182,22 +200,73 @@ def test_files_written_and_not_overwritten_by_students(graded, classroom):
                           dtype={"question": str})
     assert len(written) == len(table)
     assert set(written["student"]) == set(classroom[1])
-    assert set(written["status"]) <= set(STATUSES)  # plain words, no symbols
+    assert set(written["status"]) <= {*STATUSES, *MANUAL_STATUSES}  # plain words, no symbols
     book = pd.read_csv(out / "gradebook.csv", encoding="utf-8-sig")
     assert list(book.columns) == ["student", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7",
-                                  "total", "max_points"]
-    assert book.set_index("student").loc["perfect", "total"] == 10
+                                  "3.7 reasoning", "total", "max_points", "to_grade_by_hand"]
+    perfect = book.set_index("student").loc["perfect"]
+    assert perfect["total"] == 9 and perfect["to_grade_by_hand"] == 1  # the checks' 9 of 10
+    assert book["3.7 reasoning"].isna().all()  # empty until the instructor fills it in
     assert (book["max_points"] == 10).all() and len(book) == len(classroom[1])
     feedback = (out / "feedback" / "perfect.md").read_text(encoding="utf-8")
-    assert "Score: **10 / 10**" in feedback and "✅" in feedback
+    assert "Score: **9 / 10**" in feedback and "✅" in feedback
     assert "| 3.1 Read the RFM table | 1 / 1 | ✅ passed |" in feedback
+    # the reasoning is announced, its rubric not shown before it is graded
+    assert ("| 3.7 Discussion: is a customer who buys often always valuable? (reasoning) | "
+            "– / 1 | to grade by hand | Your written reasoning is graded by hand") in feedback
+    assert "Rubric" not in feedback and "Full (1)" not in feedback
+    form = pd.read_csv(out / "manual.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert form.columns.tolist() == ["student", "cell", "max_points", "points", "comment",
+                                     "rubric"]
+    assert sorted(form["student"]) == sorted(classroom[1]) and (form["points"] == "").all()
     assert "❌" in (out / "feedback" / "blank.md").read_text(encoding="utf-8")
+
+
+def test_merging_manual_scores_updates_totals_and_feedback(graded, tmp_path, lay):
+    _, out = graded
+    table = read_table(out / "grades.csv")  # the grade table as written, read back
+    form = pd.read_csv(out / "manual.csv", encoding="utf-8-sig", keep_default_na=False,
+                       dtype=str)
+    form.loc[form["student"] == "perfect", ["points", "comment"]] = ["0.5", "One number only."]
+    form.loc[form["student"] == "blank", "points"] = "0"
+    merged = merge_manual(table, form, lay)
+    rows = merged.set_index(["student", "exercise"])
+    assert rows.loc[("perfect", "reasoning_3_7"), "points"] == 0.5
+    assert rows.loc[("perfect", "reasoning_3_7"), "status"] == "graded"
+    assert rows.loc[("blank", "reasoning_3_7"), "points"] == 0
+    assert (merged["status"] == "manual").sum() == len(form) - 2  # the rest still to grade
+    totals = merged.groupby("student")["points"].sum()
+    before = table.groupby("student")["points"].sum()
+    assert totals["perfect"] == before["perfect"] + 0.5 == 9.5
+    assert totals.drop("perfect").equals(before.drop("perfect"))
+    assert table["points"].isna().sum() == len(form)  # the input is left alone
+    path = write_feedback(merged[merged["student"] == "perfect"], tmp_path, ASSIGNMENT)[0]
+    text = path.read_text(encoding="utf-8")
+    assert "Score: **9.5 / 10**" in text
+    assert "| 0.5 / 1 | ✍ graded by hand | One number only. Rubric: Full (1): no: among" in text
+    with pytest.raises(CRMDataError, match=r"no cell to grade by hand for row 0 .*'nobody'"):
+        merge_manual(table, pd.DataFrame({"student": ["nobody"], "cell": ["reasoning_3_7"],
+                                          "points": [1]}))
+    with pytest.raises(CRMDataError, match="from 0 to the cell's points"):
+        merge_manual(table, pd.DataFrame({"student": ["perfect"], "cell": ["reasoning_3_7"],
+                                          "points": [-1]}))
+    with pytest.raises(CRMDataError, match="must be numbers"):
+        merge_manual(table, pd.DataFrame({"student": ["perfect"], "cell": ["reasoning_3_7"],
+                                          "points": ["full"]}))
+    with pytest.raises(CRMDataError, match="scored twice"):
+        merge_manual(table, pd.DataFrame({"student": ["perfect"] * 2,
+                                          "cell": ["reasoning_3_7"] * 2, "points": [1, 0]}))
+    with pytest.raises(CRMDataError, match="no cell to grade by hand"):  # not a manual cell
+        merge_manual(table, pd.DataFrame({"student": ["perfect"], "cell": ["check_3_1"],
+                                          "points": [0]}))
 
 
 def test_layout_reads_points_and_names(lay):
     assert len(lay.exercises) >= 4
     assert all(e.points > 0 and e.names for e in lay.exercises)
-    assert lay.max_points == sum(e.points for e in lay.exercises)
+    assert lay.max_points == sum(e.points for e in lay.exercises) + 1 == 10
+    assert [(m.grade_id, m.number, m.points, m.after) for m in lay.manual] == [
+        ("reasoning_3_7", "3.7", 1.0, "check_3_7")]
 
 
 def test_grade_errors_are_clear(tmp_path):
@@ -223,15 +292,55 @@ def test_cli_grade_without_a_sandbox_says_what_it_risks(tmp_path, classroom):
         result.stderr
     assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
     grades = pd.read_csv(tmp_path / "g.csv", keep_default_na=False, encoding="utf-8-sig")
-    assert (grades["status"] == "passed").all()
+    assert (grades["status"] == "passed").sum() == len(grades) - 1
+    assert grades.loc[grades["status"] == "manual", "reason"].str.startswith(
+        "待人工评分。评分标准：满分 (1)").all()
+    assert "to grade by hand (" in result.stdout
+    assert "reasoning_3_7 (1 point): 待人工评分" in result.stdout
     moodle = pd.read_csv(tmp_path / "gradebook-moodle.csv", encoding="utf-8-sig")
     assert moodle.columns.tolist() == ["Username", ASSIGNMENT, f"{ASSIGNMENT} feedback"]
-    assert moodle.iloc[0, :2].tolist() == ["alice", 10]
+    assert moodle.iloc[0, :2].tolist() == ["alice", 9]
     text = (tmp_path / "fb" / "alice.md").read_text(encoding="utf-8")
     assert text.startswith(f"# {ASSIGNMENT}：alice 的反馈") and "✅ 通过" in text
+    assert "待人工评分" in text and "评分标准" not in text
+    # the instructor fills in the form crmlab grade wrote and merges it back
+    (tmp_path / "scores.csv").write_text("student,cell,points,comment\n"
+                                         "alice,reasoning_3_7,1,清楚\n", encoding="utf-8")
+    merged = subprocess.run(
+        [sys.executable, "-m", "crmlab.cli", "grade-merge", str(tmp_path / "g.csv"),
+         str(tmp_path / "scores.csv"), "--assignment", ASSIGNMENT, "--solutions",
+         str(ROOT / "solutions"), "--format", "moodle", "--language", "zh", "--feedback",
+         str(tmp_path / "fb")], capture_output=True, text=True, cwd=tmp_path)
+    assert merged.returncode == 0, merged.stderr
+    assert "0 cell(s) still to grade by hand" in merged.stdout
+    moodle = pd.read_csv(tmp_path / "gradebook-moodle.csv", encoding="utf-8-sig")
+    assert moodle.iloc[0, :2].tolist() == ["alice", 10]
+    text = (tmp_path / "fb" / "alice.md").read_text(encoding="utf-8")
+    assert "得分：**10 / 10**" in text and "清楚 评分标准：满分 (1)" in text
 
 
 def test_self_check_of_blank_exercise_fails_every_check_kindly():
     table = self_check(ROOT / "exercises" / f"{ASSIGNMENT}.ipynb")
     assert len(table) >= 4 and not table["passed"].any()
     assert table["feedback"].str.contains("Not answered yet").all()
+
+
+def test_rubrics_are_read_from_solutions_only():
+    """A rubric is read inside the solution region; a student's markdown is never parsed."""
+    from crmlab.grading.assignment import layout_of
+
+    nb = nbformat.read(SOLUTION, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                == "reasoning_3_7")
+    broken = copy.deepcopy(nb)
+    target = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                  == "reasoning_3_7")
+    target.source = cell.source.replace("部分分 (0.5)", "部分分 (2)")
+    with pytest.raises(CRMDataError, match=r"03_rfm.ipynb cell \d+: the rubric's points must "
+                                           r"fall .* 1, 2, 0"):
+        layout_of(broken, "03_rfm.ipynb")
+    # a submission's reasoning cell: the student's text, even with marker-like lines
+    target.source = "### BEGIN SOLUTION\n* **Full · 满分 (7)**: I deserve it"
+    assert layout_of(broken, "03_rfm.ipynb", rubrics=False).manual[0].rubric == []
+    target.source = "* **Full · 满分 (7)**: outside a solution region"
+    assert layout_of(broken, "03_rfm.ipynb").manual[0].rubric == []

@@ -1,5 +1,8 @@
 """A real nbgrader client: the solution earns full marks and the blank release earns zero.
 
+The reasoning cell is a manually graded answer with points: the solution's waits for the
+instructor (its points pending), the blank one scores 0 with nothing to grade.
+
 Instructors who prefer nbgrader can use ``solutions/`` as nbgrader's ``source/``: the
 markers and cell metadata are nbgrader's own. nbgrader comes with the ``[instructor]``
 extra; it calls ``alembic`` as a subprocess, so the environment's ``bin`` goes on PATH.
@@ -60,10 +63,31 @@ def test_nbgrader_generate_and_autograde(tmp_path):
     _nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force")
     _nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
     grades = pd.read_csv(tmp_path / "grades.csv").set_index("student_id")
-    assert grades.loc["perfect", "score"] == grades.loc["perfect", "max_score"] > 0
+    # the checks give the solution full marks; the reasoning cell (1 point) waits for a hand
+    assert grades.loc["perfect", "max_score"] == 10
+    assert grades.loc["perfect", "score"] == 10 - 1
     assert grades.loc["blank", "score"] == 0
     # crmlab's scan (ScanAnswerKey) costs the thief exercise 3.1 (1 point) and nothing else
-    assert grades.loc["thief", "score"] == grades.loc["thief", "max_score"] - 1
+    assert grades.loc["thief", "score"] == grades.loc["perfect", "score"] - 1
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:
+        cell = book.find_grade_cell("reasoning_3_7", ASSIGNMENT, ASSIGNMENT)
+        assert cell.cell_type == "markdown" and cell.max_score == 1  # a manually graded answer
+        assert book.find_solution_cell("reasoning_3_7", ASSIGNMENT, ASSIGNMENT)
+        perfect = book.find_grade("reasoning_3_7", ASSIGNMENT, ASSIGNMENT, "perfect")
+        blank = book.find_grade("reasoning_3_7", ASSIGNMENT, ASSIGNMENT, "blank")
+        assert perfect.max_score == 1 and perfect.auto_score is None
+        assert perfect.needs_manual_grade  # nbgrader lists it for manual grading
+        assert book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT,
+                                             "perfect").needs_manual_grade
+        assert blank.max_score == 1 and blank.auto_score == 0  # left blank: 0, nothing to do
+        assert not blank.needs_manual_grade
+        manual = [g.name for g in book.find_submission_notebook(
+            ASSIGNMENT, ASSIGNMENT, "perfect").grades if g.needs_manual_grade]
+        assert manual == ["reasoning_3_7"]  # and no check cell needs a hand
+    release_text = release.read_text(encoding="utf-8")
+    assert "Rubric" not in release_text and "评分标准 (" not in release_text
     graded = nbformat.read(course / "autograded" / "thief" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                            as_version=4)
     check = next(c for c in graded.cells

@@ -21,7 +21,9 @@ Grading is a few small steps, one module each, like nbgrader's preprocessors:
    cannot change what is judged.
 4. :mod:`~crmlab.grading.feedback` makes the grade table, the gradebook table (wide,
    Canvas, Moodle) and the per-student Markdown feedback, in the words of
-   :mod:`~crmlab.grading.words` (English or Chinese).
+   :mod:`~crmlab.grading.words` (English or Chinese). Written reasoning cells are left to
+   the instructor: a ``manual`` row each, with the rubric of :mod:`~crmlab.grading.rubric`,
+   until :func:`~crmlab.grading.feedback.merge_manual` fills in the scores.
 
 :func:`grade` and :func:`grade_notebook` (:mod:`~crmlab.grading.batch`) put the steps
 together; :func:`self_check` (:mod:`~crmlab.grading.selfcheck`) is the student's

@@ -21,7 +21,8 @@ from crmlab._errors import CRMDataError
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["PROVIDED", "CheckCell", "Layout", "free_names", "heading", "layout", "nbgrader"]
+__all__ = ["PROVIDED", "CheckCell", "Layout", "ManualCell", "free_names", "heading", "layout",
+           "nbgrader"]
 
 #: Names a notebook's kernel has without a cell defining them: the check cells' imports,
 #: and IPython's ``get_ipython`` (what a ``%magic`` line becomes).
@@ -73,16 +74,54 @@ class CheckCell:
 
 
 @dataclass
+class ManualCell:
+    """A cell graded by hand: a written reasoning cell with points and its rubric.
+
+    Attributes
+    ----------
+    grade_id : str
+        The cell's nbgrader ``grade_id`` (``"reasoning_2_6"``).
+    points : float
+        What the cell is worth.
+    number : str
+        The exercise it belongs to (``"2.6"``), or "".
+    title : str
+        The exercise's title, or "".
+    rubric : list of Level
+        Full, partial and none (:mod:`crmlab.grading.rubric`), or [] if it has none.
+    after : str
+        The ``grade_id`` of the check cell before it, or "" (where its row goes).
+    """
+
+    grade_id: str
+    points: float
+    number: str = ""
+    title: str = ""
+    rubric: list = field(default_factory=list)
+    after: str = ""
+
+
+@dataclass
 class Layout:
-    """The exercises of one assignment, read from its solution notebook."""
+    """The exercises of one assignment, read from its solution notebook.
+
+    ``exercises`` are the checked cells, ``manual`` the cells an instructor grades by hand
+    (written reasoning, with its rubric).
+    """
 
     assignment: str
     exercises: list[CheckCell]
     answer_ids: list[str]
+    manual: list[ManualCell] = field(default_factory=list)
 
     @property
     def max_points(self) -> float:
-        """The points of all exercises."""
+        """The points of the assignment: the checked cells and those graded by hand."""
+        return self.auto_points + sum(m.points for m in self.manual)
+
+    @property
+    def auto_points(self) -> float:
+        """The points of the checked cells."""
         return sum(e.points for e in self.exercises)
 
 
@@ -180,6 +219,8 @@ def layout(solution: str | Path) -> Layout:
     ('check_3_1', 1.0, ['n_customers', 'mean_recency', 'recent_share'], ['answer_3_1'])
     >>> first.label()
     '3.1 Read the RFM table'
+    >>> [(m.grade_id, m.points, len(m.rubric)) for m in lay.manual], lay.auto_points
+    ([('reasoning_3_7', 1.0, 3)], 9.0)
 
     """
     import nbformat
@@ -188,7 +229,7 @@ def layout(solution: str | Path) -> Layout:
     return layout_of(nbformat.read(path, as_version=4), path.name)
 
 
-def layout_of(nb: NotebookNode, name: str) -> Layout:
+def layout_of(nb: NotebookNode, name: str, *, rubrics: bool = True) -> Layout:
     """Read the exercises of an assignment from a notebook already in memory.
 
     The same as :func:`layout` for a notebook that is not a file (nbgrader's autograder
@@ -200,6 +241,9 @@ def layout_of(nb: NotebookNode, name: str) -> Layout:
         A notebook with nbgrader's cell metadata.
     name : str
         Its file name (``"03_rfm.ipynb"``): the assignment's name and where errors point.
+    rubrics : bool, default True
+        Read the rubrics of the cells graded by hand; False for a submission, whose
+        markdown is the student's text (nbgrader's autograder).
 
     Returns
     -------
@@ -214,14 +258,21 @@ def layout_of(nb: NotebookNode, name: str) -> Layout:
     10.0
     """
     from crmlab.exercises.markers import cell_name, split_hidden
+    from crmlab.grading.rubric import levels
 
     path = Path(name)
-    exercises, answers, pending = [], [], []
-    number, title = "", ""
+    exercises, answers, pending, manual = [], [], [], []
+    number, title, last = "", "", ("", "")
     for i, cell in enumerate(nb.cells):
         meta = nbgrader(cell)
         if cell.cell_type == "markdown" and heading(cell.source)[0]:
-            number, title = heading(cell.source)
+            number, title = last = heading(cell.source)
+        if meta.get("grade") and meta.get("solution") and cell.cell_type == "markdown":
+            points = float(meta.get("points", 0))
+            manual.append(ManualCell(meta["grade_id"], points, *last,
+                                     levels(cell.source, points, where=cell_name(path.name, i))
+                                     if rubrics else [],
+                                     exercises[-1].grade_id if exercises else ""))
         if meta.get("solution") and cell.cell_type == "code":
             answers.append(meta["grade_id"])
             pending.append(meta["grade_id"])
@@ -235,4 +286,4 @@ def layout_of(nb: NotebookNode, name: str) -> Layout:
     if not exercises:
         raise CRMDataError(f"layout: {path.name} has no graded cells (nbgrader metadata "
                            f"'grade': true with points).")
-    return Layout(path.stem, exercises, answers)
+    return Layout(path.stem, exercises, answers, [m for m in manual if m.points > 0])

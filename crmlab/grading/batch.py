@@ -26,6 +26,7 @@ from crmlab.grading.feedback import (
     crashed_rows,
     grade_rows,
     gradebook,
+    manual_template,
     write_csv,
     write_feedback,
     write_table,
@@ -119,7 +120,7 @@ def grade_notebook(path: str | Path, lay: Layout, *, student: str | None = None,
             reached = {}
     verdicts = [verdict(ex, run, timeout=timeout, memory_mb=memory_mb, total=total,
                         language=language, forbidden=reached) for ex in lay.exercises]
-    return grade_rows(student or path.stem, lay, verdicts)
+    return grade_rows(student or path.stem, lay, verdicts, language)
 
 
 def find_submissions(folder: str | Path, assignment: str) -> list[tuple[str, Path]]:
@@ -193,7 +194,8 @@ def _sandbox(sandbox, hide: list[Path]) -> Sandbox | None:
 
 def grade(submissions: str | Path, *, assignment: str, solutions: str | Path = "solutions",
           out: str | Path | None = None, gradebook_out: str | Path | None = None,
-          format: str = "wide", feedback: str | Path | None = None, timeout: int = 60,
+          format: str = "wide", feedback: str | Path | None = None,
+          manual_out: str | Path | None = None, timeout: int = 60,
           memory_mb: int | None = 3072, total_timeout: int | None = None, workers: int = 2,
           progress: bool = True, sandbox: bool | Sandbox = True,
           language: str = "en") -> pd.DataFrame:
@@ -215,6 +217,12 @@ def grade(submissions: str | Path, *, assignment: str, solutions: str | Path = "
         The layout of the gradebook table (:func:`crmlab.grading.feedback.gradebook`).
     feedback : str or Path, optional
         A folder for one Markdown feedback file per student.
+    manual_out : str or Path, optional
+        Where to write the form for the cells graded by hand (CSV: student, cell,
+        max_points, points left empty, comment, rubric;
+        :func:`~crmlab.grading.feedback.manual_template`), when the assignment has any.
+        Fill in ``points`` and merge it back with
+        :func:`~crmlab.grading.feedback.merge_manual` (``crmlab grade-merge``).
     timeout : int, default 60
         Seconds per cell before the kernel is interrupted; a kernel that does not stop
         within a few seconds more is killed with its sandbox.
@@ -236,7 +244,9 @@ def grade(submissions: str | Path, *, assignment: str, solutions: str | Path = "
     Returns
     -------
     DataFrame
-        One row per student and exercise (:data:`~crmlab.grading.feedback.COLUMNS`).
+        One row per student and exercise (:data:`~crmlab.grading.feedback.COLUMNS`), and
+        one per student and reasoning cell to grade by hand (status ``manual``, points
+        empty, the rubric as the reason).
 
     Raises
     ------
@@ -264,7 +274,7 @@ def grade(submissions: str | Path, *, assignment: str, solutions: str | Path = "
         raise CRMDataError(f"grade: no solution notebook {str(solution)!r}. Assignments: {known}.")
     lay = layout(solution)
     hide = [folder, Path(solutions)] + [Path(p) for p in (feedback,) if p is not None] + [
-        Path(p).parent for p in (out, gradebook_out) if p is not None]
+        Path(p).parent for p in (out, gradebook_out, manual_out) if p is not None]
     box = _sandbox(sandbox, hide)
     if box is not None:
         box.prepare()  # once, before the worker threads share it
@@ -305,4 +315,6 @@ def grade(submissions: str | Path, *, assignment: str, solutions: str | Path = "
         write_csv(gradebook(table, format, assignment=assignment), gradebook_out)
     if feedback is not None:
         write_feedback(table, feedback, assignment, language)
+    if manual_out is not None and lay.manual:
+        write_csv(manual_template(table), manual_out)
     return table

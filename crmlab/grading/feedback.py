@@ -1,6 +1,9 @@
 """Step 4 of grading: the grade tables, per-student Markdown feedback and the summaries.
 
-The grade table has one row per student and exercise (:data:`COLUMNS`, the long table).
+The grade table has one row per student and exercise (:data:`COLUMNS`, the long table),
+and one per student and reasoning cell graded by hand (status ``manual``, points empty,
+the rubric as the reason, until :func:`merge_manual` fills in the instructor's scores:
+status ``graded``).
 From it come the gradebook tables (:func:`gradebook`: one row per student, ``wide`` with a
 column per exercise, total and maximum, or the columns a Canvas or Moodle import expects),
 the feedback files (:func:`feedback_markdown`, :func:`write_feedback`) and what the
@@ -23,13 +26,16 @@ from crmlab.grading.assignment import Layout
 from crmlab.grading.words import LANGUAGES, say, status_label
 from crmlab.validation import check_option
 
-__all__ = ["COLUMNS", "FORMATS", "crashed_rows", "feedback_markdown", "grade_rows",
-           "gradebook", "self_check_summary", "totals", "write_csv", "write_feedback",
-           "write_table"]
+__all__ = ["COLUMNS", "FORMATS", "MANUAL_STATUSES", "crashed_rows", "feedback_markdown",
+           "grade_rows", "gradebook", "manual_template", "merge_manual", "read_table",
+           "self_check_summary", "totals", "write_csv", "write_feedback", "write_table"]
 
 #: The columns of the grade table (the long table).
 COLUMNS = ["student", "exercise", "question", "title", "points", "max_points", "status",
            "reason"]
+
+#: The statuses of a cell graded by hand: still to grade, and graded.
+MANUAL_STATUSES = ("manual", "graded")
 
 #: The layouts of the gradebook table.
 FORMATS = ("wide", "canvas", "moodle")
@@ -38,8 +44,12 @@ FORMATS = ("wide", "canvas", "moodle")
 CANVAS_NAME = re.compile(r"^(?P<name>[^_]+)(?:_LATE)?_(?P<id>\d+)_(?P<submission>\d+)_")
 
 
-def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]]) -> pd.DataFrame:
+def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]],
+               language: str = "en") -> pd.DataFrame:
     """Return a student's rows of the grade table; an exercise scores only if ``passed``.
+
+    Each cell graded by hand (``lay.manual``) gets a row after its exercise's check: status
+    ``manual``, points empty (NaN), its rubric as the reason.
 
     Parameters
     ----------
@@ -49,6 +59,8 @@ def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]]) -> pd
         The assignment's exercises.
     verdicts : list of (str, str)
         The status and reason of each exercise, in the layout's order.
+    language : {"en", "zh"}, default "en"
+        The language of the reasons of the rows graded by hand.
 
     Examples
     --------
@@ -60,9 +72,20 @@ def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]]) -> pd
     0     ana      1.1     1.0  passed
     1     ana      1.2     0.0  failed
     """
-    rows = [[student, ex.grade_id, ex.number, ex.title,
-             ex.points if status == "passed" else 0.0, ex.points, status, reason]
-            for ex, (status, reason) in zip(lay.exercises, verdicts, strict=True)]
+    from crmlab.grading.rubric import text
+
+    def manual(after):
+        return [[student, m.grade_id, m.number, m.title, float("nan"), m.points, "manual",
+                 say("rubric", language, rubric=text(m.rubric, language) or "-")]
+                for m in lay.manual if m.after == after]
+
+    rows = manual("")
+    for ex, (status, reason) in zip(lay.exercises, verdicts, strict=True):
+        rows.append([student, ex.grade_id, ex.number, ex.title,
+                     ex.points if status == "passed" else 0.0, ex.points, status, reason])
+        rows += manual(ex.grade_id)
+    known = {"", *(ex.grade_id for ex in lay.exercises)}
+    rows += [r for m in lay.manual if m.after not in known for r in manual(m.after)]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -78,11 +101,16 @@ def crashed_rows(student: str, lay: Layout, err: BaseException,
     ['The grader could not run this notebook; ']
     """
     return grade_rows(student, lay, [("crashed", say("grader", language))]
-                      * len(lay.exercises))
+                      * len(lay.exercises), language)
 
 
-def _label(row) -> str:
-    return f"{row.question} {row.title}".strip() if row.question else str(row.exercise)
+def _label(row, language: str = "en") -> str:
+    label = f"{row.question} {row.title}".strip() if row.question else str(row.exercise)
+    return f"{label} ({say('reasoning', language)})" if row.status in MANUAL_STATUSES else label
+
+
+def _points(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:g}"
 
 
 def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str,
@@ -90,7 +118,9 @@ def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str,
     """Return one student's feedback as Markdown: the score and a table of the exercises.
 
     Each exercise is named by its number and title; each result says in words what to
-    look at.
+    look at. A reasoning cell still to grade by hand says so (its rubric is not shown
+    yet); once graded (:func:`merge_manual`) it shows the points, the instructor's comment
+    and the rubric.
 
     Examples
     --------
@@ -113,10 +143,11 @@ def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str,
              say("score", language, total=f"{total:g}", most=f"{most:g}"), "",
              say("header", language), "|---|---|---|---|"]
     for r in rows.itertuples():
-        mark = "✅" if r.status == "passed" else "❌"
-        reason = " ".join(str(r.reason).split()).replace("|", "\\|")
-        lines.append(f"| {_label(r).replace('|', '/')} | {r.points:g} / {r.max_points:g} | "
-                     f"{mark} {status_label(r.status, language)} | {reason} |")
+        mark = {"passed": "✅ ", "manual": "", "graded": "✍ "}.get(r.status, "❌ ")
+        reason = say("pending", language) if r.status == "manual" else r.reason
+        reason = " ".join(str(reason).split()).replace("|", "\\|")
+        lines.append(f"| {_label(r, language).replace('|', '/')} | {_points(r.points)} / "
+                     f"{r.max_points:g} | {mark}{status_label(r.status, language)} | {reason} |")
     return "\n".join(lines) + "\n"
 
 
@@ -160,7 +191,8 @@ def write_table(table: pd.DataFrame, out: str | Path) -> Path:
 
 
 def _column(row) -> str:
-    return str(row["question"]) if row["question"] else str(row["exercise"])
+    name = str(row["question"]) if row["question"] else str(row["exercise"])
+    return f"{name} reasoning" if row["status"] in MANUAL_STATUSES else name
 
 
 def gradebook(table: pd.DataFrame, format: str = "wide", *,
@@ -172,7 +204,10 @@ def gradebook(table: pd.DataFrame, format: str = "wide", *,
     table : DataFrame
         The grade table (:data:`COLUMNS`).
     format : {"wide", "canvas", "moodle"}
-        ``wide``: student, one column per exercise (by number), ``total``, ``max_points``.
+        ``wide``: student, one column per exercise (by number), ``total``, ``max_points``;
+        with cells graded by hand, a column per reasoning cell (``3.7 reasoning``, empty
+        until the instructor's scores are merged) and ``to_grade_by_hand``, the points still
+        to grade. ``total`` counts the points given so far, ``max_points`` all of them.
         ``canvas``: Canvas's gradebook import: ``Student``, ``ID``, ``SIS User ID``,
         ``SIS Login ID``, ``Section`` and one column named after the assignment, with a
         ``Points Possible`` row first; ``ID`` comes from the file names Canvas gives
@@ -221,12 +256,15 @@ def gradebook(table: pd.DataFrame, format: str = "wide", *,
     else:
         rows = table.assign(column=table.apply(_column, axis=1))
         order = list(dict.fromkeys(rows["column"]))
-        points = rows.pivot_table(index="student", columns="column", values="points",
-                                  aggfunc="sum", sort=True)[order]
+        points = rows.groupby(["student", "column"], sort=True)["points"].sum(
+            min_count=1).unstack("column")[order]
         points.columns.name = None
         sums = rows.groupby("student")[["points", "max_points"]].sum()
         points["total"] = sums["points"]
         points["max_points"] = sums["max_points"]
+        if (rows["status"] == "manual").any() or (rows["status"] == "graded").any():
+            pending = rows[rows["status"] == "manual"].groupby("student")["max_points"].sum()
+            points["to_grade_by_hand"] = pending.reindex(points.index).fillna(0.0)
         points = points.reset_index()
     if format == "wide":
         return points
@@ -244,7 +282,8 @@ def gradebook(table: pd.DataFrame, format: str = "wide", *,
     notes = {}
     for student, rows_of in table.groupby("student", sort=True):
         notes[student] = "; ".join(f"{_column(r)}: {r['status']}"
-                                   for _, r in rows_of.iterrows() if r["status"] != "passed")
+                                   for _, r in rows_of.iterrows()
+                                   if r["status"] not in ("passed", "graded"))
     return pd.DataFrame({"Username": points["student"], assignment: points["total"],
                          f"{assignment} feedback": [notes.get(s, "") for s in points["student"]]})
 
@@ -312,3 +351,156 @@ def self_check_summary(table: pd.DataFrame) -> str:
     passed = int(table["passed"].sum())
     lines.append(f"{passed} passed, {len(table) - passed} failed")
     return "\n".join(lines)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a grade table written by :func:`write_table` (text stays text, points numbers).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> rows = pd.DataFrame([["ana", "check_1", "3.10", "", 1.0, 1.0, "passed", ""],
+    ...                      ["ana", "reasoning_1", "3.10", "", float("nan"), 2.0, "manual",
+    ...                       "Rubric"]], columns=COLUMNS)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     back = read_table(write_table(rows, Path(tmp) / "grades.csv"))
+    >>> back["question"].tolist(), back["points"].tolist()
+    (['3.10', '3.10'], [1.0, nan])
+    """
+    text = {c: str for c in COLUMNS if c not in ("points", "max_points")}
+    table = pd.read_csv(path, dtype=text, keep_default_na=False, na_values={"points": [""]},
+                        encoding="utf-8-sig")
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise CRMDataError(f"read_table: {str(path)!r} is not a grade table of crmlab grade: "
+                           f"no column {', '.join(missing)}.")
+    return table[COLUMNS]
+
+
+def manual_template(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the form for the instructor's manual scores: a row per cell still to grade.
+
+    Columns ``student``, ``cell`` (the reasoning cell's id), ``max_points``, ``points``
+    (empty: the instructor fills it in), ``comment`` (optional, shown to the student)
+    and ``rubric``. :func:`merge_manual` reads it back.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame([["ana", "check_1", "1.1", "", 1.0, 1.0, "passed", ""],
+    ...                      ["ana", "reasoning_1_1", "1.1", "", float("nan"), 2.0, "manual",
+    ...                       "To grade by hand. Rubric: Full (2): ..."]], columns=COLUMNS)
+    >>> manual_template(rows)[["student", "cell", "max_points", "points"]]
+      student           cell  max_points points
+    0     ana  reasoning_1_1         2.0
+    """
+    todo = table[table["status"] == "manual"]
+    return pd.DataFrame({"student": todo["student"].to_numpy(),
+                         "cell": todo["exercise"].to_numpy(),
+                         "max_points": todo["max_points"].to_numpy(),
+                         "points": "", "comment": "",
+                         "rubric": todo["reason"].to_numpy()})
+
+
+def merge_manual(table: pd.DataFrame, scores: pd.DataFrame, lay: Layout | None = None,
+                 language: str = "en") -> pd.DataFrame:
+    """Return the grade table with the instructor's manual scores filled in.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The grade table (:data:`COLUMNS`), e.g. read back with :func:`read_table`.
+    scores : DataFrame
+        One row per student and cell graded: ``student``, ``cell`` (the reasoning cell's
+        id, e.g. ``reasoning_3_7``), ``points`` and, optionally, ``comment`` (what the
+        student reads). The form :func:`manual_template` writes; rows with ``points``
+        left empty are skipped (still to grade).
+    lay : Layout, optional
+        The assignment's layout: its rubrics go into the graded rows' reason, so the
+        student's feedback shows them.
+    language : {"en", "zh"}, default "en"
+        The language of the reasons.
+
+    Returns
+    -------
+    DataFrame
+        A new table; each scored row has status ``graded``, the points given and, as the
+        reason, the comment and the rubric.
+
+    Raises
+    ------
+    CRMDataError
+        If a column is missing, a row names no cell to grade by hand of that student, a
+        cell is scored twice, or points are not a number between 0 and the cell's points.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame([["ana", "check_1", "1.1", "", 1.0, 1.0, "passed", ""],
+    ...                      ["ana", "reasoning_1_1", "1.1", "", float("nan"), 2.0, "manual",
+    ...                       "Rubric: ..."]], columns=COLUMNS)
+    >>> scores = pd.DataFrame({"student": ["ana"], "cell": ["reasoning_1_1"],
+    ...                        "points": [1.5], "comment": ["Two numbers, no comparison."]})
+    >>> merged = merge_manual(rows, scores)
+    >>> merged[["exercise", "points", "status"]]
+            exercise  points  status
+    0        check_1     1.0  passed
+    1  reasoning_1_1     1.5  graded
+    >>> totals(merged)
+             points  max_points
+    student
+    ana         2.5         3.0
+    >>> merge_manual(rows, scores.assign(points=[3]))
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: merge_manual: points must be a number from 0 to the cell's
+    points: row 0 (3 of 2).
+    """
+    from crmlab.grading.rubric import text
+    from crmlab.validation import show_rows
+
+    check_option(language, LANGUAGES, name="language", caller="merge_manual")
+    missing = [c for c in ("student", "cell", "points") if c not in scores.columns]
+    if missing:
+        raise CRMDataError(f"merge_manual: the scores have no column {', '.join(missing)}; "
+                           f"they need student, cell, points (and may have comment).")
+    scores = scores.reset_index(drop=True)
+    given = scores["points"].astype(str).str.strip().replace({"nan": "", "None": ""}) != ""
+    scores = scores[given]
+    points = pd.to_numeric(scores["points"], errors="coerce")
+    if points.isna().any():
+        bad = scores.index[points.isna()]
+        raise CRMDataError(f"merge_manual: points must be numbers: "
+                           f"{show_rows(bad, scores.loc[bad, 'points'])}.")
+    keys = list(zip(scores["student"].astype(str), scores["cell"].astype(str), strict=True))
+    twice = scores.index[pd.Series(keys, index=scores.index).duplicated(keep=False)]
+    if len(twice):
+        raise CRMDataError(f"merge_manual: a cell is scored twice for the same student: "
+                           f"{show_rows(twice, [keys[scores.index.get_loc(i)] for i in twice])}"
+                           f"; keep one row each.")
+    out = table.copy()
+    where = {(str(s), str(c)): i for i, s, c, st in zip(out.index, out["student"],
+                                                         out["exercise"], out["status"],
+                                                         strict=True)
+             if st in MANUAL_STATUSES}
+    unknown = [i for i, k in zip(scores.index, keys, strict=True) if k not in where]
+    if unknown:
+        raise CRMDataError(f"merge_manual: no cell to grade by hand for "
+                           f"{show_rows(unknown, [keys[scores.index.get_loc(i)] for i in unknown])}"
+                           f"; use the student and cell names of the grade table.")
+    most = [float(out.at[where[k], "max_points"]) for k in keys]
+    over = [i for i, p, m in zip(scores.index, points, most, strict=True) if not 0 <= p <= m]
+    if over:
+        shown = [f"{points[i]:g} of {most[scores.index.get_loc(i)]:g}" for i in over]
+        raise CRMDataError(f"merge_manual: points must be a number from 0 to the cell's "
+                           f"points: {show_rows(over)} ({', '.join(shown)}).")
+    rubrics = {m.grade_id: text(m.rubric, language) for m in (lay.manual if lay else [])}
+    comments = scores["comment"] if "comment" in scores.columns else pd.Series("", scores.index)
+    for key, p, comment in zip(keys, points, comments.fillna("").astype(str), strict=True):
+        i = where[key]
+        comment = comment.strip()
+        rubric = rubrics.get(key[1], "")
+        out.at[i, "points"] = float(p)
+        out.at[i, "status"] = "graded"
+        out.at[i, "reason"] = (say("graded_rubric", language,
+                                   comment=f"{comment} " if comment else "", rubric=rubric)
+                               if rubric else comment)
+    return out

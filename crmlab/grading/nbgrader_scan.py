@@ -63,7 +63,7 @@ def mark_reaches(nb: nbformat.NotebookNode, name: str) -> dict[str, list[str]]:
     >>> check.outputs[0].ename
     'AnswerKeyReached'
     """
-    hits = forbidden(nb, layout_of(nb, name))
+    hits = forbidden(nb, layout_of(nb, name, rubrics=False))  # markdown: the student's
     for cell in nb.cells:
         gid = nbgrader(cell).get("grade_id")
         if cell.cell_type != "code" or gid not in hits:

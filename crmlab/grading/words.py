@@ -25,6 +25,8 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "crashed": ("stopped", "中断"),
     "invalid": ("invalid file", "文件无效"),
     "forbidden": ("not allowed", "不允许"),
+    "manual": ("to grade by hand", "待人工评分"),
+    "graded": ("graded by hand", "已人工评分"),
 }
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -101,6 +103,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "asks for.",
         "无法检查你的答案（{what}）：请按题目要求的类型存储答案。"),
     "no_memory_limit": ("no limit", "无限制"),
+    "reasoning": ("reasoning", "理由"),
+    "rubric": ("To grade by hand. Rubric: {rubric}", "待人工评分。评分标准：{rubric}"),
+    "pending": (
+        "Your written reasoning is graded by hand by your instructor; its points come later.",
+        "你的书面理由由老师人工评分，分数稍后给出。"),
+    "graded_rubric": ("{comment}Rubric: {rubric}", "{comment}评分标准：{rubric}"),
     "title": ("# {assignment}: feedback for {student}", "# {assignment}：{student} 的反馈"),
     "score": ("Score: **{total} / {most}**", "得分：**{total} / {most}**"),
     "header": ("| exercise | points | result | what to look at |",
