@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from exercise_helpers import english  # noqa: F401  (autouse fixture)
 
+from crmlab import CRMDataError
 from crmlab.exercises import CheckFailed, Exercise, Hint, Tolerance, check, register, set_language
 from crmlab.exercises._attempts import FILE, read_attempts, record
 from crmlab.exercises._compare import compare, normal_text
@@ -161,6 +162,10 @@ def test_chinese_feedback_names_the_kinds_in_chinese_with_full_width_punctuation
     message = judge("96.1", ...).message()
     assert "尚未作答" in message and "题目：" in message and TASK.zh in message
     assert "看起来是百分数" in compare(np.float64(43.21), 0.4321)[0]
+    with pytest.raises(CRMDataError, match="题号的格式"):
+        judge("three", 1)
+    with pytest.raises(CRMDataError, match="没有练习"):
+        judge("3.99", 1)
 
 
 def test_chinese_sentences_use_full_width_punctuation():

@@ -9,6 +9,7 @@ from exercise_helpers import (
     SOLUTIONS,
     english,  # noqa: F401  (autouse fixture)
     fails,
+    passes,
 )
 
 from crmlab.exercises import ch05, set_language
@@ -176,6 +177,10 @@ def test_5_5_mistakes():
 
 def test_5_6_mistakes():
     e = ch05.expected("5.6")
+    # yuan to the cent, as the solution gives them, or unrounded; not to the yuan
+    passes("5.6", {k: round(v, 2) for k, v in e.items()})
+    fails("5.6", with_("5.6", lifetime_clv=round(e["lifetime_clv"])), "`lifetime_clv`",
+          "rounded to 0 decimals")
     student, career, survive, discount = ch05._card_parts(ch05.CARD_5_6)
     fails("5.6", with_("5.6", today_clv=135.0), "`today_clv`", "acquisition cost")
     fails("5.6", with_("5.6", lifetime_clv=student + survive * career - 200),

@@ -344,7 +344,7 @@ def load_answer_key(qids: Iterable[str]) -> list[str]:
 def _load(qid: str) -> None:
     match = re.fullmatch(r"(\d+)\.\w+", str(qid))
     if not match:
-        raise CRMDataError(f"check: question ids look like '3.2', not {qid!r}.")
+        raise CRMDataError(say("bad_question_id", qid=qid))
     name = f"crmlab.exercises.ch{int(match[1]):02d}"
     try:
         importlib.import_module(name)

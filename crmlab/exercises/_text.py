@@ -109,6 +109,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pass": ("✅ {qid} correct.", "✅ {qid} 正确。"),
     "fail": ("❌ {qid} not yet.", "❌ {qid} 还不对。"),
     "hint": ("Hint: {hint}", "提示：{hint}"),
+    "bad_question_id": (
+        "check: question ids look like '3.2', not {qid!r}.",
+        "check：题号的格式是 '3.2'，而不是 {qid!r}。"),
     "unknown_question": (
         "No exercise {qid!r}. Exercises of chapter {chapter}: {known}.",
         "没有练习 {qid!r}。第 {chapter} 章的练习：{known}。"),

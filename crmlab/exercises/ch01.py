@@ -123,8 +123,8 @@ def _mistakes_1_1(want):
     contacted = int((leads["funnel_stage"] >= "contacted").sum())
     return [
         (won,
-         f"{won} is the number of customers won: divide by the number of leads ({len(leads)}).",
-         f"{won} 是成交客户数：还要除以线索总数（{len(leads)}）。"),
+         f"{won} is the number of customers won: a rate is a share of all the leads.",
+         f"{won} 是成交客户数：比率是占全部线索的比例。"),
         (won / contacted,
          "That is the conversion of the contacted leads only: the rate is over all leads, "
          "including the ones never contacted.",
@@ -253,13 +253,13 @@ def _mistakes_1_4(want):
         orders.loc[orders["order_date"].dt.year == FOLLOW_YEAR, "customer_id"].unique())).mean())
     return [
         (never,
-         f"{never} is the number of members who never bought: divide by all members "
-         f"({len(customers)}).",
-         f"{never} 是从未购买的会员人数：还要除以全部会员数（{len(customers)}）。"),
+         f"{never} is the number of members who never bought: the question asks for a "
+         f"share of all members.",
+         f"{never} 是从未购买的会员人数：题目要求的是占全部会员的比例。"),
         (never / buyers,
-         f"You divided by the {buyers} members who bought: the share is over all "
-         f"{len(customers)} members.",
-         f"你除以的是有购买的 {buyers} 位会员：占比的分母是全部 {len(customers)} 位会员。"),
+         "You divided by the members who bought: the share is over all members, "
+         "buyers or not.",
+         "你除以的是有购买的会员：占比的分母是全部会员，无论是否购买。"),
         (no_2025,
          f"That is the share with no order in {FOLLOW_YEAR}: the question asks for members "
          f"with no order at all (both years).",

@@ -18,7 +18,7 @@ import math
 
 from crmlab.exercises._compare import _kind, compare
 from crmlab.exercises._judging import Convention, When, matches, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
+from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
 from crmlab.exercises._text import say
 
 __all__ = ["EXERCISES", "expected"]
@@ -41,6 +41,9 @@ SINGLE_VARIABLE = {"5.2": "top10", "5.3": "key_profit_share"}
 #: Every variable is judged on its own (every wrong one reported), and a known mistake is
 #: matched at the answer's own tolerance (so a rounded computation of it is still
 #: recognised).
+#: Values in yuan may be given to the cent: rounded to 2 decimals or unrounded, both pass.
+YUAN = Tolerance(decimals=2)
+
 CONVENTION = Convention(mistake_rtol=None, name_rounding=False, every_part=True)
 
 
@@ -498,8 +501,8 @@ EXERCISES = register(
     ),
     Exercise(
         "5.6", expected=_e56, convention=CONVENTION,
-        parts={"today_clv": Part(mistakes=_mistakes_5_6_today),
-               "lifetime_clv": Part(mistakes=_mistakes_5_6_lifetime)},
+        parts={"today_clv": Part(mistakes=_mistakes_5_6_today, tolerance=YUAN),
+               "lifetime_clv": Part(mistakes=_mistakes_5_6_lifetime, tolerance=YUAN)},
         task=Hint(
             "Value the student card customer today's way and over the whole life, with "
             "the assumptions given.",

@@ -307,8 +307,9 @@ def _mistakes_9_2_years(years):
         (years - 1, f"After {years - 1} years the value is still below 90% of the "
                     f"lifetime value: give the first horizon that reaches it.",
          f"{years - 1} 年时价值仍低于终身价值的 90%：请给出第一个达到 90% 的年限。"),
-        (years + 1, f"{years + 1} years is more than needed: {years} already reach 90%.",
-         f"{years + 1} 年多了：{years} 年就已达到 90%。"),
+        (years + 1, f"{years + 1} years is more than needed: a shorter horizon already "
+                    f"reaches 90%.",
+         f"{years + 1} 年多了：更短的年限就已达到 90%。"),
         (_years_to_reach(SHARE_9_2, growth=GROWTH_9_2),
          "That is the horizon for the growing margin: this part keeps the margin constant.",
          "这是利润增长时的年限：这一问中利润保持不变。"),
