@@ -120,7 +120,8 @@ def test_a_value_mistake_a_test_and_the_comparator(share):
     assert problems(share, 25) == [
         "25 looks like a percentage: rates in crmlab are fractions (0.25 rather than 25)."]
     assert problems(share, 0.3) == ["0.3 is too high."]
-    assert problems(share, 0.2500004) == []  # within the default tolerance
+    assert problems(share, 0.25000002) == []  # within the default tolerance (relative 1e-6)
+    assert "too high" in problems(share, 0.2500004)[0]  # beyond it
     assert problems(share, None)[0].startswith("Not answered yet")
 
 
@@ -170,7 +171,8 @@ def test_every_part_convention_reports_each_wrong_part():
                   parts={"b": Part(judge=lambda value, want: [] if value == want else
                                    ["`b`: named already."])})
     assert problems(ex, {"a": 5.0, "b": 3.0}) == ["`a`: 5 is too high.", "`b`: named already."]
-    assert problems(ex, {"a": ..., "b": ...})[0] == "`a`: " + problems(ex, ...)[0]
+    assert problems(ex, {"a": ..., "b": ...}) == problems(ex, ...)  # untouched: said once
+    assert problems(ex, {"a": ..., "b": 2.0})[0] == "`a`: " + problems(ex, ...)[0]
 
 
 def test_name_rounding_follows_the_convention():
@@ -178,7 +180,8 @@ def test_name_rounding_follows_the_convention():
     plain = Exercise("97.4", expected=lambda: 0.123456, convention=Convention(
         name_rounding=False))
     assert "rounded to 2 decimals" in problems(rounded, 0.12)[0]
-    assert problems(plain, 0.12) == ["0.12 is too low."]
+    assert problems(plain, 0.13) == ["0.13 is too high."]
+    assert "rounded to 2 decimals" in problems(plain, 0.12)[0]  # the comparator names it too
 
 
 def test_a_custom_judge_gets_the_answer_key():

@@ -76,7 +76,7 @@ def test_series_feedback():
     assert "unexpected d" in compare(want.rename({"c": "d"}), want)[0]
     wrong = want.copy()
     wrong["b"] = 7
-    assert "1 of 3 values differ, first b: got 7, expected 2" in compare(wrong, want)[0]
+    assert "1 of 3 values differ, first at b (you have 7, too high)" in compare(wrong, want)[0]
     assert "percentages" in compare(pd.Series([30.0, 70.0]), pd.Series([0.3, 0.7]))[0]
     assert "wrong rows" in compare(pd.Series([2.0, 1.0, 3.0]), pd.Series([1.0, 2.0, 3.0]))[0]
 

@@ -9,6 +9,7 @@ from exercise_helpers import (
     SOLUTIONS,
     english,  # noqa: F401  (autouse fixture)
     fails,
+    passes,
 )
 
 from crmlab.exercises import ch05, set_language
@@ -65,7 +66,9 @@ def test_equivalent_forms_pass():
     assert judge("5.1", {"profit": shuffled, "n_loss": np.int64(e["n_loss"])}).passed
     assert judge("5.2", pd.Index(ch05.expected("5.2")["top10"])).passed
     assert judge("5.2", tuple(ch05.expected("5.2")["top10"])).passed
-    assert judge("5.3", np.float64(round(ch05.expected("5.3")["key_profit_share"], 5))).passed
+    share = ch05.expected("5.3")["key_profit_share"]
+    assert judge("5.3", np.float64(share * (1 + 1e-9))).passed  # another summation order
+    assert "rounded to 5 decimals" in " ".join(judge("5.3", round(share, 5)).problems)
     assert judge("5.4", with_("5.4", best_policy=" By_Score ")).passed
     assert judge("5.7", with_("5.7", treat_all_same=np.False_)).passed
 
@@ -174,6 +177,10 @@ def test_5_5_mistakes():
 
 def test_5_6_mistakes():
     e = ch05.expected("5.6")
+    # yuan to the cent, as the solution gives them, or unrounded; not to the yuan
+    passes("5.6", {k: round(v, 2) for k, v in e.items()})
+    fails("5.6", with_("5.6", lifetime_clv=round(e["lifetime_clv"])), "`lifetime_clv`",
+          "rounded to 0 decimals")
     student, career, survive, discount = ch05._card_parts(ch05.CARD_5_6)
     fails("5.6", with_("5.6", today_clv=135.0), "`today_clv`", "acquisition cost")
     fails("5.6", with_("5.6", lifetime_clv=student + survive * career - 200),

@@ -80,7 +80,8 @@ def test_7_1_feedback_in_chinese(survey):
     set_language("zh")
     x = survey["nps_score"]
     fails("7.1", 100 * ((x >= 7).mean() - (x <= 6).mean()), "被动者")
-    assert "推荐者" in judge("7.1", 0.0).hint
+    assert "推荐者" in judge("7.1", 0.0, tries=1).hint  # the nudge, in words
+    assert "satisfaction.nps" in judge("7.1", 0.0).hint  # then the pointer
 
 
 # ---------------------------------------------------------------- 7.2 churn, retention

@@ -29,6 +29,7 @@ from crmlab.exercises._registry import (
     questions,
     register,
 )
+from crmlab.exercises._attempts import read_attempts
 from crmlab.exercises._text import get_language, set_language
 
 _NOTEBOOK = {"build", "clear_hidden_tests", "clear_outputs", "clear_solutions",
@@ -38,7 +39,7 @@ __all__ = [  # noqa: F822 - the notebook transforms resolve lazily through __get
     "CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "build", "check",
     "clear_hidden_tests", "clear_outputs", "clear_solutions", "exercise", "get_language",
     "load_answer_key",
-    "normalize_metadata", "questions", "register", "set_language", "student_version",
+    "normalize_metadata", "questions", "read_attempts", "register", "set_language", "student_version",
     "tag_checks",
 ]
 

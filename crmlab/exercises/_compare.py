@@ -5,13 +5,18 @@ Hand-written because no library gives feedback of this kind: ``pandas.testing`` 
 problem is one sentence a student can act on (the expected type, shape, columns, the first
 differing rows) plus the hints for the usual mistakes: a rate given as a percentage, a
 Series of one value instead of a number, scores off by one, the right values in the wrong
-order, a column under another name.
+order, a column under another name. What differs is said without the target: the kind
+of value, the sign, the scale ("about 100 times too large"), the rounding, the order,
+which rows or keys differ, never the expected number. Text is compared after Unicode
+normalisation (:func:`normal_text`).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -19,7 +24,32 @@ import pandas as pd
 from crmlab.exercises._text import say
 from crmlab.exercises.answers import Opaque
 
-__all__ = ["compare", "describe"]
+__all__ = ["compare", "describe", "normal_text"]
+
+#: Typographic quotes and dashes and their plain forms (NFKC keeps these apart).
+_PLAIN = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+                        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+                        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "、": ","})
+
+
+def normal_text(text: str) -> str:
+    """Return text as it is compared: NFKC (full-width to half-width), plain quotes and
+    dashes, one space between words, no case.
+
+    Examples
+    --------
+    >>> normal_text("  Can’t   Lose Them ") == normal_text("can't lose them")
+    True
+    >>> normal_text("ＡＢＣ　客户")
+    'abc 客户'
+    """
+    text = unicodedata.normalize("NFKC", str(text)).translate(_PLAIN)
+    return " ".join(text.split()).casefold()
+
+
+def _letters(text: str) -> str:
+    """Text with only its letters and digits (to tell a difference of spelling only)."""
+    return re.sub(r"[\W_]+", "", normal_text(text))
 
 
 def describe(value: object) -> str:
@@ -94,7 +124,25 @@ def _number(answer, expected, rtol, atol) -> list[str]:
         return [say("fraction_for_percent", got=_show(answer))]
     if 0 <= expected <= 1 and _close(answer, 1 - expected, rtol, atol):
         return [say("complement")]
-    return [say("too_high" if float(answer) > float(expected) else "too_low", got=_show(answer))]
+    return _how_far(float(answer), float(expected), rtol, atol)
+
+
+def _how_far(answer: float, expected: float, rtol, atol) -> list[str]:
+    """Say how a wrong number differs (sign, power of ten, rounding, direction), not the target."""
+    if expected != 0 and _close(answer, -expected, rtol, atol):
+        return [say("sign", got=_show(answer))]
+    if expected != 0 and answer != 0 and (answer > 0) == (expected > 0):
+        power = math.log10(abs(answer / expected))
+        if abs(power) >= 0.9 and abs(power - round(power)) < 0.05:
+            big = power > 0
+            return [say("scale", got=_show(answer), factor=f"{10 ** abs(round(power)):,}",
+                        way="large" if big else "small", way_zh="大" if big else "小")]
+    if isinstance(expected, float) and not float(expected).is_integer():
+        for digits in range(0 if abs(expected) >= 10 else 1, 6):
+            if round(expected, digits) != 0 and math.isclose(answer, round(expected, digits),
+                                                             abs_tol=1e-12):
+                return [say("rounded", got=_show(answer), digits=digits)]
+    return [say("too_high" if answer > expected else "too_low", got=_show(answer))]
 
 
 def _series(answer, expected, rtol, atol, ordered) -> list[str]:
@@ -136,17 +184,30 @@ def _values(answer: pd.Series, expected: pd.Series, rtol, atol, name) -> list[st
             return [say("percentage_column", where=where)]
         if np.allclose(np.sort(a), np.sort(e), rtol=rtol, atol=atol, equal_nan=True):
             return [say("shuffled", where=where)]
+        for digits in range(0, 5):
+            if np.isfinite(e).all() and not np.allclose(e, np.round(e, digits)) \
+                    and np.allclose(a, np.round(e, digits), rtol=0, atol=1e-12):
+                return [say("rounded_column", where=where, digits=digits)]
     else:
         same = (answer.astype(str).to_numpy() == expected.astype(str).to_numpy())
         if same.all():
             return []
     bad = np.flatnonzero(~same)
-    rows = ", ".join(
-        f"{expected.index[i]!s}: {say('got')} {_show(answer.iloc[i])}, "
-        f"{say('expected')} {_show(expected.iloc[i])}"
-        for i in bad[:3]
-    )
+    rows = "; ".join(f"{expected.index[i]!s} ({say('got')} {_show(answer.iloc[i])}"
+                     f"{_direction(answer.iloc[i], expected.iloc[i]) if numeric else ''})"
+                     for i in bad[:3])
     return [say("rows_differ", n=len(bad), total=len(expected), where=where, rows=rows)]
+
+
+def _direction(got, want) -> str:
+    """``, too high`` / ``, too low`` for a wrong number in a row (never the target)."""
+    try:
+        got, want = float(got), float(want)
+    except (TypeError, ValueError):
+        return ""
+    if not (math.isfinite(got) and math.isfinite(want)):
+        return ""
+    return ", " + say("row_high" if got > want else "row_low")
 
 
 def _frame(answer, expected, rtol, atol, ordered) -> list[str]:
@@ -221,8 +282,10 @@ def compare(answer: object, expected: object, *, rtol: float = 1e-4, atol: float
     if kind == "text":
         if _kind(answer) != "text":
             return [say("want_type", want="text (str)", got=_kind(answer))]
-        if answer.strip().casefold() == expected.strip().casefold():
+        if normal_text(answer) == normal_text(expected):
             return []
+        if _letters(answer) and _letters(answer) == _letters(expected):
+            return [say("spelling", got=_show(answer))]
         return [say("wrong_text", got=_show(answer))]
     if kind == "Series":
         return _series(answer, expected, rtol, atol, ordered)

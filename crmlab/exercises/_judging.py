@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from crmlab.exercises._compare import _kind, compare
+from crmlab.exercises._compare import _kind, compare, normal_text
 from crmlab.exercises._text import language, say
 
 #: The relative tolerance at which a mistake is matched by default.
@@ -118,10 +118,7 @@ def _rounded(answer, want) -> list[str]:
     for digits in range(0 if abs(want) >= 10 else 1, 5):
         if round(want, digits) != 0 and math.isclose(float(answer), round(want, digits),
                                                      abs_tol=1e-12):
-            return [tell(f"{answer} is rounded to {digits} decimals: keep full "
-                         f"precision (round only what you print).",
-                         f"{answer} 被四舍五入到 {digits} 位小数：请保留完整精度"
-                         f"（只在打印时取整）。")]
+            return [say("rounded", got=answer, digits=digits)]
     return []
 
 
@@ -191,7 +188,7 @@ def choice(answer, choices: list[str]) -> str | None:
     """Return the normalised choice, or None when ``answer`` is not one of ``choices``."""
     if not isinstance(answer, str):
         return None
-    got = answer.strip().casefold().replace(" ", "_").replace("-", "_")
+    got = normal_text(answer).replace(" ", "_").replace("-", "_")
     return got if got in choices else None
 
 

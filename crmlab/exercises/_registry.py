@@ -24,8 +24,12 @@ The record keeps apart what later work will move or vary:
   ``before``, ``after``, ``judge``, all called with the expected value ``want``) from
   what a student may see (``qid``, ``hints``, ``tolerance``), so the key can move to
   the grader;
-- ``hints`` is a sequence, from the gentlest to the most direct (today one each, shown
-  when an answer fails), ready for tiers;
+- ``task`` restates the exercise in words (shown while the answer is still ``...``) and
+  ``hints`` climb in tiers, from the gentlest to the most direct: a nudge in words after
+  the first wrong tries, a pointer to the right function (its name only) from the
+  :data:`POINTER_AFTER`-th wrong try on (:func:`hint_tier`; the tries are counted in the
+  attempt log, :mod:`crmlab.exercises._attempts`). No tier shows a finished expression or
+  the expected value;
 - ``expected`` computes from the bundled ``data`` named in the record, so a
   per-student variant of those datasets gives a per-student answer.
 """
@@ -40,14 +44,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmlab._errors import CRMDataError
+from crmlab.exercises import _attempts
 from crmlab.exercises._compare import describe
 from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
 from crmlab.exercises._judging import judge as judge_value
 from crmlab.exercises._text import say
 from crmlab.exercises.answers import HIDDEN_KEY, as_graded, conform
 
-__all__ = ["CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "check",
-           "exercise", "load_answer_key", "lookup", "problems", "questions", "register"]
+__all__ = ["POINTER_AFTER", "CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance",
+           "check", "exercise", "hint_tier", "load_answer_key", "lookup", "pointer", "problems",
+           "questions", "register", "untouched"]
 
 #: Known wrong answers: a list of :class:`Mistake` / :class:`When`, or a function of the
 #: expected value returning them (called only when the answer is wrong).
@@ -72,12 +78,58 @@ class Hint:
         return tell(self.en, self.zh or self.en)
 
 
+def pointer(*names: str) -> Hint:
+    """Return the hint that points to functions or methods by their names alone.
+
+    Examples
+    --------
+    >>> pointer("pyramid.top_share", "math.ceil").text()
+    'Look at pyramid.top_share, math.ceil.'
+    """
+    listed = ", ".join(names)
+    return Hint(f"Look at {listed}.", f"可以看看 {'、'.join(names)}。")
+
+
+#: From this wrong try on, the most direct hint (the pointer) is shown.
+POINTER_AFTER = 3
+
+
+def hint_tier(hints: tuple[Hint, ...], tries: int | None) -> Hint | None:
+    """Return the hint for the ``tries``-th wrong try (None tries: the most direct one).
+
+    The first wrong tries get the first hint (a nudge in words), from the
+    :data:`POINTER_AFTER`-th on the next one (a pointer), and so on up to the last.
+
+    Examples
+    --------
+    >>> hints = (Hint("Think of the leads.", "想想线索。"), pointer("Series.mean"))
+    >>> [hint_tier(hints, n).en for n in (1, 2, 3, 9)]
+    ['Think of the leads.', 'Think of the leads.', 'Look at Series.mean.', 'Look at Series.mean.']
+    >>> hint_tier(hints, None).en
+    'Look at Series.mean.'
+    """
+    if not hints:
+        return None
+    if tries is None:
+        return hints[-1]
+    level = 0 if tries < POINTER_AFTER else 1 + (tries - POINTER_AFTER) // POINTER_AFTER
+    return hints[min(level, len(hints) - 1)]
+
+
 @dataclass(frozen=True)
 class Tolerance:
-    """How close a number must be: relative and absolute tolerance (``math.isclose``)."""
+    """How close a number must be: relative and absolute tolerance (``math.isclose``).
 
-    rtol: float = 1e-4
-    atol: float = 1e-8
+    The default, relative 1e-6, is for an unrounded answer: a value rounded to a few
+    decimals where the task says not to round does not pass. ``decimals=N`` is for a
+    task asking "to N decimals": the value rounded to N decimals and the full value pass
+    (both are within half a unit of the N-th decimal), a value rounded to fewer decimals
+    does not.
+    """
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    decimals: int | None = None
 
     def options(self) -> dict[str, float]:
         """Return the tolerance as keyword arguments of the comparator.
@@ -85,8 +137,12 @@ class Tolerance:
         Examples
         --------
         >>> Tolerance(atol=1e-3).options()
-        {'rtol': 0.0001, 'atol': 0.001}
+        {'rtol': 1e-06, 'atol': 0.001}
+        >>> Tolerance(decimals=3).options()
+        {'rtol': 1e-06, 'atol': 0.0005000001}
         """
+        if self.decimals is not None:
+            return {"rtol": self.rtol, "atol": round(0.5 * 10.0 ** -self.decimals + 1e-10, 12)}
         return {"rtol": self.rtol, "atol": self.atol}
 
 
@@ -123,8 +179,12 @@ class Exercise:
         crmlab (never a typed-in number). None only for a one-off open question judged
         by ``judge`` alone.
     hints : sequence of Hint
-        From the gentlest to the most direct; the feedback of a failing answer shows the
-        last one.
+        From the gentlest to the most direct: a nudge in words, then a pointer to the
+        right functions by name (:func:`pointer`); which one a failing answer gets
+        depends on the wrong tries so far (:func:`hint_tier`).
+    task : Hint, optional
+        The exercise restated in words, without code, function names or values: what an
+        untouched answer (``...``) gets.
     data : tuple of str
         The bundled datasets ``expected`` reads (none for a worked example).
     mistakes : Mistakes
@@ -158,6 +218,7 @@ class Exercise:
     tolerance: Tolerance = Tolerance()
     ordered: bool = True
     convention: Convention = Convention()
+    task: Hint | None = None
 
     def __post_init__(self):
         for name in ("hints", "data", "before", "after"):
@@ -165,15 +226,22 @@ class Exercise:
         if self.expected is None and self.judge is None:
             raise CRMDataError(f"exercise {self.qid}: give the expected answer or a judge.")
 
-    def hint(self) -> str:
-        """Return the hint a failing answer gets, in the feedback language in force.
+    def hint(self, tries: int | None = None) -> str:
+        """Return the hint of the ``tries``-th wrong try, in the feedback language in force.
+
+        None tries: the most direct hint.
 
         Examples
         --------
         >>> Exercise("0.5", expected=lambda: 1, hints=[Hint("Count.", "数一数。")]).hint()
         'Count.'
         """
-        return self.hints[-1].text() if self.hints else ""
+        found = hint_tier(self.hints, tries)
+        return found.text() if found else ""
+
+    def task_text(self) -> str:
+        """Return the exercise restated in words (empty if the record has none)."""
+        return self.task.text() if self.task else ""
 
 
 _EXERCISES: dict[str, Exercise] = {}
@@ -201,8 +269,8 @@ def register(*exercises: Exercise) -> dict[str, Exercise]:
 COMPARE = Convention(name_rounding=False)
 
 
-def exercise(qid: str, *, hint: str = "", hint_zh: str = "", rtol: float = 1e-4,
-             atol: float = 1e-8, ordered: bool = True,
+def exercise(qid: str, *, hint: str = "", hint_zh: str = "", rtol: float = 1e-6,
+             atol: float = 1e-9, ordered: bool = True,
              open_ended: bool = False) -> Callable[[Callable], Callable]:
     """Register a one-off exercise from a function (a decorator; the chapters use records).
 
@@ -276,7 +344,7 @@ def load_answer_key(qids: Iterable[str]) -> list[str]:
 def _load(qid: str) -> None:
     match = re.fullmatch(r"(\d+)\.\w+", str(qid))
     if not match:
-        raise CRMDataError(f"check: question ids look like '3.2', not {qid!r}.")
+        raise CRMDataError(say("bad_question_id", qid=qid))
     name = f"crmlab.exercises.ch{int(match[1]):02d}"
     try:
         importlib.import_module(name)
@@ -326,6 +394,20 @@ def _first(checks: Iterable[When], answer, want) -> list[str]:
     return []
 
 
+def untouched(answer: object) -> bool:
+    """Whether an answer is still as shipped: ``...`` or None, or a dict of only those.
+
+    Examples
+    --------
+    >>> untouched(...), untouched({"a": ..., "b": None}), untouched({"a": 1, "b": ...})
+    (True, True, False)
+    """
+    if answer is Ellipsis or answer is None:
+        return True
+    return isinstance(answer, dict) and bool(answer) and all(
+        v is Ellipsis or v is None for v in answer.values())
+
+
 def problems(ex: Exercise, answer: object) -> list[str]:
     """Return what is wrong with ``answer`` to exercise ``ex`` (empty when it passes).
 
@@ -337,9 +419,9 @@ def problems(ex: Exercise, answer: object) -> list[str]:
     ([], ['That is the share lost.'], ['25 looks like a percentage: rates in crmlab are
     fractions (0.25 rather than 25).'])
     >>> problems(ex, ...)
-    ['Not answered yet: replace the ... (or None) with your answer and run the cell.']
+    ['Not answered yet: replace the three dots with your answer and run the cell.']
     """
-    if answer is Ellipsis or answer is None:
+    if untouched(answer):
         return [say("unanswered")]
     want = ex.expected() if ex.expected is not None else None
     answer = conform(answer, want)
@@ -383,6 +465,8 @@ class Result:
     problems: list[str] = field(default_factory=list, repr=False)
     hint: str = field(default="", repr=False)
     answer: Any = field(default=None, repr=False, compare=False)
+    #: True while the answer is untouched: ``hint`` is then the task restated.
+    unanswered: bool = field(default=False, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -396,7 +480,7 @@ class Result:
             return say("pass", qid=self.question)
         lines = [say("fail", qid=self.question), *self.problems]
         if self.hint:
-            lines.append(say("hint", hint=self.hint))
+            lines.append(say("task" if self.unanswered else "hint", hint=self.hint))
         return "\n".join(lines)
 
 
@@ -412,14 +496,20 @@ class CheckFailed(AssertionError):
                 for i, line in enumerate(self.result.message().splitlines())]
 
 
-def judge(qid: str, answer) -> Result:
+def judge(qid: str, answer, *, tries: int | None = None) -> Result:
     """Compare ``answer`` with exercise ``qid`` and return the :class:`Result`.
 
     The answer is judged as the grader sees it (:func:`crmlab.exercises.answers.as_graded`),
     so the notebook and ``crmlab grade`` accept the same answers. Raises only for an
     unknown exercise: an answer a checker cannot handle gets a sentence saying what it is.
+
+    An untouched answer gets the task restated as its hint; a wrong one the hint of its
+    ``tries``-th wrong try (:func:`hint_tier`; None: the most direct hint).
     """
     ex = lookup(qid)
+    if untouched(answer):
+        return Result(qid, False, [say("unanswered")], ex.task_text() or ex.hint(1),
+                      answer, unanswered=True)
     answer = as_graded(answer)
     try:
         found = problems(ex, answer)
@@ -430,10 +520,12 @@ def judge(qid: str, answer) -> Result:
     want = None
     if not found and ex.expected is not None:
         want = ex.expected()
-    return Result(qid, not found, found, ex.hint() if found else "", conform(answer, want))
+    return Result(qid, not found, found, ex.hint(tries) if found else "",
+                  conform(answer, want))
 
 
-def check(question_id: str, answer: object, *, quiet: bool = False) -> Result:
+def check(question_id: str, answer: object, *, quiet: bool = False,
+          log: bool = True) -> Result:
     """Check an exercise answer: print a pass, or raise with what differs and a hint.
 
     Parameters
@@ -444,6 +536,11 @@ def check(question_id: str, answer: object, *, quiet: bool = False) -> Result:
         Your answer: a number, text, list, Series or DataFrame, as the exercise asks.
     quiet : bool, default False
         Do not print the pass line.
+    log : bool, default True
+        Keep the try in the notebook's attempt log (:mod:`crmlab.exercises._attempts`),
+        whose count of wrong tries chooses the hint: a nudge in words first, a pointer to
+        the right function from the third wrong try on. An untouched answer (``...``) is
+        not a try: it gets the task restated. The grader checks with ``log=False``.
 
     Returns
     -------
@@ -475,6 +572,10 @@ def check(question_id: str, answer: object, *, quiet: bool = False) -> Result:
     """
     try:
         result = judge(question_id, answer)
+        if log and not result.unanswered:
+            tries = _attempts.record(question_id, result.passed)
+            if not result.passed:
+                result.hint = lookup(question_id).hint(max(tries, 1))
     except ImportError as err:  # in the grading sandbox: the grader checks, outside
         if HIDDEN_KEY not in str(err):
             raise

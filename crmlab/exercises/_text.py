@@ -8,23 +8,24 @@ _LANGUAGE = {"value": "en"}
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "unanswered": (
-        "Not answered yet: replace the ... (or None) with your answer and run the cell.",
-        "尚未作答：请把 ...（或 None）换成你的答案，再运行该单元格。"),
-    "want_type": ("Expected {want}, got {got}.", "应为 {want}，实际得到 {got}。"),
+        "Not answered yet: replace the three dots with your answer and run the cell.",
+        "尚未作答：请把三个点换成你的答案，再运行该单元格。"),
+    "task": ("The task: {hint}", "题目：{hint}"),
+    "want_type": ("Expected {want}, got {got}.", "应为{want}，实际得到{got}。"),
     "series_of_one": (
         "You gave a Series holding one value; take the number out with .iloc[0] or .item().",
-        "你给出的是只含一个值的 Series；请用 .iloc[0] 或 .item() 取出数值。"),
+        "你给出的是只含一个值的序列；请用 .iloc[0] 或 .item() 取出数值。"),
     "list_of_one": (
         "You gave a list holding one value; take the number out with [0].",
         "你给出的是只含一个值的列表；请用 [0] 取出数值。"),
     "cannot_check": (
         "This answer cannot be checked: it is {got}, not the kind of value the exercise asks "
         "for (read the exercise again: a number, a text, a list, a Series or a DataFrame?).",
-        "无法检查这个答案：它是 {got}，不是本题要求的类型（请重读题目：是数字、文本、列表、"
-        "Series 还是 DataFrame？）。"),
+        "无法检查这个答案：它是{got}，不是本题要求的类型（请重读题目：是数值、文本、列表、"
+        "序列还是数据框？）。"),
     "frame_of_one": (
         "You gave a one-cell DataFrame; take the number out with .iloc[0, 0].",
-        "你给出的是只有一个单元格的 DataFrame；请用 .iloc[0, 0] 取出数值。"),
+        "你给出的是只有一个单元格的数据框；请用 .iloc[0, 0] 取出数值。"),
     "number_as_text": (
         "{got} is text, not a number: remove the quotes (or use float(...)).",
         "{got} 是文本而不是数字：请去掉引号（或使用 float(...)）。"),
@@ -40,12 +41,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "你的结果等于 1 减去正确答案：你算的是相反的那部分占比。"),
     "too_high": ("{got} is too high.", "{got} 偏大。"),
     "too_low": ("{got} is too low.", "{got} 偏小。"),
+    "sign": (
+        "{got} has the right size but the wrong sign: check which way round you subtracted.",
+        "{got} 的大小对，但符号反了：请检查相减的先后顺序。"),
+    "scale": (
+        "{got} is about {factor} times too {way}: check the unit (a percentage or a share? "
+        "yuan or thousands?) and what you divided by.",
+        "{got} 大约{way_zh}了 {factor} 倍：请检查单位（百分数还是小数？元还是千元？）"
+        "以及除数。"),
+    "rounded": (
+        "{got} is rounded to {digits} decimals: keep full precision (round only what you "
+        "print).",
+        "{got} 被四舍五入到 {digits} 位小数：请保留完整精度（只在打印时取整）。"),
+    "rounded_column": (
+        "The values{where} are rounded to {digits} decimals: keep full precision (round "
+        "only what you print).",
+        "这些值{where}被四舍五入到 {digits} 位小数：请保留完整精度（只在打印时取整）。"),
+    "spelling": (
+        "{got} differs from the answer only in its spelling (punctuation, hyphens, "
+        "underscores or spaces): write the name exactly as the chapter does.",
+        "{got} 与答案只在写法上不同（标点、连字符、下划线或空格）：请按本章的写法书写。"),
     "frame_not_series": (
         "You gave a one-column DataFrame; select the column as a Series: df[{col!r}].",
-        "你给出的是单列 DataFrame；请选取该列得到 Series：df[{col!r}]。"),
+        "你给出的是单列数据框；请选取该列得到序列：df[{col!r}]。"),
     "series_not_frame": (
         " A Series is one column; build a table with .to_frame() or keep all columns.",
-        " Series 只是一列；请用 .to_frame() 构造表格或保留所有列。"),
+        "序列只是一列；请用 .to_frame() 构造表格或保留所有列。"),
     "length": ("Expected {want} values, got {got}.", "应有 {want} 个值，实际有 {got} 个。"),
     "rows": ("Expected {want} rows, got {got}.", "应有 {want} 行，实际有 {got} 行。"),
     "order": (
@@ -66,10 +87,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The values{where} are right but on the wrong rows: did a sort or a merge reorder them?",
         "数值{where}正确但对应的行不对：是否排序或合并打乱了顺序？"),
     "rows_differ": (
-        "{n} of {total} values{where} differ, first {rows}.",
-        "{total} 个值中有 {n} 个{where}不同，前几个：{rows}。"),
-    "got": ("got", "得到"),
-    "expected": ("expected", "应为"),
+        "{n} of {total} values{where} differ, first at {rows}.",
+        "{total} 个值中有 {n} 个{where}不同，前几个在：{rows}。"),
+    "got": ("you have", "你的值为"),
+    "row_high": ("too high", "偏大"),
+    "row_low": ("too low", "偏小"),
     "missing_columns": ("Missing column(s): {cols}.", "缺少列：{cols}。"),
     "extra_columns": (
         "Columns you have that are not expected: {cols} (a different name?).",
@@ -87,6 +109,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pass": ("✅ {qid} correct.", "✅ {qid} 正确。"),
     "fail": ("❌ {qid} not yet.", "❌ {qid} 还不对。"),
     "hint": ("Hint: {hint}", "提示：{hint}"),
+    "bad_question_id": (
+        "check: question ids look like '3.2', not {qid!r}.",
+        "check：题号的格式是 '3.2'，而不是 {qid!r}。"),
     "unknown_question": (
         "No exercise {qid!r}. Exercises of chapter {chapter}: {known}.",
         "没有练习 {qid!r}。第 {chapter} 章的练习：{known}。"),
@@ -141,7 +166,38 @@ def get_language() -> str:
     return language()
 
 
+#: The kinds of value (:func:`crmlab.exercises._compare.describe`) in Chinese.
+KINDS_ZH = {
+    "number": "数值", "text": "文本", "text (str)": "文本（str）", "bool": "布尔值",
+    "True or False": "True 或 False", "list": "列表", "dict": "字典", "Series": "序列",
+    "DataFrame": "数据框", "None": "空值 None", "function": "函数",
+    "builtin_function_or_method": "函数", "module": "模块",
+}
+
+
+def kind_name(kind: str) -> str:
+    """Return the name of a kind of value in the feedback language in force.
+
+    Examples
+    --------
+    >>> kind_name("Series")
+    'Series'
+    >>> _ = set_language("zh"); kind_name("Series"), kind_name("number")
+    ('序列', '数值')
+    >>> _ = set_language("en")
+    """
+    if _LANGUAGE["value"] != "zh":
+        return kind
+    return KINDS_ZH.get(kind, f"“{kind}”")
+
+
 def say(key: str, **values) -> str:
-    """Return the feedback sentence ``key`` in the current language, filled in."""
+    """Return the feedback sentence ``key`` in the current language, filled in.
+
+    In Chinese, the kinds of value of ``want_type`` and ``cannot_check`` are named in
+    Chinese (:func:`kind_name`).
+    """
     en, zh = MESSAGES[key]
+    if key in ("want_type", "cannot_check"):
+        values = {k: kind_name(v) if isinstance(v, str) else v for k, v in values.items()}
     return (zh if _LANGUAGE["value"] == "zh" else en).format(**values)

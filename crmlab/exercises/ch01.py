@@ -18,7 +18,7 @@ from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import TIGHT, When, choice, judge, matches, not_a_choice, tell
-from crmlab.exercises._registry import Exercise, Hint, register
+from crmlab.exercises._registry import Exercise, Hint, pointer, register
 
 __all__ = ["EXERCISES", "expected"]
 
@@ -123,8 +123,8 @@ def _mistakes_1_1(want):
     contacted = int((leads["funnel_stage"] >= "contacted").sum())
     return [
         (won,
-         f"{won} is the number of customers won: divide by the number of leads ({len(leads)}).",
-         f"{won} 是成交客户数：还要除以线索总数（{len(leads)}）。"),
+         f"{won} is the number of customers won: a rate is a share of all the leads.",
+         f"{won} 是成交客户数：比率是占全部线索的比例。"),
         (won / contacted,
          "That is the conversion of the contacted leads only: the rate is over all leads, "
          "including the ones never contacted.",
@@ -253,13 +253,13 @@ def _mistakes_1_4(want):
         orders.loc[orders["order_date"].dt.year == FOLLOW_YEAR, "customer_id"].unique())).mean())
     return [
         (never,
-         f"{never} is the number of members who never bought: divide by all members "
-         f"({len(customers)}).",
-         f"{never} 是从未购买的会员人数：还要除以全部会员数（{len(customers)}）。"),
+         f"{never} is the number of members who never bought: the question asks for a "
+         f"share of all members.",
+         f"{never} 是从未购买的会员人数：题目要求的是占全部会员的比例。"),
         (never / buyers,
-         f"You divided by the {buyers} members who bought: the share is over all "
-         f"{len(customers)} members.",
-         f"你除以的是有购买的 {buyers} 位会员：占比的分母是全部 {len(customers)} 位会员。"),
+         "You divided by the members who bought: the share is over all members, "
+         "buyers or not.",
+         "你除以的是有购买的会员：占比的分母是全部会员，无论是否购买。"),
         (no_2025,
          f"That is the share with no order in {FOLLOW_YEAR}: the question asks for members "
          f"with no order at all (both years).",
@@ -371,58 +371,80 @@ def _judge_1_6(answer, want) -> list[str]:
 EXERCISES = register(
     Exercise(
         "1.1", expected=_conversion_rate, data=("leads",), mistakes=_mistakes_1_1,
+        task=Hint(
+            "Give the share of all leads that became customers, as a fraction between 0 "
+            "and 1.",
+            "给出所有线索中成为客户的比例，用 0 到 1 之间的小数表示。"),
         hints=[Hint(
-            "A conversion rate is customers won / all leads: the mean of the True/False "
-            "column converted.",
-            "转化率 = 成交客户数 / 全部线索数：即 True/False 列 converted 的均值。")],
+            "A conversion rate is a part over the whole: the leads won over all the "
+            "leads. A True/False column can be averaged.",
+            "转化率是部分除以整体：赢得的线索除以全部线索。True/False 列可以直"
+            "接求平均。"),
+            pointer("Series.mean")],
     ),
     Exercise(
         "1.2", expected=_reached, data=("leads",), mistakes=_mistakes_1_2,
+        task=Hint(
+            "For every funnel stage, count the leads that reached at least that stage, in "
+            "funnel order.",
+            "对漏斗的每个阶段，数出至少到达该阶段的线索数，按漏斗顺序排列。"),
         hints=[Hint(
-            "acquisition.lead_funnel(leads) has a column 'reached'; by hand: "
-            "value_counts(sort=False) per stage, then a cumulative sum from the bottom "
-            "([::-1].cumsum()[::-1]).",
-            "acquisition.lead_funnel(leads) 中有 'reached' 列；手算：按阶段 "
-            "value_counts(sort=False)，再从底部向上累计（[::-1].cumsum()[::-1]）。")],
+            "A lead won has also passed every earlier stage: count each stage, then add "
+            "up from the bottom of the funnel to the top.",
+            "赢得的线索也经过了之前的每个阶段：先按阶段计数，再从漏斗底部向上累加。"),
+            pointer("acquisition.lead_funnel", "Series.value_counts", "Series.cumsum")],
     ),
     Exercise(
         "1.3", expected=_cpa, data=("leads",), mistakes=_mistakes_1_3, ordered=False,
         after=_SORTED_1_3,
+        task=Hint(
+            "Compute every channel's cost per customer won and rank the channels from the "
+            "cheapest to the dearest.",
+            "计算每个渠道每赢得一位客户的成本，并按从便宜到昂贵排列渠道。"),
         hints=[Hint(
-            "CPA (获客成本) = total cost of a channel's leads / customers won from them: "
-            "acquisition.channel_summary has it, or groupby('source_channel') and divide "
-            "the sums; then sort_values().",
-            "CPA（获客成本）= 某渠道全部线索的总成本 / 其中成交的客户数："
-            "acquisition.channel_summary 里有，或按 'source_channel' 分组后用两个和相除；"
-            "再 sort_values()。")],
+            "The cost counts every lead of the channel, won or not; divide it by the "
+            "customers won, not by the leads.",
+            "成本要算上该渠道的所有线索（无论是否赢得）；再除以赢得的客户数，而不是线索数"
+            "。"),
+            pointer("acquisition.channel_summary", "DataFrame.groupby", "Series.sort_values")],
     ),
     Exercise(
         "1.4", expected=_never_bought_share, data=("retail_customers", "retail_transactions"),
         mistakes=_mistakes_1_4,
+        task=Hint(
+            "Give the share of members who never placed an order, as a fraction between 0 "
+            "and 1.",
+            "给出从未下过订单的会员占比，用 0 到 1 之间的小数表示。"),
         hints=[Hint(
-            "A member who never bought has no row in orders: "
-            "~customers['customer_id'].isin(orders['customer_id'].unique()), then .mean().",
-            "从未购买的会员在 orders 中没有记录："
-            "~customers['customer_id'].isin(orders['customer_id'].unique())，再求 .mean()。")],
+            "A member who never bought has no row in the orders table: look for the "
+            "members whose id is absent there.",
+            "从未购买的会员在订单表中没有记录：找出编号不在订单表中的会员。"),
+            pointer("Series.isin", "Series.mean")],
     ),
     Exercise(
         "1.5", expected=lambda: _membership()["right"],
         data=("retail_customers", "retail_transactions"), mistakes=_mistakes_1_5,
+        task=Hint(
+            "Compare the mean spend of the year of plus and basic members who joined "
+            "before that year, counting members who did not buy.",
+            "比较当年之前入会的 plus 会员与 basic 会员当年的平均消费，没有购"
+            "买的会员也要计入。"),
         hints=[Hint(
-            "Keep the members with signup_date before 2025-01-01; sum each one's 2025 "
-            "amount (orders with order_date.dt.year == 2025), map it onto the members "
-            "with fillna(0.0), then groupby('membership').mean().",
-            "保留 signup_date 早于 2025-01-01 的会员；对每位会员 2025 年的 amount 求和"
-            "（order_date.dt.year == 2025 的订单），映射到会员上并 fillna(0.0)，"
-            "再 groupby('membership').mean()。")],
+            "Keep only the members who were members all year; a member without an order "
+            "that year spent nothing and still counts in the mean.",
+            "只保留全年都是会员的人；当年没有订单的会员消费为零，但仍要计入平均值。"),
+            pointer("Series.map", "Series.fillna", "DataFrame.groupby")],
     ),
     Exercise(
         "1.6", expected=_cheapest_channel, data=("leads",), judge=_judge_1_6,
+        task=Hint(
+            "Choose one lead channel for next year's budget and give the figure that "
+            "backs your choice.",
+            "为明年的预算选一个线索渠道，并给出支持你选择的数字。"),
         hints=[Hint(
-            "acquisition.channel_summary(leads, total=True) gives every channel's CPA "
-            "and ROI beside the total row; pick a channel better than the total on both "
-            "and report its cost_per_acquisition.",
-            "acquisition.channel_summary(leads, total=True) 给出各渠道的 CPA 和 ROI，"
-            "以及合计行；选一个两项都优于合计的渠道，并给出它的 cost_per_acquisition。")],
+            "A good channel wins customers more cheaply and pays back more than the firm "
+            "does overall: compare each channel with the total on both.",
+            "好渠道获客更便宜、回报也高于公司整体：把每个渠道在这两方面都与总体比较。"),
+            pointer("acquisition.channel_summary")],
     ),
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, choice, judge_parts, matches, not_a_choice, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, register
+from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
 
 __all__ = ["EXERCISES", "expected"]
 
@@ -389,21 +389,29 @@ EXERCISES = register(
     Exercise(
         "2.1", expected=_man_codes, data=("leads",),
         parts={"codes": Part(judge=_judge_codes), "n_no_need": Part(mistakes=_mistakes_2_1)},
+        task=Hint(
+            "Write the MAN code of the leads shown and count the leads with money and "
+            "authority but no need.",
+            "写出所示线索的 MAN 代码，并数出有购买能力和决定权但没有需求的线索。"),
         hints=[Hint(
-            "coded = acquisition.man_qualify(leads) adds the column man_code (upper case = "
-            "met); count a code with an exact comparison, (coded['man_code'] == '...')"
-            ".sum().",
-            "coded = acquisition.man_qualify(leads) 会加上 man_code 列（大写 = 满足）；"
-            "用精确比较计数：(coded['man_code'] == '...').sum()。")],
+            "Each letter is upper case when its criterion is met, lower case when not, in "
+            "the order money, authority, need; the case matters when you count.",
+            "每个字母在条件满足时大写、不满足时小写，顺序为购买能力、决定权、需求；计数时"
+            "大小写要区分。"),
+            pointer("acquisition.man_qualify")],
     ),
     Exercise(
         "2.2", expected=lambda: _by_class()["leads"], data=("leads",),
         mistakes=_mistakes_2_2,
+        task=Hint(
+            "Count the leads in each MAN class, in class order.",
+            "数出每个 MAN 类别的线索数，按类别顺序排列。"),
         hints=[Hint(
-            "man_qualify(leads)['man_class'] is an ordered categorical: "
-            ".value_counts(sort=False) keeps the class order.",
-            "man_qualify(leads)['man_class'] 是有序分类变量："
-            ".value_counts(sort=False) 会保持等级顺序。")],
+            "The classes have a natural order, from no criterion met to all three: keep "
+            "that order rather than sorting by size.",
+            "类别有自然顺序，从一个条件都不满足到三个都满足：保持这个顺序，而不是按人数排"
+            "序。"),
+            pointer("acquisition.man_qualify", "Series.value_counts")],
     ),
     Exercise(
         "2.3", expected=_rates_by_class, data=("leads",),
@@ -412,40 +420,54 @@ EXERCISES = register(
                      "convert more often than prospects.",
                      "两个转化率对调了：qualified 线索（三个条件都满足）比 prospect 转化更高。")],
         parts={cls: Part(mistakes=_mistakes_2_3(cls)) for cls in ("qualified", "prospect")},
+        task=Hint(
+            "Give the conversion rate of the qualified leads and of the prospects.",
+            "给出合格线索与潜在线索的转化率。"),
         hints=[Hint(
-            "acquisition.man_conversion(qualified) has a conversion_rate per class; or "
-            "groupby('man_class')['converted'].mean().",
-            "acquisition.man_conversion(qualified) 给出每个等级的 conversion_rate；"
-            "或 groupby('man_class')['converted'].mean()。")],
+            "A conversion rate is computed within a class: the leads of that class won, "
+            "over the leads of that class.",
+            "转化率要在一个类别内计算：该类别中赢得的线索除以该类别的全部线索。"),
+            pointer("acquisition.man_conversion", "DataFrame.groupby")],
     ),
     Exercise(
         "2.4", expected=_strict_counts, data=("leads",),
         parts={"n_strict": Part(mistakes=_mistakes_2_4_n),
                "rate_strict": Part(mistakes=_mistakes_2_4_rate)},
+        task=Hint(
+            "Qualify the leads again from the scores with the stricter threshold, then "
+            "count the qualified leads and give their conversion rate.",
+            "用更严格的门槛按分数重新判定线索，再数出合格线索并给出它们的转化率。"),
         hints=[Hint(
-            "man_qualify(leads, money='money_score', authority='authority_score', "
-            "need='need_score', thresholds=7): a score equal to the threshold counts as "
-            "met (>=).",
-            "man_qualify(leads, money='money_score', authority='authority_score', "
-            "need='need_score', thresholds=7)：分数等于阈值也算满足（>=）。")],
+            "Work from the scores, not the True/False flags, and remember that a score "
+            "equal to the threshold meets the criterion.",
+            "要用分数而不是 True/False 标记来判断；分数等于门槛也算满足条件。"),
+            pointer("acquisition.man_qualify")],
     ),
     Exercise(
         "2.5", expected=_best_lift, data=("leads",),
         parts={"best_criterion": Part(judge=_judge_criterion),
                "lift": Part(mistakes=_mistakes_2_5_lift)},
+        task=Hint(
+            "Name the criterion that raises conversion most and give its lift.",
+            "指出最能提高转化的条件，并给出它的提升倍数。"),
         hints=[Hint(
-            "For each criterion: leads.groupby(criterion)['converted'].mean() gives the rate "
-            "when not met (False) and met (True); the lift is met / not met.",
-            "对每个条件：leads.groupby(条件)['converted'].mean() 给出不满足（False）和"
-            "满足（True）时的转化率；提升倍数 = 满足 / 不满足。")],
+            "For each criterion compare two conversion rates, leads that meet it against "
+            "leads that do not; the lift is their ratio, met over not met.",
+            "对每个条件比较两个转化率：满足它的线索与不满足的线索；提升倍数是两者之比（满"
+            "足除以不满足）。"),
+            pointer("DataFrame.groupby", "Series.mean")],
     ),
     Exercise(
         "2.6", expected=_drop_prospects, data=("leads",),
         parts={"prospect_share": Part(mistakes=_mistakes_2_6_share)},
+        task=Hint(
+            "Decide whether to drop the prospects and give their share of all "
+            "conversions.",
+            "判断是否应放弃潜在线索，并给出它们在全部转化中的占比。"),
         hints=[Hint(
-            "man_conversion(qualified) has share_of_conversions per class: the prospects' "
-            "share is what dropping them would lose.",
-            "man_conversion(qualified) 中有各等级的 share_of_conversions："
-            "prospect 的占比就是放弃它们会损失的部分。")],
+            "Dropping a class loses the customers it would have brought: look at its "
+            "share of the customers won, not at its conversion rate.",
+            "放弃一个类别就会失去它带来的客户：看它在赢得客户中的占比，而不是它的转化率。"),
+            pointer("acquisition.man_conversion")],
     ),
 )

@@ -13,6 +13,7 @@ the right values in the wrong order...).
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from typing import Any
 
@@ -21,7 +22,7 @@ import pandas as pd
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, tell
-from crmlab.exercises._registry import COMPARE, Exercise, Hint, Tolerance, register
+from crmlab.exercises._registry import COMPARE, Exercise, Hint, Part, pointer, register
 from crmlab.exercises._text import say
 
 __all__ = ["EXERCISES", "expected"]
@@ -106,7 +107,26 @@ def _orders_per_customer():
     return _data()["table"]["frequency"].sort_values(ascending=False, kind="stable")
 
 
+def _mistakes_3_2(want):
+    tx = _data()["tx"]
+    return [(tx.groupby("customer_id").size(),
+             "Returns were counted as orders: a row with a negative amount is a return, and "
+             "a return is not an order.",
+             "把退货也算成了订单：金额为负的行是退货，退货不是订单。")]
+
+
 # --------------------------------------------------------------------------- 3.3
+def _mistakes_3_3_r(want):
+    from crmlab import rfm
+
+    by_value = rfm.rfm_scores(_data()["table"], ties="value")
+    return [(by_value.loc[R_SCORE_CUSTOMERS, "r_score"],
+             "These scores break ties by value: keep the default, ties broken by rank "
+             "('rank-first'), so tied customers are spread over the quintiles.",
+             "这些分数按数值处理并列：请保持默认的按名次处理并列（'rank-first'），"
+             "让并列的客户分布到各个五分位。")]
+
+
 @functools.cache
 def _scores() -> dict:
     scored = _data()["scored"]
@@ -130,7 +150,41 @@ def _segments() -> dict:
     return {"cn8_counts": counts, "segment_c00002": str(rf10.loc["C00002", "segment"])}
 
 
+def _mistakes_3_4_counts(want):
+    from crmlab import rfm
+
+    english = rfm.rfm_segments(_data()["table"], scheme="cn8")["segment"].value_counts()
+    return [When(lambda answer, _: set(map(str, answer.index)) == set(map(str, english.index)),
+                 "The segments carry their English names: the textbook's eight segments use "
+                 "the Chinese names (language='zh').",
+                 "细分用了英文名称：教材的八类细分使用中文名称（language='zh'）。")]
+
+
 # --------------------------------------------------------------------------- 3.5
+def _mistakes_3_5_share(want):
+    data = _data()
+    joined = data["table"].join(data["profit"]["profit"])
+    busy = joined[joined["frequency"] >= BUSY_ORDERS]
+    losers = busy[busy["profit"] < 0]
+    return [(float(losers["frequency"].sum() / busy["frequency"].sum()),
+             "That is a share of the busy customers' orders: the question asks for a share of "
+             "the orders of all customers.",
+             "这是占忙碌客户订单的比例：题目要求的是占全部客户订单的比例。"),
+            When(lambda answer, _: _returns_counted(answer),
+                 "Those order counts include the returns (the 'orders' of the profit table): "
+                 "count the orders as the RFM table's frequency does.",
+                 "这些订单数包含了退货（利润表中的 'orders'）：请按 RFM 表的 frequency "
+                 "计算订单数。")]
+
+
+def _returns_counted(answer) -> bool:
+    data = _data()
+    joined = data["table"].join(data["profit"][["orders", "profit"]])
+    losers = joined[(joined["frequency"] >= BUSY_ORDERS) & (joined["profit"] < 0)]
+    return math.isclose(float(answer), float(losers["orders"].sum() / joined["orders"].sum()),
+                        rel_tol=1e-7)
+
+
 @functools.cache
 def _busy_losers() -> dict:
     data = _data()
@@ -150,6 +204,32 @@ def _due_soon() -> dict:
     cycle = rfm.purchase_cycle(_data()["tx"], due_window=3)
     due = cycle.loc[cycle["status"] == "due soon", "days_until_due"].astype("int64")
     return {"due_soon": due, "cycle_c00010": float(cycle.loc["C00010", "median_interval"])}
+
+
+def _mistakes_3_6_due(want):
+    from crmlab import rfm
+
+    week = rfm.purchase_cycle(_data()["tx"])
+    return [(week.loc[week["status"] == "due soon", "days_until_due"],
+             "That is the default window of a week: Wang Yongqing can deliver for the next "
+             "3 days only (due_window=3).",
+             "这是默认的一周窗口：王永庆只能在接下来 3 天内送米（due_window=3）。")]
+
+
+def _mistakes_3_6_cycle(want):
+    cycle = _cycle()
+    return [(float(cycle.loc["C00010", "mean_interval"]),
+             "That is the mean gap between purchases: the cycle is the median gap "
+             "(median_interval), which one long pause does not pull up.",
+             "这是购买间隔的平均数：购买周期是间隔的中位数（median_interval），"
+             "不会被一次长时间的停顿拉高。")]
+
+
+@functools.cache
+def _cycle():
+    from crmlab import rfm
+
+    return rfm.purchase_cycle(_data()["tx"], due_window=3)
 
 
 # --------------------------------------------------------------------------- 3.7
@@ -222,73 +302,98 @@ TX = ("retail_transactions",)
 EXERCISES = register(
     Exercise(
         "3.1", expected=_recency_summary, data=TX, convention=COMPARE,
+        task=Hint(
+            "Read the RFM table: count its customers, give their mean recency and the "
+            "share who bought recently.",
+            "读懂 RFM 表：数出客户数，给出平均最近购买天数以及近期购买过的客户占比。"),
         hints=[Hint(
-            "len(table) counts the customers; table['recency'].mean() is the mean recency; "
-            "(table['recency'] <= 30).mean() is the share of True values, a fraction.",
-            "len(table) 是客户数；table['recency'].mean() 是平均最近购买天数；"
-            "(table['recency'] <= 30).mean() 是 True 的占比（小数）。")],
+            "One row is one customer; a share of customers is a fraction between 0 and 1, "
+            "the mean of a True/False condition.",
+            "一行就是一位客户；客户占比是 0 到 1 之间的小数，即 True/Fals"
+            "e 条件的平均值。"),
+            pointer("len", "Series.mean")],
     ),
     Exercise(
         "3.2", expected=_orders_per_customer, data=TX, convention=COMPARE,
-        ordered=False,
+        ordered=False, mistakes=_mistakes_3_2,
         after=[When(lambda answer, want: not answer.is_monotonic_decreasing,
                     "The counts are right, but not sorted from most to fewest orders: "
                     "use .sort_values(ascending=False).",
                     "计数正确，但没有从多到少排序：请用 .sort_values(ascending=False)。")],
+        task=Hint(
+            "Count the orders of each customer yourself and sort from the most orders to "
+            "the fewest.",
+            "自己数出每位客户的订单数，并按从多到少排序。"),
         hints=[Hint(
-            "Keep the purchases (tx['amount'] >= 0; a return is not an order), group by "
-            "'customer_id', count the rows with .size(), then .sort_values(ascending=False).",
-            "先保留购买记录（tx['amount'] >= 0；退货不算订单），按 'customer_id' 分组，"
-            "用 .size() 计数，再 .sort_values(ascending=False)。")],
+            "A return is not an order: leave out the rows with a negative amount before "
+            "counting, then count rows per customer.",
+            "退货不是订单：计数前先去掉金额为负的行，再按客户数行数。"),
+            pointer("DataFrame.groupby", "GroupBy.size", "Series.sort_values")],
     ),
     Exercise(
         "3.3", expected=_scores, data=TX, convention=COMPARE,
+        parts={"r_scores": Part(mistakes=_mistakes_3_3_r)},
+        task=Hint(
+            "Score the table into quintiles with the defaults, give the share of "
+            "top-scored customers and the R scores of the customers listed.",
+            "用默认设置把表格按五分位打分，给出最高分客户的占比以及所列客户的 R 分。"),
         hints=[Hint(
-            "scored = rfm.rfm_scores(table) (quintiles, ties='rank-first', the defaults); "
-            "compare scored['rfm_code'] with the text '555' and take the mean; select the R "
-            "scores with scored.loc[customers, 'r_score']. The most recent buyers get R = 5.",
-            "scored = rfm.rfm_scores(table)（默认：五分位、ties='rank-first'）；把 "
-            "scored['rfm_code'] 与文本 '555' 比较后取平均；用 scored.loc[customers, 'r_score'] "
-            "选出 R 分。最近购买的客户 R = 5。")],
+            "Keep the default way of breaking ties; the most recent buyers get the "
+            "highest R score, and an RFM code is text.",
+            "保持默认的并列处理方式；最近购买的客户 R 分最高，RFM 代码是文本。"),
+            pointer("rfm.rfm_scores", "DataFrame.loc")],
     ),
     Exercise(
         "3.4", expected=_segments, data=TX, convention=COMPARE, ordered=False,
+        parts={"cn8_counts": Part(mistakes=_mistakes_3_4_counts)},
+        task=Hint(
+            "Count the customers in each of the textbook's eight segments, and name the "
+            "RF segment of the customer given.",
+            "数出教材八类细分中每类的客户数，并指出所给客户所在的 RF 细分。"),
         hints=[Hint(
-            "rfm.rfm_segments(table, scheme='cn8', language='zh') adds 'segment'; count it "
-            "with .value_counts(). For the ten RF segments score first: "
-            "rfm.rfm_segments(rfm.rfm_scores(table)), then .loc['C00002', 'segment'].",
-            "rfm.rfm_segments(table, scheme='cn8', language='zh') 会添加 'segment' 列，用 "
-            ".value_counts() 计数。十类 RF 细分要先打分：rfm.rfm_segments(rfm.rfm_scores(table))，"
-            "再取 .loc['C00002', 'segment']。")],
+            "The eight segments use the Chinese names; the ten RF segments need the "
+            "quintile scores first and use the English names.",
+            "八类细分使用中文名称；十类 RF 细分要先打五分位分数，并使用英文名称。"),
+            pointer("rfm.rfm_segments", "rfm.rfm_scores", "Series.value_counts")],
     ),
     Exercise(
         "3.5", expected=_busy_losers, data=TX, convention=COMPARE,
-        tolerance=Tolerance(atol=1e-3),
+        parts={"busy_loser_order_share": Part(mistakes=_mistakes_3_5_share)},
+        task=Hint(
+            "Count the busy customers who lose money and give their share of all orders.",
+            "数出亏损的忙碌客户，并给出他们在全部订单中的占比。"),
         hints=[Hint(
-            "Join the RFM table with rfm.customer_profit(tx); busy = frequency >= 52, losing "
-            "money = profit < 0. Share of orders = their frequency summed / the frequency of "
-            "all customers summed (a fraction).",
-            "把 RFM 表与 rfm.customer_profit(tx) 连接；忙碌 = frequency >= 52，"
-            "亏损 = profit < 0。订单占比 = 这些客户的 frequency 之和 / "
-            "全部客户的 frequency 之和（小数）。")],
+            "Join the RFM table with each customer's profit; a share of orders sums their "
+            "orders and divides by the orders of all customers.",
+            "把 RFM 表与每位客户的利润连接；订单占比是这些客户的订单之和除以全部客户"
+            "的订单之和。"),
+            pointer("rfm.customer_profit", "DataFrame.join")],
     ),
     Exercise(
         "3.6", expected=_due_soon, data=TX, convention=COMPARE,
+        parts={"due_soon": Part(mistakes=_mistakes_3_6_due),
+               "cycle_c00010": Part(mistakes=_mistakes_3_6_cycle)},
+        task=Hint(
+            "List the days until the next purchase of the customers due soon, and give "
+            "the purchase cycle asked.",
+            "列出即将到期客户距下次购买的天数，并给出题目要求的购买周期。"),
         hints=[Hint(
-            "cycle = rfm.purchase_cycle(tx, due_window=3); keep the rows with status "
-            "'due soon' and their column 'days_until_due' (a Series). The cycle is the column "
-            "'median_interval' (the median, not the mean).",
-            "cycle = rfm.purchase_cycle(tx, due_window=3)；保留 status 为 'due soon' 的行，"
-            "取其 'days_until_due' 列（Series）。购买周期是 'median_interval' 列"
-            "（中位数，不是平均数）。")],
+            "The purchase cycle is the typical gap between two purchases (a median, not a "
+            "mean); keep only the customers whose status is due soon.",
+            "购买周期是两次购买之间的典型间隔（中位数，不是平均数）；只保留状态为即将到期"
+            "的客户。"),
+            pointer("rfm.purchase_cycle")],
     ),
     Exercise(
         "3.7", expected=_frequent_buyers, data=TX, judge=_judge_3_7,
+        task=Hint(
+            "Choose your threshold for buying often and give the share of those customers "
+            "who lose money.",
+            "选定“经常购买”的门槛，并给出这些客户中亏损者的占比。"),
         hints=[Hint(
-            "Pick a threshold for 'buys often' (at least the median frequency), keep the "
-            "customers of the RFM table with frequency >= it, join rfm.customer_profit(tx) "
-            "and take the mean of profit < 0.",
-            "为“经常购买”选一个门槛（不低于频次中位数），保留 RFM 表中 frequency >= 门槛的客户，"
-            "连接 rfm.customer_profit(tx)，再对 profit < 0 取平均。")],
+            "Frequent buyers are the customers at or above your threshold; compare their "
+            "profit with zero and take the share.",
+            "经常购买的客户是达到或超过门槛的客户；把他们的利润与零比较，再求占比。"),
+            pointer("rfm.customer_profit", "Series.mean")],
     ),
 )

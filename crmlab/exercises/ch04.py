@@ -17,7 +17,7 @@ from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import CUSTOMER_SHARE_NOT_COUNT, When, descending, matches, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, register
+from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
 
 __all__ = ["EXERCISES", "expected"]
 
@@ -195,11 +195,12 @@ def _mistakes_4_3_retail(want):
     ]
 
 
-def _mistakes_4_3_cdnow(want):  # its n / (n - 1) correction is within the tolerance
+def _mistakes_4_3_cdnow(want):
     from crmlab import pyramid
 
-    _, cd_orders, cd_sample = _cdnow()
+    cd_value, cd_orders, cd_sample = _cdnow()
     return [
+        (_corrected(pyramid.gini(cd_value), len(cd_value)), *_CORRECTION),
         (pyramid.gini(cd_orders),
          "That is the Gini of single orders: add up the amount per customer first.",
          "这是单笔订单的基尼系数：请先按客户汇总金额。"),
@@ -351,30 +352,43 @@ EXERCISES = register(
             "Sorted from the smallest up: the most profitable customer comes first "
             "(sort_values(ascending=False)).",
             "排序方向反了：最赚钱的客户应排在最前（sort_values(ascending=False)）。")),
+        task=Hint(
+            "Compute every customer's profit and rank the customers from the most "
+            "profitable down.",
+            "计算每位客户的利润，并按从最赚钱到最不赚钱排列。"),
         hints=[Hint(
-            "Group the orders by customer_id, sum gross_profit and cost_to_serve, subtract, "
-            "then sort_values(ascending=False).",
-            "按 customer_id 分组，分别对 gross_profit 和 cost_to_serve 求和后相减，"
-            "再 sort_values(ascending=False)。")],
+            "Profit is gross profit minus the cost to serve, added up over all of a "
+            "customer's orders: one value per customer, the largest first.",
+            "利润是毛利减去服务成本，按客户汇总所有订单：每位客户一个值，最大的排在最前。"),
+            pointer("DataFrame.groupby", "Series.sort_values")],
     ),
     Exercise(
         "4.2", expected=_top_share, data=TX, mistakes=_mistakes_4_2,
+        task=Hint(
+            "Give the share of total revenue brought by the top fifth of customers, as a "
+            "fraction.",
+            "给出前五分之一客户带来的收入占总收入的比例（小数）。"),
         hints=[Hint(
-            "pyramid.top_share(value, 0.2), or sort descending and divide the sum of the "
-            "first ceil(0.2 * n) customers by the total.",
-            "pyramid.top_share(value, 0.2)；或降序排序后，用前 ceil(0.2 * n) 位客户的"
-            "收入之和除以总收入。")],
+            "Rank the customers by revenue; the top fifth is a whole number of customers, "
+            "rounded up, and their revenue is divided by everyone's.",
+            "按收入给客户排序；前五分之一按整数位客户计（向上取整），再用他们的收入除以全"
+            "部收入。"),
+            pointer("pyramid.top_share", "math.ceil")],
     ),
     Exercise(
         "4.3", expected=_ginis, data=(*TX, "cdnow", "cdnow_sample"),
         parts={"gini_retail": Part(mistakes=_mistakes_4_3_retail),
                "gini_cdnow": Part(mistakes=_mistakes_4_3_cdnow),
                "more_concentrated": Part(judge=_judge_concentrated)},
+        task=Hint(
+            "Compute the Gini coefficient of revenue per customer for both customer bases "
+            "and name the more concentrated one.",
+            "计算两个客户群按客户计的收入基尼系数，并指出哪个更集中。"),
         hints=[Hint(
-            "pyramid.gini on one value per customer: cdnow.groupby('customer_id')['amount']"
-            ".sum() for CDNOW; the larger Gini is the more concentrated base.",
-            "对每位客户一个值调用 pyramid.gini：CDNOW 用 cdnow.groupby('customer_id')"
-            "['amount'].sum()；基尼系数越大越集中。")],
+            "A Gini needs one value per customer, so add up the orders first; the larger "
+            "Gini is the more concentrated base.",
+            "基尼系数需要每位客户一个值，所以先按客户汇总订单；基尼系数越大越集中。"),
+            pointer("pyramid.gini", "DataFrame.groupby")],
     ),
     Exercise(
         "4.4", expected=_a_customers, data=TX,
@@ -384,37 +398,57 @@ EXERCISES = register(
                      "两个数对调了：'including' 把跨过 80 % 的那位客户归入 B 类，"
                      "所以它的 A 类客户比 'before' 少一位。")],
         parts={rule: Part(mistakes=_mistakes_4_4(rule)) for rule in ("including", "before")},
+        task=Hint(
+            "Classify the customers into A, B and C under both boundary rules and count "
+            "the A customers of each.",
+            "按两种边界规则把客户分为 A、B、C 三类，并数出每种规则下的 A 类客户。"),
         hints=[Hint(
-            "pyramid.abc_classes(value, rule=...) for each rule, then count the 'A's "
-            "(== 'A' and .sum(), or value_counts()).",
-            "对每种规则调用 pyramid.abc_classes(value, rule=...)，再数出 'A' 的个数"
-            "（== 'A' 再 .sum()，或 value_counts()）。")],
+            "The two rules differ only in the customer who crosses the boundary: one puts "
+            "that customer in A, the other in B.",
+            "两种规则只在跨过边界的那位客户上不同：一种把他归入 A 类，另一种归入 B "
+            "类。"),
+            pointer("pyramid.abc_classes")],
     ),
     Exercise(
         "4.5", expected=_tier_sizes, data=TX, mistakes=_mistakes_4_5,
+        task=Hint(
+            "Count the customers in each tier of the textbook's pyramid, in pyramid "
+            "order.",
+            "数出教材客户金字塔每一层的客户数，按金字塔顺序排列。"),
         hints=[Hint(
-            "pyramid.pyramid_tiers(value) (the textbook's 'su' scheme is the default), then "
-            ".value_counts(sort=False) keeps the tiers in pyramid order.",
-            "pyramid.pyramid_tiers(value)（默认即教材的 'su' 方案），再用 "
-            ".value_counts(sort=False) 保持金字塔的层级顺序。")],
+            "Rank the customers by revenue and cut by the textbook's percentages; keep "
+            "the tiers in pyramid order rather than by size.",
+            "按收入给客户排序，再按教材的百分比切分；保持金字塔的层级顺序，而不是按人数排"
+            "序。"),
+            pointer("pyramid.pyramid_tiers", "Series.value_counts")],
     ),
     Exercise(
         "4.6", expected=_whale_numbers, data=TX,
         parts={"peak": Part(mistakes=_mistakes_4_6_peak),
                "losers": Part(mistakes=_mistakes_4_6_losers)},
+        task=Hint(
+            "Give the height of the whale curve's peak as a share of total profit, and "
+            "count the customers who lose money.",
+            "给出鲸鱼曲线峰值（占总利润的比例），并数出亏损的客户数。"),
         hints=[Hint(
-            "whale = pyramid.whale_curve(profit): the peak is the largest "
-            "cumulative_profit_share (pyramid.whale_summary sums it up), the losers have profit < 0.",
-            "whale = pyramid.whale_curve(profit)：峰值是 cumulative_profit_share 的最大值"
-            "（pyramid.whale_summary 会汇总），亏损客户是 profit < 0 的客户。")],
+            "The whale curve adds up profit from the most profitable customer down; its "
+            "peak is the highest cumulative share, and losers have a profit below zero.",
+            "鲸鱼曲线从最赚钱的客户开始累加利润；峰值是累计占比的最大值，亏损客户的利润小"
+            "于零。"),
+            pointer("pyramid.whale_curve", "pyramid.whale_summary")],
     ),
     Exercise(
         "4.7", expected=_long_tail, data=TX,
         parts={"tail_share": Part(mistakes=_mistakes_4_7_tail)},
+        task=Hint(
+            "Decide whether the pyramid and the long tail contradict each other and give "
+            "the long tail's share of revenue.",
+            "判断客户金字塔与长尾理论是否矛盾，并给出长尾的收入占比。"),
         hints=[Hint(
-            "pyramid.long_tail_share(value) is the revenue share of everybody outside the "
-            "top 20 %; compare it with what the pyramid says about value per customer.",
-            "pyramid.long_tail_share(value) 是前 20 % 以外所有客户的收入占比；"
-            "再对比金字塔关于每位客户价值的结论。")],
+            "The long tail is everybody outside the top fifth: their share of revenue "
+            "together, set beside what the pyramid says about each one.",
+            "长尾是前五分之一以外的所有客户：看他们合计的收入占比，再对照金字塔对单个客户"
+            "的结论。"),
+            pointer("pyramid.long_tail_share")],
     ),
 )

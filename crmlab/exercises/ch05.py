@@ -18,7 +18,7 @@ import math
 
 from crmlab.exercises._compare import _kind, compare
 from crmlab.exercises._judging import Convention, When, matches, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, register
+from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
 from crmlab.exercises._text import say
 
 __all__ = ["EXERCISES", "expected"]
@@ -41,6 +41,9 @@ SINGLE_VARIABLE = {"5.2": "top10", "5.3": "key_profit_share"}
 #: Every variable is judged on its own (every wrong one reported), and a known mistake is
 #: matched at the answer's own tolerance (so a rounded computation of it is still
 #: recognised).
+#: Values in yuan may be given to the cent: rounded to 2 decimals or unrounded, both pass.
+YUAN = Tolerance(decimals=2)
+
 CONVENTION = Convention(mistake_rtol=None, name_rounding=False, every_part=True)
 
 
@@ -432,13 +435,15 @@ EXERCISES = register(
         "5.1", expected=_e51, data=ACCOUNTS, convention=CONVENTION, ordered=False,
         parts={"profit": Part(mistakes=_mistakes_5_1_profit),
                "n_loss": Part(mistakes=_mistakes_5_1_loss)},
+        task=Hint(
+            "Compute every account's profit from its columns and count the accounts that "
+            "lose money.",
+            "用各列计算每个客户账户的利润，并数出亏损的账户数。"),
         hints=[Hint(
-            "Profit = revenue * gross_margin - cost_to_serve, column by column; index it by "
-            "account_id (.set_axis(accounts['account_id']) or set_index first), then count "
-            "the negative values with (profit < 0).sum().",
-            "利润 = revenue * gross_margin - cost_to_serve（逐列计算）；用 account_id 作索引"
-            "（先 set_index，或 .set_axis(accounts['account_id'])），再用 (profit < 0).sum() "
-            "数出亏损客户。")],
+            "Profit is revenue times gross margin, minus the cost to serve, column by "
+            "column; label each value by its account.",
+            "利润是收入乘以毛利率再减去服务成本，逐列计算；每个值要用账户编号作标签。"),
+            pointer("DataFrame.set_index", "Series.sum")],
     ),
     Exercise(
         "5.2", expected=_e52, data=ACCOUNTS, convention=CONVENTION, mistakes=_mistakes_5_2,
@@ -446,62 +451,81 @@ EXERCISES = register(
                      "The right 10 accounts, sorted by id: keep them in rank order (best "
                      "first).",
                      "10 个客户正确，但按编号排了序：请按排名顺序（最好的在前）给出。")],
+        task=Hint(
+            "Score the accounts with the weights given and list the best ten, best first.",
+            "按给定权重为账户打分，并列出最好的十个（最好的在前）。"),
         hints=[Hint(
-            "key_accounts.scorecard(accounts, weights=...) returns the accounts sorted by rank "
-            "with account_id as the index: take the first 10 labels, list(scored.index[:10]).",
-            "key_accounts.scorecard(accounts, weights=...) 返回按排名排序、以 account_id 为索引"
-            "的表：取前 10 个索引标签，list(scored.index[:10])。")],
+            "The weights say how much each criterion counts; the scored table is sorted "
+            "by rank, and the answer is a list of account ids.",
+            "权重表示每个标准的分量；打分后的表按名次排序，答案是账户编号的列表。"),
+            pointer("key_accounts.scorecard")],
     ),
     Exercise(
         "5.3", expected=_e53, data=ACCOUNTS, convention=CONVENTION, mistakes=_mistakes_5_3,
+        task=Hint(
+            "Give the key accounts' share of total profit, as a fraction.",
+            "给出关键客户占总利润的比例（小数）。"),
         hints=[Hint(
-            "identify_key_accounts(scored, top=0.2) flags the key accounts; "
-            "key_account_summary(...) has a profit_share column (a fraction of total profit).",
-            "identify_key_accounts(scored, top=0.2) 标出关键客户；key_account_summary(...) "
-            "中的 profit_share 列就是占总利润的比例（小数）。")],
+            "First flag the best accounts by rank, then divide their profit by the profit "
+            "of all accounts.",
+            "先按名次标出最好的账户，再用它们的利润除以全部账户的利润。"),
+            pointer("key_accounts.identify_key_accounts", "key_accounts.key_account_summary")],
     ),
     Exercise(
         "5.4", expected=_e54, data=ACCOUNTS, convention=CONVENTION,
         parts={"best_policy": Part(mistakes=_MISTAKES_5_4_POLICY),
                "tier_gain": Part(mistakes=_mistakes_5_4_gain)},
+        task=Hint(
+            "Spread the smaller budget under the three policies, name the best one and "
+            "give the gain asked.",
+            "在三种政策下分配更少的预算，指出最好的政策并给出题目要求的收益差。"),
         hints=[Hint(
-            "key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) gives the "
-            "profit of each policy; .idxmax() names the best, and the gain is a difference of "
-            "two profits, in yuan.",
-            "key_accounts.compare_policies(plan, total_hours=30000, policies=[...]) 给出每种"
-            "策略的利润；.idxmax() 找出最好的策略，收益是两个利润之差（单位：元）。")],
+            "Compare the profit of each policy with the same total hours; a gain is a "
+            "difference of two profits, in yuan.",
+            "在相同总工时下比较每种政策的利润；收益差是两个利润之差，以元计。"),
+            pointer("key_accounts.compare_policies", "Series.idxmax")],
     ),
     Exercise(
         "5.5", expected=_e55, convention=CONVENTION,
         parts={"multiple": Part(mistakes=_mistakes_5_5_multiple),
                "customer_clv": Part(mistakes=_mistakes_5_5_clv)},
+        task=Hint(
+            "Compute the margin multiple and the customer's lifetime value after the "
+            "acquisition cost.",
+            "计算边际乘数，以及扣除获取成本后的客户终身价值。"),
         hints=[Hint(
-            "clv.margin_multiple(retention, discount) and clv.simple_clv(margin, retention, "
-            "discount, acquisition_cost=...); rates are decimals (0.8, not 80) and the default "
-            "timing='end' is Gupta & Lehmann's convention.",
-            "clv.margin_multiple(retention, discount) 与 clv.simple_clv(margin, retention, "
-            "discount, acquisition_cost=...)；比率用小数（0.8 而不是 80），默认 timing='end' "
-            "是 Gupta & Lehmann 的约定。")],
+            "Rates are decimals, not percentages, and margins arrive at the end of each "
+            "year; the acquisition cost is paid once, now.",
+            "比率用小数而不是百分数，利润在每年年末到账；获取成本现在一次性支付。"),
+            pointer("clv.margin_multiple", "clv.simple_clv")],
     ),
     Exercise(
         "5.6", expected=_e56, convention=CONVENTION,
-        parts={"today_clv": Part(mistakes=_mistakes_5_6_today),
-               "lifetime_clv": Part(mistakes=_mistakes_5_6_lifetime)},
+        parts={"today_clv": Part(mistakes=_mistakes_5_6_today, tolerance=YUAN),
+               "lifetime_clv": Part(mistakes=_mistakes_5_6_lifetime, tolerance=YUAN)},
+        task=Hint(
+            "Value the student card customer today's way and over the whole life, with "
+            "the assumptions given.",
+            "按给定假设，分别用“只看今天”的方式和“看整个生命周期”的方式评估学生卡客户"
+            "的价值。"),
         hints=[Hint(
-            "today_clv: simple_clv on the student margin alone (with the acquisition cost). "
-            "lifetime_clv: simple_clv(..., horizon=4) for the student years, plus "
-            "simple_clv(..., growth=...) for the career times 0.9**4 (still a customer) "
-            "times 1.1**-4 (4 years of discounting), minus the acquisition cost.",
-            "today_clv：只用学生期的边际计算 simple_clv（减去获取成本）。lifetime_clv：学生 4 年用 "
-            "simple_clv(..., horizon=4)，加上职业期 simple_clv(..., growth=...) 乘以 0.9**4"
-            "（毕业时仍是客户）再乘以 1.1**-4（折现 4 年），减去获取成本。")],
+            "The lifetime value adds the student years and the career after them; the "
+            "career value must be discounted back and weighted by the chance the customer "
+            "is still there.",
+            "终身价值是学生阶段与毕业后职业阶段之和；职业阶段的价值要折现回今天，并乘以客"
+            "户届时仍在的概率。"),
+            pointer("clv.simple_clv")],
     ),
     Exercise(
         "5.7", expected=_e57, data=ACCOUNTS, judge=_judge_5_7,
+        task=Hint(
+            "Decide whether every customer should be treated the same, and name a policy "
+            "with its gain over equal service.",
+            "判断是否应平等对待每位客户，并指出一种政策及其相对平均服务的收益。"),
         hints=[Hint(
-            "compare_policies(plan, total_hours=plan['resource_hours'].sum()) has an "
-            "uplift_vs_equal column: the extra profit of each policy over equal service.",
-            "compare_policies(plan, total_hours=plan['resource_hours'].sum()) 中的 "
-            "uplift_vs_equal 列就是各策略相对平等服务多出的利润。")],
+            "Spread today's total hours under each policy and compare each one's profit "
+            "with equal service.",
+            "在各政策下分配今天的总工时，并把每种政策的利润与平均服务比较。"),
+            pointer("key_accounts.compare_policies")],
     ),
 )

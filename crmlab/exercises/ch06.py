@@ -31,7 +31,7 @@ from crmlab.exercises._judging import (
     matches,
     tell,
 )
-from crmlab.exercises._registry import Exercise, Hint, Part, register
+from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
 
 __all__ = ["EXERCISES", "expected", "COLUMNS", "LOGGED", "COLUMNS_6_4", "LOGGED_6_4",
            "LAPSED_DAYS_6_2", "TOP_6_6"]
@@ -482,13 +482,15 @@ EXERCISES = register(
             "Sorted from the smallest up: the lifestyle with the highest value comes first "
             "(sort_values(ascending=False)).",
             "排序方向反了：数值最高的生活方式应排在最前（sort_values(ascending=False)）。")),
+        task=Hint(
+            "Give the mean net spend of a member in each lifestyle, from the highest "
+            "down.",
+            "给出每种生活方式会员的平均净消费，从高到低排列。"),
         hints=[Hint(
-            "features.groupby('lifestyle', observed=True)['spend'].mean() (or the "
-            "mean_spend column of segmentation.segment_by(features, by='lifestyle')), "
-            "then sort_values(ascending=False).",
-            "features.groupby('lifestyle', observed=True)['spend'].mean()（或 "
-            "segmentation.segment_by(features, by='lifestyle') 的 mean_spend 列），"
-            "再 sort_values(ascending=False)。")],
+            "Average over all members, including those who never bought (their spend is "
+            "zero), and sort from the largest mean down.",
+            "对所有会员求平均，包括从未购买的会员（消费为零），再从大到小排序。"),
+            pointer("DataFrame.groupby", "segmentation.segment_by", "Series.sort_values")],
     ),
     Exercise(
         "6.2", expected=_stage_counts, data=DATA, convention=CONVENTION, ordered=False,
@@ -499,11 +501,15 @@ EXERCISES = register(
                     "value_counts() sorts by size).",
                     "人数正确但顺序不对：请保持生命周期顺序，潜在客户在前、流失客户在后"
                     "（对 stage 列用 value_counts(sort=False)；value_counts() 会按人数排序）。")],
+        task=Hint(
+            "Count the members in each lifecycle stage under the one-year lapse rule, in "
+            "lifecycle order.",
+            "按一年流失规则数出每个生命周期阶段的会员数，按生命周期顺序排列。"),
         hints=[Hint(
-            "segmentation.lifecycle_stage(features, lapsed_days=365), then "
-            "['stage'].value_counts(sort=False) keeps the lifecycle order.",
-            "segmentation.lifecycle_stage(features, lapsed_days=365)，再用 "
-            "['stage'].value_counts(sort=False) 保持生命周期的顺序。")],
+            "Only the lapse rule changes; keep the stages in their lifecycle order rather "
+            "than sorting by size.",
+            "只改变流失规则；保持生命周期阶段的顺序，而不是按人数排序。"),
+            pointer("segmentation.lifecycle_stage", "Series.value_counts")],
     ),
     Exercise(
         "6.3", expected=_segment_sizes, data=DATA, convention=CONVENTION,
@@ -513,46 +519,57 @@ EXERCISES = register(
                      "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列（.sort_index()）。")],
         parts={"sizes": Part(mistakes=_mistakes_6_3_sizes),
                "revenue_share_0": Part(mistakes=_mistakes_6_3_share)},
+        task=Hint(
+            "Cluster the buyers into four segments and give the segment sizes and their "
+            "shares of revenue.",
+            "把购买者聚成四个细分，并给出各细分的人数及收入占比。"),
         hints=[Hint(
-            "seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, log=logged); "
-            "seg['segment'].value_counts().sort_index(); segment_profiles(seg) has "
-            "revenue_share.",
-            "seg = segmentation.kmeans_segments(buyers, columns=columns, k=4, "
-            "log=logged)；seg['segment'].value_counts().sort_index()；"
-            "segment_profiles(seg) 中有 revenue_share。")],
+            "Keep the chapter's features, logs, standardisation and seed; the segments "
+            "are numbered by mean spend, the highest first.",
+            "保持本章的特征、对数变换、标准化和随机种子；细分按平均消费编号，最高的排第一"
+            "。"),
+            pointer("segmentation.kmeans_segments", "segmentation.segment_profiles")],
     ),
     Exercise(
         "6.4", expected=_best_k, data=DATA, convention=CONVENTION,
         parts={"best_k": Part(mistakes=_mistakes_6_4_k),
                "best_silhouette": Part(mistakes=_mistakes_6_4_silhouette)},
+        task=Hint(
+            "Compare the numbers of segments on the three behavioural features and give "
+            "the best one by silhouette.",
+            "在三个行为特征上比较不同的细分数，并按轮廓系数给出最好的那个。"),
         hints=[Hint(
-            "choice = segmentation.choose_k(buyers, columns=[...], k_range=range(2, 7), "
-            "log=[...]); the best k has the highest silhouette "
-            "(choice.loc[choice['silhouette'].idxmax(), 'k']).",
-            "choice = segmentation.choose_k(buyers, columns=[...], "
-            "k_range=range(2, 7), log=[...])；最佳 k 的轮廓系数最高"
-            "（choice.loc[choice['silhouette'].idxmax(), 'k']）。")],
+            "Use only the three features named, with logs on the two skewed ones; the "
+            "best number of segments has the highest silhouette.",
+            "只用题中的三个特征，并对两个偏态特征取对数；最好的细分数轮廓系数最高。"),
+            pointer("segmentation.choose_k", "Series.idxmax")],
     ),
     Exercise(
         "6.5", expected=_income_potential, data=DATA, convention=CONVENTION,
         parts={"high_losing": Part(mistakes=_mistakes_6_5_losing),
                "left_high": Part(mistakes=_mistakes_6_5_left)},
+        task=Hint(
+            "Assess the members by behaviour and by income and say how the two "
+            "assessments differ.",
+            "分别按行为和按收入评估会员，并说明两种评估的差别。"),
         hints=[Hint(
-            "income = segmentation.value_assessment(features, potential='income_band'); "
-            "compare its value_class with the chapter's value_assessment(features), "
-            "customer by customer.",
-            "income = segmentation.value_assessment(features, potential='income_band')；"
-            "逐个客户把它的 value_class 与正文的 value_assessment(features) 比较。")],
+            "Only the measure of purchase potential changes; compare the value classes of "
+            "the two assessments customer by customer.",
+            "只改变购买潜力的衡量方式；逐位客户比较两种评估得出的价值类别。"),
+            pointer("segmentation.value_assessment")],
     ),
     Exercise(
         "6.6", expected=_top_spenders_losing, data=DATA, convention=CONVENTION,
         parts={"high_spend_is_high_value": Part(judge=_judge_6_6_bool),
                "top_losing": Part(mistakes=_mistakes_6_6)},
+        task=Hint(
+            "Take the biggest spenders and say whether they are all high-value customers, "
+            "with the count asked.",
+            "取出消费最多的客户，判断他们是否都是高价值客户，并给出题目要求的人数。"),
         hints=[Hint(
-            "valued = segmentation.value_assessment(features); take the 1,000 rows with "
-            "the largest spend (nlargest or sort_values(...).head(1000)) and count "
-            "profit < 0.",
-            "valued = segmentation.value_assessment(features)；取 spend 最大的 1,000 行"
-            "（nlargest 或 sort_values(...).head(1000)），再数 profit < 0 的客户。")],
+            "Take the top fifth of members by spend; spending a lot is not the same as "
+            "earning the firm money, so look at their profit.",
+            "按消费取前五分之一的会员；消费多不等于为公司赚钱，所以要看他们的利润。"),
+            pointer("DataFrame.nlargest", "segmentation.value_assessment")],
     ),
 )

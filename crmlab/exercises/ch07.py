@@ -19,7 +19,7 @@ from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, matches, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, register
+from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
 
 __all__ = ["EXAMPLE_7_2", "EXERCISES", "expected"]
 
@@ -275,7 +275,7 @@ _SHAPES_7_3 = (
     When(_whole_table,
          "That is the whole table: the question asks for the gap column alone, "
          "a Series (['gap']).",
-         "这是整张表：题目只要 gap 这一列，即一个 Series（['gap']）。"),
+         "这是整张表：题目只要 gap 这一列，即一个序列（['gap']）。"),
     When(_one_per_customer,
          "One value per customer: the question asks for the mean gap of each "
          "dimension over all customers (.mean()).",
@@ -436,11 +436,16 @@ SURVEY = ("survey",)
 EXERCISES = register(
     Exercise(
         "7.1", expected=_nps, data=SURVEY, mistakes=_mistakes_7_1,
+        task=Hint(
+            "Compute the Net Promoter Score of the whole survey.",
+            "计算整个调查的净推荐值。"),
         hints=[Hint(
-            "satisfaction.nps(survey['nps_score']): promoters answer 9-10, detractors 0-6, "
-            "NPS = 100 * (share of promoters - share of detractors).",
-            "satisfaction.nps(survey['nps_score'])：推荐者打 9-10 分，贬损者 0-6 分，"
-            "NPS = 100 *（推荐者占比 - 贬损者占比）。")],
+            "The score is the share of promoters minus the share of detractors, in points "
+            "between minus a hundred and a hundred; passives count in the whole but in "
+            "neither group.",
+            "净推荐值是推荐者占比减去贬损者占比，以分值表示（负一百到一百之间）；被动者计"
+            "入总数，但不属于任何一组。"),
+            pointer("satisfaction.nps")],
     ),
     Exercise(
         "7.2", expected=_example_rates,
@@ -450,21 +455,27 @@ EXERCISES = register(
                      "两个比率对调了：流失率是流失的比例（较小的那个），保持率是留下的比例。")],
         parts={"churn": Part(mistakes=_mistakes_7_2_churn),
                "retention": Part(mistakes=_mistakes_7_2_retention)},
+        task=Hint(
+            "Compute the year's churn rate and retention rate with the chapter's "
+            "definitions.",
+            "按本章的定义计算当年的客户流失率和客户保持率。"),
         hints=[Hint(
-            "churn rate = lost / customers at the start; retention rate = (customers at "
-            "the end - new customers) / customers at the start (satisfaction.churn_rate, "
-            "satisfaction.retention_rate).",
-            "流失率 = 流失客户数 / 期初客户数；保持率 =（期末客户数 - 新客户数）/ 期初客户数"
-            "（satisfaction.churn_rate、satisfaction.retention_rate）。")],
+            "Both rates are over the customers at the start of the year; the new "
+            "customers won during the year do not count as retained.",
+            "两个比率的分母都是年初的客户数；年内新赢得的客户不算作保持的客户。"),
+            pointer("satisfaction.churn_rate", "satisfaction.retention_rate")],
     ),
     Exercise(
         "7.3", expected=_gaps, data=SURVEY, mistakes=_mistakes_7_3, ordered=False,
         before=_SHAPES_7_3,
+        task=Hint(
+            "Give the mean SERVQUAL gap of each of the five dimensions.",
+            "给出五个 SERVQUAL 维度各自的平均差距。"),
         hints=[Hint(
-            "satisfaction.gap_summary(survey)['gap'], or for each dimension the mean of "
-            "perceive_<dim> - expect_<dim>; label the values by dimension ('tangibles', ...).",
-            "satisfaction.gap_summary(survey)['gap']；或对每个维度求 perceive_<维度> - "
-            "expect_<维度> 的均值；用维度名（'tangibles' 等）作标签。")],
+            "A gap is what was perceived minus what was expected; average it over all "
+            "customers, one value per dimension, labelled by dimension.",
+            "差距是感知减去期望；对所有客户求平均，每个维度一个值，并以维度名作标签。"),
+            pointer("satisfaction.gap_summary")],
     ),
     Exercise(
         "7.4", expected=_shortfall_and_driver, data=SURVEY,
@@ -473,31 +484,41 @@ EXERCISES = register(
                      "mean gap; the churn driver has the strongest coefficient.",
                      "两个答案对调了：最大的不足是平均差距最负的维度；流失驱动因素的系数最强。")],
         parts={key: Part(judge=_choice(key)) for key in ("largest_shortfall", "churn_driver")},
+        task=Hint(
+            "Name the dimension with the largest shortfall and the one that drives churn "
+            "most, and say whether they are the same.",
+            "指出差距最大的维度和最能驱动流失的维度，并说明两者是否相同。"),
         hints=[Hint(
-            "The shortfall: the most negative mean gap (gap_summary(survey)['gap'].idxmin()). "
-            "The driver: satisfaction.churn_drivers(survey) lists the dimensions by the size "
-            "of their coefficient, strongest first.",
-            "最大的不足：平均差距最负的维度（gap_summary(survey)['gap'].idxmin()）。"
-            "驱动因素：satisfaction.churn_drivers(survey) 按系数绝对值从大到小列出各维度。")],
+            "The largest shortfall is the most negative mean gap; the strongest driver "
+            "has the largest coefficient in size, whatever its sign.",
+            "差距最大是平均差距最负的维度；最强的驱动因素是系数绝对值最大的维度，不论正负"
+            "。"),
+            pointer("satisfaction.gap_summary", "satisfaction.churn_drivers")],
     ),
     Exercise(
         "7.5", expected=_promise_satisfaction, data=SURVEY, mistakes=_mistakes_7_5,
+        task=Hint(
+            "Give how much the mean satisfaction after an inflated promise differs from "
+            "that after an accurate one.",
+            "给出听到夸大承诺的客户与听到准确承诺的客户在平均满意度上的差。"),
         hints=[Hint(
-            "satisfaction.promise_effect(survey) has one row per promise; subtract the "
-            "'accurate' row's satisfaction from the 'inflated' row's (or group by "
-            "marketing_promise and take the mean of satisfaction).",
-            "satisfaction.promise_effect(survey) 每种承诺一行；用 'inflated' 行的 "
-            "satisfaction 减去 'accurate' 行的（或按 marketing_promise 分组求 "
-            "satisfaction 的均值）。")],
+            "Compare the mean satisfaction of the two promise groups: the inflated group "
+            "minus the accurate group.",
+            "比较两个承诺组的平均满意度：夸大组减去准确组。"),
+            pointer("satisfaction.promise_effect", "DataFrame.groupby")],
     ),
     Exercise(
         "7.6", expected=_promise_nps, data=SURVEY,
         parts={"promise_more": Part(judge=_judge_promise),
                "nps_diff": Part(mistakes=_mistakes_7_6_diff)},
+        task=Hint(
+            "Decide whether marketing should promise more, and give the difference in NPS "
+            "that backs it.",
+            "判断营销是否应做出更大的承诺，并给出支持你判断的净推荐值之差。"),
         hints=[Hint(
-            "satisfaction.promise_effect(survey)['nps']: the 'inflated' row minus the "
-            "'accurate' row; then decide whether promising more pays.",
-            "satisfaction.promise_effect(survey)['nps']：用 'inflated' 行减去 'accurate' "
-            "行；再判断多承诺是否划算。")],
+            "Compare the NPS of the customers who heard an inflated promise with those "
+            "who heard an accurate one, then judge whether promising more pays.",
+            "比较听到夸大承诺与听到准确承诺的客户的净推荐值，再判断多承诺是否划算。"),
+            pointer("satisfaction.promise_effect")],
     ),
 )

@@ -17,7 +17,7 @@ from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import tell
-from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, register
+from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
 
 __all__ = ["CANDIDATES_8_5", "EXERCISES", "MIN_HOURS_8_4", "expected"]
 
@@ -389,51 +389,72 @@ ACCOUNTS = ("accounts",)
 EXERCISES = register(
     Exercise(
         "8.1", expected=_profit_correlation, data=ACCOUNTS, mistakes=_mistakes_8_1,
+        task=Hint(
+            "Measure with a rank correlation how closely the managers' priorities follow "
+            "profit, positive when profitable accounts come first.",
+            "用等级相关衡量经理的优先级与利润的一致程度，使赚钱的账户排前时为正。"),
         hints=[Hint(
-            "bias.priority_drivers(accounts, attributes=['profit']), or "
-            "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman').",
-            "bias.priority_drivers(accounts, attributes=['profit'])，或 "
-            "(-accounts['manager_priority']).corr(accounts['profit'], method='spearman')。")],
+            "A priority of one is the top, so a low number means high priority: turn the "
+            "priority round before correlating ranks.",
+            "优先级为一表示最高，数字越小优先级越高：先把优先级的方向反过来，再计算等级相"
+            "关。"),
+            pointer("bias.priority_drivers", "Series.corr")],
     ),
     Exercise(
         "8.2", expected=_over_served, data=ACCOUNTS,
         parts={"n_over": Part(mistakes=_mistakes_8_2_n),
                "over_hours_share": Part(mistakes=_mistakes_8_2_share)},
+        task=Hint(
+            "Run the chapter's priority audit, count the over-served accounts and give "
+            "their share of all service hours.",
+            "运行本章的优先级审计，数出过度服务的账户，并给出它们占全部服务工时的比例。"),
         hints=[Hint(
-            "bias.priority_audit(accounts) flags every account; its attrs['summary'] holds "
-            "the counts per status and the over-served accounts' hours.",
-            "bias.priority_audit(accounts) 给每个客户打上标记；其 attrs['summary'] 中有"
-            "各状态的客户数和过度服务客户的服务小时。")],
+            "The audit flags every account by comparing its two ranks; the share divides "
+            "the flagged accounts' hours by all the hours.",
+            "审计通过比较两个名次标记每个账户；占比是被标记账户的工时除以全部工时。"),
+            pointer("bias.priority_audit", "bias.audit_totals")],
     ),
     Exercise(
         "8.3", expected=_loss_hours, data=ACCOUNTS,
         parts={"loss_hours": Part(mistakes=_mistakes_8_3_hours),
                "loss_share": Part(mistakes=_mistakes_8_3_share)},
+        task=Hint(
+            "Give the service hours spent on the loss-making accounts and their share of "
+            "all service hours.",
+            "给出花在亏损账户上的服务工时，以及它们占全部服务工时的比例。"),
         hints=[Hint(
-            "Select the accounts with profit < 0 and sum their resource_hours; divide by "
-            "the sum of resource_hours over all accounts.",
-            "选出 profit < 0 的客户，对其 resource_hours 求和；再除以全部客户的 "
-            "resource_hours 之和。")],
+            "Select the accounts whose profit is below zero and add up their hours; the "
+            "share divides by the hours of all accounts.",
+            "选出利润小于零的账户并汇总其工时；占比要除以全部账户的工时。"),
+            pointer("Series.sum")],
     ),
     Exercise(
         "8.4", expected=_moved, data=ACCOUNTS,
         parts={"hours_moved": Part(mistakes=_mistakes_8_4_moved),
                "gainers": Part(mistakes=_mistakes_8_4_gainers)},
+        task=Hint(
+            "Re-spread the hours fairly with the basic hours given, then give the hours "
+            "moved and count the accounts that gain.",
+            "在给定基本工时下公平地重新分配工时，再给出移动的工时数并数出获得工时的账户。"),
         hints=[Hint(
-            f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4}); the hours "
-            f"moved are the sum of the positive changes (bias.allocation_totals(fair) sums "
-            f"them), the gainers the accounts whose change is > 0.",
-            f"fair = bias.fair_allocation(accounts, min_hours={MIN_HOURS_8_4})；移动的小时数"
-            f"是正变化之和（bias.allocation_totals(fair) 会汇总），获益客户是 change > 0 的客户。")],
+            "Every hour moved leaves one account and reaches another: count it once, on "
+            "the side of the accounts that gain.",
+            "每个移动的工时离开一个账户又到达另一个账户：只算一次，按获得工时的账户一侧计"
+            "算。"),
+            pointer("bias.fair_allocation", "bias.allocation_totals")],
     ),
     Exercise(
         "8.5", expected=_driver, data=ACCOUNTS,
         parts={"driver": Part(judge=_judge_driver), "rho": Part(mistakes=_mistakes_8_5_rho)},
+        task=Hint(
+            "Name the attribute the managers' priority follows most closely and give its "
+            "rank correlation.",
+            "指出经理的优先级最紧密跟随的属性，并给出其等级相关系数。"),
         hints=[Hint(
-            "bias.priority_drivers(accounts, attributes=[...the three...]) sorts them from "
-            "the strongest positive link down (preference = -manager_priority).",
-            "bias.priority_drivers(accounts, attributes=[...三个属性...]) 按正相关从强到弱"
-            "排序（偏好 = -manager_priority）。")],
+            "Orient the correlations as in the first exercise, positive when high values "
+            "come first, and compare the three attributes.",
+            "按第一题的方向计算相关（高值排前时为正），再比较三个属性。"),
+            pointer("bias.priority_drivers")],
     ),
     Exercise(
         "8.6", expected=_objective, data=ACCOUNTS,
@@ -442,11 +463,15 @@ EXERCISES = register(
         parts={"fair_guide": Part(judge=_judge_fair_guide),
                "rho_objective": Part(mistakes=_mistakes_8_6_rho,
                                      tolerance=Tolerance(rtol=2e-3))},
+        task=Hint(
+            "Decide whether the managers' priorities are a fair guide for service hours, "
+            "and give the rank correlation that backs it.",
+            "判断经理的优先级是否是分配服务工时的公平依据，并给出支持你判断的等级相关系数"
+            "。"),
         hints=[Hint(
-            "bias.audit_totals(bias.priority_audit(accounts))['spearman'] is the rank "
-            "correlation of the manager's priority with the objective rank; near 0 means "
-            "the two rankings have little in common.",
-            "bias.audit_totals(bias.priority_audit(accounts))['spearman'] 是经理优先级与"
-            "客观排名的等级相关；接近 0 表示两种排名几乎无关。")],
+            "Compare the managers' ranking with the objective ranking: a correlation near "
+            "zero means the two have little in common.",
+            "把经理的排名与客观排名比较：相关系数接近零说明两者几乎没有共同之处。"),
+            pointer("bias.priority_audit", "bias.audit_totals")],
     ),
 )

@@ -21,7 +21,7 @@ import functools
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import Convention, When, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, register
+from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
 
 __all__ = ["EXERCISES", "expected"]
 
@@ -46,7 +46,9 @@ SILENT_9_7 = 20
 
 #: The tolerance of the floats asked "rounded to 3 decimals": the rounded and the full
 #: value both pass (rounding moves a value by at most 5e-4).
-TOL3 = Tolerance(rtol=1e-3, atol=6e-4)
+TOL3 = Tolerance(decimals=3)
+#: The tolerance of the amounts in yuan, asked "rounded to 2 decimals".
+TOL2 = Tolerance(decimals=2)
 
 #: Every variable is judged on its own (every wrong one reported), and a known mistake is
 #: matched at the answer's own tolerance (the expected values are rounded to 2 or 3
@@ -305,8 +307,9 @@ def _mistakes_9_2_years(years):
         (years - 1, f"After {years - 1} years the value is still below 90% of the "
                     f"lifetime value: give the first horizon that reaches it.",
          f"{years - 1} 年时价值仍低于终身价值的 90%：请给出第一个达到 90% 的年限。"),
-        (years + 1, f"{years + 1} years is more than needed: {years} already reach 90%.",
-         f"{years + 1} 年多了：{years} 年就已达到 90%。"),
+        (years + 1, f"{years + 1} years is more than needed: a shorter horizon already "
+                    f"reaches 90%.",
+         f"{years + 1} 年多了：更短的年限就已达到 90%。"),
         (_years_to_reach(SHARE_9_2, growth=GROWTH_9_2),
          "That is the horizon for the growing margin: this part keeps the margin constant.",
          "这是利润增长时的年限：这一问中利润保持不变。"),
@@ -539,89 +542,107 @@ CDNOW = ("cdnow_sample",)
 EXERCISES = register(
     Exercise(
         "9.1", expected=_e91, convention=CONVENTION,
-        parts={key: Part(mistakes=_mistakes_9_1(key)) for key in ("multiple", "customer_clv")},
+        parts={key: Part(mistakes=_mistakes_9_1(key), tolerance=TOL2 if key in _YUAN else TOL3)
+               for key in ("multiple", "customer_clv")},
+        task=Hint(
+            "Compute the margin multiple and the customer's lifetime value after the "
+            "acquisition cost, with the numbers given.",
+            "按给定数字计算利润乘数，以及扣除获取成本后的客户终身价值。"),
         hints=[Hint(
-            "clv.margin_multiple(retention, discount) gives r / (1 + i - r); "
-            "clv.simple_clv(margin, retention, discount, acquisition_cost=...) the value. "
-            "Rates are decimals (0.8, not 80); keep the default timing='end'.",
-            "clv.margin_multiple(retention, discount) 计算 r / (1 + i - r)；"
-            "clv.simple_clv(margin, retention, discount, acquisition_cost=...) 计算终身价值。"
-            "比率用小数（0.8 而不是 80）；使用默认的 timing='end'。")],
+            "Rates are decimals, not percentages; margins arrive at the end of each year "
+            "and the acquisition cost is paid now.",
+            "比率用小数而不是百分数；利润在每年年末到账，获取成本现在支付。"),
+            pointer("clv.margin_multiple", "clv.simple_clv")],
     ),
     Exercise(
-        "9.2", expected=_e92, convention=CONVENTION, after=[_WHOLE_YEARS],
-        parts={"clv_growth": Part(mistakes=_mistakes_9_2_growth),
+        "9.2", expected=_e92, convention=CONVENTION, before=[_WHOLE_YEARS],
+        parts={"clv_growth": Part(mistakes=_mistakes_9_2_growth, tolerance=TOL2),
                "years_90": Part(mistakes=_mistakes_9_2_years)},
+        task=Hint(
+            "Value the customer with a growing margin, and find the shortest horizon that "
+            "reaches the share of the lifetime value asked.",
+            "评估利润增长时的客户价值，并找出达到题目要求的终身价值比例所需的最短年限。"),
         hints=[Hint(
-            "clv.simple_clv(..., growth=0.05) for the growing margin. For the horizon, compare "
-            "clv.simple_clv(..., horizon=years) with 0.9 times the value without a horizon, for "
-            "years = 1, 2, 3, ... and keep the first that reaches it.",
-            "利润增长时用 clv.simple_clv(..., growth=0.05)。对于年限：对 years = 1, 2, 3, ... "
-            "比较 clv.simple_clv(..., horizon=years) 与无限期价值的 0.9 倍，取第一个达到的年数。")],
+            "Growth raises each year's margin; for the horizon, try one year more at a "
+            "time until the value reaches the share asked of the value without a horizon.",
+            "增长会提高每年的利润；求年限时一年一年地增加，直到价值达到无期限价值的要求比"
+            "例。"),
+            pointer("clv.simple_clv")],
     ),
     Exercise(
         "9.3", expected=_e93, data=CDNOW, convention=CONVENTION,
         parts={"n_zero": Part(mistakes=_mistakes_9_3("n_zero")),
                "mean_frequency": Part(mistakes=_mistakes_9_3("mean_frequency"), tolerance=TOL3),
                "mean_T": Part(mistakes=_mistakes_9_3("mean_T"), tolerance=TOL3)},
+        task=Hint(
+            "Summarise the sample for the BTYD models and give the counts and means "
+            "asked.",
+            "为 BTYD 模型汇总样本，并给出题目要求的人数和平均值。"),
         hints=[Hint(
-            "clv.summary_from_transactions(cdnow, observation_end='1997-09-30', unit='W'): "
-            "purchases merged per day (freq='D', the default), recency and T in weeks. "
-            "frequency counts repeat purchases only.",
-            "clv.summary_from_transactions(cdnow, observation_end='1997-09-30', unit='W')："
-            "同一天的购买合并为一次（freq='D'，默认），recency 和 T 以周为单位。frequency 只计"
-            "重复购买次数。")],
+            "This is not an RFM table: frequency counts repeat purchases only, purchases "
+            "on the same day are merged, and times are in weeks.",
+            "这不是 RFM 表：频次只计重复购买，同一天的购买合并，时间以周计。"),
+            pointer("clv.summary_from_transactions")],
     ),
     Exercise(
         "9.4", expected=_e94, data=CDNOW, convention=CONVENTION,
         parts={"params": Part(mistakes=_mistakes_9_4_params, tolerance=TOL3),
                "dropout": Part(mistakes=_mistakes_9_4_dropout, tolerance=TOL3)},
+        task=Hint(
+            "Fit the BG/NBD model to the summary and give the estimates and the mean "
+            "dropout probability asked.",
+            "用汇总数据拟合 BG/NBD 模型，并给出题目要求的估计值和平均流失概率。"),
         hints=[Hint(
-            "clv.BetaGeo().fit(summary) on the weekly summary; the estimates are in "
-            "model.params_ (r, alpha, a, b). After a purchase a customer drops out with "
-            "probability p ~ Beta(a, b), whose mean is a / (a + b).",
-            "在以周为单位的汇总上 clv.BetaGeo().fit(summary)；估计值在 model.params_ 中"
-            "（r, alpha, a, b）。每次购买后客户以概率 p ~ Beta(a, b) 流失，"
-            "其均值为 a / (a + b)。")],
+            "The dropout probability after a purchase follows a Beta distribution; its "
+            "mean comes from the model's two Beta parameters.",
+            "购买后的流失概率服从 Beta 分布；其均值由模型的两个 Beta 参数得出"
+            "。"),
+            pointer("clv.BetaGeo")],
     ),
     Exercise(
         "9.5", expected=_e95, data=CDNOW, convention=CONVENTION,
         parts={key: Part(mistakes=_mistakes_9_5(key), tolerance=TOL3)
                for key in ("next39", "p_alive")},
+        task=Hint(
+            "Predict the customer's purchases over the coming weeks and the probability "
+            "she is still active.",
+            "预测这位客户未来几周的购买次数，以及她仍然活跃的概率。"),
         hints=[Hint(
-            "bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) and "
-            "bg.probability_alive(frequency=2, recency=30.43, T=38.86): recency is the time "
-            "from the first to the last purchase, in weeks.",
-            "bg.expected_purchases(39, frequency=2, recency=30.43, T=38.86) 与 "
-            "bg.probability_alive(frequency=2, recency=30.43, T=38.86)：recency 是从首次到"
-            "最后一次购买的时间，以周为单位。")],
+            "Use the fitted model with her three numbers: repeat purchases, the time of "
+            "her last purchase since her first, and her age as a customer, all in weeks.",
+            "用拟合好的模型和她的三个数：重复购买次数、最后一次购买距首次购买的时间、她作"
+            "为客户的时长，均以周计。"),
+            pointer("BetaGeo.expected_purchases", "BetaGeo.probability_alive")],
     ),
     Exercise(
         "9.6", expected=_e96, convention=CONVENTION,
         parts={"sbg_params": Part(mistakes=_mistakes_9_6_params, tolerance=TOL3),
                "retention_10": Part(mistakes=_mistakes_9_6_retention, tolerance=TOL3),
                "survive_12": Part(mistakes=_mistakes_9_6_survival, tolerance=TOL3)},
+        task=Hint(
+            "Fit the contractual retention model to the cohort and give the parameters, "
+            "the retention rate and the survival asked.",
+            "用该队列拟合合约型保留模型，并给出题目要求的参数、保留率和存活率。"),
         hints=[Hint(
-            "clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS['regular']); then "
-            ".retention_rate(10) is the share of year-9 survivors who renew in year 10 and "
-            ".survival(12) the share of the cohort still there after 12 years.",
-            "clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS['regular'])；然后 "
-            ".retention_rate(10) 是第 9 年仍在的客户在第 10 年续约的比例，.survival(12) 是"
-            "12 年后仍留存的客户占整个群组的比例。")],
+            "A retention rate is the share of last year's survivors who renew; survival "
+            "is the share of the whole cohort still there.",
+            "保留率是上一年存活者中续约的比例；存活率是整个队列中仍然在的比例。"),
+            pointer("clv.ShiftedBetaGeometric")],
     ),
     Exercise(
         "9.7", expected=_e97, data=CDNOW, convention=CONVENTION,
         parts={"necessarily_lost": Part(judge=_judge_necessarily_lost),
                "silent_p_alive": Part(mistakes=_mistakes_9_7(0), tolerance=TOL3),
                "came_back": Part(mistakes=_mistakes_9_7(1), tolerance=TOL3)},
+        task=Hint(
+            "Decide whether a silent customer is lost, with the mean probability alive "
+            "and the share who came back.",
+            "判断沉默客户是否已经流失，并给出平均存活概率以及回来购买的客户占比。"),
         hints=[Hint(
-            "clv.calibration_holdout(cdnow, calibration_end='1997-09-30', "
-            "observation_end='1998-06-30', unit='W') gives the calibration summary and "
-            "frequency_holdout; keep the rows with frequency > 0 and T - recency >= 20, then "
-            "bg.probability_alive(rows).mean() and (rows['frequency_holdout'] > 0).mean().",
-            "clv.calibration_holdout(cdnow, calibration_end='1997-09-30', "
-            "observation_end='1998-06-30', unit='W') 给出校准期汇总和 frequency_holdout；"
-            "保留 frequency > 0 且 T - recency >= 20 的行，再计算 "
-            "bg.probability_alive(rows).mean() 与 (rows['frequency_holdout'] > 0).mean()。")],
+            "Keep the repeat buyers who have been silent for the weeks given; compare "
+            "what the model predicts for them with what they did in the holdout period.",
+            "保留已沉默了题中周数的重复购买客户；把模型对他们的预测与他们在检验期的实际行"
+            "为比较。"),
+            pointer("clv.calibration_holdout", "BetaGeo.probability_alive")],
     ),
 )

@@ -36,7 +36,7 @@ def _namespace(values: dict, results: list) -> dict:
     from crmlab.exercises import check
 
     def quiet_check(question_id, answer):
-        result = check(question_id, answer, quiet=True)
+        result = check(question_id, answer, quiet=True, log=False)
         results.append(result)
         return result
 
