@@ -109,7 +109,7 @@ def test_9_1_wrong_answers():
 
 def test_9_1_feedback_in_chinese():
     set_language("zh")
-    fails("9.1", with_("9.1", customer_clv=500.0), "获取成本")
+    fails("9.1", with_("9.1", customer_clv=500.0), "获客成本")
     result = judge("9.1", with_("9.1", multiple=5.0))
     assert "clv.margin_multiple" in result.hint
     assert "比率用小数" in judge("9.1", with_("9.1", multiple=250.0), tries=1).hint

@@ -300,7 +300,7 @@ def _mistakes_5_5_multiple(want):
     return [
         (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
                       "the multiple is r / (1 + i - r).",
-         "1 / (1 - r) 是预期的留存年数，没有折现：边际乘数是 r / (1 + i - r)。"),
+         "1 / (1 - r) 是预期的留存年数，没有折现：利润乘数是 r / (1 + i - r)。"),
         (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
          "你漏掉了折现率：应为 r / (1 + i - r)。"),
         ((1 + i) / (1 + i - r), "That is the multiple with margins at the start of each "
@@ -317,7 +317,7 @@ def _mistakes_5_5_clv(want):
          "That is the value with timing='begin'; the exercise uses the default 'end'.",
          "这是 timing='begin' 的值；本题使用默认的 'end'。"),
         (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
-         "你忘了减去获取成本。"),
+         "你忘了减去获客成本。"),
         (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
          "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
     ]
@@ -327,7 +327,7 @@ def _mistakes_5_5_clv(want):
 def _mistakes_5_6_today(want):
     return [
         (want + CARD_5_6["acquisition_cost"], "You forgot to subtract the acquisition cost.",
-         "你忘了减去获取成本。"),
+         "你忘了减去获客成本。"),
     ]
 
 
@@ -346,7 +346,7 @@ def _mistakes_5_6_lifetime(want):
          "(1.1 ** -4) to today.",
          "职业期的价值要乘以留存概率（0.9 ** 4）并折现到今天（1.1 ** -4）。"),
         (want + cost, "You forgot to subtract the acquisition cost.",
-         "你忘了减去获取成本。"),
+         "你忘了减去获客成本。"),
     ]
 
 
@@ -492,11 +492,11 @@ EXERCISES = register(
         task=Hint(
             "Compute the margin multiple and the customer's lifetime value after the "
             "acquisition cost.",
-            "计算边际乘数，以及扣除获取成本后的客户终身价值。"),
+            "计算利润乘数，以及扣除获客成本后的客户终身价值。"),
         hints=[Hint(
             "Rates are decimals, not percentages, and margins arrive at the end of each "
             "year; the acquisition cost is paid once, now.",
-            "比率用小数而不是百分数，利润在每年年末到账；获取成本现在一次性支付。"),
+            "比率用小数而不是百分数，利润在每年年末到账；获客成本现在一次性支付。"),
             pointer("clv.margin_multiple", "clv.simple_clv")],
     ),
     Exercise(

@@ -249,7 +249,7 @@ def _mistakes_9_1(key: str):
     if key == "multiple":
         return [
             (as_percent, "Retention 80 is a percentage: the formula needs the decimal 0.8.",
-             "保留率 80 是百分数：公式中要用小数 0.8。"),
+             "保持率 80 是百分数：公式中要用小数 0.8。"),
             (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
                           "the multiple is r / (1 + i - r).",
              "1 / (1 - r) 是预期的留存年数，没有折现：利润乘数是 r / (1 + i - r)。"),
@@ -261,19 +261,19 @@ def _mistakes_9_1(key: str):
         ]
     return [
         (m * as_percent - cost, "Retention 80 is a percentage: use the decimal 0.8.",
-         "保留率 80 是百分数：请用小数 0.8。"),
+         "保持率 80 是百分数：请用小数 0.8。"),
         (m * (1 + i) / (1 + i - r) - cost,
          "That is the value with timing='begin'; the exercise uses the default 'end'.",
          "这是 timing='begin' 的值；本题使用默认的 'end'。"),
         (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
-         "你忘了减去获取成本。"),
+         "你忘了减去获客成本。"),
         (m * (1 + i) / (1 + i - r), "That is the 'begin' timing and no acquisition cost: "
                                     "keep timing='end' and subtract the cost.",
-         "这是 timing='begin' 且没有减去获取成本的值：请用 timing='end' 并减去获取成本。"),
+         "这是 timing='begin' 且没有减去获客成本的值：请用 timing='end' 并减去获客成本。"),
         (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
          "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
         (m * r / (1 + i - r) + cost, "The acquisition cost is subtracted, not added.",
-         "获取成本应当减去，而不是加上。"),
+         "获客成本应当减去，而不是加上。"),
     ]
 
 
@@ -288,7 +288,7 @@ def _mistakes_9_2_growth(want):
         (m * r / (1 + i - r), "That is the value without growth: pass growth=0.05.",
          "这是没有增长的价值：请传入 growth=0.05。"),
         (want - cost, "This exercise has no acquisition cost: leave it out.",
-         "本题没有获取成本：不要减去它。"),
+         "本题没有获客成本：不要减去它。"),
         (clv.simple_clv(m, r, i, growth=g, timing="begin"),
          "That is the value with timing='begin'; use the default 'end'.",
          "这是 timing='begin' 的值；请使用默认的 'end'。"),
@@ -455,21 +455,21 @@ def _mistakes_9_6_retention(want):
     counts = _sbg("regular").published_cohorts[COHORT_9_6]
     return [
         (float(model.retention_rate(YEAR_9_6 - 1)), "That is the retention of year 9.",
-         "这是第 9 年的保留率。"),
+         "这是第 9 年的保持率。"),
         (float(model.retention_rate(YEAR_9_6 + 1)), "That is the retention of year 11.",
-         "这是第 11 年的保留率。"),
+         "这是第 11 年的保持率。"),
         (float(model.survival(YEAR_9_6)), "That is the share of the cohort left after 10 "
                                           "years (survival); the retention rate of year 10 "
                                           "is S(10) / S(9).",
-         "这是 10 年后剩余客户占群组的比例（survival）；第 10 年的保留率是 S(10) / S(9)。"),
+         "这是 10 年后剩余客户占群组的比例（survival）；第 10 年的保持率是 S(10) / S(9)。"),
         (_first_year_retention(),
          "That is the observed retention of year 1 (631 / 1000): in the sBG model "
          "retention rises with tenure, project it with retention_rate.",
-         "这是观测到的第 1 年保留率（631 / 1000）：sBG 模型中保留率随客户年限上升，请用 "
+         "这是观测到的第 1 年保持率（631 / 1000）：sBG 模型中保持率随客户年限上升，请用 "
          "retention_rate 预测。"),
         (counts[-1] / counts[-2], "That is the observed retention of year 7 (241 / 262); "
                                   "the question asks for the model's year 10.",
-         "这是观测到的第 7 年保留率（241 / 262）；题目问的是模型预测的第 10 年。"),
+         "这是观测到的第 7 年保持率（241 / 262）；题目问的是模型预测的第 10 年。"),
         (_sbg_numbers(_sbg("high end"))["retention_10"], *_HIGH_END),
     ]
 
@@ -484,12 +484,12 @@ def _mistakes_9_6_survival(want):
         (_first_year_retention() ** SURVIVE_9_6,
          "A constant retention of 0.631 a year loses far too many: "
          "in the sBG model retention rises with tenure (survival(12)).",
-         "每年保持 0.631 的固定保留率会流失过多客户：sBG 模型中保留率随年限上升"
+         "每年保持 0.631 的固定保持率会流失过多客户：sBG 模型中保持率随年限上升"
          "（survival(12)）。"),
         (float(model.retention_rate(SURVIVE_9_6)), "That is the retention rate of year 12; "
                                                    "the question asks for the share of the "
                                                    "cohort left (survival).",
-         "这是第 12 年的保留率；题目问的是群组中剩余客户的比例（survival）。"),
+         "这是第 12 年的保持率；题目问的是群组中剩余客户的比例（survival）。"),
         (1000 * want, "Give a share of the cohort (a fraction), not a number "
                       "of customers out of 1,000.",
          "请给出占群组的比例（小数），而不是 1000 人中的人数。"),
@@ -547,11 +547,11 @@ EXERCISES = register(
         task=Hint(
             "Compute the margin multiple and the customer's lifetime value after the "
             "acquisition cost, with the numbers given.",
-            "按给定数字计算利润乘数，以及扣除获取成本后的客户终身价值。"),
+            "按给定数字计算利润乘数，以及扣除获客成本后的客户终身价值。"),
         hints=[Hint(
             "Rates are decimals, not percentages; margins arrive at the end of each year "
             "and the acquisition cost is paid now.",
-            "比率用小数而不是百分数；利润在每年年末到账，获取成本现在支付。"),
+            "比率用小数而不是百分数；利润在每年年末到账，获客成本现在支付。"),
             pointer("clv.margin_multiple", "clv.simple_clv")],
     ),
     Exercise(
@@ -622,11 +622,11 @@ EXERCISES = register(
         task=Hint(
             "Fit the contractual retention model to the cohort and give the parameters, "
             "the retention rate and the survival asked.",
-            "用该队列拟合合约型保留模型，并给出题目要求的参数、保留率和存活率。"),
+            "用该队列拟合合约型保留模型，并给出题目要求的参数、保持率和存活率。"),
         hints=[Hint(
             "A retention rate is the share of last year's survivors who renew; survival "
             "is the share of the whole cohort still there.",
-            "保留率是上一年存活者中续约的比例；存活率是整个队列中仍然在的比例。"),
+            "保持率是上一年存活者中续约的比例；存活率是整个队列中仍然在的比例。"),
             pointer("clv.ShiftedBetaGeometric")],
     ),
     Exercise(
