@@ -564,3 +564,37 @@ def test_only_a_students_own_folder_sends_its_files_into_the_sandbox(tmp_path):
     files = _files(own / "03_rfm.ipynb", "03_rfm")
     assert sorted(files) == ["03_rfm.ipynb", "my_data.csv"]
     assert base64.b64decode(files["my_data.csv"]) == b"x\n1\n"
+
+
+def test_a_view_folder_under_tmp_stays_visible_inside_the_private_tmp(monkeypatch):
+    """A course or virtual environment cloned under /tmp (as CI may) must be seen, read-only,
+    inside the sandbox, whose own /tmp is private: the view is mounted on top of it."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from sandbox_helpers import find_bwrap
+
+    from crmlab.grading import sandbox
+    from crmlab.grading.sandbox import Sandbox
+
+    bwrap, why = find_bwrap()
+    if bwrap is None:
+        pytest.skip(why)
+    with tempfile.TemporaryDirectory(dir="/tmp", prefix="crmlab-view-") as folder, \
+            tempfile.NamedTemporaryFile(dir="/tmp", prefix="crmlab-host-") as host:
+        marker = Path(folder) / "marker.txt"
+        marker.write_text("seen")
+        (Path(folder) / "grader-only.txt").write_text("x")
+        shown = sandbox._package_folders
+        monkeypatch.setattr(sandbox, "_package_folders", lambda: [*shown(), Path(folder)])
+        box = Sandbox(bwrap)
+        try:
+            cmd = box.command(["/bin/sh", "-c", f"cat {marker}; ls /tmp; touch {marker}"])
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        finally:
+            box.close()
+    assert done.stdout.startswith("seen"), done.stderr
+    assert "Read-only file system" in done.stderr  # visible, not writable
+    assert "crmlab-view-" in done.stdout  # /tmp holds only the bound folder ...
+    assert Path(host.name).name not in done.stdout  # ... not the host's /tmp

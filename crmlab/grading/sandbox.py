@@ -249,15 +249,16 @@ class Sandbox:
         >>> box.close()
         """
         stub = str(self.prepare().stub)
-        opts = [self.bwrap, *view(self.hide)]
+        # the private /tmp first: mounts stack, so the view binds on top of it (a course or
+        # a virtual environment that lives under /tmp stays visible, read-only)
+        opts = [self.bwrap, "--dev", "/dev", "--proc", "/proc",
+                "--size", str(TMP_BYTES), "--tmpfs", "/tmp", *view(self.hide)]
         for checker in answer_key_files():
             opts += ["--ro-bind", stub, str(checker)]
         cache = answer_key_files()[0].parent / "__pycache__" if answer_key_files() else None
         if cache is not None and cache.is_dir():
             opts += ["--tmpfs", str(cache)]
         opts += [
-            "--dev", "/dev", "--proc", "/proc",
-            "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
             "--dir", ROOT, "--size", str(WORK_BYTES), "--tmpfs", WORK,
             "--chdir", WORK,
             "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "1000",
