@@ -1,7 +1,8 @@
 """The instructor notes (instructors/NN_*.md) stay complete and true to the notebooks.
 
 * every chapter notebook (notebooks/NN_*.ipynb, NN >= 01) has a notes file of the same name;
-* each notes file has the five section headings;
+* each notes file has the five section headings, and copies the chapter's "After this
+  chapter you can" list word for word;
 * every exercise of the chapter's solution notebook ("## Exercise N.M") is named in its notes;
 * every number in a "Model answers" section that is followed by a unit or % appears in
   the chapter notebook's printed outputs or text (markdown and code), so a model answer
@@ -81,6 +82,25 @@ def test_notes_have_the_five_sections(chapter):
     for title in SECTIONS:
         assert any(title in h for h in headings), f"{chapter}: no '## ... {title}' heading"
         assert _section(text, title).strip(), f"{chapter}: section '{title}' is empty"
+
+
+def _objectives(chapter: str) -> list[str]:
+    """The numbered items of the chapter's "After this chapter you can" list, one line each."""
+    nb = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    first = "".join(nb["cells"][0]["source"])
+    block = first.split("**After this chapter you can:**", 1)[1].strip("\n")
+    block = re.split(r"\n\n(?!\d)", block, maxsplit=1)[0]
+    items = re.findall(r"^\d+\. (.*?)(?=^\d+\. |\Z)", block, flags=re.M | re.S)
+    return [" ".join(item.split()) for item in items]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notes_copy_the_objectives(chapter):
+    text = " ".join((NOTES / f"{chapter}.md").read_text(encoding="utf-8").split())
+    objectives = _objectives(chapter)
+    assert objectives, f"{chapter}: no 'After this chapter you can' list in the notebook"
+    missing = [o for o in objectives if o not in text]
+    assert not missing, f"{chapter}: objectives not copied into the notes: {missing}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
