@@ -96,8 +96,10 @@ def test_solution_layout(name, chapter, n):
     student = (SOLUTIONS.parent / "exercises" / name).read_text(encoding="utf-8")
     assert "评分标准 (" not in student and "Full · 满分" not in student
     assert rubric[0].text[:30] not in student
-    # the exercise says how its points split between the check and the reasoning
-    assert f"your reasoning {points:g}; your instructor grades" in student
+    # the exercise says how its points split between the check and the reasoning (in a
+    # discussion with a decision, the decision goes with the reasoning)
+    assert (f"your reasoning {points:g}; your instructor grades" in student
+            or f"your reasoning, worth {points:g}, and grades both" in student)
 
 
 @pytest.mark.parametrize(("name", "chapter", "n"), CHAPTERS)

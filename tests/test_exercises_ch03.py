@@ -300,10 +300,9 @@ def test_3_7_frequent_customers_lose_money_more_often(joined):
 
 
 def test_3_7_typical_mistakes(joined):
-    fails("3.7", _answer_3_7(joined, frequent_always_valuable=True),
-          "[frequent_always_valuable]", "26% of the customers with 45+ orders lose money")
-    fails("3.7", _answer_3_7(joined, frequent_always_valuable="no"),
-          "Expected True or False, got text")
+    # the decision is read by the instructor with the reasoning, not judged here
+    passes("3.7", _answer_3_7(joined, frequent_always_valuable=True))
+    passes("3.7", _answer_3_7(joined, frequent_always_valuable="no"))
     share = _share(joined, 45)
     fails("3.7", _answer_3_7(joined, loser_share=share * 100), "[loser_share]", "percentage")
     fails("3.7", _answer_3_7(joined, loser_share=1 - share), "1 minus")
@@ -315,11 +314,12 @@ def test_3_7_typical_mistakes(joined):
     fails("3.7", _answer_3_7(joined, min_frequency="45"), "[min_frequency]",
           "Expected number, got text")
     fails("3.7", _answer_3_7(joined, min_frequency=...), "Not answered yet")
-    fails("3.7", {"loser_share": share}, "Missing key(s): frequent_always_valuable")
+    fails("3.7", {"loser_share": share}, "Missing key(s): min_frequency")
     fails("3.7", 0.26, "Expected dict")
     # what the grader's tests submit: zeros and the text '42' everywhere
-    fails("3.7", dict.fromkeys(_answer_3_7(joined), 0), "Expected True or False")
-    fails("3.7", dict.fromkeys(_answer_3_7(joined), "42"), "Expected True or False")
+    fails("3.7", dict.fromkeys(_answer_3_7(joined), 0), "[min_frequency]", "not 'buys often'")
+    fails("3.7", dict.fromkeys(_answer_3_7(joined), "42"), "[min_frequency]",
+          "Expected number, got text")
 
 
 def test_3_7_feedback_in_chinese(joined):

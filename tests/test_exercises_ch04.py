@@ -219,15 +219,15 @@ def test_4_6_answers(tx, customers):
 def test_4_7_answers(customers):
     want = ch04.expected("4.7")
     head = pyramid.top_share(customers["amount"], 0.2)
-    fails("4.7", {**want, "contradictory": True}, "[contradictory]", "Not quite")
-    fails("4.7", {**want, "contradictory": "no"}, "Expected True or False")
+    passes("4.7", {**want, "contradictory": True})  # the decision is read with the reasoning
+    passes("4.7", {**want, "contradictory": "no"})
     fails("4.7", {**want, "tail_share": 0.8}, "[tail_share]", "share of customers")
     fails("4.7", {**want, "tail_share": head}, "head's share")
     ranked = customers.sort_values("amount", ascending=False)
     tail_profit = ranked["profit"].iloc[972:].sum() / customers["profit"].sum()
     fails("4.7", {**want, "tail_share": tail_profit}, "share of profit")
     fails("4.7", {**want, "tail_share": 100 * want["tail_share"]}, "percentage")
-    result = judge("4.7", {**want, "contradictory": True})
+    result = judge("4.7", {**want, "tail_share": 0.8})
     assert "long_tail_share" in result.hint
 
 

@@ -196,8 +196,8 @@ def test_5_6_mistakes():
 def test_5_7_mistakes():
     table = ch05._policies(ch05._current_hours())
     gain = float(table.loc["by_score", "uplift_vs_equal"])
-    fails("5.7", with_("5.7", treat_all_same=True), "`treat_all_same`", "look at the")
-    fails("5.7", with_("5.7", treat_all_same="False"), "True or False")
+    assert judge("5.7", with_("5.7", treat_all_same=True)).passed  # read with the reasoning
+    assert judge("5.7", with_("5.7", treat_all_same="False")).passed
     fails("5.7", with_("5.7", policy="equal", gain=0.0), "baseline")
     fails("5.7", with_("5.7", policy="current", gain=-458375.0), "earns less")
     fails("5.7", with_("5.7", policy="by score"), "not one of")
@@ -238,5 +238,9 @@ def test_check_cells_and_hidden_tests_on_plain_values():
             values["profit"] = pd.Series(values["profit"].to_list(),
                                          index=values["profit"].index.to_list())
         assert set(ex.names) == set(values), ex.grade_id
-        assert grader_judge(ex, values) == ("passed", ""), ex.grade_id
+        status, reason = grader_judge(ex, values)
+        assert status == "passed", ex.grade_id
+        # 5.7's decision is not judged: the instructor sees it, to read with the reasoning
+        assert reason == ("" if k < 7 else "Your decision (`treat_all_same` = False) is not "
+                          "checked here: your instructor reads it with your reasoning."), reason
         assert grader_judge(ex, dict.fromkeys(values, 0))[0] == "failed", ex.grade_id

@@ -242,9 +242,9 @@ def test_6_6_answers(features, buyers):
     top = valued.sort_values("spend", ascending=False).head(1000)
     passes("6.6", {"high_spend_is_high_value": np.bool_(False),
                    "top_losing": (top["profit"] < 0).sum()})
-    fails("6.6", {**want, "high_spend_is_high_value": True}, "[high_spend_is_high_value]",
-          "cost to serve")
-    fails("6.6", {**want, "high_spend_is_high_value": "no"}, "Expected True or False")
+    # the decision is read by the instructor with the reasoning, not judged here
+    passes("6.6", {**want, "high_spend_is_high_value": True})
+    passes("6.6", {**want, "high_spend_is_high_value": "no"})
     fails("6.6", {**want, "top_losing": int((top["value_class"] != "high").sum())},
           "[top_losing]", "not high value")
     top_buyers = buyers.nlargest(972, "spend")

@@ -203,9 +203,10 @@ def test_7_6_answers(survey, promises):
     passes("7.6", {"promise_more": np.False_, "nps_diff": want["nps_diff"]})
     groups = satisfaction.nps_breakdown(survey, by="marketing_promise")["nps"]
     passes("7.6", {"promise_more": False, "nps_diff": groups["inflated"] - groups["accurate"]})
-    fails("7.6", {**want, "promise_more": True}, "[promise_more]", "Not by this survey")
-    fails("7.6", {**want, "promise_more": np.True_}, "Not by this survey")
-    fails("7.6", {**want, "promise_more": "no"}, "Expected True or False")
+    # the decision is read by the instructor with the reasoning, not judged here
+    passes("7.6", {**want, "promise_more": True})
+    passes("7.6", {**want, "promise_more": np.True_})
+    passes("7.6", {**want, "promise_more": "no"})
     fails("7.6", {**want, "nps_diff": -want["nps_diff"]}, "[nps_diff]", "sign is flipped")
     fails("7.6", {**want, "nps_diff": want["nps_diff"] / 100}, "looks like a fraction")
     fails("7.6", {**want, "nps_diff": groups["inflated"] - groups["modest"]}, "modest")
@@ -214,13 +215,13 @@ def test_7_6_answers(survey, promises):
     fails("7.6", {**want, "nps_diff": score["inflated"] - score["accurate"]},
           "mean recommendation scores")
     fails("7.6", {**want, "nps_diff": ch07.expected("7.5")}, "exercise 7.5")
-    assert "promise_effect" in judge("7.6", {**want, "promise_more": True}).hint
+    assert "promise_effect" in judge("7.6", {**want, "nps_diff": 0.0}).hint
 
 
 def test_7_6_feedback_in_chinese():
     set_language("zh")
     want = ch07.expected("7.6")
-    fails("7.6", {**want, "promise_more": True}, "夸大承诺")
+    assert "老师会结合你的理由一起评阅" in judge("7.6", {**want, "promise_more": True}).message()
     fails("7.6", {**want, "nps_diff": -want["nps_diff"]}, "符号反了")
 
 
@@ -248,4 +249,4 @@ def test_hidden_tests_accept_the_expected_answers_and_catch_a_wrong_one():
         exec(hidden["check_7_4"], {"largest_shortfall": "reliability",
                                    "churn_driver": "responsiveness"})
     with pytest.raises(AssertionError):
-        exec(hidden["check_7_6"], {"promise_more": True, "nps_diff": -36.1})
+        exec(hidden["check_7_6"], {"promise_more": False, "nps_diff": 36.1})

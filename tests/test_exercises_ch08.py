@@ -197,8 +197,9 @@ def test_8_6_answers(accounts, audit):
     alt = (-priority).corr(audit["score"], method="spearman")
     assert alt != pytest.approx(want["rho_objective"], rel=1e-4)
     passes("8.6", {**want, "rho_objective": alt})
-    fails("8.6", {**want, "fair_guide": True}, "[fair_guide]", "Not by the data", "39%")
-    fails("8.6", {**want, "fair_guide": "no"}, "Expected True or False")
+    # the decision is read by the instructor with the reasoning, not judged here
+    passes("8.6", {**want, "fair_guide": True})
+    passes("8.6", {**want, "fair_guide": "no"})
     fails("8.6", {**want, "rho_objective": -want["rho_objective"]}, "[rho_objective]",
           "sign is flipped")
     fails("8.6", {**want, "rho_objective": priority.corr(audit["score"], method="spearman")},
@@ -213,8 +214,8 @@ def test_8_6_answers(accounts, audit):
 def test_8_6_feedback_in_chinese():
     set_language("zh")
     want = ch08.expected("8.6")
-    fails("8.6", {**want, "fair_guide": True}, "数据并不支持")
-    assert "客观排名" in judge("8.6", {**want, "fair_guide": True}, tries=1).hint
+    assert "老师会结合你的理由一起评阅" in judge("8.6", {**want, "fair_guide": True}).message()
+    assert "客观排名" in judge("8.6", {**want, "rho_objective": 0.5}, tries=1).hint
 
 
 # ---------------------------------------------------------------- the notebook
@@ -238,4 +239,4 @@ def test_hidden_tests_accept_the_expected_answers_and_catch_a_wrong_one():
     with pytest.raises(AssertionError):
         exec(hidden["check_8_5"], {"driver": "profit", "rho": 0.234})
     with pytest.raises(AssertionError):
-        exec(hidden["check_8_6"], {"fair_guide": True, "rho_objective": 0.17})
+        exec(hidden["check_8_6"], {"fair_guide": False, "rho_objective": -0.17})

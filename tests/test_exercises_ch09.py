@@ -59,11 +59,10 @@ def test_unrounded_passes_and_blank_parts_fail(qid):
     passes(qid, ch09.EXERCISES[qid].expected())  # unrounded values pass too
     blank = {key: ... for key in want}  # the student version's stubs
     fails(qid, blank, "Not answered yet")
-    first, *others = want
+    first, *others = [k for k in want if k != ch09.EXERCISES[qid].decision]  # judged parts
     text = fails(qid, {**want, first: ...}, "Not answered yet")
     assert f"`{first}`" in text and not any(f"`{key}`" in text for key in others)
     fails(qid, list(want.values()), "Expected dict, got list")
-    first = next(iter(want))
     fails(qid, {k: v for k, v in want.items() if k != first}, "Missing key(s)", first)
 
 
@@ -266,8 +265,9 @@ def test_9_7_wrong_answers(bg, calhold):
     passes("9.7", {"necessarily_lost": np.bool_(False),
                    "silent_p_alive": bg.probability_alive(silent).mean(),
                    "came_back": (silent["frequency_holdout"] > 0).mean()})
-    fails("9.7", with_("9.7", necessarily_lost=True), "`necessarily_lost`", "came_back")
-    fails("9.7", with_("9.7", necessarily_lost="no"), "Expected True or False")
+    # the decision is read by the instructor with the reasoning, not judged here
+    passes("9.7", with_("9.7", necessarily_lost=True))
+    passes("9.7", with_("9.7", necessarily_lost="no"))
     strict = calhold[(calhold["frequency"] > 0) & (gap > 20)]
     assert len(strict) < len(silent)
     fails("9.7", with_("9.7", silent_p_alive=bg.probability_alive(strict).mean()),
@@ -304,7 +304,7 @@ def test_hidden_tests_accept_the_expected_answers_and_catch_wrong_ones():
     wrong = [("9.1", {"customer_clv": 500.0}), ("9.2", {"years_90": 6.5}),
              ("9.3", {"mean_T": 229.0}), ("9.4", {"params": {"r": 0.243, "alpha": 30.895}}),
              ("9.5", {"next39": 1.195}), ("9.6", {"retention_10": 0.631}),
-             ("9.7", {"necessarily_lost": True}), ("9.7", {"came_back": 0.6})]
+             ("9.7", {"came_back": 0.6})]
     for qid, changes in wrong:
         with pytest.raises(AssertionError):
             run(qid, **changes)

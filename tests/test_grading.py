@@ -163,7 +163,9 @@ def test_reasoning_rows_wait_for_the_instructor(graded, classroom, lay):
     assert sorted(manual["student"]) == sorted(classroom[1])
     assert (manual["exercise"] == "reasoning_3_7").all() and (manual["question"] == "3.7").all()
     assert manual["points"].isna().all() and (manual["max_points"] == 1).all()
-    assert manual["reason"].str.startswith("To grade by hand. Rubric: Full (1): no: among").all()
+    assert manual["reason"].str.startswith(
+        "To grade by hand. Rubric: Full (1): the decision stated (`frequent_always_valuable = "
+        "False`: no)").all()
     assert manual["reason"].str.contains(r"Partial \(0.5\): .* / None \(0\): ").all()
     # the row follows its exercise's check
     perfect = table[table["student"] == "perfect"]["exercise"].tolist()
@@ -243,7 +245,8 @@ def test_merging_manual_scores_updates_totals_and_feedback(graded, tmp_path, lay
     path = write_feedback(merged[merged["student"] == "perfect"], tmp_path, ASSIGNMENT)[0]
     text = path.read_text(encoding="utf-8")
     assert "Score: **9.5 / 10**" in text
-    assert "| 0.5 / 1 | ✍ graded by hand | One number only. Rubric: Full (1): no: among" in text
+    assert ("| 0.5 / 1 | ✍ graded by hand | One number only. Rubric: Full (1): the decision "
+            "stated" in text)
     with pytest.raises(CRMDataError, match=r"no cell to grade by hand for row 0 .*'nobody'"):
         merge_manual(table, pd.DataFrame({"student": ["nobody"], "cell": ["reasoning_3_7"],
                                           "points": [1]}))

@@ -204,6 +204,12 @@ class Exercise:
         Whether the order of a list's items or a Series' rows matters.
     convention : Convention
         The chapter's way of matching mistakes and reporting parts.
+    decision : str
+        For a discussion exercise: the part of the dict answer that is the student's
+        stated decision (a True/False). It is recorded, never judged: the check and the
+        grader judge only the numbers behind it, and the feedback says the instructor
+        reads the decision with the reasoning cell (graded by hand against its rubric), so
+        flipping it never flips the verdict.
     """
 
     qid: str
@@ -219,6 +225,7 @@ class Exercise:
     ordered: bool = True
     convention: Convention = Convention()
     task: Hint | None = None
+    decision: str = ""
 
     def __post_init__(self):
         for name in ("hints", "data", "before", "after"):
@@ -238,6 +245,28 @@ class Exercise:
         """
         found = hint_tier(self.hints, tries)
         return found.text() if found else ""
+
+    def decision_note(self, answer: object) -> str:
+        """Say that the stated decision is read by the instructor (empty if none is asked).
+
+        The note shows the student's own value and never whether it is right.
+
+        Examples
+        --------
+        >>> ex = Exercise("0.6", expected=lambda: {"keep": True, "share": 0.5}, decision="keep")
+        >>> print(ex.decision_note({"keep": False, "share": 0.4}))
+        Your decision (`keep` = False) is not checked here: your instructor reads it with
+        your reasoning.
+        >>> Exercise("0.7", expected=lambda: 1).decision_note(1)
+        ''
+        """
+        if not self.decision:
+            return ""
+        stated = answer.get(self.decision, ...) if isinstance(answer, dict) else ...
+        if stated is Ellipsis or stated is None:
+            return say("decision_missing", name=self.decision)
+        shown = repr(stated) if isinstance(stated, str) else str(stated)
+        return say("decision", name=self.decision, value=shown)
 
     def task_text(self) -> str:
         """Return the exercise restated in words (empty if the record has none)."""
@@ -425,6 +454,10 @@ def problems(ex: Exercise, answer: object) -> list[str]:
         return [say("unanswered")]
     want = ex.expected() if ex.expected is not None else None
     answer = conform(answer, want)
+    if ex.decision:  # the stated decision is read by the instructor, never judged here
+        answer, want = _without(answer, ex.decision), _without(want, ex.decision)
+        if untouched(answer):
+            return [say("unanswered")]
     if ex.judge is not None:
         return list(ex.judge(answer, want))
     found = _first(ex.before, answer, want)
@@ -448,6 +481,11 @@ def problems(ex: Exercise, answer: object) -> list[str]:
     return found or _first(ex.after, answer, want)
 
 
+def _without(value, key: str):
+    """A dict without ``key`` (anything else unchanged)."""
+    return {k: v for k, v in value.items() if k != key} if isinstance(value, dict) else value
+
+
 def _judge_part(judge, want, value):
     return judge(value, want)
 
@@ -467,6 +505,8 @@ class Result:
     answer: Any = field(default=None, repr=False, compare=False)
     #: True while the answer is untouched: ``hint`` is then the task restated.
     unanswered: bool = field(default=False, repr=False, compare=False)
+    #: For a discussion exercise: the stated decision is read by the instructor.
+    note: str = field(default="", repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -477,10 +517,12 @@ class Result:
     def message(self) -> str:
         """Return the feedback as text: the verdict, what differs and the hint."""
         if self.passed:
-            return say("pass", qid=self.question)
+            return "\n".join([say("pass", qid=self.question)] + [self.note] * bool(self.note))
         lines = [say("fail", qid=self.question), *self.problems]
         if self.hint:
             lines.append(say("task" if self.unanswered else "hint", hint=self.hint))
+        if self.note:
+            lines.append(self.note)
         return "\n".join(lines)
 
 
@@ -509,7 +551,7 @@ def judge(qid: str, answer, *, tries: int | None = None) -> Result:
     ex = lookup(qid)
     if untouched(answer):
         return Result(qid, False, [say("unanswered")], ex.task_text() or ex.hint(1),
-                      answer, unanswered=True)
+                      answer, unanswered=True, note=ex.decision_note(answer))
     answer = as_graded(answer)
     try:
         found = problems(ex, answer)
@@ -521,7 +563,7 @@ def judge(qid: str, answer, *, tries: int | None = None) -> Result:
     if not found and ex.expected is not None:
         want = ex.expected()
     return Result(qid, not found, found, ex.hint(tries) if found else "",
-                  conform(answer, want))
+                  conform(answer, want), note=ex.decision_note(answer))
 
 
 def check(question_id: str, answer: object, *, quiet: bool = False,

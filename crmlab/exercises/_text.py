@@ -97,6 +97,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Columns you have that are not expected: {cols} (a different name?).",
         "多出的列：{cols}（是否命名不同？）。"),
     "wrong_bool": ("Not quite: look at the numbers again.", "不对：请再看一下数据。"),
+    "decision": (
+        "Your decision (`{name}` = {value}) is not checked here: your instructor reads it "
+        "with your reasoning.",
+        "你的决定（`{name}` = {value}）不在这里检查：老师会结合你的理由一起评阅。"),
+    "decision_missing": (
+        "Your decision (`{name}`) is not stated yet: set it to True or False; your "
+        "instructor reads it with your reasoning.",
+        "你还没有写出决定（`{name}`）：请设为 True 或 False；老师会结合你的理由一起评阅。"),
     "wrong_text": ("{got} is not the answer.", "{got} 不是正确答案。"),
     "set_differs": (
         "The items differ: unexpected {extra}; {missing} expected item(s) missing.",

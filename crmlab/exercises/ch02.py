@@ -458,7 +458,7 @@ EXERCISES = register(
             pointer("DataFrame.groupby", "Series.mean")],
     ),
     Exercise(
-        "2.6", expected=_drop_prospects, data=("leads",),
+        "2.6", expected=_drop_prospects, data=("leads",), decision="drop_prospects",
         parts={"prospect_share": Part(mistakes=_mistakes_2_6_share)},
         task=Hint(
             "Decide whether to drop the prospects and give their share of all "

@@ -252,8 +252,12 @@ def _frequent_buyers() -> dict:
 
 
 def _judge_3_7(answer, want) -> list[str]:
-    """Any threshold from the median up that covers enough customers, with its share."""
-    keys = ("frequent_always_valuable", "min_frequency", "loser_share")
+    """Any threshold from the median up that covers enough customers, with its share.
+
+    The decision (``frequent_always_valuable``) is not judged here: the record's
+    ``decision`` takes it out, and the instructor reads it with the reasoning cell.
+    """
+    keys = ("min_frequency", "loser_share")
     if not isinstance(answer, dict):
         return [say("want_type", want="dict", got=type(answer).__name__)]
     missing = [k for k in keys if k not in answer]
@@ -261,10 +265,7 @@ def _judge_3_7(answer, want) -> list[str]:
         return [say("missing_keys", keys=", ".join(missing))]
     if any(answer[k] is Ellipsis or answer[k] is None for k in keys):
         return [say("unanswered")]
-    verdict, threshold, share = (answer[k] for k in keys)
-    if not isinstance(verdict, (bool, np.bool_)):
-        kind = "text" if isinstance(verdict, str) else type(verdict).__name__
-        return ["[frequent_always_valuable] " + say("want_type", want="True or False", got=kind)]
+    threshold, share = (answer[k] for k in keys)
     if not _is_number(threshold):
         kind = "text" if isinstance(threshold, str) else type(threshold).__name__
         return ["[min_frequency] " + say("want_type", want="number", got=kind)]
@@ -284,16 +285,7 @@ def _judge_3_7(answer, want) -> list[str]:
             f"[min_frequency] 只有 {n_frequent} 个客户的订单数不少于 {threshold:g}：太少，"
             f"不足以说明经常购买的客户整体。请降低门槛（至少覆盖 "
             f"{MIN_FREQUENT_CUSTOMERS} 个客户）。")]
-    problems = compare(share, expected)
-    if problems:
-        return [f"[loser_share] {problems[0]}"]
-    if bool(verdict) != (expected == 0):
-        return [tell(
-            f"[frequent_always_valuable] Look at your own number: {expected:.0%} of the "
-            f"customers with {threshold:g}+ orders lose money.",
-            f"[frequent_always_valuable] 看看你自己算出的数字：订单数不少于 {threshold:g} 的客户中"
-            f"有 {expected:.0%} 在亏损。")]
-    return []
+    return [f"[loser_share] {p}" for p in compare(share, expected)[:1]]
 
 
 # --------------------------------------------------------------------------- the records
@@ -386,6 +378,7 @@ EXERCISES = register(
     ),
     Exercise(
         "3.7", expected=_frequent_buyers, data=TX, judge=_judge_3_7,
+        decision="frequent_always_valuable",
         task=Hint(
             "Choose your threshold for buying often and give the share of those customers "
             "who lose money.",

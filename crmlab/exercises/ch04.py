@@ -438,7 +438,7 @@ EXERCISES = register(
             pointer("pyramid.whale_curve", "pyramid.whale_summary")],
     ),
     Exercise(
-        "4.7", expected=_long_tail, data=TX,
+        "4.7", expected=_long_tail, data=TX, decision="contradictory",
         parts={"tail_share": Part(mistakes=_mistakes_4_7_tail)},
         task=Hint(
             "Decide whether the pyramid and the long tail contradict each other and give "

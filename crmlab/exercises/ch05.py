@@ -352,16 +352,19 @@ def _mistakes_5_6_lifetime(want):
 
 # --------------------------------------------------------------------------- 5.7
 def _judge_5_7(answer, reference) -> list[str]:
-    """Any policy that serves accounts differently passes, with the gain of that policy."""
+    """Any policy that serves accounts differently passes, with the gain of that policy.
+
+    The decision (``treat_all_same``) is not judged here: the record's ``decision`` takes
+    it out, and the instructor reads it with the reasoning cell.
+    """
     if not isinstance(answer, dict):
         return [say("want_type", want="dict", got=_kind(answer))]
-    missing = [k for k in ("treat_all_same", "policy", "gain") if k not in answer]
+    missing = [k for k in ("policy", "gain") if k not in answer]
     if missing:
         return [say("missing_keys", keys=", ".join(missing))]
     table = _policies(_current_hours())
     gains = {p: float(table.loc[p, "uplift_vs_equal"]) for p in DIFFERENTIATED}
-    problems = [f"`treat_all_same`: {p}"
-                for p in compare(answer["treat_all_same"], False)]
+    problems = []
     policy, gain = answer["policy"], answer["gain"]
     if policy is Ellipsis or policy is None:
         problems.append("`policy`: " + say("unanswered"))
@@ -517,7 +520,7 @@ EXERCISES = register(
             pointer("clv.simple_clv")],
     ),
     Exercise(
-        "5.7", expected=_e57, data=ACCOUNTS, judge=_judge_5_7,
+        "5.7", expected=_e57, data=ACCOUNTS, judge=_judge_5_7, decision="treat_all_same",
         task=Hint(
             "Decide whether every customer should be treated the same, and name a policy "
             "with its gain over equal service.",

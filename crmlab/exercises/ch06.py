@@ -448,16 +448,6 @@ def _mistakes_6_6(want) -> list[Mistake]:
     ]
 
 
-def _judge_6_6_bool(answer, want) -> list[str]:
-    problems = compare(answer, want)
-    if problems and isinstance(answer, bool):
-        return [tell("Not quite: some of the biggest spenders lose money once the cost to serve "
-                     "is counted, so spending a lot is not the same as being valuable.",
-                     "不对：把服务成本算进去后，一些消费最多的客户是亏损的，"
-                     "所以消费多并不等于价值高。")]
-    return problems
-
-
 # --------------------------------------------------------------------------- checks
 def _not_in_lifecycle_order(answer, want) -> bool:
     return list(map(str, answer.index)) != list(map(str, want.index))
@@ -560,8 +550,8 @@ EXERCISES = register(
     ),
     Exercise(
         "6.6", expected=_top_spenders_losing, data=DATA, convention=CONVENTION,
-        parts={"high_spend_is_high_value": Part(judge=_judge_6_6_bool),
-               "top_losing": Part(mistakes=_mistakes_6_6)},
+        decision="high_spend_is_high_value",
+        parts={"top_losing": Part(mistakes=_mistakes_6_6)},
         task=Hint(
             "Take the biggest spenders and say whether they are all high-value customers, "
             "with the count asked.",

@@ -397,16 +397,6 @@ def _mistakes_7_5(want):
 
 
 # --------------------------------------------------------------------------- 7.6
-def _judge_promise(value, want) -> list[str]:
-    problems = compare(value, want)
-    if problems and not compare(value, not want):
-        return [tell("Not by this survey: the same service, and inflated promises bring a "
-                     "lower NPS, lower satisfaction and more churn than accurate ones.",
-                     "从这份调查看并非如此：服务相同，夸大承诺的 NPS 和满意度都更低，"
-                     "流失更多。")]
-    return problems
-
-
 def _mistakes_7_6_diff(diff):
     p = _promises()
     nps_mean = _by_promise("nps_score").mean()
@@ -509,8 +499,8 @@ EXERCISES = register(
     ),
     Exercise(
         "7.6", expected=_promise_nps, data=SURVEY,
-        parts={"promise_more": Part(judge=_judge_promise),
-               "nps_diff": Part(mistakes=_mistakes_7_6_diff)},
+        decision="promise_more",
+        parts={"nps_diff": Part(mistakes=_mistakes_7_6_diff)},
         task=Hint(
             "Decide whether marketing should promise more, and give the difference in NPS "
             "that backs it.",

@@ -338,22 +338,6 @@ def _mistakes_8_5_rho(rho):
 
 
 # --------------------------------------------------------------------------- 8.6
-def _judge_fair_guide(value, want) -> list[str]:
-    from crmlab import bias
-    audit = _audit()
-    rho = bias.audit_totals(audit)["spearman"]
-    problems = compare(value, want)
-    if problems and not compare(value, not want):
-        return [tell(f"Not by the data: the manager's priority and the objective rank "
-                     f"agree little (Spearman {rho:.2f}), and the over-served accounts "
-                     f"take {bias.audit_totals(audit)['hours_over_served_share']:.0%} of "
-                     f"the hours.",
-                     f"数据并不支持：经理优先级与客观排名几乎不一致（Spearman {rho:.2f}），"
-                     f"过度服务的客户占用了 "
-                     f"{bias.audit_totals(audit)['hours_over_served_share']:.0%} 的服务小时。")]
-    return problems
-
-
 def _mistakes_8_6_rho(rho):
     from crmlab import bias
 
@@ -460,8 +444,8 @@ EXERCISES = register(
         "8.6", expected=_objective, data=ACCOUNTS,
         # -spearman(priority, score) differs from rho in the 4th digit (ties in the score are
         # averaged instead of broken by id): accepted through a looser tolerance.
-        parts={"fair_guide": Part(judge=_judge_fair_guide),
-               "rho_objective": Part(mistakes=_mistakes_8_6_rho,
+        decision="fair_guide",
+        parts={"rho_objective": Part(mistakes=_mistakes_8_6_rho,
                                      tolerance=Tolerance(rtol=2e-3))},
         task=Hint(
             "Decide whether the managers' priorities are a fair guide for service hours, "

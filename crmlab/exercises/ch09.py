@@ -498,17 +498,6 @@ def _mistakes_9_6_survival(want):
 
 
 # --------------------------------------------------------------------------- 9.7
-def _judge_necessarily_lost(value, want) -> list[str]:
-    problems = compare(value, want)
-    if problems and value is True:
-        return [tell(
-            "`necessarily_lost`: True would mean that none of them ever buys again; "
-            "compare with came_back, the share of them who did buy in the holdout period.",
-            "`necessarily_lost`：True 意味着他们都不会再购买；请对照 came_back，即他们中在"
-            "验证期确实购买了的比例。")]
-    return problems
-
-
 def _mistakes_9_7(i: int):
     def mistakes(want):
         strict = _silent_numbers(strict=True)
@@ -631,8 +620,8 @@ EXERCISES = register(
     ),
     Exercise(
         "9.7", expected=_e97, data=CDNOW, convention=CONVENTION,
-        parts={"necessarily_lost": Part(judge=_judge_necessarily_lost),
-               "silent_p_alive": Part(mistakes=_mistakes_9_7(0), tolerance=TOL3),
+        decision="necessarily_lost",
+        parts={"silent_p_alive": Part(mistakes=_mistakes_9_7(0), tolerance=TOL3),
                "came_back": Part(mistakes=_mistakes_9_7(1), tolerance=TOL3)},
         task=Hint(
             "Decide whether a silent customer is lost, with the mean probability alive "

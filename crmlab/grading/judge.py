@@ -76,7 +76,9 @@ def judge(ex: CheckCell, values: dict, *, language: str = "en") -> tuple[str, st
     Returns
     -------
     (str, str)
-        ``("passed", "")``, ``("missing", reason)`` when a variable the check reads was
+        ``("passed", "")`` (for a discussion exercise the reason is the student's stated
+        decision, which is not judged: the instructor reads it with the reasoning),
+        ``("missing", reason)`` when a variable the check reads was
         not exported, or ``("failed", reason)`` with the check's feedback on one line.
 
     Examples
@@ -114,7 +116,8 @@ def judge(ex: CheckCell, values: dict, *, language: str = "en") -> tuple[str, st
         return "failed", text + (f": {err}" if str(err) else "")
     except Exception:  # an answer of a kind the instructor's check cannot use
         return "failed", say("not_checkable", language, what=_kinds(values))
-    return "passed", ""
+    # a discussion exercise: the stated decision, for the instructor to read with the reasoning
+    return "passed", " ".join(r.note for r in results if r.note)
 
 
 def _memory(memory_mb: int | None, language: str) -> str:
