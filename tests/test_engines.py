@@ -342,6 +342,9 @@ def test_cohort_table_sql_errors_name_the_column():
         satisfaction.cohort_table(_cohort_log(), date="day", engine="duckdb")
     with pytest.raises(CRMDataError, match="column 'order_date' must hold dates"):
         satisfaction.cohort_table(_cohort_log().astype({"order_date": str}), engine="duckdb")
+    zoned = _cohort_log().assign(order_date=lambda d: d["order_date"].dt.tz_localize("UTC"))
+    with pytest.raises(CRMDataError, match="'order_date' carries a time zone.*tz_localize"):
+        satisfaction.cohort_table(zoned, engine="duckdb")
 
 
 @needs_spark

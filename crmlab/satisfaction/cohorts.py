@@ -47,7 +47,8 @@ def cohort_table(data: Source, *, customer: str = "customer_id",
     customer : str, default "customer_id"
         Customer id column.
     date : str, default "order_date"
-        Transaction date column (datetime64; with a time zone, months are local).
+        Transaction date column (datetime64; with a time zone, months are local, on
+        the pandas engine only: the SQL engines refuse a zone).
     amount : str or None, default "amount"
         Signed amount column: rows with a negative amount are returns, not purchases,
         and are left out (counted in ``attrs["dropped"]``). None: every row is a purchase.
@@ -120,6 +121,14 @@ def cohort_table(data: Source, *, customer: str = "customer_id",
         if not validated or not isinstance(source, pd.DataFrame) or any(
                 c not in source.columns for c in columns):
             source = require(source, columns, caller=caller, params=params)
+    elif (isinstance(source, pd.DataFrame) and date in source.columns
+          and getattr(source[date].dtype, "tz", None) is not None):
+        # SQL engines would read the months in their session time zone, not the data's
+        raise CRMDataError(
+            f"{caller}: column {date!r} carries a time zone ({source[date].dtype.tz}); "
+            f"engine={engine!r} would count months in its own session time zone. Pass "
+            f"engine='pandas' (local months), or drop the zone first: "
+            f"df[{date!r}] = df[{date!r}].dt.tz_localize(None).")
     raw = engines.aggregate("cohorts", source, roles, engine=engine, caller=caller,
                             params=params)
     return _layout(raw, roles, share, caller)
