@@ -566,10 +566,10 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_clv)
 
     p = sub.add_parser("report", help="one self-contained HTML report (RFM, pyramid, "
-                       "Lorenz/whale, key accounts, CLV)",
+                       "Lorenz/whale, key accounts, cohorts, CLV)",
                        description="Write one self-contained HTML file (charts embedded) "
                        "with data quality, RFM segments, pyramid, Lorenz and whale curves, "
-                       "key accounts and CLV.")
+                       "key accounts, cohort retention and CLV.")
     _input_options(p, "the .html file to write (required)")
     p.add_argument("--segments", default=None, metavar="TABLE",
                    help="also write a segment list to import into the CRM: the export's own "

@@ -8,7 +8,11 @@ aggregates and know nothing of RFM, pyramids or CLV. Two aggregates read the who
   purchase days, online orders and categories; the base of every per-customer table;
 * ``"periods"`` (:data:`PERIODS_SQL`): purchases merged per day or week, then per
   customer the number of purchase periods, the first and last one and the mean spend of
-  the repeat periods (the buy-till-you-die summary's input).
+  the repeat periods (the buy-till-you-die summary's input);
+* ``"cohorts"`` (:data:`COHORTS_SQL`): each customer's calendar months with a purchase
+  and the first of them (the cohort), counted per cohort and months since: the cohort
+  retention table's input (:func:`crmlab.satisfaction.cohort_table`), one row per cell,
+  with the log's row counts alongside.
 
 :func:`aggregate` runs one on an engine; :mod:`crmlab.customers` checks and finishes it
 (the same code for every engine) and the topic modules select from that table. Each
@@ -58,10 +62,10 @@ if TYPE_CHECKING:
 
     from crmlab._typing import PathLike, Source
 
-__all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "CUSTOMERS_SQL", "DUCKDB_MEMORY_LIMIT", "ENGINES",
-           "PERIODS_SQL", "ROLE_KINDS", "aggregate", "aggregate_sql", "as_path", "choose_engine",
-           "day_numbers", "local_spark", "metric_sql", "period_numbers", "read_frame",
-           "spark_available"]
+__all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "COHORTS_SQL", "CUSTOMERS_SQL",
+           "DUCKDB_MEMORY_LIMIT", "ENGINES", "PERIODS_SQL", "ROLE_KINDS", "aggregate",
+           "aggregate_sql", "as_path", "choose_engine", "day_numbers", "local_spark",
+           "metric_sql", "month_numbers", "period_numbers", "read_frame", "spark_available"]
 
 #: The engines every scaling metric accepts.
 ENGINES = ("pandas", "duckdb", "spark")
@@ -131,6 +135,45 @@ GROUP BY c
 ORDER BY c
 """
 
+#: Cohort retention: the purchase months of each customer (month number = year * 12 +
+#: month - 1), the first one its cohort, then customers per (cohort, months since). The
+#: log's counts (rows, missing ids/dates/amounts, returns, the last month of any row)
+#: ride along on every row (one row with NULL cells when there is no purchase), so the
+#: caller checks the input and accounts for every row from this one pass.
+COHORTS_SQL = """
+WITH src AS (
+    SELECT {c} AS c, {month} AS mo{amount_column}
+    FROM {source}
+),
+per AS (
+    SELECT c, mo, COUNT(*) AS n, {buys} AS buys, {returns} AS rets{amount_count}
+    FROM src
+    GROUP BY c, mo
+),
+tot AS (
+    SELECT SUM(n) AS n_rows,
+           COALESCE(SUM(CASE WHEN c IS NULL THEN n END), 0) AS missing_ids,
+           COALESCE(SUM(CASE WHEN mo IS NULL THEN n END), 0) AS missing_dates,
+           {missing_amounts} AS missing_amounts,
+           SUM(rets) AS return_rows,
+           MAX(mo) AS last_month
+    FROM per
+),
+buy AS (
+    SELECT c, mo, MIN(mo) OVER (PARTITION BY c) AS cohort
+    FROM per
+    WHERE buys > 0 AND c IS NOT NULL AND mo IS NOT NULL
+),
+cells AS (
+    SELECT cohort, mo - cohort AS since, COUNT(*) AS customers
+    FROM buy
+    GROUP BY cohort, mo - cohort
+)
+SELECT cells.cohort, cells.since, cells.customers, tot.*
+FROM tot LEFT JOIN cells ON TRUE
+ORDER BY cohort, since
+"""
+
 _DIALECTS = {
     "duckdb": {
         "quote": lambda name: '"' + str(name).replace('"', '""') + '"',
@@ -151,8 +194,11 @@ def _render(template: str, dialect: str, source: str, columns: dict, types: dict
     quote = _DIALECTS[dialect]["quote"]
     fill = {key: quote(name) for key, name in columns.items() if name is not None}
     if "d" in fill:
-        kind = "day" if _is_temporal(types.get(columns["d"], ""), dialect) else "day_text"
+        temporal = _is_temporal(types.get(columns["d"], ""), dialect)
+        kind = "day" if temporal else "day_text"
         fill["day"] = _DIALECTS[dialect][kind].format(x=fill["d"])
+        x = fill["d"] if temporal else f"CAST({fill['d']} AS TIMESTAMP)"
+        fill["month"] = f"CAST(year({x}) * 12 + month({x}) - 1 AS BIGINT)"
     parts = {key: text.format(**fill) for key, text in parts.items()}
     return template.format(source=source, **fill, **parts)
 
@@ -492,15 +538,14 @@ class _Source:
                     f"{self.caller}: DuckDB could not compute the result from {self.label}: "
                     f"{_first_line(err)}"
                 ) from err
-        # Spark sorts with an extra sampling job; the result is one row per customer,
-        # so pandas sorts it instead (string order = code-point order, as in SQL)
-        query = query.rstrip()
-        if query.endswith("ORDER BY c"):
-            query = query[: -len("ORDER BY c")]
+        # Spark sorts with an extra sampling job; the result is one row per customer
+        # (or per cohort cell), so pandas sorts it instead (string order = code-point
+        # order, as in SQL)
+        query, _, keys = query.rstrip().rpartition("\nORDER BY ")
         with _quiet_spark():
             try:
                 result = self.spark.sql(query).toPandas()
-                return result.sort_values("c", kind="stable", ignore_index=True)
+                return result.sort_values(keys.split(", "), kind="stable", ignore_index=True)
             except Exception as err:  # pyspark raises its own exception classes
                 raise CRMDataError(
                     f"{self.caller}: Spark could not compute the result from {self.label}: "
@@ -596,7 +641,7 @@ def _open(engine: str, source, needed: dict, caller: str, params: dict) -> _Sour
 # --------------------------------------------------------------------------- aggregates
 
 #: The aggregates the engines compute, each from one SQL text (and its pandas twin).
-AGGREGATES = ("customers", "periods")
+AGGREGATES = ("customers", "periods", "cohorts")
 
 #: Column roles an aggregate reads (the vocabulary of crmlab.schema): role -> data kind.
 ROLE_KINDS = {"customer": "id", "date": "datetime", "amount": "number", "order": "id",
@@ -681,6 +726,17 @@ def _periods_parts(roles: dict, period: str, end_period, dialect: str) -> dict:
     }
 
 
+def _cohorts_parts(roles: dict) -> dict:
+    has_amount = roles.get("amount") is not None
+    return {
+        "amount_column": ", CAST({m} AS DOUBLE) AS m" if has_amount else "",
+        "buys": "COUNT(*) FILTER (WHERE m >= 0)" if has_amount else "COUNT(*)",
+        "returns": "COUNT(*) FILTER (WHERE m < 0)" if has_amount else "0",
+        "amount_count": ", COUNT(m) AS n_m" if has_amount else "",
+        "missing_amounts": "SUM(n) - SUM(n_m)" if has_amount else "0",
+    }
+
+
 def _sql_columns(roles: dict) -> dict:
     """Placeholder -> column name, for the roles present."""
     keys = {"customer": "c", "date": "d", "amount": "m", "order": "o", "gross_profit": "g",
@@ -696,7 +752,7 @@ def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
 
     Parameters
     ----------
-    name : {"customers", "periods"}
+    name : {"customers", "periods", "cohorts"}
         The aggregate.
     roles : dict
         Role (``customer``, ``date``, ``amount``, ``order``, ``gross_profit``, ``cost``,
@@ -754,6 +810,8 @@ def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
     if name == "customers":
         parts = _customers_parts(roles, online, period, end_period, engine)
         return _render(CUSTOMERS_SQL, engine, source, columns, types, **parts)
+    if name == "cohorts":
+        return _render(COHORTS_SQL, engine, source, columns, types, **_cohorts_parts(roles))
     parts = _periods_parts(roles, period, end_period, engine)
     return _render(PERIODS_SQL, engine, source, columns, types, **parts)
 
@@ -892,6 +950,42 @@ def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
     return out.rename_axis("c").reset_index()
 
 
+def month_numbers(dates: pd.Series) -> np.ndarray:
+    """Calendar months as numbers, ``year * 12 + month - 1`` (local months of a time zone).
+
+    Examples
+    --------
+    >>> month_numbers(pd.Series(pd.to_datetime(["2024-01-31", "2024-02-01"]))).tolist()
+    [24288, 24289]
+    """
+    return (dates.dt.year.to_numpy(dtype=np.int64) * 12
+            + dates.dt.month.to_numpy(dtype=np.int64) - 1)
+
+
+def _cohorts_pandas(df: pd.DataFrame, roles: dict) -> pd.DataFrame:
+    """COHORTS_SQL in pandas, on a validated table (no missing values): the distinct
+    (customer, purchase month) pairs, the first month per customer from one
+    factorisation, then one count per (cohort, months since)."""
+    month = month_numbers(df[roles["date"]])
+    n = len(df)
+    amount = roles.get("amount")
+    buy = (df[amount].to_numpy() >= 0) if amount is not None else np.ones(n, dtype=bool)
+    codes, _ = pd.factorize(df[roles["customer"]])
+    codes, bought = codes[buy], month[buy]
+    if codes.size:
+        first = np.full(codes.max() + 1, np.iinfo(np.int64).max)
+        np.minimum.at(first, codes, bought)
+        pairs = pd.DataFrame({"cohort": first[codes], "since": bought - first[codes],
+                              "c": codes}).drop_duplicates()
+        cells = (pairs.groupby(["cohort", "since"], sort=True).size()
+                 .rename("customers").reset_index())
+    else:
+        cells = pd.DataFrame({"cohort": [np.nan], "since": [np.nan], "customers": [np.nan]})
+    return cells.assign(n_rows=n, missing_ids=0, missing_dates=0, missing_amounts=0,
+                        return_rows=int(n - buy.sum()),
+                        last_month=int(month.max()) if n else np.nan)
+
+
 def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: str,
               params: dict | None = None, online: Sequence[str] = ("online", "app"),
               period: str = "D", end_period: int | None = None) -> pd.DataFrame:
@@ -899,8 +993,10 @@ def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: st
 
     Parameters
     ----------
-    name : {"customers", "periods"}
-        The aggregate (see :data:`CUSTOMERS_SQL`, :data:`PERIODS_SQL`).
+    name : {"customers", "periods", "cohorts"}
+        The aggregate (see :data:`CUSTOMERS_SQL`, :data:`PERIODS_SQL`,
+        :data:`COHORTS_SQL`; the cohorts aggregate reads ``customer``, ``date`` and
+        ``amount`` and ignores the window).
     source : DataFrame, str, Path or PySpark DataFrame
         For ``engine="pandas"`` a DataFrame already checked with
         :func:`crmlab.validation.require` (the caller validates once); for DuckDB and
@@ -921,10 +1017,29 @@ def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: st
     DataFrame
         One row per customer (column ``c``, sorted), with the aggregate's raw columns:
         counts, sums, day or period numbers, and (SQL engines) non-null counts of the
-        inputs for the caller's checks.
+        inputs for the caller's checks. For ``"cohorts"``: one row per cell (``cohort``,
+        ``since``, ``customers``, sorted), each with the log's counts (``n_rows``,
+        ``missing_ids``, ``missing_dates``, ``missing_amounts``, ``return_rows``,
+        ``last_month``).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [5.0, 2.0, -1.0],
+    ...                     "order_date": pd.to_datetime(["2024-01-05", "2024-03-01",
+    ...                                                   "2024-02-01"])})
+    >>> roles = {"customer": "customer_id", "date": "order_date", "amount": "amount"}
+    >>> raw = aggregate("cohorts", log, roles, engine="pandas", caller="demo")
+    >>> raw[["cohort", "since", "customers", "n_rows", "return_rows", "last_month"]]
+       cohort  since  customers  n_rows  return_rows  last_month
+    0   24288      0          1       3            1       24290
+    1   24288      2          1       3            1       24290
     """
     roles = {r: c for r, c in roles.items() if c is not None}
+    if name == "cohorts":
+        roles = {r: c for r, c in roles.items() if r in ("customer", "date", "amount")}
     if engine == "pandas":
+        if name == "cohorts":
+            return _cohorts_pandas(source, roles)
         if name == "customers":
             return _customers_pandas(source, roles, online, period, end_period)
         return _periods_pandas(source, roles, period, end_period)

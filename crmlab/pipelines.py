@@ -38,12 +38,20 @@ from crmlab.validation import check_option, renamed_keywords, require
 if TYPE_CHECKING:
     from crmlab._typing import DateLike, PathLike, Source
 
-__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "Analysis", "CLVFit", "Progress",
-           "account_of", "analyse", "clv_customers", "clv_fit", "purchase_rules",
+__all__ = ["KEY_ACCOUNT_SHARE", "MIN_REPEAT_BUYERS", "REPORT_COHORTS", "REPORT_COHORT_MONTHS",
+           "Analysis", "CLVFit",
+           "Progress", "account_of", "analyse", "clv_customers", "clv_fit", "cohort_summary",
+           "purchase_rules",
            "pyramid_customers", "pyramid_overview", "rfm_customers", "segment_list"]
 
 #: Fewest customers with a repeat purchase for :func:`clv_customers` to fit the models.
 MIN_REPEAT_BUYERS = 10
+
+#: Cohorts (first-purchase months) shown in the report's cohort section, oldest first.
+REPORT_COHORTS = 12
+
+#: Months since the first purchase shown in the report's cohort table.
+REPORT_COHORT_MONTHS = (1, 2, 3, 6, 12)
 
 
 class Progress:
@@ -561,6 +569,11 @@ class Analysis:
         Why the models could not be fitted.
     rules : dict
         :func:`purchase_rules`: which rows counted as purchases, for the report's top.
+    cohorts : DataFrame
+        Cohort retention shares (:func:`crmlab.satisfaction.cohort_table`): first-purchase
+        month × months since.
+    cohort_summary : DataFrame
+        :func:`cohort_summary` of the first :data:`REPORT_COHORTS` cohorts.
     clv_warnings : list of str
         The models' :class:`~crmlab.CRMFitWarning` messages (a fit on a boundary or
         not converged), shown in the report instead of being raised.
@@ -622,7 +635,7 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
     >>> len(result.base), result.rfm["segment"].notna().all(), result.clv is not None
     (162, np.True_, True)
     """
-    from crmlab import key_accounts
+    from crmlab import key_accounts, satisfaction
     from crmlab.clv.summary import end_date
     from crmlab.customers import customer_table
     from crmlab.dates import analysis_date_of
@@ -686,10 +699,69 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     step.done()
+    step("cohorts")
+    # the table was validated by the per-customer table above: count, do not re-check
+    cohorts = satisfaction.cohort_table(tx, customer=cols["customer"], date=cols["date"],
+                                        amount=cols["amount"], share=False, engine="pandas",
+                                        validated=True)
+    summary = cohort_summary(cohorts)
+    shares = cohorts.astype(float).div(cohorts[0].astype(float), axis=0)
+    shares.attrs = {**cohorts.attrs, "share": True}
+    step.done()
     return Analysis(transactions=tx, read_report=rep, base=base, rfm=seg, pyramid=table,
                     overview=overview, key_accounts=keyed, clv=None if fit is None else fit.table,
                     clv_fit=fit, clv_error=clv_error, clv_warnings=clv_warnings,
-                    rules=purchase_rules(rep, base))
+                    rules=purchase_rules(rep, base), cohorts=shares, cohort_summary=summary)
+
+
+def cohort_summary(counts: pd.DataFrame, *, cohorts: int = REPORT_COHORTS,
+                   months: Sequence[int] = REPORT_COHORT_MONTHS) -> pd.DataFrame:
+    """The first cohorts' sizes and the shares who bought in chosen months since.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`crmlab.satisfaction.cohort_table` with ``share=False``.
+    cohorts : int, default REPORT_COHORTS
+        How many cohorts, oldest first.
+    months : sequence of int, default (1, 2, 3, 6, 12)
+        Months since the first purchase to show (those the table reaches).
+
+    Returns
+    -------
+    DataFrame
+        Index ``cohort``; ``customers`` (the cohort's size) and one column ``month k``
+        per month: the share of the cohort that bought in it (missing where the data
+        end before).
+
+    Raises
+    ------
+    CRMDataError
+        If ``counts`` holds shares, not counts.
+
+    Examples
+    --------
+    >>> from crmlab import satisfaction
+    >>> t = pd.DataFrame({"customer_id": ["a", "a", "b", "c"],
+    ...                   "order_date": pd.to_datetime(["2024-01-05", "2024-02-10",
+    ...                                                 "2024-01-20", "2024-02-02"]),
+    ...                   "amount": [10.0, 5.0, 8.0, 20.0]})
+    >>> cohort_summary(satisfaction.cohort_table(t, share=False))
+             customers  month 1
+    cohort
+    2024-01          2      0.5
+    2024-02          1      NaN
+    """
+    if counts.attrs.get("share", True):
+        raise CRMDataError("cohort_summary: expected customer counts; pass "
+                           "satisfaction.cohort_table(transactions, share=False).")
+    first = counts.iloc[:cohorts]
+    size = first[0].astype("int64")
+    out = pd.DataFrame({"customers": size})
+    for k in months:
+        if k in first.columns:
+            out[f"month {k}"] = (first[k].astype(float) / size).to_numpy()
+    return out
 
 
 def account_of(transactions: pd.DataFrame) -> dict | None:

@@ -1,8 +1,8 @@
 """The one-file HTML report behind ``crmlab report`` (分析报告): rendering only.
 
 :func:`build_report` takes the results of :func:`crmlab.pipelines.analyse` (RFM
-segments, the customer pyramid, concentration, key accounts and CLV, all from one
-per-customer table) and renders them, with their charts, into one self-contained HTML
+segments, the customer pyramid, concentration, key accounts, cohort retention and CLV,
+from one validated table) and renders them, with their charts, into one self-contained HTML
 page; :func:`write_report` writes it atomically. The analyses and their domain rules
 live in the topic modules and :mod:`crmlab.pipelines`; this module only lays them out.
 
@@ -66,6 +66,7 @@ SECTIONS = {
     "pyramid": "Customer pyramid (客户金字塔)",
     "concentration": "Lorenz and whale curves (洛伦兹曲线与鲸鱼曲线)",
     "key-accounts": "Key accounts (关键客户)",
+    "cohorts": "Cohort retention (同期群客户保持率)",
     "clv": "Customer lifetime value (客户终身价值, CLV)",
 }
 
@@ -381,6 +382,26 @@ def _section_key_accounts(result: Analysis) -> str:
     return "".join(parts)
 
 
+def _section_cohorts(result: Analysis) -> str:
+    from crmlab import plots
+
+    shares, summary = result.cohorts, result.cohort_summary
+    months = [c for c in summary.columns if c != "customers"]
+    text = (f"<p>Customers are grouped into cohorts (同期群) by the month of their first "
+            f"purchase; a cell is the share of the cohort that bought in the k-th month after "
+            f"that one (month 0 is the first month itself: 100%). Cells after the last month "
+            f"of the data ({_esc(shares.attrs['last_month'])}) are blank: those customers "
+            f"have not had the time yet. "
+            + (f"The first {len(summary)} of {len(shares)} cohorts:</p>"
+               if len(summary) < len(shares) else f"All {len(shares)} cohorts:</p>"))
+    table = _table(summary, dict.fromkeys(months, "pct"))
+    first = shares.iloc[:len(summary), :13]
+    chart = _figure(lambda ax: plots.cohort_heatmap(first, ax=ax, annotate=first.size <= 200),
+                    "Share of each cohort buying in the months after its first purchase "
+                    "(同期群客户保持率)", size=(8.0, 4.8))
+    return text + table + chart
+
+
 def _section_clv(result: Analysis) -> str:
     from crmlab import plots
 
@@ -475,7 +496,8 @@ def build_report(
     """Build a self-contained HTML report of a transaction table.
 
     Sections: data overview and quality, RFM segments, customer pyramid, Lorenz and
-    whale curves, key accounts and CLV (each with tables and embedded charts).
+    whale curves, key accounts, cohort retention and CLV (each with tables and embedded
+    charts).
 
     Parameters
     ----------
@@ -516,7 +538,7 @@ def build_report(
     >>> tx = crmlab.load_data("retail_transactions").head(400)
     >>> page = build_report(tx, order="order_id")
     >>> page.startswith("<!DOCTYPE html>"), "https://" in page, page.count("<img")
-    (True, False, 6)
+    (True, False, 7)
     """
     steps = Progress(list(SECTIONS) + ["html"], progress, desc="crmlab report")
     try:
@@ -554,7 +576,7 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
     >>> from crmlab.pipelines import analyse
     >>> page = render_report(analyse(crmlab.load_data("retail_transactions").head(300)))
     >>> page.count("<section")
-    6
+    7
     """
     body = {
         "overview": _section_overview(result),
@@ -562,6 +584,7 @@ def render_report(result: Analysis, *, title: str = "Customer analytics report (
         "pyramid": _section_pyramid(result.pyramid, result.overview),
         "concentration": _section_concentration(result.pyramid, result.overview),
         "key-accounts": _section_key_accounts(result),
+        "cohorts": _section_cohorts(result),
         "clv": _section_clv(result),
     }
     source = result.read_report["source"] if result.read_report else "a DataFrame"

@@ -1,9 +1,10 @@
 """Engines: the same metric definitions give identical results on pandas, DuckDB and Spark.
 
-The RFM table, the value per customer (-> pyramid tiers, Gini) and the buy-till-you-die
-summary are computed on the bundled data written to Parquet and CSV, on a hand-made
-log with ties and returns, and compared with ``pd.testing.assert_frame_equal``: integers
-exactly, money exactly after rounding to cents. The Spark tests share one local
+The RFM table, the value per customer (-> pyramid tiers, Gini), the buy-till-you-die
+summary and the cohort retention table are computed on the bundled data written to
+Parquet and CSV, on hand-made logs with ties and returns, and compared with
+``pd.testing.assert_frame_equal``: integers exactly, money exactly after rounding to
+cents. The Spark tests share one local
 SparkSession (session-scoped fixture) and skip with a reason when PySpark or Java is
 missing; DuckDB tests skip when duckdb is missing.
 """
@@ -20,7 +21,7 @@ import pandas as pd
 import pytest
 
 import crmlab
-from crmlab import CRMDataError, clv, engines, pyramid, rfm
+from crmlab import CRMDataError, clv, engines, pyramid, rfm, satisfaction
 
 HAS_DUCKDB = importlib.util.find_spec("duckdb") is not None
 needs_duckdb = pytest.mark.skipif(
@@ -275,6 +276,86 @@ def test_btyd_hand_log(engine):
                                   "customers first seen after observation_end": 1}
 
 
+# --------------------------------------------------------------------------- cohorts
+
+
+def _cohort_log() -> pd.DataFrame:
+    """Four months: a return before the first purchase (c), a return the month after
+    (b), a zero-amount purchase (c, March), a customer with only a return (d), a
+    purchase at 23:59 on the last day of the last month (a) and a leap day (c)."""
+    rows = [("a", "2024-01-05", 10.0), ("a", "2024-01-20", 5.0), ("a", "2024-02-03", 7.0),
+            ("a", "2024-04-30 23:59", 3.0), ("b", "2024-01-31", 8.0),
+            ("b", "2024-02-01", -8.0), ("b", "2024-03-15", 4.0), ("c", "2024-01-10", -2.0),
+            ("c", "2024-02-29", 20.0), ("c", "2024-03-01", 0.0), ("d", "2024-03-03", -5.0),
+            ("e", "2024-04-01", 9.0)]
+    log = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    return log.assign(order_date=pd.to_datetime(log["order_date"], format="ISO8601"))
+
+
+#: Cohort counts of _cohort_log, by hand: a bought in months 0, 1, 3 of January, b in
+#: 0 and 2, c (February) in 0 and 1, e (April) in 0; nobody's first purchase was in March.
+COHORT_COUNTS = pd.DataFrame(
+    {0: [2, 1, 1], 1: [1, 1, pd.NA], 2: [1, 0, pd.NA], 3: [1, pd.NA, pd.NA]},
+    index=pd.Index(["2024-01", "2024-02", "2024-04"], name="cohort"), dtype="Int64")
+
+
+@pytest.mark.parametrize("engine", ["pandas", *SQL_ENGINES[:1]], indirect=True)
+def test_cohort_table_hand_log(engine, tmp_path):
+    log = _cohort_log()
+    path = tmp_path / "log.parquet"
+    log.to_parquet(path)
+    for source in (log, path):
+        counts = satisfaction.cohort_table(source, share=False, engine=engine)
+        pd.testing.assert_frame_equal(counts, COHORT_COUNTS, check_column_type=False)
+        assert counts.attrs == {"rows": 12, "used": 9, "dropped": {"returns": 3},
+                                "last_month": "2024-04", "share": False}
+    shares = satisfaction.cohort_table(log, engine=engine)
+    assert shares.loc["2024-01"].tolist() == [1.0, 0.5, 0.5, 0.5]
+    every_row = satisfaction.cohort_table(log.drop(columns="amount"), amount=None,
+                                          share=False, engine=engine)
+    assert every_row.index.tolist() == ["2024-01", "2024-03", "2024-04"]  # d's row buys
+    assert every_row.attrs["used"] == 12 and every_row.attrs["dropped"] == {}
+    with pytest.raises(CRMDataError, match="no purchase rows"):
+        satisfaction.cohort_table(log.assign(amount=-1.0), engine=engine)
+
+
+@needs_duckdb
+def test_cohort_table_duckdb_equals_pandas_on_retail(retail, files):
+    expected = satisfaction.cohort_table(retail, share=False)
+    assert expected.shape == (24, 24) and expected.attrs["dropped"] == {"returns": 3966}
+    for source in (files["retail.parquet"], files["retail.csv"]):
+        _same(expected, satisfaction.cohort_table(source, share=False, engine="duckdb"))
+    _same(satisfaction.cohort_table(retail), satisfaction.cohort_table(retail, engine="duckdb"))
+
+
+@needs_duckdb
+def test_cohort_table_sql_errors_name_the_column():
+    log = _cohort_log().astype({"customer_id": object})
+    log.loc[2, "customer_id"] = None
+    with pytest.raises(CRMDataError, match="cohort_table: column 'customer_id' has 1 missing"):
+        satisfaction.cohort_table(log, engine="duckdb")
+    log = _cohort_log()
+    log.loc[[1, 4], "amount"] = np.nan
+    with pytest.raises(CRMDataError, match="column 'amount' has 2 missing values; fill"):
+        satisfaction.cohort_table(log, engine="duckdb")
+    with pytest.raises(CRMDataError, match="cohort_table: no column 'day'.*Pass the right name"):
+        satisfaction.cohort_table(_cohort_log(), date="day", engine="duckdb")
+    with pytest.raises(CRMDataError, match="column 'order_date' must hold dates"):
+        satisfaction.cohort_table(_cohort_log().astype({"order_date": str}), engine="duckdb")
+    zoned = _cohort_log().assign(order_date=lambda d: d["order_date"].dt.tz_localize("UTC"))
+    with pytest.raises(CRMDataError, match="'order_date' carries a time zone.*tz_localize"):
+        satisfaction.cohort_table(zoned, engine="duckdb")
+
+
+@needs_spark
+def test_cohort_table_spark_hand_log(spark):
+    """One Spark job set (each costs seconds); Spark runs the same text as DuckDB."""
+    counts = satisfaction.cohort_table(_cohort_log(), share=False, engine="spark")
+    pd.testing.assert_frame_equal(counts, COHORT_COUNTS, check_column_type=False)
+    assert counts.attrs == {"rows": 12, "used": 9, "dropped": {"returns": 3},
+                            "last_month": "2024-04", "share": False}
+
+
 # --------------------------------------------------------------------------- DuckDB reads files
 
 
@@ -406,7 +487,7 @@ def test_one_sql_text_for_both_engines():
             "channel": "channel", "category": "category"}
     for name, roles in (("customers", full), ("customers", {"customer": "customer_id",
                                                              "amount": "amount"}),
-                        ("periods", full)):
+                        ("periods", full), ("cohorts", full)):
         duck = engines.aggregate_sql(name, roles, "duckdb", end_period=19700)
         spark = engines.aggregate_sql(name, roles, "spark", end_period=19700)
         duck = duck.replace("CAST(CAST(\"order_date\" AS DATE) - DATE '1970-01-01' AS BIGINT)",

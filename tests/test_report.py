@@ -25,6 +25,7 @@ SECTIONS = {
     "pyramid": "Customer pyramid (客户金字塔)",
     "concentration": "Lorenz and whale curves (洛伦兹曲线与鲸鱼曲线)",
     "key-accounts": "Key accounts (关键客户)",
+    "cohorts": "Cohort retention (同期群客户保持率)",
     "clv": "Customer lifetime value (客户终身价值, CLV)",
 }
 
@@ -55,7 +56,8 @@ def test_every_section_is_there(page):
                  "How this report counts (本报告的口径)", "recommended action (建议行动)",
                  "Appendix: model parameters (附录：模型参数)", "share of customers (客户占比)"):
         assert term in page, term
-    assert page.count("<img ") == 6  # segments, heatmap, pyramid, Lorenz, whale, CLV
+    # segments, RFM heatmap, pyramid, Lorenz, whale, cohort heatmap, CLV
+    assert page.count("<img ") == 7
 
 
 def test_data_quality_notes(page, raw):
@@ -74,7 +76,7 @@ def test_self_contained(page):
     assert "http://" not in page and "https://" not in page
     assert 'src="/' not in page and "<link" not in page and "<script" not in page
     sources = re.findall(r'src="([^"]*)"', page)
-    assert len(sources) == 6 and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert len(sources) == 7 and all(s.startswith("data:image/png;base64,") for s in sources)
     urls = re.findall(r"url\(([^)]*)\)", page)
     assert urls and all(u.startswith("data:font/woff;base64,") for u in urls)
 
@@ -86,6 +88,46 @@ def test_numbers_match_the_library(page, raw):
     value = tx.groupby("customer_id")["amount"].sum()
     assert f"Gini coefficient (基尼系数)</th><td>{pyramid.gini(value.clip(lower=0)):.3f}" in page
     assert f"customers (客户数)</th><td>{value.size:,}" in page
+
+
+def test_cohort_section_matches_the_library(page, raw):
+    """The shares shown are satisfaction.cohort_table's, from the one validated table."""
+    from crmlab import satisfaction
+
+    tx = crmlab.read_transactions(raw, order="order_id", warn=False)
+    shares = satisfaction.cohort_table(tx)
+    section = page[page.index('<section id="cohorts">'):page.index('<section id="clv">')]
+    assert len(shares) == 4 and "All 4 cohorts:" in section  # 5,000 rows: four months
+    assert f"({shares.attrs['last_month']})" in section
+    counts = satisfaction.cohort_table(tx, share=False)
+    first = shares.index[0]
+    row = (f"<td>{first}</td>\n      <td>{int(counts.loc[first, 0]):,}</td>\n"
+           f"      <td>{shares.loc[first, 1]:.1%}</td>")
+    assert row in section, section[:3000]
+    assert section.count("<img ") == 1
+
+
+def test_cohorts_aggregate_the_validated_table_once(monkeypatch):
+    """analyse counts the cohorts on the table the per-customer step validated."""
+    from crmlab import satisfaction, validation
+    from crmlab.pipelines import analyse
+
+    tx = crmlab.read_transactions(crmlab.load_data("retail_transactions").head(300),
+                                  order="order_id", warn=False)
+    calls = []
+    real = validation.require
+    monkeypatch.setattr("crmlab.satisfaction.cohorts.require",
+                        lambda *a, **k: calls.append(k.get("caller")) or real(*a, **k))
+    result = analyse(tx)
+    assert calls == []
+    counts = satisfaction.cohort_table(tx, share=False)  # 300 rows: January 2024 only
+    assert result.cohort_summary.to_dict("list") == {"customers": counts[0].tolist()}
+    assert result.cohorts.attrs == {**counts.attrs, "share": True}
+    bad = result.cohorts
+    with pytest.raises(CRMDataError, match="share=False"):
+        from crmlab.pipelines import cohort_summary
+
+        cohort_summary(bad)
 
 
 def test_without_profit_columns_and_repeat_buyers():
@@ -107,7 +149,7 @@ def test_bad_input_raises():
 def test_write_report(raw, tmp_path):
     small = raw.head(400)
     out = write_report(small, tmp_path / "r.html", order="order_id")
-    assert out.read_text(encoding="utf-8").count("<section") == 6
+    assert out.read_text(encoding="utf-8").count("<section") == 7
     with pytest.raises(CRMDataError, match="'.txt'"):
         write_report(small, tmp_path / "r.txt")
     with pytest.raises(CRMDataError, match="no column"):
@@ -161,7 +203,7 @@ def test_renders_in_headless_chromium(chromium, page, tmp_path):
     assert problems == []
     assert all(u.startswith(("file://", "data:")) for u in requests), requests
     assert headings == list(SECTIONS.values())
-    assert len(images) == 6 and all(ok and w > 200 and h > 150 for ok, w, h in images)
+    assert len(images) == 7 and all(ok and w > 200 and h > 150 for ok, w, h in images)
     assert fonts == [['"crmlab CJK"', "loaded"]] or fonts == [["crmlab CJK", "loaded"]]
     assert height > 3000
     with Image.open(shot) as image:
