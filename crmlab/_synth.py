@@ -58,7 +58,7 @@ The generating processes, in words:
 ``airline_members`` (seed 20260101)
     3,000 members of an airline's frequent-flyer programme, observed over 2024-2025, for
     the capstone's LRFMC case. Each member belongs to one of five **planted** groups
-    (``AIRLINE_GROUPS``, shares ``AIRLINE_SHARES``) named after the textbook case's
+    (``AIRLINE_GROUPS``, shares ``AIRLINE_SHARES``) named after the airline case's
     segments; the group sets the medians of months since joining (L, ``AIRLINE_L``),
     months since the last flight (R, ``AIRLINE_R``), the flight rate (F, ``AIRLINE_F``)
     and the average discount coefficient (C, ``AIRLINE_C``), with lognormal / normal
@@ -536,7 +536,7 @@ N_AIRLINE = 3_000
 AIRLINE_END = np.datetime64("2025-12-31")  # last day of the two-year observation window
 AIRLINE_WINDOW_START = np.datetime64("2024-01-01")
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12: L and R are counted in months of this length
-#: the five planted groups (latent, not in the file), in the order of the textbook case's
+#: the five planted groups (latent, not in the file), in the order of the airline case's
 #: names; shares sum to 1
 AIRLINE_GROUPS = ["重要保持客户", "重要发展客户", "重要挽留客户", "一般客户", "低价值客户"]
 AIRLINE_SHARES = [0.12, 0.18, 0.16, 0.24, 0.30]
