@@ -1,4 +1,4 @@
-"""Seeded generators of the five synthetic datasets bundled with crmlab.
+"""Seeded generators of the six synthetic datasets bundled with crmlab.
 
 Every dataset is made by one function below from its own
 ``numpy.random.default_rng(SEED)``; nothing depends on global random state, hash seeds
@@ -54,6 +54,20 @@ The generating processes, in words:
     Poisson with more for negative gaps, and churn a year later is a noisy logistic
     function of satisfaction, gaps and complaints (business and vip customers, with
     higher switching costs, leave a little less often).
+
+``airline_members`` (seed 20260101)
+    3,000 members of an airline's frequent-flyer programme, observed over 2024-2025, for
+    the capstone's LRFMC case. Each member belongs to one of five **planted** groups
+    (``AIRLINE_GROUPS``, shares ``AIRLINE_SHARES``) named after the airline case's
+    segments; the group sets the medians of months since joining (L, ``AIRLINE_L``),
+    months since the last flight (R, ``AIRLINE_R``), the flight rate (F, ``AIRLINE_F``)
+    and the average discount coefficient (C, ``AIRLINE_C``), with lognormal / normal
+    spread inside the group. Flights are Poisson at the member's rate times the part of
+    the window the member could fly in (at least one); kilometres are flights times a
+    member's lognormal flight length (M). The card tier follows the kilometres and the
+    membership length; city tier and gender are drawn independently and used for
+    nothing. The segments k-means finds are there because this generator put them
+    there; the group is not in the file (``airline_members(with_group=True)`` adds it).
 """
 
 from __future__ import annotations
@@ -516,12 +530,91 @@ def survey() -> pd.DataFrame:
     return frame
 
 
+# --------------------------------------------------------------------------- airline
+AIRLINE_SEED = 20260101
+N_AIRLINE = 3_000
+AIRLINE_END = np.datetime64("2025-12-31")  # last day of the two-year observation window
+AIRLINE_WINDOW_START = np.datetime64("2024-01-01")
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12: L and R are counted in months of this length
+#: the five planted groups (latent, not in the file), in the order of the airline case's
+#: names; shares sum to 1
+AIRLINE_GROUPS = ["重要保持客户", "重要发展客户", "重要挽留客户", "一般客户", "低价值客户"]
+AIRLINE_SHARES = [0.12, 0.18, 0.16, 0.24, 0.30]
+#: per group, the median of each latent LRFMC feature:
+#: L months since joining, R months since the last flight, F flights in the two years,
+#: C average discount coefficient (price paid / full economy fare)
+AIRLINE_L = [84.0, 14.0, 60.0, 40.0, 26.0]
+AIRLINE_R = [0.8, 1.2, 10.0, 2.5, 16.0]
+AIRLINE_F = [34.0, 8.0, 18.0, 7.0, 2.5]
+AIRLINE_C = [0.88, 1.02, 0.80, 0.66, 0.56]
+AIRLINE_L_SIGMA = 0.25  # lognormal spread of L within a group
+AIRLINE_R_SIGMA = 0.35  # lognormal spread of R within a group
+AIRLINE_F_SIGMA = 0.30  # lognormal spread of the flight rate within a group (then Poisson)
+AIRLINE_C_SD = 0.07  # normal spread of C within a group
+KM_PER_FLIGHT = 1_300.0  # median mean flight length, km (lognormal between members)
+KM_MEMBER_SIGMA, KM_FLIGHT_SIGMA = 0.25, 0.20
+CARD_TIERS = ["normal", "silver", "gold", "platinum"]
+CARD_KM = [0.0, 40_000.0, 80_000.0, 160_000.0]  # lifetime km (L-scaled) needed per tier
+
+
+def airline_members(n: int = N_AIRLINE, seed: int = AIRLINE_SEED, *,
+                    shares=None, with_group: bool = False) -> pd.DataFrame:
+    """Members of an airline's frequent-flyer programme (seed ``AIRLINE_SEED``).
+
+    ``n``, ``seed`` and ``shares`` (five group shares) make a changed dataset for the
+    capstone's final project; ``with_group=True`` adds the planted group (the answer
+    key, never in the committed file).
+    """
+    rng = np.random.default_rng(seed)
+    shares = np.asarray(AIRLINE_SHARES if shares is None else shares, dtype=float)
+    if shares.shape != (len(AIRLINE_GROUPS),) or (shares < 0).any() or shares.sum() <= 0:
+        raise ValueError(f"shares must be {len(AIRLINE_GROUPS)} non-negative numbers")
+    group, _ = _pick(rng, AIRLINE_GROUPS, shares, n)
+    L = np.array(AIRLINE_L)[group] * rng.lognormal(0, AIRLINE_L_SIGMA, n)
+    L = np.clip(L, 3.0, 180.0)
+    R = np.array(AIRLINE_R)[group] * rng.lognormal(0, AIRLINE_R_SIGMA, n)
+    window_months = (AIRLINE_END - AIRLINE_WINDOW_START).astype(int) / DAYS_PER_MONTH
+    R = np.minimum(np.minimum(R, 0.95 * L), window_months)  # flew after joining, in the window
+    join_days = np.round(L * DAYS_PER_MONTH).astype(int)
+    last_days = np.minimum(np.round(R * DAYS_PER_MONTH).astype(int), join_days)
+    join_date = AIRLINE_END - join_days.astype("timedelta64[D]")
+    last_flight = AIRLINE_END - last_days.astype("timedelta64[D]")
+    # flights: a Poisson count at a member's rate, scaled by the part of the window a
+    # member could fly in (joined late or stopped early), at least one (the last flight)
+    active = np.clip((np.minimum(join_days, 731) - last_days) / 731, 0.05, 1.0)
+    rate = np.array(AIRLINE_F)[group] * rng.lognormal(0, AIRLINE_F_SIGMA, n) * active
+    flights = 1 + rng.poisson(np.maximum(rate - 1, 0))
+    km_member = KM_PER_FLIGHT * rng.lognormal(0, KM_MEMBER_SIGMA, n)
+    km = np.round(flights * km_member * rng.lognormal(0, KM_FLIGHT_SIGMA / np.sqrt(flights)))
+    discount = np.round(np.clip(np.array(AIRLINE_C)[group]
+                                + rng.normal(0, AIRLINE_C_SD, n), 0.2, 1.5), 3)
+    lifetime_km = km * np.maximum(L / 24.0, 1.0)  # a rough stand-in for km since joining
+    card = (lifetime_km[:, None] >= np.array(CARD_KM)[None, :]).sum(axis=1) - 1
+    _, city = _pick(rng, CITY_TIERS, [0.35, 0.33, 0.20, 0.12], n)
+    gender = np.where(rng.random(n) < 0.45, "female", "male").astype(object)
+    frame = pd.DataFrame({
+        "member_id": [f"M{i:05d}" for i in range(1, n + 1)],
+        "join_date": pd.to_datetime(join_date),
+        "last_flight_date": pd.to_datetime(last_flight),
+        "flights": flights.astype(int),
+        "mileage_km": km.astype(int),
+        "avg_discount": discount,
+        "card_tier": np.asarray(CARD_TIERS, dtype=object)[card],
+        "city_tier": city,
+        "gender": gender,
+    })
+    if with_group:
+        frame["group"] = np.asarray(AIRLINE_GROUPS, dtype=object)[group]
+    return frame
+
+
 GENERATORS = {
     "retail_customers": retail_customers,
     "retail_transactions": retail_transactions,
     "leads": leads,
     "accounts": accounts,
     "survey": survey,
+    "airline_members": airline_members,
 }
 
 

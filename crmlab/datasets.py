@@ -88,6 +88,18 @@ _REGISTRY: dict[str, Spec] = {
         ordered={"marketing_promise": ["modest", "accurate", "inflated"]},
         bools=["churned"],
     ),
+    "airline_members": Spec(
+        "airline_members.csv",
+        "Members of an airline's frequent-flyer programme: joining, last flight, flights, "
+        "kilometres, discount (LRFMC)",
+        dates=["join_date", "last_flight_date"],
+        ids=["member_id"],
+        categories=["gender"],
+        ordered={
+            "card_tier": ["normal", "silver", "gold", "platinum"],
+            "city_tier": ["tier 1", "tier 2", "tier 3", "tier 4"],
+        },
+    ),
     "cdnow": Spec(
         "cdnow/CDNOW_master.txt",
         "CDNOW purchases 1997-01 to 1998-06, all 23,570 customers of the 1997 Q1 cohort",
@@ -123,8 +135,8 @@ def list_datasets() -> list[str]:
     Examples
     --------
     >>> list_datasets()  # doctest: +NORMALIZE_WHITESPACE
-    ['accounts', 'cdnow', 'cdnow_sample', 'donations', 'leads', 'retail_customers',
-     'retail_transactions', 'survey']
+    ['accounts', 'airline_members', 'cdnow', 'cdnow_sample', 'donations', 'leads',
+     'retail_customers', 'retail_transactions', 'survey']
     """
     return sorted(_REGISTRY)
 

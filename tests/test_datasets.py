@@ -17,7 +17,8 @@ import crmlab
 from crmlab import CRMDataError, datasets
 from crmlab import _synth as synth
 
-SYNTHETIC = ["retail_customers", "retail_transactions", "leads", "accounts", "survey"]
+SYNTHETIC = ["retail_customers", "retail_transactions", "leads", "accounts", "survey",
+             "airline_members"]
 DIMENSIONS = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"]
 
 COLUMNS = {
@@ -36,6 +37,8 @@ COLUMNS = {
     "survey": ["customer_id", "segment", "marketing_promise",
                *[f"expect_{d}" for d in DIMENSIONS], *[f"perceive_{d}" for d in DIMENSIONS],
                "satisfaction", "nps_score", "complaints", "churned"],
+    "airline_members": ["member_id", "join_date", "last_flight_date", "flights", "mileage_km",
+                        "avg_discount", "card_tier", "city_tier", "gender"],
     "cdnow": ["customer_id", "order_date", "quantity", "amount"],
     "cdnow_sample": ["customer_id", "sample_id", "order_date", "quantity", "amount"],
     "donations": ["frequency", "recency", "periods", "weights"],
@@ -46,6 +49,7 @@ ROWS = {
     "leads": 2_000,
     "accounts": 300,
     "survey": 2_000,
+    "airline_members": 3_000,
     "cdnow": 69_659,
     "cdnow_sample": 6_919,
     "donations": 22,
@@ -56,12 +60,14 @@ STRINGS = {  # ids and free text
     "leads": ["lead_id", "company"],
     "accounts": ["account_id", "company"],
     "survey": ["customer_id"],
+    "airline_members": ["member_id"],
     "cdnow": ["customer_id"],
     "cdnow_sample": ["customer_id", "sample_id"],
     "donations": [],
 }
 DATES = {"retail_customers": ["signup_date"], "retail_transactions": ["order_date"],
-         "leads": ["created_date"], "cdnow": ["order_date"], "cdnow_sample": ["order_date"]}
+         "leads": ["created_date"], "airline_members": ["join_date", "last_flight_date"],
+         "cdnow": ["order_date"], "cdnow_sample": ["order_date"]}
 BOOLS = {"leads": ["money", "authority", "need", "converted"], "survey": ["churned"]}
 ORDERED = {
     ("retail_customers", "city_tier"): ["tier 1", "tier 2", "tier 3", "tier 4"],
@@ -69,6 +75,8 @@ ORDERED = {
     ("retail_customers", "membership"): ["basic", "plus"],
     ("leads", "funnel_stage"): ["new", "contacted", "meeting", "proposal", "won"],
     ("survey", "marketing_promise"): ["modest", "accurate", "inflated"],
+    ("airline_members", "card_tier"): ["normal", "silver", "gold", "platinum"],
+    ("airline_members", "city_tier"): ["tier 1", "tier 2", "tier 3", "tier 4"],
 }
 CDNOW_SHA256 = {
     "cdnow/CDNOW_master.txt": "eff6889ed364c5199d6eacbbeb7a6d559971df4406ac876f322c373f00a072ef",
@@ -88,7 +96,7 @@ def _spearman(x, y) -> float:
 
 
 # ----------------------------------------------------------------- contract of every dataset
-def test_list_datasets_names_all_eight():
+def test_list_datasets_names_all_nine():
     assert crmlab.list_datasets() == sorted(COLUMNS)
 
 
@@ -129,6 +137,7 @@ def test_every_column_is_typed(data, name):
 def test_ids_unique(data, name):
     id_col = {"retail_transactions": "order_id", "leads": "lead_id", "accounts": "account_id",
               "retail_customers": "customer_id", "survey": "customer_id",
+              "airline_members": "member_id",
               "cdnow_sample": None, "cdnow": None, "donations": None}[name]
     if id_col is not None:
         assert data[name][id_col].is_unique
@@ -147,8 +156,9 @@ def test_every_dataset_has_a_data_card():
 
 def test_unknown_name_lists_the_datasets():
     with pytest.raises(CRMDataError, match=(
-            r"no dataset 'leeds'\. Choose one of accounts, cdnow, cdnow_sample, donations, leads, "
-            r"retail_customers, retail_transactions, survey\. Did you mean 'leads'\?")):
+            r"no dataset 'leeds'\. Choose one of accounts, airline_members, cdnow, cdnow_sample, "
+            r"donations, leads, retail_customers, retail_transactions, survey\. "
+            r"Did you mean 'leads'\?")):
         crmlab.load_data("leeds")
 
 
@@ -427,3 +437,62 @@ def test_survey_churn_follows_dissatisfaction_and_complaints(data):
     by = survey.groupby("churned")[["satisfaction", "complaints"]].mean()
     assert by.loc[True, "satisfaction"] < by.loc[False, "satisfaction"] - 2
     assert by.loc[True, "complaints"] > 2 * by.loc[False, "complaints"]
+
+
+# ----------------------------------------------------------------- airline (capstone)
+def _lrfmc(members: pd.DataFrame) -> pd.DataFrame:
+    """The capstone's LRFMC features: months since joining / last flight, F, M, C."""
+    end = members["last_flight_date"].max() + pd.Timedelta(days=1)
+    return pd.DataFrame({
+        "L": (end - members["join_date"]).dt.days / 30.4375,
+        "R": (end - members["last_flight_date"]).dt.days / 30.4375,
+        "F": members["flights"], "M": members["mileage_km"], "C": members["avg_discount"]})
+
+
+def test_airline_members_ranges(data):
+    m = data["airline_members"]
+    assert m["member_id"].str.fullmatch(r"M\d{5}").all()
+    assert (m["join_date"] <= m["last_flight_date"]).all()
+    assert m["last_flight_date"].between("2024-01-01", "2025-12-31").all()
+    assert (m["flights"] >= 1).all() and (m["mileage_km"] > 0).all()
+    assert m["avg_discount"].between(0.2, 1.5).all()
+    # the card tier rises with the kilometres flown
+    km = m.groupby("card_tier", observed=True)["mileage_km"].median()
+    assert km.is_monotonic_increasing and len(km) == 4
+    assert set(m["gender"].cat.categories) == {"female", "male"}
+
+
+def test_airline_generator_is_seeded_and_keeps_the_answer_key_out_of_the_file():
+    committed = synth.generate("airline_members")
+    keyed = synth.airline_members(with_group=True)
+    pd.testing.assert_frame_equal(keyed.drop(columns="group"), committed)
+    assert keyed["group"].value_counts().to_dict() == {
+        "低价值客户": 868, "一般客户": 704, "重要发展客户": 566, "重要挽留客户": 491,
+        "重要保持客户": 371}
+    other = synth.airline_members(500, seed=7, shares=[0.1, 0.1, 0.1, 0.1, 0.6])
+    assert len(other) == 500 and not other.equals(committed.head(500))
+    with pytest.raises(ValueError, match="shares must be 5"):
+        synth.airline_members(shares=[0.5, 0.5])
+
+
+def test_kmeans_recovers_the_five_planted_airline_groups():
+    from sklearn.metrics import adjusted_rand_score
+
+    from crmlab.segmentation import KMeansSegments
+
+    members = synth.airline_members(with_group=True)
+    features = _lrfmc(members)
+    model = KMeansSegments(5, columns=list("LRFMC"), order_by="M").fit(features)
+    ari = adjusted_rand_score(members["group"], model.labels_)
+    assert round(ari, 2) == 0.93  # as the data card says
+    # every segment is mostly one planted group, and the five groups differ
+    table = pd.crosstab(model.labels_, members["group"])
+    majority = table.idxmax(axis=1)
+    assert majority.nunique() == 5
+    assert (table.max(axis=1) / table.sum(axis=1)).min() > 0.8
+    # the centres' profiles are those the textbook's names describe
+    z = model.centers_scaled_.set_axis(majority, axis=0)
+    assert z[["F", "M"]].mean(axis=1).idxmax() == "重要保持客户"
+    assert z["C"].idxmax() == "重要发展客户"
+    assert z["R"].idxmax() == "低价值客户"
+    assert z.loc["重要挽留客户", "R"] > 0 > z.loc["重要保持客户", "R"]
