@@ -297,14 +297,14 @@ def _retail(rng):
     return customers, transactions
 
 
-def retail_customers() -> pd.DataFrame:
+def retail_customers(seed: int = RETAIL_SEED) -> pd.DataFrame:
     """Members of the membership retailer (seed ``RETAIL_SEED``)."""
-    return _retail(np.random.default_rng(RETAIL_SEED))[0]
+    return _retail(np.random.default_rng(seed))[0]
 
 
-def retail_transactions() -> pd.DataFrame:
+def retail_transactions(seed: int = RETAIL_SEED) -> pd.DataFrame:
     """Orders and returns of the membership retailer (seed ``RETAIL_SEED``)."""
-    return _retail(np.random.default_rng(RETAIL_SEED))[1]
+    return _retail(np.random.default_rng(seed))[1]
 
 
 # --------------------------------------------------------------------------- leads
@@ -367,9 +367,9 @@ def _company_names(rng, industry_idx, industries):
     return brand + " " + words + " " + suffix
 
 
-def leads() -> pd.DataFrame:
+def leads(seed: int = LEADS_SEED) -> pd.DataFrame:
     """B2B leads with MAN evidence and outcome (seed ``LEADS_SEED``)."""
-    rng = np.random.default_rng(LEADS_SEED)
+    rng = np.random.default_rng(seed)
     n = N_LEADS
     ch_idx, channel = _pick(rng, LEAD_CHANNELS, LEAD_CHANNEL_P, n)
     ind_idx, industry = _pick(rng, INDUSTRIES, INDUSTRY_P, n)
@@ -432,9 +432,9 @@ def _z(x):
     return (x - x.mean()) / x.std()
 
 
-def accounts() -> pd.DataFrame:
+def accounts(seed: int = ACCOUNTS_SEED) -> pd.DataFrame:
     """B2B accounts with manager priority and service hours (seed ``ACCOUNTS_SEED``)."""
-    rng = np.random.default_rng(ACCOUNTS_SEED)
+    rng = np.random.default_rng(seed)
     n = N_ACCOUNTS
     ind_idx, industry = _pick(rng, INDUSTRIES, INDUSTRY_P, n)
     company = _company_names(rng, ind_idx, INDUSTRIES)
@@ -489,9 +489,9 @@ CHURN_BASE, CHURN_SAT, CHURN_COMPLAINT, CHURN_GAP = -1.7, -0.45, 0.35, -0.25
 CHURN_NOISE = 0.6  # scale of the logistic noise on the churn logit
 
 
-def survey() -> pd.DataFrame:
+def survey(seed: int = SURVEY_SEED) -> pd.DataFrame:
     """Expectation / perception survey with satisfaction and churn (seed ``SURVEY_SEED``)."""
-    rng = np.random.default_rng(SURVEY_SEED)
+    rng = np.random.default_rng(seed)
     n = N_RESPONDENTS
     seg_idx, segment = _pick(rng, SEGMENTS, SEGMENT_P, n)
     pro_idx, promise = _pick(rng, PROMISES, PROMISE_P, n)
@@ -618,14 +618,20 @@ GENERATORS = {
 }
 
 
-def generate(name: str) -> pd.DataFrame:
+def generate(name: str, seed: int | None = None) -> pd.DataFrame:
     """Return the synthetic dataset ``name``, the same frame on every call.
+
+    ``seed=None`` is the dataset's own seed (the committed file); another seed makes a
+    variant from the same generating process (a student's own data, see
+    :func:`crmlab.datasets.variant_seed`).
 
     Examples
     --------
     >>> generate("accounts").shape
     (300, 15)
+    >>> generate("accounts", seed=7)["revenue"].equals(generate("accounts")["revenue"])
+    False
     """
     if name not in GENERATORS:
         raise KeyError(f"no generator for {name!r}; choose one of {sorted(GENERATORS)}")
-    return GENERATORS[name]()
+    return GENERATORS[name]() if seed is None else GENERATORS[name](seed=seed)

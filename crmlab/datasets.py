@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     from crmlab._typing import PathLike
 
 __all__ = ["load_data", "list_datasets", "list_samples", "describe", "regenerate",
-           "sample_path", "write_datasets"]
+           "sample_path", "write_datasets", "set_variant", "current_variant", "variant_of",
+           "variant_seed", "VARIANT_SHARE"]
+
+#: Share of the customers a variant of a real dataset (CDNOW, donations) keeps.
+VARIANT_SHARE = 0.8
+#: Datasets made together by one generator share one variant seed.
+_SEED_GROUP = {"retail_customers": "retail", "retail_transactions": "retail"}
+_ACTIVE_VARIANT: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,13 +185,20 @@ def _typed(df: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     return df
 
 
-def load_data(name: str) -> pd.DataFrame:
+def load_data(name: str, variant: str | None = None) -> pd.DataFrame:
     """Load a bundled dataset with its documented column types.
 
     Parameters
     ----------
     name : str
         One of :func:`list_datasets`; ``datasets/README.md`` has a data card for each.
+    variant : str, optional
+        A student's own variant of the data (``crmlab exercises build --roster`` writes
+        it into each student's notebook, see :func:`set_variant`): a synthetic dataset is
+        made by the same generator with a seed derived from the variant
+        (:func:`variant_seed`); a real one (CDNOW, donations) keeps a seeded
+        ``VARIANT_SHARE`` of its customers. ``None`` (the default) is the active variant
+        of :func:`set_variant`, or the bundled file when none is set.
 
     Returns
     -------
@@ -210,7 +224,21 @@ def load_data(name: str) -> pd.DataFrame:
     ...
     crmlab._errors.CRMDataError: load_data: no dataset 'retail'. Choose one of accounts, ...
     Did you mean 'retail_customers'?
+
+    A variant has the same columns and types, other values:
+
+    >>> mine = load_data("leads", variant="k7q2")
+    >>> mine.dtypes.equals(leads.dtypes), mine["money_score"].equals(leads["money_score"])
+    (True, False)
     """
+    _spec(name)  # an unknown name fails here, before any variant is made
+    variant = _ACTIVE_VARIANT if variant is None else _check_variant(variant)
+    if variant is not None:
+        return _load_variant(name, variant).copy()
+    return _load_bundled(name)
+
+
+def _load_bundled(name: str) -> pd.DataFrame:
     spec = _spec(name)
     resource = files("crmlab._data").joinpath(spec.file)
     with resource.open("rb") as handle:
@@ -221,6 +249,124 @@ def load_data(name: str) -> pd.DataFrame:
         else:
             df = _read_cdnow(handle, spec)
     return _typed(df, spec)
+
+
+def _check_variant(variant: object) -> str:
+    if not isinstance(variant, str) or not variant.strip():
+        raise CRMDataError(f"load_data: variant must be a non-empty string such as 'k7q2', "
+                           f"got {variant!r}. Fix: pass the variant your notebook was built "
+                           "with, or leave it out for the bundled data.")
+    return variant.strip()
+
+
+def variant_of(student: str, *, course: str = "crmlab") -> str:
+    """The data variant of a student: 8 characters derived from the student id.
+
+    Deterministic (the same student always gets the same data), different between
+    students, and not the student id itself. ``course`` salts it, so two courses (or
+    two terms) give a student different data.
+
+    Examples
+    --------
+    >>> variant_of("s001"), variant_of("s002")
+    ('rj2evtx3', '7igdpw2x')
+    >>> variant_of("s001") == variant_of("s001", course="2027 spring")
+    False
+    """
+    import hashlib
+
+    digest = hashlib.sha256(f"{course}\x00{str(student).strip()}".encode()).digest()
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud without doubt
+    number = int.from_bytes(digest[:8], "big")
+    return "".join(alphabet[(number >> (5 * k)) & 31] for k in range(8))
+
+
+def variant_seed(name: str, variant: str) -> int:
+    """The generator seed of ``variant`` of dataset ``name`` (a 32-bit integer).
+
+    Datasets made together (``retail_customers`` and ``retail_transactions``) share a
+    seed, so a variant's customers and transactions belong together.
+
+    Examples
+    --------
+    >>> variant_seed("retail_customers", "k7q2") == variant_seed("retail_transactions", "k7q2")
+    True
+    >>> variant_seed("leads", "k7q2") == variant_seed("accounts", "k7q2")
+    False
+    """
+    import hashlib
+
+    group = _SEED_GROUP.get(name, name)
+    digest = hashlib.sha256(f"crmlab-variant\x00{group}\x00{variant}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def set_variant(variant: str | None) -> None:
+    """Make every later :func:`load_data` call (and every exercise check) use ``variant``.
+
+    The first cell of a student's own notebook calls this (``crmlab exercises build
+    --roster``); ``None`` goes back to the bundled data.
+
+    Examples
+    --------
+    >>> set_variant("k7q2"); current_variant()
+    'k7q2'
+    >>> set_variant(None); current_variant() is None
+    True
+    """
+    global _ACTIVE_VARIANT
+    _ACTIVE_VARIANT = None if variant is None else _check_variant(variant)
+
+
+def current_variant() -> str | None:
+    """The active variant of :func:`set_variant` (``None``: the bundled data).
+
+    Examples
+    --------
+    >>> current_variant() is None
+    True
+    """
+    return _ACTIVE_VARIANT
+
+
+_VARIANT_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _load_variant(name: str, variant: str) -> pd.DataFrame:
+    """One variant, made once per session (the checks ask for it again and again)."""
+    key = (name, variant)
+    if key not in _VARIANT_CACHE:
+        spec = _spec(name)
+        if spec.source == "synthetic":
+            from crmlab import _synth
+
+            frame = _synth.generate(name, seed=variant_seed(name, variant))
+            # through CSV text, as the bundled file is read: the same types and rounding
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+            buffer.seek(0)
+            df = _typed(pd.read_csv(buffer, dtype={c: str for c in spec.ids}), spec)
+        else:
+            df = _real_variant(_load_bundled(name), name, variant)
+        if len(_VARIANT_CACHE) > 32:
+            _VARIANT_CACHE.clear()
+        _VARIANT_CACHE[key] = df
+    return _VARIANT_CACHE[key]
+
+
+def _real_variant(df: pd.DataFrame, name: str, variant: str) -> pd.DataFrame:
+    """A real dataset's variant: a seeded share of its customers, all their rows kept."""
+    import numpy as np
+
+    rng = np.random.default_rng(variant_seed(name, variant))
+    if "customer_id" in df.columns:
+        ids = df["customer_id"].drop_duplicates().sort_values().to_numpy()
+        keep = rng.random(len(ids)) < VARIANT_SHARE
+        return df[df["customer_id"].isin(ids[keep])].reset_index(drop=True)
+    # donations: counts of donors per (frequency, recency); thin each donor
+    out = df.copy()
+    out["weights"] = rng.binomial(df["weights"].to_numpy(), VARIANT_SHARE)
+    return out
 
 
 def describe(name: str) -> str:

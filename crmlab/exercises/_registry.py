@@ -45,6 +45,7 @@ from typing import Any
 
 from crmlab._errors import CRMDataError
 from crmlab.exercises import _attempts
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import describe
 from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
 from crmlab.exercises._judging import judge as judge_value
@@ -321,7 +322,7 @@ def exercise(qid: str, *, hint: str = "", hint_zh: str = "", rtol: float = 1e-6,
         if open_ended:
             record = Exercise(qid, None, hints, judge=lambda answer, want: func(answer))
         else:
-            record = Exercise(qid, functools.cache(func), hints,
+            record = Exercise(qid, per_variant(func), hints,
                               tolerance=Tolerance(rtol, atol), ordered=ordered,
                               convention=COMPARE)
         register(record)

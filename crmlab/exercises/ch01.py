@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import TIGHT, When, choice, judge, matches, not_a_choice, tell
 from crmlab.exercises._registry import Exercise, Hint, pointer, register
@@ -32,7 +33,7 @@ _DATASETS = {"leads": "leads", "customers": "retail_customers",
              "orders": "retail_transactions"}
 
 
-@functools.cache
+@per_variant
 def _table(name: str):
     """A bundled table, loaded once, on first use: "leads", "customers" or "orders"."""
     import crmlab
@@ -40,7 +41,7 @@ def _table(name: str):
     return crmlab.load_data(_DATASETS[name])
 
 
-@functools.cache
+@per_variant
 def _channels():
     """channel_summary of the leads (sorted by ROI) and its total row, as plain floats."""
     from crmlab import acquisition
@@ -50,7 +51,7 @@ def _channels():
     return table.drop(index="total"), table.loc["total"]
 
 
-@functools.cache
+@per_variant
 def _membership() -> dict:
     """Mean spend per membership tier under the right and the typical wrong conventions."""
     import pandas as pd
@@ -112,7 +113,7 @@ def expected(qid: str) -> Any:
 
 
 # --------------------------------------------------------------------------- 1.1
-@functools.cache
+@per_variant
 def _conversion_rate() -> float:
     return float(_table("leads")["converted"].mean())
 
@@ -137,7 +138,7 @@ def _mistakes_1_1(want):
 
 
 # --------------------------------------------------------------------------- 1.2
-@functools.cache
+@per_variant
 def _reached():
     from crmlab import acquisition
 
@@ -187,7 +188,7 @@ def _mistakes_1_2(want):
 
 
 # --------------------------------------------------------------------------- 1.3
-@functools.cache
+@per_variant
 def _cpa():
     return _channels()[0]["cost_per_acquisition"].sort_values()
 
@@ -239,7 +240,7 @@ _SORTED_1_3 = (
 
 
 # --------------------------------------------------------------------------- 1.4
-@functools.cache
+@per_variant
 def _never_bought_share() -> float:
     customers, orders = _table("customers"), _table("orders")
     return float((~customers["customer_id"].isin(orders["customer_id"].unique())).mean())
@@ -298,7 +299,7 @@ def _mistakes_1_5(want):
 
 
 # --------------------------------------------------------------------------- 1.6
-@functools.cache
+@per_variant
 def _cheapest_channel() -> dict:
     table = _channels()[0]
     best = str(table["cost_per_acquisition"].idxmin())

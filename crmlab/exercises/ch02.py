@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, choice, judge_parts, matches, not_a_choice, tell
 from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
@@ -30,21 +31,21 @@ SCORES = {"money": "money_score", "authority": "authority_score", "need": "need_
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _leads():
     import crmlab
 
     return crmlab.load_data("leads")
 
 
-@functools.cache
+@per_variant
 def _qualified():
     from crmlab import acquisition
 
     return acquisition.man_qualify(_leads())
 
 
-@functools.cache
+@per_variant
 def _by_class():
     from crmlab import acquisition
 
@@ -53,7 +54,7 @@ def _by_class():
     return table
 
 
-@functools.cache
+@per_variant
 def _strict(threshold: float = STRICT_2_4, strict_inequality: bool = False) -> dict:
     """Qualified leads from the score columns: count and conversion rate."""
     leads = _leads()
@@ -67,7 +68,7 @@ def _strict(threshold: float = STRICT_2_4, strict_inequality: bool = False) -> d
                                           / leads["converted"].sum())}
 
 
-@functools.cache
+@per_variant
 def _lifts() -> dict:
     """Per criterion: conversion rate when met and when not met."""
     leads = _leads()
@@ -107,7 +108,7 @@ def expected(qid: str) -> Any:
 
 
 # --------------------------------------------------------------------------- 2.1
-@functools.cache
+@per_variant
 def _man_codes() -> dict:
     qualified = _qualified()
     codes = qualified.set_index("lead_id")["man_code"].astype(str)
@@ -220,7 +221,7 @@ def _mistakes_2_2(want):
 
 
 # --------------------------------------------------------------------------- 2.3
-@functools.cache
+@per_variant
 def _rates_by_class() -> dict:
     by_class = _by_class()
     return {cls: float(by_class.loc[cls, "conversion_rate"])
@@ -262,7 +263,7 @@ def _mistakes_2_3(cls: str):
 
 
 # --------------------------------------------------------------------------- 2.4
-@functools.cache
+@per_variant
 def _strict_counts() -> dict:
     strict = _strict()
     return {"n_strict": strict["n"], "rate_strict": strict["rate"]}
@@ -304,7 +305,7 @@ def _mistakes_2_4_rate(want):
 
 
 # --------------------------------------------------------------------------- 2.5
-@functools.cache
+@per_variant
 def _best_lift() -> dict:
     lifts = {c: v["met"] / v["not_met"] for c, v in _lifts().items()}
     best = max(lifts, key=lifts.get)
@@ -352,7 +353,7 @@ def _mistakes_2_5_lift(want):
 
 
 # --------------------------------------------------------------------------- 2.6
-@functools.cache
+@per_variant
 def _drop_prospects() -> dict:
     return {"drop_prospects": False,
             "prospect_share": float(_by_class().loc["prospect", "share_of_conversions"])}

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, tell
 from crmlab.exercises._registry import COMPARE, Exercise, Hint, Part, pointer, register
@@ -41,7 +42,7 @@ MIN_FREQUENT_CUSTOMERS = 50
 FREQUENT_QUANTILE_3_7 = 0.8
 
 
-@functools.cache
+@per_variant
 def _data() -> dict:
     import crmlab
     from crmlab import rfm
@@ -90,7 +91,7 @@ def expected(qid: str) -> Any:
 
 
 # --------------------------------------------------------------------------- 3.1
-@functools.cache
+@per_variant
 def _recency_summary() -> dict:
     table = _data()["table"]
     return {
@@ -101,7 +102,7 @@ def _recency_summary() -> dict:
 
 
 # --------------------------------------------------------------------------- 3.2
-@functools.cache
+@per_variant
 def _orders_per_customer():
     """Orders per customer, most first (ties by customer id); any order of ties passes."""
     return _data()["table"]["frequency"].sort_values(ascending=False, kind="stable")
@@ -127,7 +128,7 @@ def _mistakes_3_3_r(want):
              "让并列的客户分布到各个五分位。")]
 
 
-@functools.cache
+@per_variant
 def _scores() -> dict:
     scored = _data()["scored"]
     return {
@@ -137,7 +138,7 @@ def _scores() -> dict:
 
 
 # --------------------------------------------------------------------------- 3.4
-@functools.cache
+@per_variant
 def _segments() -> dict:
     from crmlab import rfm
 
@@ -185,7 +186,7 @@ def _returns_counted(answer) -> bool:
                         rel_tol=1e-7)
 
 
-@functools.cache
+@per_variant
 def _busy_losers() -> dict:
     data = _data()
     joined = data["table"].join(data["profit"]["profit"])
@@ -197,7 +198,7 @@ def _busy_losers() -> dict:
 
 
 # --------------------------------------------------------------------------- 3.6
-@functools.cache
+@per_variant
 def _due_soon() -> dict:
     from crmlab import rfm
 
@@ -225,7 +226,7 @@ def _mistakes_3_6_cycle(want):
              "不会被一次长时间的停顿拉高。")]
 
 
-@functools.cache
+@per_variant
 def _cycle():
     from crmlab import rfm
 
@@ -242,7 +243,7 @@ def _frequent_losers(min_frequency: float) -> tuple[int, float]:
     return len(frequent), float((frequent["profit"] < 0).mean())
 
 
-@functools.cache
+@per_variant
 def _frequent_buyers() -> dict:
     """The solution's answer: the top fifth by frequency (other thresholds pass too)."""
     threshold = float(_data()["table"]["frequency"].quantile(FREQUENT_QUANTILE_3_7))

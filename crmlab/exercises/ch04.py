@@ -15,6 +15,7 @@ import functools
 import math
 from typing import Any
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import CUSTOMER_SHARE_NOT_COUNT, When, descending, matches, tell
 from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
@@ -23,7 +24,7 @@ __all__ = ["EXERCISES", "expected"]
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _customers():
     """One row per retail customer: amount, gross_profit, cost_to_serve, profit, orders."""
     import crmlab
@@ -39,7 +40,7 @@ def _customers():
     return table
 
 
-@functools.cache
+@per_variant
 def _cdnow():
     """CDNOW: the full table's per-customer amount, per-order amounts, the sample's."""
     import crmlab
@@ -90,7 +91,7 @@ def expected(qid: str) -> Any:
 
 
 # --------------------------------------------------------------------------- 4.1
-@functools.cache
+@per_variant
 def _profit_ranked():
     return _profit().sort_values(ascending=False)
 
@@ -118,7 +119,7 @@ def _mistakes_4_1(want):
 
 
 # --------------------------------------------------------------------------- 4.2
-@functools.cache
+@per_variant
 def _top_share() -> float:
     from crmlab import pyramid
 
@@ -149,7 +150,7 @@ def _mistakes_4_2(want):
 
 
 # --------------------------------------------------------------------------- 4.3
-@functools.cache
+@per_variant
 def _ginis() -> dict:
     from crmlab import pyramid
 
@@ -211,7 +212,7 @@ def _mistakes_4_3_cdnow(want):
 
 
 # --------------------------------------------------------------------------- 4.4
-@functools.cache
+@per_variant
 def _a_customers() -> dict:
     from crmlab import pyramid
 
@@ -237,7 +238,7 @@ def _mistakes_4_4(rule: str):
 
 
 # --------------------------------------------------------------------------- 4.5
-@functools.cache
+@per_variant
 def _tier_sizes():
     from crmlab import pyramid
 
@@ -270,14 +271,14 @@ def _mistakes_4_5(want):
 
 
 # --------------------------------------------------------------------------- 4.6
-@functools.cache
+@per_variant
 def _whale():
     from crmlab import pyramid
 
     return pyramid.whale_curve(_profit())
 
 
-@functools.cache
+@per_variant
 def _whale_numbers() -> dict:
     from crmlab import pyramid
 
@@ -311,7 +312,7 @@ def _mistakes_4_6_losers(want):
 
 
 # --------------------------------------------------------------------------- 4.7
-@functools.cache
+@per_variant
 def _long_tail() -> dict:
     from crmlab import pyramid
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import math
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import _kind, compare
 from crmlab.exercises._judging import Convention, When, matches, tell
 from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
@@ -48,14 +49,14 @@ CONVENTION = Convention(mistake_rtol=None, name_rounding=False, every_part=True)
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _accounts():
     import crmlab
 
     return crmlab.load_data("accounts")
 
 
-@functools.cache
+@per_variant
 def _plan():
     """The chapter's allocation table: default scorecard, top 20% flagged, current hours."""
     from crmlab import key_accounts
@@ -65,7 +66,7 @@ def _plan():
     return flagged.join(accounts.set_index("account_id")[["resource_hours"]])
 
 
-@functools.cache
+@per_variant
 def _policies(total_hours: float):
     from crmlab import key_accounts
 
@@ -125,7 +126,7 @@ def expected(qid: str) -> dict:
 
 
 # --------------------------------------------------------------------------- the answer key
-@functools.cache
+@per_variant
 def _e51():
     accounts = _accounts()
     profit = (accounts["revenue"] * accounts["gross_margin"] - accounts["cost_to_serve"])
@@ -133,7 +134,7 @@ def _e51():
     return {"profit": profit, "n_loss": int((profit < 0).sum())}
 
 
-@functools.cache
+@per_variant
 def _e52():
     from crmlab import key_accounts
 
@@ -141,7 +142,7 @@ def _e52():
     return list(scored.index[:10])
 
 
-@functools.cache
+@per_variant
 def _e53():
     from crmlab import key_accounts
 
@@ -150,7 +151,7 @@ def _e53():
     return float(summary.loc[key_accounts.KEY, "profit_share"])
 
 
-@functools.cache
+@per_variant
 def _e54():
     table = _policies(HOURS_5_4)
     three = table.loc[["equal", "by_tier", "by_score"], "profit"]
@@ -158,7 +159,7 @@ def _e54():
             "tier_gain": float(table.loc["by_tier", "profit"] - table.loc["equal", "profit"])}
 
 
-@functools.cache
+@per_variant
 def _e55():
     from crmlab import clv
 
@@ -168,7 +169,7 @@ def _e55():
                                            acquisition_cost=d["acquisition_cost"])}
 
 
-@functools.cache
+@per_variant
 def _e56():
     from crmlab import clv
 
@@ -179,7 +180,7 @@ def _e56():
             "lifetime_clv": student + survive * discount * career - d["acquisition_cost"]}
 
 
-@functools.cache
+@per_variant
 def _e57():
     table = _policies(_current_hours())
     return {"treat_all_same": False, "policy": "by_score",

@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import (
     CUSTOMER_SHARE_NOT_COUNT,
@@ -49,7 +50,7 @@ TOP_6_6 = 1000
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _data():
     """(transactions, customers, features of all members, features of the buyers)."""
     import crmlab
@@ -69,7 +70,7 @@ def _buyers():
     return _data()[3]
 
 
-@functools.cache
+@per_variant
 def _kmeans(k: int = 4, logged: bool = True, scale: str | None = "standard"):
     from crmlab import segmentation
 
@@ -77,7 +78,7 @@ def _kmeans(k: int = 4, logged: bool = True, scale: str | None = "standard"):
                                         log=LOGGED if logged else (), scale=scale)
 
 
-@functools.cache
+@per_variant
 def _choose(logged: bool = True, chapter: bool = False):
     """choose_k for k = 2..6 on the features of 6.4 (or, ``chapter=True``, of the chapter)."""
     from crmlab import segmentation
@@ -87,7 +88,7 @@ def _choose(logged: bool = True, chapter: bool = False):
                                  log=log if logged else ())
 
 
-@functools.cache
+@per_variant
 def _valued(potential: str = "mean_basket", buyers_only: bool = False):
     from crmlab import segmentation
 
@@ -107,18 +108,18 @@ def _top_spenders(data=None, n: int = TOP_6_6):
     return data.sort_values("spend", ascending=False, kind="stable").head(n)
 
 
-@functools.cache
+@per_variant
 def _mean_spend():
     return (_features().groupby("lifestyle", observed=True)["spend"].mean()
             .sort_values(ascending=False))
 
 
-@functools.cache
+@per_variant
 def _stage_counts():
     return _stages(lapsed_days=LAPSED_DAYS_6_2)
 
 
-@functools.cache
+@per_variant
 def _segment_sizes() -> dict:
     from crmlab import segmentation
 
@@ -128,7 +129,7 @@ def _segment_sizes() -> dict:
             "revenue_share_0": float(profiles.loc[0, "revenue_share"])}
 
 
-@functools.cache
+@per_variant
 def _best_k() -> dict:
     choice = _choose()
     best = int(choice.loc[choice["silhouette"].idxmax(), "k"])
@@ -136,7 +137,7 @@ def _best_k() -> dict:
             "best_silhouette": float(choice.set_index("k").loc[best, "silhouette"])}
 
 
-@functools.cache
+@per_variant
 def _income_potential() -> dict:
     chapter, income = _valued(), _valued("income_band")
     high = income["value_class"] == "high"
@@ -145,7 +146,7 @@ def _income_potential() -> dict:
                               & (income["value_class"] != "high")).sum())}
 
 
-@functools.cache
+@per_variant
 def _top_spenders_losing() -> dict:
     return {"high_spend_is_high_value": False,
             "top_losing": int((_top_spenders()["profit"] < 0).sum())}

@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, matches, tell
 from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
@@ -28,21 +29,21 @@ EXAMPLE_7_2 = {"at_start": 1200, "lost": 150, "at_end": 1180, "new": 130}
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _survey():
     import crmlab
 
     return crmlab.load_data("survey")
 
 
-@functools.cache
+@per_variant
 def _drivers():
     from crmlab import satisfaction
 
     return satisfaction.churn_drivers(_survey())
 
 
-@functools.cache
+@per_variant
 def _promises():
     from crmlab import satisfaction
 
@@ -58,14 +59,14 @@ def _by_promise(column: str):
     return _survey().groupby("marketing_promise", observed=True)[column]
 
 
-@functools.cache
+@per_variant
 def _nps() -> float:
     from crmlab import satisfaction
 
     return satisfaction.nps(_survey()["nps_score"])
 
 
-@functools.cache
+@per_variant
 def _example_rates() -> dict:
     from crmlab import satisfaction
 
@@ -74,27 +75,27 @@ def _example_rates() -> dict:
             "retention": satisfaction.retention_rate(e["at_start"], e["at_end"], e["new"])}
 
 
-@functools.cache
+@per_variant
 def _gaps():
     from crmlab import satisfaction
 
     return satisfaction.gap_summary(_survey())["gap"]
 
 
-@functools.cache
+@per_variant
 def _shortfall_and_driver() -> dict:
     strongest = _drivers()["coef"].abs().idxmax()
     return {"largest_shortfall": str(_gaps().idxmin()),
             "churn_driver": str(strongest).removeprefix("gap_")}
 
 
-@functools.cache
+@per_variant
 def _promise_satisfaction() -> float:
     p = _promises()
     return float(p.loc["inflated", "satisfaction"] - p.loc["accurate", "satisfaction"])
 
 
-@functools.cache
+@per_variant
 def _promise_nps() -> dict:
     p = _promises()
     return {"promise_more": False,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import tell
 from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
@@ -28,21 +29,21 @@ CANDIDATES_8_5 = ("tenure_years", "relationship", "profit")
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _accounts():
     import crmlab
 
     return crmlab.load_data("accounts")
 
 
-@functools.cache
+@per_variant
 def _audit():
     from crmlab import bias
 
     return bias.priority_audit(_accounts())
 
 
-@functools.cache
+@per_variant
 def _fair(min_hours: float = MIN_HOURS_8_4, by: str = "score"):
     from crmlab import bias
 
@@ -56,7 +57,7 @@ def _corr(column: str, method: str = "spearman", sign: int = -1) -> float:
 
 
 # --------------------------------------------------------------------------- the answer key
-@functools.cache
+@per_variant
 def _profit_correlation() -> float:
     from crmlab import bias
 
@@ -64,7 +65,7 @@ def _profit_correlation() -> float:
                  .loc["profit", "spearman"])
 
 
-@functools.cache
+@per_variant
 def _over_served() -> dict:
     from crmlab import bias
     summary = bias.audit_totals(_audit())
@@ -72,7 +73,7 @@ def _over_served() -> dict:
             "over_hours_share": summary["hours_over_served_share"]}
 
 
-@functools.cache
+@per_variant
 def _loss_hours() -> dict:
     accounts = _accounts()
     loss = accounts["profit"] < 0
@@ -81,7 +82,7 @@ def _loss_hours() -> dict:
             "loss_share": hours / float(accounts["resource_hours"].sum())}
 
 
-@functools.cache
+@per_variant
 def _moved() -> dict:
     from crmlab import bias
     fair = _fair()
@@ -89,7 +90,7 @@ def _moved() -> dict:
     return {"hours_moved": totals["hours_moved"], "gainers": totals["accounts_gain"]}
 
 
-@functools.cache
+@per_variant
 def _driver() -> dict:
     from crmlab import bias
 
@@ -98,7 +99,7 @@ def _driver() -> dict:
             "rho": float(drivers["spearman"].max())}
 
 
-@functools.cache
+@per_variant
 def _objective() -> dict:
     from crmlab import bias
     return {"fair_guide": False, "rho_objective": bias.audit_totals(_audit())["spearman"]}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import Convention, When, tell
 from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
@@ -57,28 +58,28 @@ CONVENTION = Convention(mistake_rtol=None, name_rounding=False, every_part=True)
 
 
 # --------------------------------------------------------------------------- data
-@functools.cache
+@per_variant
 def _cdnow():
     import crmlab
 
     return crmlab.load_data("cdnow_sample")
 
 
-@functools.cache
+@per_variant
 def _summary(freq: str = "D", unit: str = "W", end: str | None = CALIBRATION_END):
     from crmlab import clv
 
     return clv.summary_from_transactions(_cdnow(), observation_end=end, freq=freq, unit=unit)
 
 
-@functools.cache
+@per_variant
 def _bg(freq: str = "D", unit: str = "W", end: str | None = CALIBRATION_END):
     from crmlab import clv
 
     return clv.BetaGeo().fit(_summary(freq, unit, end))
 
 
-@functools.cache
+@per_variant
 def _calhold():
     from crmlab import clv
 
@@ -86,14 +87,14 @@ def _calhold():
                                    observation_end=HOLDOUT_END, unit="W")
 
 
-@functools.cache
+@per_variant
 def _sbg(cohort: str):
     from crmlab import clv
 
     return clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS[cohort])
 
 
-@functools.cache
+@per_variant
 def _order_lines():
     """Per customer in the calibration period: order lines and distinct purchase days."""
     cdnow = _cdnow()
@@ -160,7 +161,7 @@ def _rounded(value, key=None):
     return value
 
 
-@functools.cache
+@per_variant
 def _e91():
     from crmlab import clv
 
@@ -180,7 +181,7 @@ def _years_to_reach(share: float, growth: float = 0.0) -> int:
                 if clv.simple_clv(*args, horizon=years, growth=growth) >= share * total)
 
 
-@functools.cache
+@per_variant
 def _e92():
     from crmlab import clv
 
@@ -196,7 +197,7 @@ def _summary_numbers(summary) -> dict:
             "mean_T": float(summary["T"].mean())}
 
 
-@functools.cache
+@per_variant
 def _e93():
     return _summary_numbers(_summary())
 
@@ -207,7 +208,7 @@ def _bg_numbers(model) -> dict:
             "dropout": p["a"] / (p["a"] + p["b"])}
 
 
-@functools.cache
+@per_variant
 def _e94():
     return _bg_numbers(_bg())
 
@@ -218,7 +219,7 @@ def _profile(model, *, t=HORIZON_9_5, **changes) -> dict:
             "p_alive": float(model.probability_alive(**history))}
 
 
-@functools.cache
+@per_variant
 def _e95():
     return _profile(_bg())
 
@@ -229,12 +230,12 @@ def _sbg_numbers(model) -> dict:
             "survive_12": float(model.survival(SURVIVE_9_6))}
 
 
-@functools.cache
+@per_variant
 def _e96():
     return _sbg_numbers(_sbg(COHORT_9_6))
 
 
-@functools.cache
+@per_variant
 def _e97():
     p_alive, came_back = _silent_numbers()
     return {"necessarily_lost": bool(came_back == 0), "silent_p_alive": p_alive,
