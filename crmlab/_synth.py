@@ -557,7 +557,7 @@ CARD_TIERS = ["normal", "silver", "gold", "platinum"]
 CARD_KM = [0.0, 40_000.0, 80_000.0, 160_000.0]  # lifetime km (L-scaled) needed per tier
 
 
-def airline_members(n: int = N_AIRLINE, seed: int = AIRLINE_SEED, *,
+def airline_members(n: int | None = None, seed: int = AIRLINE_SEED, *,
                     shares=None, with_group: bool = False) -> pd.DataFrame:
     """Members of an airline's frequent-flyer programme (seed ``AIRLINE_SEED``).
 
@@ -565,6 +565,7 @@ def airline_members(n: int = N_AIRLINE, seed: int = AIRLINE_SEED, *,
     capstone's final project; ``with_group=True`` adds the planted group (the answer
     key, never in the committed file).
     """
+    n = N_AIRLINE if n is None else n
     rng = np.random.default_rng(seed)
     shares = np.asarray(AIRLINE_SHARES if shares is None else shares, dtype=float)
     if shares.shape != (len(AIRLINE_GROUPS),) or (shares < 0).any() or shares.sum() <= 0:
@@ -607,6 +608,25 @@ def airline_members(n: int = N_AIRLINE, seed: int = AIRLINE_SEED, *,
         frame["group"] = np.asarray(AIRLINE_GROUPS, dtype=object)[group]
     return frame
 
+
+#: The generator settings a student may change (``crmlab.datasets.simulate``), per dataset:
+#: the ones that plant a finding a chapter relies on, and sizes. Names are the
+#: constants above in lower case.
+PARAMETERS = {
+    "retail_customers": ["N_MEMBERS", "ACQUISITION_P", "PLUS_SHARE", "LIFESTYLE_P"],
+    "retail_transactions": ["N_MEMBERS", "PURCHASE_RATE_MEAN", "DROPOUT_MEAN",
+                            "LIFESTYLE_RATE", "LIFESTYLE_BASKET", "BASKET_MEDIAN",
+                            "BASKET_MEMBER_SIGMA", "RATE_BASKET_ELASTICITY", "SERVE_FIXED",
+                            "RETURN_P", "DOUBLE11_BOOST", "SPRING_BOOST"],
+    "leads": ["N_LEADS", "CONVERSION", "LEAD_TRUE_P", "LEAD_COST", "SCORE_MET",
+              "SCORE_UNMET"],
+    "accounts": ["N_ACCOUNTS", "PRIORITY_WEIGHTS", "PRIORITY_NOISE", "HOURLY_COST",
+                 "REVENUE_SIGMA"],
+    "survey": ["N_RESPONDENTS", "PROMISE_SHIFT", "GAP_WEIGHTS", "DIM_QUALITY",
+               "SEGMENT_CHURN", "CHURN_SAT"],
+    "airline_members": ["N_AIRLINE", "AIRLINE_SHARES", "AIRLINE_R", "AIRLINE_F",
+                        "AIRLINE_C"],
+}
 
 GENERATORS = {
     "retail_customers": retail_customers,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_data", "list_datasets", "list_samples", "describe", "regenerate",
            "sample_path", "write_datasets", "set_variant", "current_variant", "variant_of",
-           "variant_seed", "VARIANT_SHARE"]
+           "variant_seed", "VARIANT_SHARE", "simulate", "parameters"]
 
 #: Share of the customers a variant of a real dataset (CDNOW, donations) keeps.
 VARIANT_SHARE = 0.8
@@ -367,6 +367,124 @@ def _real_variant(df: pd.DataFrame, name: str, variant: str) -> pd.DataFrame:
     out = df.copy()
     out["weights"] = rng.binomial(df["weights"].to_numpy(), VARIANT_SHARE)
     return out
+
+
+def parameters(name: str) -> dict[str, object]:
+    """The generator settings of a synthetic dataset that :func:`simulate` can change.
+
+    Keys are the keyword names, values the settings that made the bundled file.
+
+    Examples
+    --------
+    >>> parameters("survey")["gap_weights"]
+    [0.1, 0.35, 0.22, 0.18, 0.15]
+    """
+    spec = _spec(name)
+    if spec.source != "synthetic":
+        raise CRMDataError(f"parameters: {name!r} is real data ({spec.source}); only the "
+                           "synthetic datasets have a generator whose settings can change.")
+    import copy
+
+    from crmlab import _synth
+
+    return {key.lower(): copy.deepcopy(getattr(_synth, key))
+            for key in _synth.PARAMETERS[name]}
+
+
+def _same_shape(old: object, new: object) -> bool:
+    import numpy as np
+
+    if isinstance(old, dict):
+        return (isinstance(new, dict) and set(new) == set(old)
+                and all(_same_shape(old[k], new[k]) for k in old))
+    if isinstance(old, (list, tuple, np.ndarray)):
+        return np.shape(new) == np.shape(old) and bool(
+            np.all(np.isfinite(np.asarray(new, dtype=float))))
+    if isinstance(old, (int, float)):
+        return isinstance(new, (int, float)) and not isinstance(new, bool) and bool(
+            np.isfinite(new))
+    return False
+
+
+def _shape_fix(old: object) -> str:
+    if isinstance(old, dict):
+        return "a dict with the same keys"
+    if isinstance(old, (int, float)):
+        return "one finite number"
+    return "the same number of values"
+
+
+def simulate(name: str, *, seed: int | None = None, **changes: object) -> pd.DataFrame:
+    """Make a synthetic dataset again with some generator settings changed.
+
+    The "about these data" boxes name the settings that plant a chapter's findings;
+    change one and watch the finding move (or stay). Every other setting, and the seed,
+    stay those of the bundled file unless given, so the difference is the change.
+
+    Parameters
+    ----------
+    name : str
+        A synthetic dataset (``list_datasets``; not CDNOW or donations).
+    seed : int, optional
+        Another random seed (default: the bundled file's).
+    **changes
+        Settings from :func:`parameters` with new values of the same shape (a dict with
+        the same keys, a list of the same length, a number).
+
+    Returns
+    -------
+    DataFrame
+        Typed as :func:`load_data` types the file.
+
+    Examples
+    --------
+    >>> survey = simulate("survey")  # nothing changed: the bundled data
+    >>> survey.equals(load_data("survey"))
+    True
+    >>> flat = simulate("survey", gap_weights=[0.2, 0.2, 0.2, 0.2, 0.2])
+    >>> flat["satisfaction"].equals(survey["satisfaction"])
+    False
+    >>> simulate("survey", gap_weight=[0.2] * 5)
+    Traceback (most recent call last):
+    ...
+    crmlab._errors.CRMDataError: simulate: 'survey' has no setting 'gap_weight'. ...
+    """
+    spec = _spec(name)
+    allowed = parameters(name)
+    from crmlab import _synth
+
+    for key, value in changes.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(key, list(allowed), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise CRMDataError(f"simulate: {name!r} has no setting {key!r}. Settings: "
+                               f"{', '.join(allowed)}.{hint}")
+        if not _same_shape(allowed[key], value):
+            raise CRMDataError(
+                f"simulate: {key}={value!r} does not have the shape of the setting it "
+                f"replaces ({allowed[key]!r}). Fix: give "
+                f"{_shape_fix(allowed[key])}.")
+    saved = {key.upper(): getattr(_synth, key.upper()) for key in changes}
+    try:
+        for key, value in changes.items():
+            old = saved[key.upper()]
+            if isinstance(old, int) and not isinstance(old, bool):
+                value = int(value)
+            elif isinstance(old, tuple):
+                value = tuple(value)
+            elif type(old).__name__ == "ndarray":
+                import numpy as np
+
+                value = np.asarray(value, dtype=float)
+            setattr(_synth, key.upper(), value)
+        frame = _synth.generate(name, seed=seed)
+    finally:
+        for key, value in saved.items():
+            setattr(_synth, key, value)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    buffer.seek(0)
+    return _typed(pd.read_csv(buffer, dtype={c: str for c in spec.ids}), spec)
 
 
 def describe(name: str) -> str:
