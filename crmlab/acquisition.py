@@ -17,12 +17,12 @@ source channel, and :func:`lead_funnel` counts how far the leads got.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.uncertainty import share_interval
 from crmlab.validation import renamed_keywords, require, show_rows
 
 __all__ = [
@@ -282,23 +282,6 @@ def man_qualify(
 # --------------------------------------------------------------------------- intervals
 
 
-def _wilson(successes: np.ndarray, n: np.ndarray, confidence: float):
-    """Wilson score interval for a binomial proportion (no continuity correction)."""
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    successes = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = successes / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.clip(centre - half, 0.0, 1.0)
-        high = np.clip(centre + half, 0.0, 1.0)
-    low = np.where(successes == 0, 0.0, low)
-    high = np.where(successes == n, 1.0, high)
-    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
-
-
 def _check_nonnegative(col: pd.Series, caller: str, what: str) -> None:
     bad = col < 0
     if bad.any():
@@ -426,7 +409,8 @@ def man_conversion(
     out["conversions"] = grouped[converted].sum().astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["conversion_rate"] = out["conversions"] / out["leads"].where(out["leads"] > 0)
-    low, high = _wilson(out["conversions"].to_numpy(), out["leads"].to_numpy(), confidence)
+    low, high = share_interval(out["conversions"].to_numpy(), out["leads"].to_numpy(),
+                               confidence=confidence)
     out["ci_low"] = low
     out["ci_high"] = high
     out["share_of_leads"] = out["leads"] / out["leads"].sum()
