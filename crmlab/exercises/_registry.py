@@ -52,13 +52,37 @@ from crmlab.exercises._judging import judge as judge_value
 from crmlab.exercises._text import say
 from crmlab.exercises.answers import HIDDEN_KEY, as_graded, conform
 
-__all__ = ["POINTER_AFTER", "CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance",
+__all__ = ["POINTER_AFTER", "CheckFailed", "Exercise", "Finding", "Hint", "Part", "Result", "Tolerance",
            "check", "exercise", "hint_tier", "load_answer_key", "lookup", "pointer", "problems",
            "questions", "register", "untouched"]
 
 #: Known wrong answers: a list of :class:`Mistake` / :class:`When`, or a function of the
 #: expected value returning them (called only when the answer is wrong).
 Mistakes = Iterable[Mistake | When] | Callable[[Any], Iterable[Mistake | When]]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A fact of the data that a chapter's exercises rely on.
+
+    Each chapter module lists its findings in ``FINDINGS``; ``holds()`` is computed on
+    the active data variant (:func:`crmlab.datasets.set_variant`), and
+    ``tests/test_variant_findings.py`` checks every finding in many variants, so a
+    student's own data never contradicts the exercise text ("the top 20 % bring more
+    than half of the value", "qualified leads convert best").
+
+    Examples
+    --------
+    >>> import crmlab
+    >>> most_leads_lost = Finding(
+    ...     "most leads do not convert",
+    ...     lambda: crmlab.load_data("leads")["converted"].mean() < 0.5)
+    >>> most_leads_lost.holds()
+    True
+    """
+
+    name: str
+    holds: Callable[[], bool]
 
 
 @dataclass(frozen=True)
