@@ -76,7 +76,7 @@ class Finding:
     >>> import crmlab
     >>> most_leads_lost = Finding(
     ...     "most leads do not convert",
-    ...     lambda: crmlab.load_data("leads")["converted"].mean() < 0.5)
+    ...     lambda: bool(crmlab.load_data("leads")["converted"].mean() < 0.5))
     >>> most_leads_lost.holds()
     True
     """
