@@ -10,7 +10,12 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root (containers, CI) unless told it is fine
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test exercises outputs clean
+# The course's language: Chinese (中文版) when the locale is Chinese (LANG=zh_CN.UTF-8), else
+# English; choose with `make lab COURSE_LANG=zh` or `make lab COURSE_LANG=en`.
+COURSE_LANG ?= $(if $(filter zh%,$(LC_ALL) $(LC_MESSAGES) $(LANG)),zh,en)
+WELCOME := $(if $(and $(filter zh,$(COURSE_LANG)),$(wildcard zh/notebooks/00_welcome.ipynb)),zh/notebooks/00_welcome.ipynb,notebooks/00_welcome.ipynb)
+
+.PHONY: lab test exercises outputs zh clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_welcome.ipynb $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(WELCOME) $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
@@ -31,6 +36,10 @@ exercises: $(STAMP)
 outputs: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py
 	$(BIN)/crmlab exercises build
+
+# build the Chinese edition (zh/) from translations/zh/ and execute it (tools/editions.py)
+zh: $(STAMP)
+	$(BIN)/python tools/editions.py build
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -11,7 +11,7 @@ from crmlab import CRMDataError, glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb"),
-                    *ROOT.glob("exercises/*.ipynb")])
+                    *ROOT.glob("exercises/*.ipynb"), *ROOT.glob("zh/**/*.ipynb")])
 
 
 def test_every_name_finds_its_term_and_names_are_unique():
@@ -49,7 +49,7 @@ def test_misnamed_finds_both_kinds():
         "客户生命周期价值 for customer lifetime value: use 客户终身价值"]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_notebooks_use_the_glossary_terms(path):
     nb = nbformat.read(path, as_version=4)
     wrong = [f"cell {i}: {m}" for i, cell in enumerate(nb.cells)

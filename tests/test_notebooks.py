@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXECUTED += sorted((ROOT / "solutions").glob("*.ipynb"))
+EXECUTED += sorted((ROOT / "zh").rglob("*.ipynb"))  # the Chinese edition, executed too
 ALL = EXECUTED + sorted((ROOT / "exercises").glob("*.ipynb"))
 
 

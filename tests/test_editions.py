@@ -1,0 +1,104 @@
+"""The Chinese edition: every translation complete and current, every Chinese notebook built
+from its English source (same cells, same code, the same numbers in every output)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from crmlab import CRMDataError, editions
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = sorted((ROOT / "translations" / "zh").rglob("*.yaml"))
+SOURCES = [ROOT / p.relative_to(ROOT / "translations" / "zh").with_suffix(".ipynb")
+           for p in TRANSLATIONS]
+IDS = [p.relative_to(ROOT).as_posix() for p in SOURCES]
+
+
+def test_there_is_a_chinese_edition():
+    assert SOURCES, "no translation files in translations/zh/"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_every_translation_is_complete_and_current(source):
+    assert editions.problems(source) == []
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_the_chinese_notebook_is_built_from_its_source(source):
+    en = nbformat.read(source, as_version=4)
+    zh = nbformat.read(editions.edition_path(source), as_version=4)
+    assert [(c.id, c.cell_type) for c in zh.cells] == [(c.id, c.cell_type) for c in en.cells]
+    entries = yaml.safe_load(editions.translation_path(source).read_text(encoding="utf-8"))
+    for e, z in zip(en.cells, zh.cells, strict=True):
+        if e.cell_type == "markdown":
+            assert z.source == entries["cells"][e.id]["zh"].rstrip("\n"), e.id
+        else:
+            assert z.source.replace(editions.LANGUAGE_LINE + "\n", "", 1) == e.source, e.id
+    assert sum(editions.LANGUAGE_LINE in c.source for c in zh.cells) == 1
+    assert zh.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_the_chinese_edition_prints_the_same_numbers(source):
+    en = editions.numbers(source)
+    zh = editions.numbers(editions.edition_path(source))
+    assert sum(map(len, en)) > 0
+    assert zh == en
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A copy of one notebook with its translation, to edit."""
+    source = SOURCES[0]
+    rel = source.relative_to(ROOT)
+    for path in (source, editions.translation_path(source), editions.edition_path(source)):
+        target = tmp_path / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    return tmp_path / rel
+
+
+def test_editing_an_english_cell_alone_makes_its_translation_stale(course):
+    nb = nbformat.read(course, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown")
+    cell.source += "\n\nOne more English sentence."
+    nbformat.write(nb, course)
+    found = editions.problems(course)
+    assert len(found) == 1 and "changed in English since it was translated" in found[0]
+    assert cell.id in found[0]
+    with pytest.raises(CRMDataError, match="not complete and current"):
+        editions.build(course)
+    # the translator updates the Chinese, then accepts the cell
+    data = yaml.safe_load(editions.translation_path(course).read_text(encoding="utf-8"))
+    data["cells"][cell.id]["zh"] += "\n\n再多一句。"
+    editions.translation_path(course).write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                 encoding="utf-8")
+    editions.accept(course, [cell.id])
+    assert editions.problems(course) == []
+    built = nbformat.read(editions.build(course), as_version=4)
+    assert any(c.source.endswith("再多一句。") for c in built.cells)
+
+
+def test_a_new_english_cell_without_translation_is_reported(course):
+    nb = nbformat.read(course, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("A new paragraph.", id="newcell1"))
+    nbformat.write(nb, course)
+    assert editions.problems(course) == [
+        f"{course.parent.name}/{course.name}: cell newcell1 has no translation "
+        "('A new paragraph.')"]
+    editions.update(course)  # adds it, empty, for the translator
+    added = yaml.safe_load(editions.translation_path(course).read_text(encoding="utf-8"))
+    assert "newcell1" in added["cells"]
+
+
+def test_a_chinese_notebook_missing_a_cell_fails_the_structure_check(course):
+    zh_path = editions.edition_path(course)
+    zh = nbformat.read(zh_path, as_version=4)
+    del zh.cells[2]
+    en = nbformat.read(course, as_version=4)
+    assert [c.id for c in zh.cells] != [c.id for c in en.cells]
