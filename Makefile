@@ -15,11 +15,11 @@ ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 COURSE_LANG ?= $(if $(filter zh%,$(LC_ALL) $(LC_MESSAGES) $(LANG)),zh,en)
 WELCOME := $(if $(and $(filter zh,$(COURSE_LANG)),$(wildcard zh/notebooks/00_welcome.ipynb)),zh/notebooks/00_welcome.ipynb,notebooks/00_welcome.ipynb)
 
-.PHONY: lab test exercises outputs zh clean
+.PHONY: lab test exercises outputs zh site clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,instructor,scale]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,instructor,scale,site]"
 	@touch $(STAMP)
 
 lab: $(STAMP)
@@ -40,6 +40,10 @@ outputs: $(STAMP)
 # build the Chinese edition (zh/) from translations/zh/ and execute it (tools/editions.py)
 zh: $(STAMP)
 	$(BIN)/python tools/editions.py build
+
+# the course website, both languages, from the committed notebooks: build/site/index.html
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

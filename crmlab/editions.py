@@ -42,12 +42,33 @@ from typing import Any
 from crmlab._errors import CRMDataError
 
 __all__ = ["EDITION_FOLDER", "LANGUAGE_LINE", "accept", "build", "edition_path", "fingerprint",
-           "numbers", "problems", "translation_path", "update"]
+           "flow", "numbers", "problems", "translation_path", "update"]
 
 #: The Chinese notebooks: ``zh/notebooks/00_welcome.ipynb`` for ``notebooks/00_welcome.ipynb``.
 EDITION_FOLDER = "zh"
 #: The line the build adds after the first ``import crmlab`` of a Chinese notebook.
 LANGUAGE_LINE = 'crmlab.set_language("zh")  # 练习反馈用中文'
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u201c\u201d\u2014"
+_BREAK = re.compile(rf"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
+
+
+def flow(text: str) -> str:
+    r"""Join the lines of a Chinese paragraph that the translation file wraps.
+
+    Markdown turns a line break into a space, which is right between English words and
+    wrong between Chinese characters; a break with Chinese on both sides is removed. A
+    line that starts with markup (a list item, a table row, a heading) is kept.
+
+    Examples
+    --------
+    >>> flow("客户终身价值是\n全部利润的现值。\n\n* 第一点\n* 第二点")
+    '客户终身价值是全部利润的现值。\n\n* 第一点\n* 第二点'
+    >>> flow("1. 用校准期\n   拟合模型")
+    '1. 用校准期拟合模型'
+    """
+    return _BREAK.sub("", text)
 
 
 def fingerprint(text: str) -> str:
@@ -288,7 +309,7 @@ def build(source: Path, *, allow_stale: bool = False) -> Path:
         if cell.cell_type == "markdown":
             entry = entries.get(cell.id) or {}
             if str(entry.get("zh") or "").strip():
-                cell.source = str(entry["zh"]).rstrip("\n")
+                cell.source = flow(str(entry["zh"]).rstrip("\n"))
         elif cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

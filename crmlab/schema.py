@@ -107,6 +107,9 @@ OPTION_KEYWORDS = {
     "returns": "'net' (returns reduce spend) or 'ignore' (return rows left out, reported)",
     "engine": "None (choose), 'pandas', 'duckdb' or 'spark'",
     "language": "'en' or 'zh'",
+    "variant": "a student's own variant of the bundled data (a short string; "
+               "crmlab.datasets.variant_of(student_id)); None: the active variant, else the "
+               "bundled file",
     "analysis_date": "the day recency is measured to (default: the day after the last date)",
     "observation_end": "last day of the observation window of a buy-till-you-die summary",
     "unit": "time unit of a buy-till-you-die summary and its models: 'D' (days) or 'W' (weeks)",

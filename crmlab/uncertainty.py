@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -62,7 +63,8 @@ def _counts(successes, n) -> tuple[np.ndarray, np.ndarray]:
     return k, m
 
 
-def share_interval(successes, n, *, confidence: float = 0.95):
+def share_interval(successes: Any, n: Any, *, confidence: float = 0.95
+                   ) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a share ``successes / n``.
 
     Parameters
@@ -91,7 +93,7 @@ def share_interval(successes, n, *, confidence: float = 0.95):
     return low, high
 
 
-def difference_interval(successes_a, n_a, successes_b, n_b, *,
+def difference_interval(successes_a: int, n_a: int, successes_b: int, n_b: int, *,
                         confidence: float = 0.95) -> tuple[float, float]:
     """Newcombe's interval for the difference of two shares, ``a - b``.
 
@@ -122,7 +124,7 @@ def difference_interval(successes_a, n_a, successes_b, n_b, *,
     return float(low), float(high)
 
 
-def bootstrap_interval(data, statistic: Callable[..., float], *, n_resamples: int = 2000,
+def bootstrap_interval(data: Any, statistic: Callable[..., float], *, n_resamples: int = 2000,
                        confidence: float = 0.95, seed: int = 0,
                        method: str = "percentile") -> tuple[float, float]:
     """Bootstrap interval of ``statistic(data)`` with a fixed seed (same on every machine).
