@@ -603,3 +603,10 @@ def test_a_view_folder_under_tmp_stays_visible_inside_the_private_tmp(monkeypatc
     assert "Read-only file system" in done.stderr  # visible, not writable
     assert "crmlab-view-" in done.stdout  # /tmp holds only the bound folder ...
     assert Path(host.name).name not in done.stdout  # ... not the host's /tmp
+
+
+def test_the_grader_reads_the_attempt_log_the_kernel_writes():
+    from crmlab.exercises import _attempts
+    from crmlab.grading.batch import ATTEMPT_LOG
+
+    assert ATTEMPT_LOG == _attempts.FILE

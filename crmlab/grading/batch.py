@@ -43,11 +43,14 @@ from crmlab.grading.sandbox import NO_SANDBOX_RISKS, Sandbox, find
 from crmlab.grading.words import LANGUAGES, say
 from crmlab.validation import check_number, check_option
 
-__all__ = ["MAX_LOG", "checks_tried", "declared_variant", "find_submissions", "grade",
-           "grade_notebook", "load_answer_key", "on_data"]
+__all__ = ["ATTEMPT_LOG", "MAX_LOG", "checks_tried", "declared_variant", "find_submissions",
+           "grade", "grade_notebook", "load_answer_key", "on_data"]
 
 #: The most bytes of a student's attempt log the grader reads (a larger file is not read).
 MAX_LOG = 1024 ** 2
+#: The attempt log's file name, as the student's kernel writes it
+#: (``crmlab.exercises._attempts.FILE``; a test keeps the two equal).
+ATTEMPT_LOG = ".crmlab_attempts.json"
 
 #: One judge at a time may set the data variant (the variant is the process's state).
 _JUDGING = threading.RLock()
@@ -118,13 +121,12 @@ def checks_tried(path: str | Path, lay: Layout) -> list[int | None]:
     [None, None]
     """
     from crmlab.exercises import read_attempts
-    from crmlab.exercises._attempts import FILE
 
     path = Path(path)
     none = [None] * len(lay.exercises)
     if path.stem != lay.assignment:  # STUDENT.ipynb in a folder of the class: no own log
         return none
-    log = path.parent / FILE
+    log = path.parent / ATTEMPT_LOG
     try:
         if log.is_symlink() or not log.is_file() or log.stat().st_size > MAX_LOG:
             return none
