@@ -35,9 +35,24 @@ def _datasets(args) -> int:
 
 
 def _exercises_build(args) -> int:
+    if args.roster:
+        from crmlab.grading.roster import MANIFEST, build_roster
+
+        written = build_roster(args.roster, args.source, args.out or "students",
+                               course=args.course)
+        students = {p.parent for p in written if p.name != MANIFEST}
+        print(f"wrote {len(written) - 1} notebooks for {len(students)} students in "
+              f"{args.out or 'students'}/, each on the student's own data, and the manifest "
+              f"{written[-1]} (student -> variant; for you, not for the students)")
+        print(f"grade with: crmlab grade SUBMISSIONS --assignment NAME --roster {args.roster}"
+              + (f" --course {args.course!r}" if args.course != "crmlab" else ""))
+        return 0
+    if args.course != "crmlab":
+        raise CRMDataError("crmlab exercises build: --course salts the students' variants; "
+                           "it needs --roster.")
     from crmlab.exercises import build
 
-    for path in build(args.source, args.target):
+    for path in build(args.source, args.out or args.target):
         print(f"wrote {path}")
     return 0
 
@@ -65,8 +80,18 @@ def _grade(args) -> int:
                   feedback=args.feedback, manual_out=manual, timeout=args.timeout,
                   total_timeout=args.total_timeout, memory_mb=args.memory,
                   workers=args.workers, progress=not args.no_progress,
-                  sandbox=not args.no_sandbox, language=args.language)
+                  sandbox=not args.no_sandbox, language=args.language, roster=args.roster,
+                  course=args.course, hidden_tests=args.hidden_tests)
     print(totals(table).to_string())
+    if args.roster:
+        unlisted = sorted(set(table.loc[table["status"] == "unlisted", "student"]))
+        print(f"each submission judged on its student's own data (variants of {args.roster}"
+              + (f", course {args.course!r}" if args.course != "crmlab" else "") + ")"
+              + ("" if args.hidden_tests else "; the solution's hidden tests were not run "
+                 "(they may state facts of the bundled data; --hidden-tests runs them)"))
+        if unlisted:
+            print(f"not on the roster, not graded: {', '.join(unlisted)} (add them to "
+                  f"{args.roster} and grade again)")
     print(f"wrote {args.out} (one row per student and exercise), {book} (one row per "
           f"student, {args.format})" + (f" and feedback in {args.feedback}/"
                                         if args.feedback else ""))
@@ -454,6 +479,14 @@ def parser() -> argparse.ArgumentParser:
     b = esub.add_parser("build", help="generate exercises/ from solutions/")
     b.add_argument("--source", default="solutions", help="folder of solution notebooks")
     b.add_argument("--target", default="exercises", help="folder for the student versions")
+    b.add_argument("--roster", default=None, help="class list (CSV with a student_id or id "
+                   "column): one folder per student, every notebook on the student's own "
+                   "data, and a manifest (student -> variant)")
+    b.add_argument("--out", default=None, help="with --roster: folder for the students' "
+                   "folders (default: students); without: the same as --target")
+    b.add_argument("--course", default="crmlab", help="with --roster: the course salt of the "
+                   "variants (another term, other data); grade with the same one "
+                   "(default: %(default)s)")
     b.set_defaults(func=_exercises_build)
 
     p = sub.add_parser("check", help="run an exercise notebook and summarise its checks")
@@ -490,6 +523,14 @@ def parser() -> argparse.ArgumentParser:
                    "none is available (students' code then runs with your rights: only for "
                    "notebooks you trust)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--roster", default=None, help="the class list the notebooks were built "
+                   "from (exercises build --roster): each submission is judged on its "
+                   "student's own data, taken from the roster, never from the notebook")
+    p.add_argument("--course", default="crmlab", help="with --roster: the course salt the "
+                   "notebooks were built with (default: %(default)s)")
+    p.add_argument("--hidden-tests", action="store_true", default=None,
+                   help="with --roster, run the solution's hidden tests too (they may state "
+                   "facts of the bundled data that a student's own data do not share)")
     p.set_defaults(func=_grade)
 
     p = sub.add_parser("grade-merge", help="merge the instructor's manual scores into the "

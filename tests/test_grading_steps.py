@@ -27,10 +27,12 @@ from crmlab.grading.execute import (
     read_events,
 )
 from crmlab.grading.feedback import (
+    TRIED,
     crashed_rows,
     feedback_markdown,
     grade_rows,
     gradebook,
+    read_table,
     write_feedback,
     write_table,
 )
@@ -348,7 +350,9 @@ def lay():
 
 def test_grade_rows_score_only_what_passed(lay):
     rows = grade_rows("ana", lay, [("passed", ""), ("timeout", "ran over")])
-    assert list(rows.columns) == COLUMNS
+    assert list(rows.columns) == [*COLUMNS, TRIED]
+    assert rows[TRIED].isna().all()  # no attempt log given
+    assert grade_rows("ana", lay, [("passed", "")] * 2, tried=[3, 0])[TRIED].tolist() == [3, 0]
     assert rows["points"].tolist() == [1.0, 0.0] and rows["max_points"].tolist() == [1.0, 2.0]
     with pytest.raises(ValueError):
         grade_rows("ana", lay, [("passed", "")])
@@ -369,8 +373,9 @@ def test_feedback_files_and_table(lay, tmp_path):
     assert [p.name for p in written] == ["ana.md", "bo.md"]
     assert "✅" in written[1].read_text(encoding="utf-8")
     out = write_table(table, tmp_path / "out" / "grades.csv")
-    pd.testing.assert_frame_equal(pd.read_csv(out, keep_default_na=False), table,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(pd.read_csv(out, keep_default_na=False).drop(columns=TRIED),
+                                  table.drop(columns=TRIED), check_dtype=False)
+    pd.testing.assert_frame_equal(read_table(out), table, check_dtype=False)
     assert totals(table).to_dict("index") == {"ana": {"points": 1.0, "max_points": 3.0},
                                               "bo": {"points": 3.0, "max_points": 3.0}}
 
@@ -467,7 +472,7 @@ def test_an_empty_folder_gives_an_empty_table(tmp_path, solution):
     (tmp_path / "subs").mkdir()
     table = grade(tmp_path / "subs", assignment="01_demo", solutions=solution.parent,
                   out=tmp_path / "g.csv", progress=False)
-    assert table.empty and list(table.columns) == COLUMNS
+    assert table.empty and list(table.columns) == [*COLUMNS, TRIED]
     assert (tmp_path / "g.csv").exists()
 
 
@@ -598,3 +603,10 @@ def test_a_view_folder_under_tmp_stays_visible_inside_the_private_tmp(monkeypatc
     assert "Read-only file system" in done.stderr  # visible, not writable
     assert "crmlab-view-" in done.stdout  # /tmp holds only the bound folder ...
     assert Path(host.name).name not in done.stdout  # ... not the host's /tmp
+
+
+def test_the_grader_reads_the_attempt_log_the_kernel_writes():
+    from crmlab.exercises import _attempts
+    from crmlab.grading.batch import ATTEMPT_LOG
+
+    assert ATTEMPT_LOG == _attempts.FILE

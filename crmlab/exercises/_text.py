@@ -1,6 +1,15 @@
-"""Feedback sentences in English and Chinese, and the switch between them."""
+"""Feedback sentences in English and Chinese, and the switch between them.
+
+:func:`set_language` also chooses the language of crmlab's own errors that students meet
+most in the exercises (:data:`ERRORS_ZH`, :func:`error_text`): in a notebook, a
+:class:`~crmlab.CRMDataError` is then shown with its message in Chinese (an IPython
+exception handler; the error and its traceback are otherwise the same).
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from crmlab._errors import CRMDataError
 
@@ -155,6 +164,7 @@ def set_language(language: str) -> str:
     if language not in ("en", "zh"):
         raise CRMDataError(f"set_language: choose 'en' or 'zh', not {language!r}.")
     _LANGUAGE["value"] = language
+    _ipython_errors(language)
     return language
 
 
@@ -209,3 +219,132 @@ def say(key: str, **values) -> str:
     if key in ("want_type", "cannot_check"):
         values = {k: kind_name(v) if isinstance(v, str) else v for k, v in values.items()}
     return (zh if _LANGUAGE["value"] == "zh" else en).format(**values)
+
+
+#: crmlab's own error messages that students meet most in the exercises, in Chinese: each
+#: an English sentence (a regular expression over :class:`~crmlab.CRMDataError`'s text) and
+#: its translation. A sentence not listed stays English; names, values and code stay as
+#: they are. Listed: an unknown dataset or variant in ``load_data``; a missing column
+#: (with its "did you mean"); a column of the wrong kind, missing values or no rows
+#: (``validation.require``, behind ``rfm_table``, ``customer_table`` and the other
+#: analyses); an option or a number out of range (``check_option``, ``check_number``,
+#: ``check_fraction``).
+ERRORS_ZH: tuple[tuple[str, str | Callable[[re.Match], str]], ...] = (
+    (r"no dataset (?P<name>'[^']*')\. Choose one of (?P<names>[^.]*)\.",
+     r"没有数据集 \g<name>。可选：\g<names>。"),
+    (r"variant must be a non-empty string such as 'k7q2', got (?P<got>.*?)\. Fix: pass the "
+     r"variant your notebook was built with, or leave it out for the bundled data\.",
+     r"variant 必须是非空文本（例如 'k7q2'），实际得到 \g<got>。修正：传入生成你的笔记本时"
+     r"所用的数据版本，或不写它以使用课程自带的数据。"),
+    (r"no column (?P<name>'[^']*') in (?P<where>[^.]*)\. Columns present: (?P<cols>.*?)\."
+     r"(?= |$)", r"\g<where> 中没有列 \g<name>。现有的列：\g<cols>。"),
+    (r"no column (?P<name>'[^']*')\. Columns present: (?P<cols>.*?)\.(?= |$)",
+     r"没有列 \g<name>。现有的列：\g<cols>。"),
+    (r" ?Pass the right name, for example (?P<param>\w+)='\.\.\.'\.",
+     r"请传入正确的列名，例如 \g<param>='...'。"),
+    (r"expected a pandas DataFrame, got (?P<got>\w+)\. Build one with pd\.DataFrame\(\.\.\.\) "
+     r"or load a file with crmlab\.read_transactions\(path\)\.",
+     r"需要 pandas 的数据框（DataFrame），实际得到 \g<got>。请用 pd.DataFrame(...) 构造，"
+     r"或用 crmlab.read_transactions(path) 读取文件。"),
+    (r"expected a DataFrame with columns (?P<cols>.*?), got a Series\. Use series\.to_frame\(\) "
+     r"or pass the whole table\.",
+     r"需要含有列 \g<cols> 的数据框，实际得到一个序列（Series）。请用 series.to_frame() "
+     r"或传入整张表。"),
+    (r"the table has no rows\. Check the filter or file that made it\.",
+     r"表中没有任何行。请检查生成它的筛选条件或文件。"),
+    (r"column (?P<name>'[^']*') must be numeric; it has dtype (?P<dtype>[^ .]+) with "
+     r"(?P<n>\d+) non-numeric values in (?P<rows>.*?)\.(?= |$)",
+     r"列 \g<name> 必须是数值；它的类型是 \g<dtype>，其中 \g<n> 个值不是数值，位于"
+     r"\g<rows>。"),
+    (r"column (?P<name>'[^']*') must be numeric; it has dtype (?P<dtype>[^ .]+)\.",
+     r"列 \g<name> 必须是数值；它的类型是 \g<dtype>。"),
+    (r"column (?P<name>'[^']*') has (?P<n>\d+) missing values in (?P<rows>.*?)\. Fill them "
+     r"\(df\[\.\.\.\]\.fillna\(0\)\) or drop those rows\.",
+     r"列 \g<name> 有 \g<n> 个缺失值，位于\g<rows>。请填补（df[...].fillna(0)）"
+     r"或删除这些行。"),
+    (r"column (?P<name>'[^']*') must hold dates \(datetime64\); it has dtype (?P<dtype>\S+) "
+     r"\(first value (?P<first>.*?)\)\. Convert with (?P<code>.*?) or read the file with "
+     r"crmlab\.read_transactions\.",
+     r"列 \g<name> 必须是日期（datetime64）；它的类型是 \g<dtype>（第一个值为 \g<first>）。"
+     r"请用 \g<code> 转换，或用 crmlab.read_transactions 读取文件。"),
+    (r"(?P<what>\w+=\S+) is not one of (?P<options>.*?)\.(?= |$)",
+     r"\g<what> 不是可选值之一（\g<options>）。"),
+    (r"(?P<what>\w+=\S+) looks like a percentage; rates are decimals in (?P<range>\S+ \S+): "
+     r"pass (?P<right>\S+), not (?P<wrong>\S+)\.",
+     r"\g<what> 看起来是百分数；比率用 \g<range> 之间的小数表示：请写 \g<right>，"
+     r"而不是 \g<wrong>。"),
+    (r"(?P<name>\w+) must be a number, got (?P<got>.*?)\.$",
+     r"\g<name> 必须是数值，实际得到 \g<got>。"),
+    (r"(?P<what>\w+=\S+) must be (?P<want>[<>]=? ?[-\d.e+]+(?: and [<>]=? ?[-\d.e+]+)?)\.",
+     r"\g<what> 必须 \g<want>。"),
+    (r"(?P<what>\w+=\S+) must be a whole number\.", r"\g<what> 必须是整数。"),
+    (r"(?P<name>\w+) must be a fraction in (?P<range>\S+ \S+), got (?P<got>.*?)\. Write it "
+     r"as a fraction: (?P<fix>\S+)\.", r"\g<name> 必须是 \g<range> 之间的小数，实际得到 "
+     r"\g<got>。请写成小数：\g<fix>。"),
+    (r"(?P<name>\w+) must be a number in (?P<range>\S+ \S+), got (?P<got>.*?)\.(?= |$)",
+     r"\g<name> 必须是 \g<range> 之间的数，实际得到 \g<got>。"),
+    (r"(?P<what>\w+=\S+) must be in (?P<range>\S+ \S+)\.(?= |$)",
+     r"\g<what> 必须在 \g<range> 之内。"),
+    (r"(?P<name>\w+) must be a whole number from (?P<low>\d+) to (?P<high>\d+), got "
+     r"(?P<got>.*?)\.(?= |$)", r"\g<name> 必须是 \g<low> 到 \g<high> 之间的整数，实际得到 "
+     r"\g<got>。"),
+    (r"Convert with (?P<code>pd\.to_numeric\(.*?\)) after removing currency symbols and "
+     r"thousands separators, or read the file with crmlab\.read_transactions, which does "
+     r"that\.", r"请先去掉货币符号和千位分隔符，再用 \g<code> 转换，或用 "
+     r"crmlab.read_transactions 读取文件（它会完成这些）。"),
+    (r" ?Did you mean (?P<what>.+?)\?", r"是不是想写 \g<what>？"),
+    (r" \(or (?P<more>[^)]*)\)？", r"（或 \g<more>）？"),
+    (r"(?<![A-Za-z_])rows? (?P<rows>\d[\d, ]*?)(?:, \.\.\. \((?P<n>\d+) in all\))?"
+     r"(?= \(|[。，；)]|$)",
+     lambda m: f"第 {m['rows']} 行" + (f"……（共 {m['n']} 行）" if m["n"] else "")),
+)
+
+_ERRORS_ZH = [(re.compile(en), zh) for en, zh in ERRORS_ZH]
+
+
+def error_text(message: str, language: str | None = None) -> str:
+    """Return a crmlab error message in the feedback language (the listed sentences).
+
+    In English the message is returned as it is. In Chinese each sentence of
+    :data:`ERRORS_ZH` is translated, the colon after the function's name becomes a
+    full-width one, and anything else stays as it was.
+
+    Examples
+    --------
+    >>> error_text("load_data: no dataset 'retail'. Choose one of leads, survey. Did you "
+    ...            "mean 'leads'?", "zh")
+    "load_data：没有数据集 'retail'。可选：leads, survey。是不是想写 'leads'？"
+    >>> print(error_text("rfm_table: no column 'cid'. Columns present: customer_id, amount. "
+    ...                  "Did you mean customer='customer_id'?", "zh"))
+    rfm_table：没有列 'cid'。现有的列：customer_id, amount。是不是想写 customer='customer_id'？
+    >>> error_text("rfm_table: no column 'x'.", "en")
+    "rfm_table: no column 'x'."
+    """
+    if (language or _LANGUAGE["value"]) != "zh":
+        return message
+    text = re.sub(r"^(\w+): ", r"\1：", message)
+    for pattern, zh in _ERRORS_ZH:
+        text = pattern.sub(zh, text)
+    return text.replace("。 ", "。")
+
+
+def _show_in_chinese(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler of a CRMDataError while the language is Chinese: the same
+    traceback, its message translated (:func:`error_text`)."""
+    translated = etype(error_text(str(value), "zh")).with_traceback(tb)
+    shell.showtraceback((etype, translated, tb), tb_offset=tb_offset)
+
+
+def _ipython_errors(language: str) -> None:
+    """Show crmlab's errors in a notebook in the language chosen (nothing outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return
+    if language == "zh":
+        shell.set_custom_exc((CRMDataError,), _show_in_chinese)
+    elif CRMDataError in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((), None)

@@ -26,13 +26,19 @@ from crmlab.grading.assignment import Layout
 from crmlab.grading.words import LANGUAGES, say, status_label
 from crmlab.validation import check_option
 
-__all__ = ["COLUMNS", "FORMATS", "MANUAL_STATUSES", "crashed_rows", "feedback_markdown",
-           "grade_rows", "gradebook", "manual_template", "merge_manual", "read_table",
-           "self_check_summary", "totals", "write_csv", "write_feedback", "write_table"]
+__all__ = ["COLUMNS", "FORMATS", "MANUAL_STATUSES", "TRIED", "crashed_rows",
+           "feedback_markdown", "grade_rows", "gradebook", "manual_template", "merge_manual",
+           "read_table", "self_check_summary", "totals", "unlisted_rows", "write_csv",
+           "write_feedback", "write_table"]
 
 #: The columns of the grade table (the long table).
 COLUMNS = ["student", "exercise", "question", "title", "points", "max_points", "status",
            "reason"]
+
+#: The column after :data:`COLUMNS`: how many times the student ran the exercise's check,
+#: from the notebook's attempt log (empty without a log). The log is the student's own
+#: file, so this is information for the instructor, never points.
+TRIED = "checks_tried"
 
 #: The statuses of a cell graded by hand: still to grade, and graded.
 MANUAL_STATUSES = ("manual", "graded")
@@ -45,11 +51,12 @@ CANVAS_NAME = re.compile(r"^(?P<name>[^_]+)(?:_LATE)?_(?P<id>\d+)_(?P<submission
 
 
 def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]],
-               language: str = "en") -> pd.DataFrame:
+               language: str = "en", tried: list[int | None] | None = None) -> pd.DataFrame:
     """Return a student's rows of the grade table; an exercise scores only if ``passed``.
 
     Each cell graded by hand (``lay.manual``) gets a row after its exercise's check: status
-    ``manual``, points empty (NaN), its rubric as the reason.
+    ``manual``, points empty (NaN), its rubric as the reason. The last column,
+    :data:`TRIED`, holds ``tried`` (the checks tried per exercise; empty without a log).
 
     Parameters
     ----------
@@ -61,6 +68,8 @@ def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]],
         The status and reason of each exercise, in the layout's order.
     language : {"en", "zh"}, default "en"
         The language of the reasons of the rows graded by hand.
+    tried : list of int or None, optional
+        The checks tried of each exercise, in the layout's order (:data:`TRIED`).
 
     Examples
     --------
@@ -76,17 +85,20 @@ def grade_rows(student: str, lay: Layout, verdicts: list[tuple[str, str]],
 
     def manual(after):
         return [[student, m.grade_id, m.number, m.title, float("nan"), m.points, "manual",
-                 say("rubric", language, rubric=text(m.rubric, language) or "-")]
+                 say("rubric", language, rubric=text(m.rubric, language) or "-"), None]
                 for m in lay.manual if m.after == after]
 
+    tried = [None] * len(lay.exercises) if tried is None else tried
     rows = manual("")
-    for ex, (status, reason) in zip(lay.exercises, verdicts, strict=True):
+    for ex, (status, reason), n in zip(lay.exercises, verdicts, tried, strict=True):
         rows.append([student, ex.grade_id, ex.number, ex.title,
-                     ex.points if status == "passed" else 0.0, ex.points, status, reason])
+                     ex.points if status == "passed" else 0.0, ex.points, status, reason, n])
         rows += manual(ex.grade_id)
     known = {"", *(ex.grade_id for ex in lay.exercises)}
     rows += [r for m in lay.manual if m.after not in known for r in manual(m.after)]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=[*COLUMNS, TRIED])
+    table[TRIED] = pd.array(table[TRIED].tolist(), dtype="Int64")
+    return table
 
 
 def crashed_rows(student: str, lay: Layout, err: BaseException,
@@ -101,6 +113,21 @@ def crashed_rows(student: str, lay: Layout, err: BaseException,
     ['The grader could not run this notebook; ']
     """
     return grade_rows(student, lay, [("crashed", say("grader", language))]
+                      * len(lay.exercises), language)
+
+
+def unlisted_rows(student: str, lay: Layout, language: str = "en") -> pd.DataFrame:
+    """Return a student's rows when the student is not on the roster (nothing was run).
+
+    Examples
+    --------
+    >>> from crmlab.grading.assignment import CheckCell, Layout
+    >>> lay = Layout("a", [CheckCell("check_1", 1.0, "", "", [])], [])
+    >>> unlisted_rows("zed", lay)[["student", "points", "status"]]
+      student  points    status
+    0     zed     0.0  unlisted
+    """
+    return grade_rows(student, lay, [("unlisted", say("unlisted", language, student=student))]
                       * len(lay.exercises), language)
 
 
@@ -139,15 +166,20 @@ def feedback_markdown(student: str, rows: pd.DataFrame, assignment: str,
     <BLANKLINE>
     """
     total, most = rows["points"].sum(), rows["max_points"].sum()
+    tried = rows[TRIED] if TRIED in rows.columns else pd.Series(pd.NA, index=rows.index)
+    shown = bool(tried.notna().any())
     lines = [say("title", language, assignment=assignment, student=student), "",
              say("score", language, total=f"{total:g}", most=f"{most:g}"), "",
-             say("header", language), "|---|---|---|---|"]
-    for r in rows.itertuples():
+             say("header", language) + (f" {say('tried', language)} |" if shown else ""),
+             "|---|---|---|---|" + ("---|" if shown else "")]
+    for r, n in zip(rows.itertuples(), tried, strict=True):
         mark = {"passed": "✅ ", "manual": "", "graded": "✍ "}.get(r.status, "❌ ")
         reason = say("pending", language) if r.status == "manual" else r.reason
         reason = " ".join(str(reason).split()).replace("|", "\\|")
+        extra = (f" {'' if pd.isna(n) else int(n)} |" if shown else "")
         lines.append(f"| {_label(r, language).replace('|', '/')} | {_points(r.points)} / "
-                     f"{r.max_points:g} | {mark}{status_label(r.status, language)} | {reason} |")
+                     f"{r.max_points:g} | {mark}{status_label(r.status, language)} | {reason} |"
+                     + extra)
     return "\n".join(lines) + "\n"
 
 
@@ -368,13 +400,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
     (['3.10', '3.10'], [1.0, nan])
     """
     text = {c: str for c in COLUMNS if c not in ("points", "max_points")}
-    table = pd.read_csv(path, dtype=text, keep_default_na=False, na_values={"points": [""]},
-                        encoding="utf-8-sig")
+    table = pd.read_csv(path, dtype={**text, TRIED: "Int64"}, keep_default_na=False,
+                        na_values={"points": [""], TRIED: [""]}, encoding="utf-8-sig")
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise CRMDataError(f"read_table: {str(path)!r} is not a grade table of crmlab grade: "
                            f"no column {', '.join(missing)}.")
-    return table[COLUMNS]
+    if TRIED not in table.columns:  # a table of an older crmlab
+        table[TRIED] = pd.array([None] * len(table), dtype="Int64")
+    return table[[*COLUMNS, TRIED]]
 
 
 def manual_template(table: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ __all__ = ["STATUSES", "judge", "verdict"]
 
 #: Every status a grade row can have, from best to worst.
 STATUSES = ("passed", "failed", "error", "missing", "timeout", "crashed", "invalid",
-            "forbidden")
+            "forbidden", "unlisted")
 
 
 def _namespace(values: dict, results: list) -> dict:

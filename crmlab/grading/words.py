@@ -27,6 +27,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "forbidden": ("not allowed", "不允许"),
     "manual": ("to grade by hand", "待人工评分"),
     "graded": ("graded by hand", "已人工评分"),
+    "unlisted": ("not on the roster", "不在名单中"),
 }
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -102,6 +103,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "Your answer could not be checked ({what}): store a value of the kind the exercise "
         "asks for.",
         "无法检查你的答案（{what}）：请按题目要求的类型存储答案。"),
+    "unlisted": (
+        "{student} is not on the roster (the class list the notebooks were built from), so "
+        "the grader cannot tell which data this notebook should fit and did not grade it: "
+        "the instructor adds the id to the roster and grades again.",
+        "{student} 不在名单（生成笔记本所用的学生名单）中，评分程序无法确定这个笔记本应"
+        "对应哪一份数据，因此没有评分：请老师把该学号加入名单后重新评分。"),
+    "own_data": (
+        "This does not fit your own data (the data variant your notebooks were built with).",
+        "这与你自己的数据（生成你的笔记本时所用的数据版本）不符。"),
+    "other_variant": (
+        "The first cell of this notebook loads other data than the roster gives you (its "
+        "set_variant line is not the one your notebook was built with), so its numbers "
+        "cannot fit your data: put that line back as it was and run the notebook again.",
+        "这个笔记本第一个单元格载入的数据与名单给你的数据不同（其中 set_variant 这一行与"
+        "生成笔记本时不一致），因此结果与你的数据不符：请把这一行恢复原样，再重新运行"
+        "笔记本。"),
+    "tried": ("checks tried", "检查次数"),
     "no_memory_limit": ("no limit", "无限制"),
     "reasoning": ("reasoning", "理由"),
     "rubric": ("To grade by hand. Rubric: {rubric}", "待人工评分。评分标准：{rubric}"),
