@@ -434,7 +434,9 @@ def simulate(name: str, *, seed: int | None = None, **changes: object) -> pd.Dat
     name : str
         A synthetic dataset (``list_datasets``; not CDNOW or donations).
     seed : int, optional
-        Another random seed (default: the bundled file's).
+        Another random seed. Default: the seed of the data the student works on — the
+        active variant's (:func:`set_variant`), else the bundled file's — so the change
+        is the only difference from the data of the other exercises.
     **changes
         Settings from :func:`parameters` with new values of the same shape (a dict with
         the same keys, a list of the same length, a number).
@@ -485,6 +487,8 @@ def simulate(name: str, *, seed: int | None = None, **changes: object) -> pd.Dat
 
                 value = np.asarray(value, dtype=float)
             setattr(_synth, key.upper(), value)
+        if seed is None and _ACTIVE_VARIANT is not None:
+            seed = variant_seed(name, _ACTIVE_VARIANT)
         frame = _synth.generate(name, seed=seed)
     finally:
         for key, value in saved.items():

@@ -133,3 +133,13 @@ def test_a_variant_is_typed_as_its_csv_file_would_be(name, variants):
         via_csv = datasets.simulate(name, seed=datasets.variant_seed(name, variant))
         pd.testing.assert_frame_equal(typed, via_csv, check_exact=True)
         assert typed.dtypes.equals(via_csv.dtypes)
+
+
+def test_simulate_starts_from_the_students_own_data():
+    try:
+        datasets.set_variant("s001")
+        assert datasets.simulate("survey").equals(crmlab.load_data("survey"))
+        mine = datasets.simulate("survey", gap_weights=[0.2] * 5)
+    finally:
+        datasets.set_variant(None)
+    assert not mine.equals(datasets.simulate("survey", gap_weights=[0.2] * 5))
