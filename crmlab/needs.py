@@ -68,7 +68,11 @@ def basket_table(lines: pd.DataFrame, *, order: str = "order_id",
     o1       True  False  True
     o2      False   True  True
     """
-    df = require(lines, {order: "id", product: "id"}, caller="basket_table",
+    return _baskets(lines, order, product, "basket_table")
+
+
+def _baskets(lines: pd.DataFrame, order: str, product: str, caller: str) -> pd.DataFrame:
+    df = require(lines, {order: "id", product: "id"}, caller=caller,
                  params={order: "order", product: "product"})
     table = pd.crosstab(df[order], df[product]) > 0
     table.columns.name = None
@@ -117,7 +121,7 @@ def association_rules(lines: pd.DataFrame, *, order: str = "order_id",
     min_support = check_fraction(min_support, name="min_support", caller="association_rules")
     min_confidence = check_fraction(min_confidence, name="min_confidence",
                                     caller="association_rules")
-    table = basket_table(lines, order=order, product=product).astype("int64")
+    table = _baskets(lines, order, product, "association_rules").astype("int64")
     n = len(table)
     counts = table.sum().to_numpy()
     both = table.to_numpy().T @ table.to_numpy()  # exact integer co-occurrence counts
@@ -147,7 +151,7 @@ def association_rules(lines: pd.DataFrame, *, order: str = "order_id",
 
 def lift_interval(lines: pd.DataFrame, antecedent: str, consequent: str, *,
                   order: str = "order_id", product: str = "product",
-                  confidence: float = 0.95, n_boot: int = 2000,
+                  confidence: float = 0.95, n_boot: int = 1000,
                   seed: int = 0) -> pd.Series:
     """Bootstrap a confidence interval for the lift of one rule, resampling whole orders.
 
@@ -161,7 +165,7 @@ def lift_interval(lines: pd.DataFrame, antecedent: str, consequent: str, *,
         The order id and product columns.
     confidence : float, default 0.95
         The interval's confidence level.
-    n_boot : int, default 2000
+    n_boot : int, default 1000
         Bootstrap samples (orders drawn with replacement, as many as there are).
     seed : int, default 0
         Seed of the resampling, so the interval is the same on every run.
@@ -188,7 +192,7 @@ def lift_interval(lines: pd.DataFrame, antecedent: str, consequent: str, *,
     """
     confidence = check_fraction(confidence, name="confidence", caller="lift_interval")
     n_boot = int(check_number(n_boot, name="n_boot", caller="lift_interval", low=10))
-    table = basket_table(lines, order=order, product=product)
+    table = _baskets(lines, order, product, "lift_interval")
     for name, item in (("antecedent", antecedent), ("consequent", consequent)):
         if item not in table.columns:
             raise CRMDataError(
