@@ -151,12 +151,17 @@ def _judge_item(answer, want) -> list[str]:
 
 # --------------------------------------------------------------------------- 11.3
 @functools.cache
-def _lift_at(strength: float) -> float:
+def _pair_at(strength: float) -> dict:
+    """Lift and confidence of the hotpot pair in baskets regenerated at ``strength``."""
     from crmlab import _synth, needs
 
     lines = _synth.retail_baskets(pair_strength=strength)
-    rules = needs.association_rules(lines).set_index(["antecedent", "consequent"])
-    return float(rules.loc[PAIR_11_3, "lift"])
+    rule = needs.association_rules(lines).set_index(["antecedent", "consequent"]).loc[PAIR_11_3]
+    return {"lift": float(rule["lift"]), "confidence": float(rule["confidence"])}
+
+
+def _lift_at(strength: float) -> float:
+    return _pair_at(strength)["lift"]
 
 
 @functools.cache
@@ -171,12 +176,8 @@ def _default_lift() -> float:
 
 def _mistakes_11_3(part: str):
     def mistakes(want):
-        from crmlab import _synth, needs
-
         strength = dict(zip(("lift_weak", "lift_strong"), STRENGTHS_11_3, strict=True))[part]
-        rules = needs.association_rules(_synth.retail_baskets(pair_strength=strength))
-        confidence = float(rules.set_index(["antecedent", "consequent"]).loc[
-            PAIR_11_3, "confidence"])
+        confidence = _pair_at(strength)["confidence"]
         return [(_default_lift(),
                  "That is the lift in the bundled data (pair strength 0.6): regenerate the "
                  "baskets with the strength the exercise asks for.",
@@ -277,11 +278,17 @@ def _bundle() -> dict:
             "low": float(interval["low"]), "high": float(interval["high"])}
 
 
+@functools.cache
+def _other_samples() -> dict:
+    """The pair's interval with 2000 bootstrap samples instead of the default."""
+    from crmlab import needs
+
+    return needs.lift_interval(_data()["lines"], *PAIR_11_6, n_boot=2000).to_dict()
+
+
 def _mistakes_11_6_bounds(part: str):
     def mistakes(want):
-        from crmlab import needs
-
-        other = needs.lift_interval(_data()["lines"], *PAIR_11_6, n_boot=2000)
+        other = _other_samples()
         return [When(lambda a, w: math.isclose(float(a), float(other[part]), rel_tol=1e-9),
                      "That interval used another number of bootstrap samples: keep the "
                      "function's defaults (its samples and seed), so everyone gets the same "
