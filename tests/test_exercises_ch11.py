@@ -68,7 +68,8 @@ def test_11_2_right_and_wrong(lines):
     fails("11.2", {**right, "usual_share": mine["product"].eq("noodles").mean()},
           "[usual_share]", "share of the member's rows")
     fails("11.2", {**right, "usual_item": "milk"}, "[usual_item]", "Not the member's usual item")
-    fails("11.2", {**right, "preferred_channel": "app"}, "[preferred_channel]", "baskets (not rows)")
+    fails("11.2", {**right, "preferred_channel": "app"}, "[preferred_channel]",
+          "baskets (not rows)")
     fails("11.2", {**right, "preferred_channel": "online"}, "not a channel")
     text = fails("11.2", {**right, "usual_item": "milk"})
     assert "noodles" not in text  # feedback never gives the item away
