@@ -208,8 +208,13 @@ def lift_interval(lines: pd.DataFrame, antecedent: str, consequent: str, *,
             return n * nab / (na * nb)
 
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(n_boot, n))
-    boot = lift(a[draws].sum(axis=1), b[draws].sum(axis=1), (a & b)[draws].sum(axis=1))
+    # one small code per order (3 = both, 2 = A only, 1 = B only, 0 = neither), resampled
+    # once: a third of the memory and time of resampling A, B and both separately
+    code = (2 * a + b).astype(np.int8)
+    sample = code[rng.integers(0, n, size=(n_boot, n), dtype=np.int32)]
+    both = np.count_nonzero(sample == 3, axis=1)
+    boot = lift(both + np.count_nonzero(sample == 2, axis=1),
+                both + np.count_nonzero(sample == 1, axis=1), both)
     boot = np.sort(boot[np.isfinite(boot)])
     tail = (1 - confidence) / 2
     low, high = (float(np.quantile(boot, q, method="inverted_cdf")) for q in (tail, 1 - tail))
