@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from statistics import NormalDist
 
 import pytest
 from exercise_helpers import (
@@ -114,6 +115,12 @@ def test_11_4_right_and_wrong(visits):
     fails("11.4", _difference(visits[~visits["weekend"]]), "weekday")
     fails("11.4", {**right, "difference": -right["difference"]}, "[difference]", "sign")
     fails("11.4", {**right, "rate_bumped": right["rate_bumped"] * 100}, "percentage")
+    weekend = visits[visits["weekend"]]
+    bumped = weekend["bumps"] > 0
+    p1, n1 = weekend.loc[~bumped, "bought"].mean(), (~bumped).sum()
+    p2, n2 = weekend.loc[bumped, "bought"].mean(), bumped.sum()
+    wald = right["difference"] - NormalDist().inv_cdf(0.975) * (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) ** 0.5
+    fails("11.4", {**right, "low": wald}, "[low]", "Wald")
 
 
 # ---------------------------------------------------------------- 11.5
@@ -136,11 +143,14 @@ def test_11_5_letters():
 def test_11_6_numbers_judged_decision_not(lines):
     interval = needs.lift_interval(lines, "coffee beans", "rice")
     assert interval["low"] < 1 < interval["lift"]  # weak evidence: the interval reaches 1
-    right = {"bundle": False, "lift": interval["lift"], "low": interval["low"],
-             "high": interval["high"]}
+    right = {"bundle": False, "pair_lift": interval["lift"], "pair_low": interval["low"],
+             "pair_high": interval["high"]}
     passes("11.6", right)
     passes("11.6", {**right, "bundle": True})  # the decision goes to the instructor
     other = needs.lift_interval(lines, "coffee beans", "rice", n_boot=2000)
-    fails("11.6", {**right, "low": other["low"]}, "[low]", "defaults")
-    fails("11.6", {**right, "lift": interval["lift"] * 100}, "[lift]")
+    fails("11.6", {**right, "pair_low": other["low"]}, "[pair_low]", "defaults")
+    fails("11.6", {**right, "pair_lift": interval["lift"] * 100}, "[pair_lift]")
+    rule = needs.association_rules(lines).set_index(["antecedent", "consequent"]).loc[
+        ("coffee beans", "rice")]
+    fails("11.6", {**right, "pair_lift": rule["confidence"]}, "[pair_lift]", "confidence")
     assert "not stated yet" in judge("11.6", {**right, "bundle": ...}).note

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from statistics import NormalDist
 from typing import Any
 
 from crmlab.exercises._judging import When, choice, not_a_choice, tell
@@ -222,11 +223,14 @@ def _weekdays() -> dict:
             "difference": float(diff["difference"]), "low": float(diff["low"])}
 
 
-def _is(answer, values: dict, key: str) -> bool:
-    try:
-        return math.isclose(float(answer[key]), values[key], rel_tol=1e-6)
-    except (TypeError, ValueError, KeyError):
-        return False
+def _wald_low() -> float:
+    """The lower end of the Wald interval of the weekend difference (a known mistake)."""
+    visits = _data()["visits"]
+    weekend = visits[visits["weekend"]]
+    bumped = weekend["bumps"] > 0
+    p1, n1 = weekend.loc[~bumped, "bought"].mean(), int((~bumped).sum())
+    p2, n2 = weekend.loc[bumped, "bought"].mean(), int(bumped.sum())
+    return float(p1 - p2 - NormalDist().inv_cdf(0.975) * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2))
 
 
 _ALL_DAYS = ("These are the rates of all 14 days: keep only the weekend groups first.",
@@ -242,6 +246,13 @@ def _mistakes_11_4(key: str):
                       *_ALL_DAYS),
                  When(lambda a, w: math.isclose(float(a), _weekdays()[key], rel_tol=1e-6),
                       *_WEEKDAYS)]
+        if key == "low":
+            found.append((_wald_low(),
+                          "That is the lower end of the simple (Wald) interval, the difference "
+                          "minus 1.96 standard errors: the exercise asks for Newcombe's interval, "
+                          "built from the two Wilson intervals.",
+                          "这是简单（Wald）区间的下限，即差值减去 1.96 个标准误：题目要求的是由两个 "
+                          "Wilson 区间合成的 Newcombe 区间。"))
         if key == "difference":
             found.append((-want,
                           "The sign is reversed: subtract the bumped groups' rate from the "
@@ -274,8 +285,16 @@ def _bundle() -> dict:
     from crmlab import needs
 
     interval = needs.lift_interval(_data()["lines"], *PAIR_11_6)
-    return {"bundle": bool(interval["low"] > 1), "lift": float(interval["lift"]),
-            "low": float(interval["low"]), "high": float(interval["high"])}
+    return {"bundle": bool(interval["low"] > 1), "pair_lift": float(interval["lift"]),
+            "pair_low": float(interval["low"]), "pair_high": float(interval["high"])}
+
+
+def _mistakes_11_6_lift(want):
+    rule = _data()["rules"].loc[PAIR_11_6]
+    return [(float(rule["confidence"]),
+             "That is the confidence of coffee beans -> rice: the exercise asks for the lift, "
+             "the confidence divided by the share of baskets holding rice.",
+             "这是咖啡豆 -> 大米的置信度：题目要求的是提升度，即置信度除以含大米的购物篮占比。")]
 
 
 @functools.cache
@@ -389,8 +408,9 @@ EXERCISES = register(
     ),
     Exercise(
         "11.6", expected=_bundle, data=BASKETS, decision="bundle",
-        parts={"low": Part(mistakes=_mistakes_11_6_bounds("low")),
-               "high": Part(mistakes=_mistakes_11_6_bounds("high"))},
+        parts={"pair_lift": Part(mistakes=_mistakes_11_6_lift),
+               "pair_low": Part(mistakes=_mistakes_11_6_bounds("low")),
+               "pair_high": Part(mistakes=_mistakes_11_6_bounds("high"))},
         task=Hint(
             "Give the lift of the pair the manager wants to bundle, with the two ends of its "
             "bootstrap interval, and decide.",
