@@ -119,7 +119,8 @@ def test_11_4_right_and_wrong(visits):
     bumped = weekend["bumps"] > 0
     p1, n1 = weekend.loc[~bumped, "bought"].mean(), (~bumped).sum()
     p2, n2 = weekend.loc[bumped, "bought"].mean(), bumped.sum()
-    wald = right["difference"] - NormalDist().inv_cdf(0.975) * (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) ** 0.5
+    se = (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) ** 0.5
+    wald = right["difference"] - NormalDist().inv_cdf(0.975) * se
     fails("11.4", {**right, "low": wald}, "[low]", "Wald")
 
 
