@@ -74,9 +74,19 @@ def basket_table(lines: pd.DataFrame, *, order: str = "order_id",
 def _baskets(lines: pd.DataFrame, order: str, product: str, caller: str) -> pd.DataFrame:
     df = require(lines, {order: "id", product: "id"}, caller=caller,
                  params={order: "order", product: "product"})
-    table = pd.crosstab(df[order], df[product]) > 0
-    table.columns.name = None
-    return table.sort_index().sort_index(axis=1)
+    rows, orders = _factorized(df[order])
+    cols, products = _factorized(df[product])
+    flags = np.zeros((len(orders), len(products)), dtype=bool)
+    flags[rows, cols] = True  # a product listed twice in one order is set once
+    return pd.DataFrame(flags, index=pd.Index(orders, name=order), columns=pd.Index(products))
+
+
+def _factorized(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and sorted unique values (a categorical column sorted by its values)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(values.cat.categories.dtype)
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, pd.Index(uniques)
 
 
 def association_rules(lines: pd.DataFrame, *, order: str = "order_id",
