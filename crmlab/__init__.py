@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "acquisition", "bias", "clv", "customers", "datasets", "dates", "engines", "exercises",
-    "grading", "io", "key_accounts", "pipelines", "plots", "pyramid", "report", "rfm",
+    "grading", "io", "key_accounts", "needs", "pipelines", "plots", "pyramid", "report", "rfm",
     "satisfaction", "schema", "segmentation", "validation", "widgets", "cli", "fonts",
     "glossary",
 }

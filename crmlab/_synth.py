@@ -1,4 +1,4 @@
-"""Seeded generators of the six synthetic datasets bundled with crmlab.
+"""Seeded generators of the eight synthetic datasets bundled with crmlab.
 
 Every dataset is made by one function below from its own
 ``numpy.random.default_rng(SEED)``; nothing depends on global random state, hash seeds
@@ -68,6 +68,29 @@ The generating processes, in words:
     membership length; city tier and gender are drawn independently and used for
     nothing. The segments k-means finds are there because this generator put them
     there; the group is not in the file (``airline_members(with_group=True)`` adds it).
+
+``retail_baskets`` (seed 20250301)
+    One year (2025) of baskets of a neighbourhood supermarket, one row per product in a
+    basket, for chapter 11 (customer needs). Each product enters a basket on its own with
+    a base probability (``BASKET_PRODUCTS``); then three **planted pairs** add their second
+    product to a basket holding the first (``PLANTED_PAIRS``: hotpot base -> beef slices,
+    diapers -> baby wipes, beer -> chips, each with probability ``pair_strength`` times the
+    pair's weight), so these pairs are bought together more often than chance. 900 loyalty
+    members (``N_BASKET_MEMBERS``) each have one or two **usual items** put in a basket with
+    probability ``HABIT_P``, a usual hour and an app share; ``HABIT_CHANGE`` of them swap
+    their first usual item for another on a day in the year (needs change). Members buy
+    ``MEMBER_BASKET_SHARE`` of the baskets, in the store (showing their card) or in the
+    app; the other baskets are bought in the store without a card and have no customer
+    id: the shop does not know who bought them.
+
+``store_visits`` (seed 20250401)
+    An entrance log of the same supermarket over 14 days, one row per visiting group, as
+    an observer (or a camera with people counting only) would note it: hour, group size,
+    children, the number of times the group was bumped in the narrow entrance aisle,
+    the first zone, dwell time and whether it bought. Bumps are Poisson with a mean that
+    grows with the crowd at that hour; each bump lowers the log-odds of buying by
+    ``bump_penalty`` (the planted "butt-brush" effect of 案例3.5); dwell time grows with the
+    group size and does not depend on the bumps.
 """
 
 from __future__ import annotations
@@ -609,6 +632,189 @@ def airline_members(n: int | None = None, seed: int = AIRLINE_SEED, *,
     return frame
 
 
+# --------------------------------------------------------------------------- baskets
+BASKET_SEED = 20250301
+N_BASKETS = 6_000
+BASKET_START = np.datetime64("2025-01-01")
+BASKET_DAYS = 365
+#: product -> (product line, price in yuan, base probability of being in a basket)
+BASKET_PRODUCTS = {
+    "vegetables": ("fresh", 8.5, 0.34),
+    "fruit": ("fresh", 15.0, 0.30),
+    "beef slices": ("fresh", 42.0, 0.05),
+    "tofu": ("fresh", 4.5, 0.10),
+    "milk": ("dairy and drinks", 12.0, 0.24),
+    "yogurt": ("dairy and drinks", 9.9, 0.14),
+    "carrot juice": ("dairy and drinks", 13.5, 0.03),
+    "coffee beans": ("dairy and drinks", 68.0, 0.04),
+    "beer": ("dairy and drinks", 6.5, 0.09),
+    "rice": ("pantry", 39.0, 0.10),
+    "noodles": ("pantry", 7.5, 0.10),
+    "hotpot base": ("pantry", 16.8, 0.05),
+    "cooking oil": ("pantry", 59.0, 0.05),
+    "soy sauce": ("pantry", 11.0, 0.07),
+    "chips": ("snacks", 7.9, 0.10),
+    "chocolate": ("snacks", 19.9, 0.07),
+    "tissues": ("household", 22.0, 0.10),
+    "detergent": ("household", 35.0, 0.05),
+    "diapers": ("baby", 89.0, 0.03),
+    "baby wipes": ("baby", 25.0, 0.03),
+    "infant formula": ("baby", 239.0, 0.02),
+}
+#: the planted pairs: (first, second, weight); the second product is added to a basket
+#: holding the first with probability pair_strength * weight
+PLANTED_PAIRS = [("hotpot base", "beef slices", 1.0), ("diapers", "baby wipes", 1.0),
+                 ("beer", "chips", 0.4)]
+PAIR_STRENGTH = 0.6
+N_BASKET_MEMBERS = 900
+MEMBER_BASKET_SHARE = 0.55  # share of the baskets bought by members (card shown or app)
+#: products a member can make a habit of (a usual item), with their weights
+HABIT_PRODUCTS = {"milk": 3, "yogurt": 2, "carrot juice": 1.5, "coffee beans": 1.5,
+                  "fruit": 2, "tofu": 1, "beer": 1.5, "chocolate": 1, "noodles": 1,
+                  "rice": 1}
+HABIT_P = 0.75  # chance a member's usual item is in each of the member's baskets
+HABIT_CHANGE = 0.2  # share of members who swap their first usual item during the year
+STORE_HOURS = (8, 22)  # open from 8:00, last basket before 22:00
+
+
+def retail_baskets(n: int = N_BASKETS, seed: int = BASKET_SEED, *,
+                   pair_strength: float = PAIR_STRENGTH) -> pd.DataFrame:
+    """Baskets of a neighbourhood supermarket in 2025, one row per product (seed ``BASKET_SEED``).
+
+    ``n`` (baskets), ``seed`` and ``pair_strength`` (the chance, times each pair's weight,
+    that a planted pair's second product joins a basket holding the first; 0 plants no
+    pair) make a changed dataset: another seed for a per-student variant, another
+    strength to watch the association rules move.
+    """
+    if not 0 <= pair_strength <= 1:
+        raise ValueError("pair_strength must be between 0 and 1")
+    rng = np.random.default_rng(seed)
+    names = list(BASKET_PRODUCTS)
+    line = np.array([BASKET_PRODUCTS[k][0] for k in names], dtype=object)
+    price = np.array([BASKET_PRODUCTS[k][1] for k in names])
+    base = np.array([BASKET_PRODUCTS[k][2] for k in names])
+    col = {k: j for j, k in enumerate(names)}
+    m = N_BASKET_MEMBERS
+    # --- members: visit rate, usual items, usual hour, app share, a change of habit
+    rate = rng.gamma(1.2, 1.0, m)
+    habit_names = list(HABIT_PRODUCTS)
+    habit_w = np.array([HABIT_PRODUCTS[k] for k in habit_names], dtype=float)
+    n_habits = 1 + (rng.random(m) < 0.35)
+    habits = [rng.choice(len(habit_names), size=k, replace=False, p=habit_w / habit_w.sum())
+              for k in n_habits]
+    usual_hour = rng.integers(9, 21, m)
+    app_share = rng.beta(1.0, 2.5, m)
+    changes = rng.random(m) < HABIT_CHANGE
+    change_day = rng.integers(90, 275, m)
+    new_item = rng.choice(len(habit_names), size=m, p=habit_w / habit_w.sum())
+    # --- baskets: who, when, where
+    is_member = rng.random(n) < MEMBER_BASKET_SHARE
+    member = np.where(is_member, rng.choice(m, size=n, p=rate / rate.sum()), -1)
+    day = rng.integers(0, BASKET_DAYS, n)
+    order = np.lexsort((rng.random(n), day))  # baskets numbered in date order
+    is_member, member, day = is_member[order], member[order], day[order]
+    hour_any = rng.choice(np.arange(*STORE_HOURS), size=n,
+                          p=_hour_profile() / _hour_profile().sum())
+    hour_own = np.clip(usual_hour[np.maximum(member, 0)] + np.round(rng.normal(0, 1, n)),
+                       STORE_HOURS[0], STORE_HOURS[1] - 1)
+    hour = np.where(is_member, hour_own, hour_any).astype(int)
+    app = is_member & (rng.random(n) < app_share[np.maximum(member, 0)])
+    # --- contents: independent products, then habits, then the planted pairs
+    x = rng.random((n, len(names))) < base
+    habit_draw = rng.random((n, 2)) < HABIT_P
+    for i in np.flatnonzero(is_member):
+        items = list(habits[member[i]])
+        if changes[member[i]] and day[i] >= change_day[member[i]]:
+            items[0] = new_item[member[i]]
+        for h, item in enumerate(items):
+            if habit_draw[i, h]:
+                x[i, col[habit_names[item]]] = True
+    pair_draw = rng.random((n, len(PLANTED_PAIRS)))
+    for k, (first, second, weight) in enumerate(PLANTED_PAIRS):
+        add = x[:, col[first]] & (pair_draw[:, k] < pair_strength * weight)
+        x[:, col[second]] |= add
+    empty = ~x.any(axis=1)
+    x[empty, rng.choice(len(names), size=int(empty.sum()), p=base / base.sum())] = True
+    rows, items = np.nonzero(x)
+    quantity = 1 + rng.poisson(0.25, len(rows))
+    ids = np.array([f"C{i:04d}" for i in range(1, m + 1)], dtype=object)
+    customer = np.where(is_member[rows], ids[np.maximum(member[rows], 0)], None)
+    dates = BASKET_START + day[rows].astype("timedelta64[D]")
+    return pd.DataFrame({
+        "order_id": [f"B{i + 1:05d}" for i in rows],
+        "customer_id": pd.array(customer, dtype="str"),
+        "order_date": pd.to_datetime(dates),
+        "hour": hour[rows],
+        "channel": np.where(app[rows], "app", "store").astype(object),
+        "product": np.asarray(names, dtype=object)[items],
+        "category": line[items],
+        "quantity": quantity,
+        "amount": np.round(price[items] * quantity, 2),
+    })
+
+
+def _hour_profile():
+    """Relative number of baskets in each opening hour (8:00-21:00): two peaks."""
+    hours = np.arange(*STORE_HOURS)
+    return 1 + 1.5 * np.exp(-0.5 * ((hours - 11.5) / 1.2) ** 2) \
+        + 2.0 * np.exp(-0.5 * ((hours - 18) / 1.3) ** 2)
+
+
+# --------------------------------------------------------------------------- entrance log
+VISITS_SEED = 20250401
+N_VISITS = 3_000
+VISITS_START = np.datetime64("2025-06-02")  # a Monday
+VISIT_DAYS = 14
+ZONES = ["entrance display", "fresh", "dairy and drinks", "snacks", "household"]
+ZONE_P = [0.30, 0.28, 0.18, 0.14, 0.10]
+GROUP_SIZE_P = [0.55, 0.30, 0.10, 0.05]  # 1, 2, 3, 4 people
+CHILDREN_P = [0.03, 0.18, 0.55, 0.70]  # chance a group of 1-4 people has children
+BUMP_RATE = 0.9  # mean bumps in the entrance aisle at the busiest hour
+BUMP_PENALTY = 0.6  # log-odds of buying lost per bump (the planted butt-brush effect)
+BUY_BASE = 0.2  # log-odds of buying for a lone visitor, 10-minute stay, not bumped
+BUY_DWELL = 1.1  # log-odds of buying per doubling of the dwell time
+DWELL_MEDIAN = 10.0  # minutes, a lone visitor
+DWELL_GROUP = 0.18  # dwell multiplier per extra person, as exp(0.18 * (size - 1))
+DWELL_SIGMA = 0.6
+
+
+def store_visits(n: int = N_VISITS, seed: int = VISITS_SEED, *,
+                 bump_penalty: float = BUMP_PENALTY) -> pd.DataFrame:
+    """An observed entrance log of the supermarket, 14 days of June 2025 (seed ``VISITS_SEED``).
+
+    One row per visiting group. ``n``, ``seed`` and ``bump_penalty`` (log-odds of buying
+    lost per bump in the entrance aisle; 0 plants no effect) make a changed dataset.
+    """
+    rng = np.random.default_rng(seed)
+    day = np.sort(rng.integers(0, VISIT_DAYS, n))
+    weekday = (day % 7)  # the log starts on a Monday
+    weekend = weekday >= 5
+    profile = _hour_profile()
+    hour = rng.choice(np.arange(*STORE_HOURS), size=n, p=profile / profile.sum())
+    crowd = profile[hour - STORE_HOURS[0]] / profile.max() * np.where(weekend, 1.3, 1.0)
+    size = 1 + rng.choice(4, size=n, p=GROUP_SIZE_P)
+    children = rng.random(n) < np.array(CHILDREN_P)[size - 1]
+    bumps = rng.poisson(BUMP_RATE * crowd * (1 + 0.15 * (size - 1)))
+    _, zone = _pick(rng, ZONES, ZONE_P, n)
+    dwell = DWELL_MEDIAN * np.exp(DWELL_GROUP * (size - 1)) * rng.lognormal(0, DWELL_SIGMA, n)
+    dwell = np.round(np.clip(dwell, 0.5, 90.0), 1)
+    logit = BUY_BASE + BUY_DWELL * np.log2(dwell / DWELL_MEDIAN) - bump_penalty * bumps
+    bought = rng.random(n) < 1 / (1 + np.exp(-logit))
+    order = np.lexsort((hour, day))
+    dates = VISITS_START + day.astype("timedelta64[D]")
+    return pd.DataFrame({
+        "visit_id": [f"V{i:05d}" for i in range(1, n + 1)],
+        "visit_date": pd.to_datetime(dates[order]),
+        "hour": hour[order],
+        "weekend": weekend[order],
+        "group_size": size[order],
+        "children": children[order],
+        "bumps": bumps[order],
+        "first_zone": zone[order],
+        "dwell_minutes": dwell[order],
+        "bought": bought[order],
+    })
+
 #: The generator settings a student may change (``crmlab.datasets.simulate``), per dataset:
 #: the ones that plant a finding a chapter relies on, and sizes. Names are the
 #: constants above in lower case.
@@ -635,6 +841,8 @@ GENERATORS = {
     "accounts": accounts,
     "survey": survey,
     "airline_members": airline_members,
+    "retail_baskets": retail_baskets,
+    "store_visits": store_visits,
 }
 
 

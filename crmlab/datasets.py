@@ -107,6 +107,22 @@ _REGISTRY: dict[str, Spec] = {
             "city_tier": ["tier 1", "tier 2", "tier 3", "tier 4"],
         },
     ),
+    "retail_baskets": Spec(
+        "retail_baskets.csv.gz",
+        "One year of baskets of a neighbourhood supermarket, one row per product "
+        "(anonymous baskets have no customer id)",
+        dates=["order_date"],
+        ids=["order_id", "customer_id"],
+        categories=["channel", "product", "category"],
+    ),
+    "store_visits": Spec(
+        "store_visits.csv",
+        "An observed entrance log of the supermarket: groups, bumps, dwell time, bought",
+        dates=["visit_date"],
+        ids=["visit_id"],
+        categories=["first_zone"],
+        bools=["weekend", "children", "bought"],
+    ),
     "cdnow": Spec(
         "cdnow/CDNOW_master.txt",
         "CDNOW purchases 1997-01 to 1998-06, all 23,570 customers of the 1997 Q1 cohort",
@@ -143,7 +159,7 @@ def list_datasets() -> list[str]:
     --------
     >>> list_datasets()  # doctest: +NORMALIZE_WHITESPACE
     ['accounts', 'airline_members', 'cdnow', 'cdnow_sample', 'donations', 'leads',
-     'retail_customers', 'retail_transactions', 'survey']
+     'retail_baskets', 'retail_customers', 'retail_transactions', 'store_visits', 'survey']
     """
     return sorted(_REGISTRY)
 
@@ -223,7 +239,7 @@ def load_data(name: str, variant: str | None = None) -> pd.DataFrame:
     Traceback (most recent call last):
     ...
     crmlab._errors.CRMDataError: load_data: no dataset 'retail'. Choose one of accounts, ...
-    Did you mean 'retail_customers'?
+    Did you mean 'retail_baskets'?
 
     A variant has the same columns and types, other values:
 

@@ -58,6 +58,9 @@ COLUMN_KEYWORDS = {
     "cost": "cost column: cost to serve a customer, or cost of acquiring a lead",
     "channel": "channel column (where a lead or an order came from)",
     "category": "product category column",
+    "product": "product column of order lines: the item bought in the row",
+    "outcome": "True/False (or 0/1) column whose share per group is computed (e.g. "
+               "'bought')",
     "segment": "segment label column",
     "stage": "stage column: the furthest funnel stage of a lead, or a customer's lifecycle "
              "stage",

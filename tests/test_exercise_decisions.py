@@ -31,6 +31,7 @@ DISCUSSIONS = {
     "7.6": ("promise_more", "07_satisfaction"),
     "8.6": ("fair_guide", "08_management_bias"),
     "9.7": ("necessarily_lost", "09_clv"),
+    "11.6": ("bundle", "11_customer_needs"),
 }
 
 

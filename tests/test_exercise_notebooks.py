@@ -1,4 +1,4 @@
-"""Structural tests of the nine solution notebooks and their registered exercises.
+"""Structural tests of the ten solution notebooks and their registered exercises.
 
 The same rules hold for every chapter, so each test is parametrized over the chapters;
 the chapter number and the number of exercises are read from the notebook. What is
@@ -34,7 +34,8 @@ from crmlab.grading.rubric import levels
 
 NOTEBOOKS = ["01_acquisition.ipynb", "02_man_rule.ipynb", "03_rfm.ipynb",
              "04_pyramid_long_tail.ipynb", "05_key_accounts.ipynb", "06_segmentation.ipynb",
-             "07_satisfaction.ipynb", "08_management_bias.ipynb", "09_clv.ipynb"]
+             "07_satisfaction.ipynb", "08_management_bias.ipynb", "09_clv.ipynb",
+             "11_customer_needs.ipynb"]
 # what the (ungraded) setup cell of a chapter must do, besides loading its data
 SETUP_WORDS = {6: ["customer_features"]}
 # modules a chapter's check cells (their hidden tests) may read besides crmlab

@@ -79,4 +79,4 @@ def test_blank_feedback_gives_no_code_and_no_expected_value(shipped):
 def test_every_chapter_with_solutions_ships_exercises():
     solutions = sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
     assert solutions == [p.name for p in EXERCISES]
-    assert len(solutions) == 9  # chapters 01-09
+    assert len(solutions) == 10  # chapters 01-09 and 11 (10, the capstone, is a final project)
