@@ -28,8 +28,8 @@ DISCUSSIONS = {
     "4.7": ("contradictory", "04_pyramid_long_tail"),
     "5.7": ("treat_all_same", "05_key_accounts"),
     "6.6": ("high_spend_is_high_value", "06_segmentation"),
-    "7.6": ("promise_more", "07_satisfaction"),
-    "8.6": ("fair_guide", "08_management_bias"),
+    "7.8": ("promise_more", "07_satisfaction"),
+    "8.7": ("fair_guide", "08_management_bias"),
     "9.7": ("necessarily_lost", "09_clv"),
     "11.6": ("bundle", "11_customer_needs"),
 }

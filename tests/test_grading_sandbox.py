@@ -57,20 +57,21 @@ PACKAGE = Path(crmlab.__file__).resolve().parent
 SITE = Path(sysconfig.get_paths()["purelib"])
 CHECKER = PACKAGE / "exercises" / "ch07.py"
 
-# the expected grade table: student -> status of each exercise (points 1.5 1.5 1.5 2 1.5 1)
+# the expected grade table: student -> status of each exercise
+# (points 1 1 1.5 1.5 1.5 1 0.5 1)
 P, F, T, E, M, X = "passed", "failed", "timeout", "error", "missing", "forbidden"
 EXPECTED = {
-    "correct": [P, P, P, P, P, P],
-    "partial": [P, P, P, F, F, F],
-    "blank": [F, F, F, F, F, F],
-    "renamed": [M, P, P, P, P, P],
-    "vandal": [P, P, P, P, P, P],
-    "checker": [X, X, X, X, X, X],
-    "keythief": [X, X, X, P, P, P],
-    "forker": [P, P, P, P, P, P],
-    "sigint": [T, T, T, T, T, T],
-    "memory": [P, P, P, P, P, E],
-    "network": [F, P, P, P, P, P],
+    "correct": [P, P, P, P, P, P, P, P],
+    "partial": [P, P, P, F, F, F, F, F],
+    "blank": [F, F, F, F, F, F, F, F],
+    "renamed": [M, P, P, P, P, P, P, P],
+    "vandal": [P, P, P, P, P, P, P, P],
+    "checker": [X, X, X, X, X, X, X, X],
+    "keythief": [X, X, X, P, P, P, P, P],
+    "forker": [P, P, P, P, P, P, P, P],
+    "sigint": [T, T, T, T, T, T, T, T],
+    "memory": [P, P, P, P, P, P, P, E],
+    "network": [F, P, P, P, P, P, P, P],
 }
 
 VANDAL = '''
@@ -139,7 +140,7 @@ for path in {{T["checker"], spec.origin if spec else T["checker"]}}:
 '''
 
 KEY_PLAIN = '''from crmlab.exercises.ch07 import expected
-nps_all = expected("7.1")'''
+nps_complainers = expected("7.1")'''
 
 KEY_HIDDEN = '''key = __import__("crmlab.exer" + "cises.ch07", fromlist=["expected"])
 churn, retention = key.expected("7.2")["churn"], key.expected("7.2")["retention"]'''
@@ -184,12 +185,12 @@ while True:  # then 64 MB at a time
 
 NETWORK = '''import json, socket
 T = json.loads({targets!r})
-nps_all = ...
+nps_complainers = ...
 for host, port in (("127.0.0.1", T["port"]), ("pypi.org", 443), ("1.1.1.1", 53)):
     try:
         with socket.create_connection((host, port), timeout=3) as s:
             s.sendall(T["mark"].encode())
-            nps_all = -11.0
+            nps_complainers = -43.0
     except OSError:
         pass'''
 
@@ -306,7 +307,8 @@ def hostile_class(bwrap, tmp_path_factory):
         cell.source = right.source
     save("partial", partial)
     renamed = copy.deepcopy(solution)
-    _answers(renamed)[0].source = _answers(renamed)[0].source.replace("nps_all", "nps_total")
+    _answers(renamed)[0].source = _answers(renamed)[0].source.replace("nps_complainers",
+                                                                      "nps_total")
     save("renamed", renamed)
     save("vandal", _insert(copy.deepcopy(solution), VANDAL.format(targets=targets(
         "submissions", "masters", "out", "cwd", "home", "tmp", "parent", "package", "site"))))
@@ -386,7 +388,7 @@ def test_exact_grades(hostile_class):
     want = pd.DataFrame(rows, columns=["student", "exercise", "points", "status"])
     manual = table[table["status"] == "manual"]  # the reasoning cell, left to the instructor
     assert sorted(manual["student"]) == sorted(EXPECTED) and manual["points"].isna().all()
-    assert (manual["exercise"] == "reasoning_7_6").all() and (manual["max_points"] == 1).all()
+    assert (manual["exercise"] == "reasoning_7_8").all() and (manual["max_points"] == 1).all()
     table = table[table["status"] != "manual"]
     got = table[want.columns].sort_values(["student", "exercise"], kind="stable")
     print(table[["student", "exercise", "status", "reason"]].to_string())  # shown on failure
@@ -395,8 +397,8 @@ def test_exact_grades(hostile_class):
                                                    kind="stable").reset_index(drop=True))
     totals = table.groupby("student")["points"].sum().to_dict()
     # the checks' points: 9 of the chapter's 10, the reasoning (1 point) is graded by hand
-    assert totals == {"blank": 0, "checker": 0, "correct": 9, "forker": 9, "keythief": 4.5,
-                      "memory": 8, "network": 7.5, "partial": 4.5, "renamed": 7.5,
+    assert totals == {"blank": 0, "checker": 0, "correct": 9, "forker": 9, "keythief": 5.5,
+                      "memory": 8, "network": 8, "partial": 3.5, "renamed": 8,
                       "sigint": 0, "vandal": 9}
 
 
@@ -409,7 +411,7 @@ def test_the_reasons_say_what_happened(hostile_class):
     assert "a hidden checker" in reason[("keythief", "check_7_2")]  # caught when it ran
     assert "solutions/" in reason[("keythief", "check_7_3")]
     assert "changes its checks (crmlab/exercises" in reason[("checker", "check_7_4")]
-    assert "MemoryError" in reason[("memory", "check_7_6")]
+    assert "MemoryError" in reason[("memory", "check_7_8")]
     assert "Not answered yet" in reason[("network", "check_7_1")]
     assert "store your answer in the variable" in reason[("renamed", "check_7_1")]
 

@@ -2,9 +2,11 @@
 
 One record per exercise (:class:`~crmlab.exercises._registry.Exercise`, at the end of
 this module): the expected answer (:func:`expected`, computed with :mod:`crmlab.bias` and
-pandas on the bundled ``accounts``); the known wrong answers (the correlation with the
-raw priority number, whose sign is flipped because rank 1 is the top; Pearson instead of
-Spearman; the under-served accounts for the over-served; hours moved counted twice...),
+pandas on the student's ``accounts`` variant, or for exercise 8.5 on the accounts made
+again with another priority rule, :func:`crmlab.datasets.simulate`); the known wrong
+answers (the correlation with the raw priority number, whose sign is flipped because rank
+1 is the top; Pearson instead of Spearman; the chapter's settings instead of the ones
+asked; the under-served accounts for the over-served; hours moved counted twice...),
 each said in one sentence instead of "too high"; and the hints. Answers with several
 parts are checked as a dict built in the check cell (``{"n_over": n_over,
 "over_hours_share": over_hours_share}``); feedback names the part, e.g. ``[n_over] ...``.
@@ -12,20 +14,36 @@ parts are checked as a dict built in the check cell (``{"n_over": n_over,
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import tell
-from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
+from crmlab.exercises._registry import (
+    Exercise,
+    Finding,
+    Hint,
+    Part,
+    Tolerance,
+    pointer,
+    register,
+)
+from crmlab.exercises._variant import per_variant
+from crmlab.exercises.ch07 import concept_judge
 
-__all__ = ["CANDIDATES_8_5", "EXERCISES", "MIN_HOURS_8_4", "expected"]
+__all__ = ["CANDIDATES_8_5", "EXERCISES", "FINDINGS", "MIN_HOURS_8_3", "MIN_HOURS_8_4",
+           "PRIORITY_WEIGHTS_8_5", "THRESHOLD_8_2", "WEIGHTS_8_7", "expected"]
 
-#: Basic service hours every account keeps in the fair allocation of exercise 8.4.
-MIN_HOURS_8_4 = 25
-#: The attributes exercise 8.5 chooses among.
-CANDIDATES_8_5 = ("tenure_years", "relationship", "profit")
+#: The stricter flag of exercise 8.2 (the chapter's audit flags at a quarter of the list).
+THRESHOLD_8_2 = 0.15
+#: Basic service hours every account keeps in the fair allocation of exercise 8.3 (the
+#: chapter's) and of exercise 8.4 (a higher floor).
+MIN_HOURS_8_3, MIN_HOURS_8_4 = 25, 50
+#: Exercise 8.5: the generator's priority rule on revenue alone (the bundled accounts have
+#: tenure 0.4, relationship 0.4, log revenue 0.6), and the attributes to choose among.
+PRIORITY_WEIGHTS_8_5 = {"tenure": 0.0, "relationship": 0.0, "log_revenue": 1.0}
+CANDIDATES_8_5 = ("tenure_years", "relationship", "revenue", "profit")
+#: Exercise 8.7: the sales director's scorecard, sales and potential (no margin).
+WEIGHTS_8_7 = {"sales": 1, "potential": 1}
 
 
 # --------------------------------------------------------------------------- data
@@ -37,10 +55,11 @@ def _accounts():
 
 
 @per_variant
-def _audit():
+def _audit(threshold: float = 0.25, weights: tuple = ()):
     from crmlab import bias
 
-    return bias.priority_audit(_accounts())
+    return bias.priority_audit(_accounts(), threshold=threshold,
+                               weights=dict(weights) or None)
 
 
 @per_variant
@@ -50,59 +69,81 @@ def _fair(min_hours: float = MIN_HOURS_8_4, by: str = "score"):
     return bias.fair_allocation(_accounts(), min_hours=min_hours, by=by)
 
 
-def _corr(column: str, method: str = "spearman", sign: int = -1) -> float:
-    """Correlation of ``sign * manager_priority`` with a column (-1: the preference)."""
+def _per_hour():
     a = _accounts()
-    return float((sign * a["manager_priority"]).corr(a[column], method=method))
+    return a["profit"] / a["resource_hours"]
+
+
+def _corr(column, method: str = "spearman", sign: int = -1, frame=None) -> float:
+    """Correlation of ``sign * manager_priority`` with a column (-1: the preference)."""
+    a = _accounts() if frame is None else frame
+    values = a[column] if isinstance(column, str) else column
+    return float((sign * a["manager_priority"]).corr(values, method=method))
 
 
 # --------------------------------------------------------------------------- the answer key
 @per_variant
-def _profit_correlation() -> float:
-    from crmlab import bias
-
-    return float(bias.priority_drivers(_accounts(), attributes=["profit"])
-                 .loc["profit", "spearman"])
+def _per_hour_correlation() -> float:
+    return _corr(_per_hour())
 
 
 @per_variant
 def _over_served() -> dict:
     from crmlab import bias
-    summary = bias.audit_totals(_audit())
+    summary = bias.audit_totals(_audit(THRESHOLD_8_2))
     return {"n_over": summary["over_served"],
             "over_hours_share": summary["hours_over_served_share"]}
 
 
+def _loss_shares(fair) -> dict:
+    loss = (_accounts().set_index("account_id")["profit"] < 0).reindex(fair.index)
+    return {"loss_share_today": float(fair.loc[loss, "current_hours"].sum()
+                                      / fair["current_hours"].sum()),
+            "loss_share_fair": float(fair.loc[loss, "fair_hours"].sum()
+                                     / fair["fair_hours"].sum())}
+
+
 @per_variant
 def _loss_hours() -> dict:
-    accounts = _accounts()
-    loss = accounts["profit"] < 0
-    hours = float(accounts.loc[loss, "resource_hours"].sum())
-    return {"loss_hours": hours,
-            "loss_share": hours / float(accounts["resource_hours"].sum())}
+    return _loss_shares(_fair(MIN_HOURS_8_3))
 
 
 @per_variant
 def _moved() -> dict:
     from crmlab import bias
-    fair = _fair()
-    totals = bias.allocation_totals(fair)
+    totals = bias.allocation_totals(_fair())
     return {"hours_moved": totals["hours_moved"], "gainers": totals["accounts_gain"]}
+
+
+@per_variant
+def _simulated(changed: bool):
+    from crmlab.datasets import simulate
+
+    return simulate("accounts", priority_weights=PRIORITY_WEIGHTS_8_5) if changed \
+        else simulate("accounts")
+
+
+def _drivers_of(frame):
+    from crmlab import bias
+
+    return bias.priority_drivers(frame, attributes=list(CANDIDATES_8_5))["spearman"]
 
 
 @per_variant
 def _driver() -> dict:
     from crmlab import bias
 
-    drivers = bias.priority_drivers(_accounts(), attributes=list(CANDIDATES_8_5))
-    return {"driver": str(drivers["spearman"].idxmax()),
-            "rho": float(drivers["spearman"].max())}
+    after = _simulated(True)
+    return {"driver_after": str(_drivers_of(after).idxmax()),
+            "rho_objective_after": bias.audit_totals(bias.priority_audit(after))["spearman"]}
 
 
 @per_variant
 def _objective() -> dict:
     from crmlab import bias
-    return {"fair_guide": False, "rho_objective": bias.audit_totals(_audit())["spearman"]}
+    return {"fair_guide": False,
+            "rho_objective": bias.audit_totals(_audit(0.25, tuple(WEIGHTS_8_7.items())))
+            ["spearman"]}
 
 
 def expected(qid: str) -> Any:
@@ -111,12 +152,13 @@ def expected(qid: str) -> Any:
     Parameters
     ----------
     qid : str
-        "8.1" to "8.6".
+        "8.1" to "8.7".
 
     Returns
     -------
     object
-        A float (8.1) or a dict of the parts (8.2 to 8.6). Cached: do not modify it.
+        A float (8.1), a letter (8.6) or a dict of the parts (the others). Cached: do not
+        modify it.
 
     Raises
     ------
@@ -125,10 +167,10 @@ def expected(qid: str) -> Any:
 
     Examples
     --------
-    >>> expected("8.2")["n_over"], expected("8.4")["gainers"]
-    (75, 184)
-    >>> expected("8.5")["driver"]
-    'tenure_years'
+    >>> expected("8.5")["driver_after"]
+    'revenue'
+    >>> expected("8.6")
+    'B'
     """
     return EXERCISES[qid].expected()
 
@@ -136,59 +178,59 @@ def expected(qid: str) -> Any:
 # --------------------------------------------------------------------------- judging
 _SIGN = ("The sign is flipped: manager_priority is a rank, 1 = highest priority, so an "
          "attribute the manager favours has a NEGATIVE correlation with the rank number. "
-         "Correlate the preference, -manager_priority (as bias.priority_drivers does).",
+         "Turn the priority round first (minus the rank), as bias.priority_drivers does.",
          "符号反了：manager_priority 是排名，1 = 最优先，所以经理偏爱的属性与排名数字是"
-         "负相关。请用偏好 -manager_priority 计算相关（bias.priority_drivers 就是这样做的）。")
-_PEARSON = ("That is Pearson's correlation (the default of .corr()): the question asks for "
-            "Spearman's rank correlation, .corr(..., method='spearman').",
-            "这是 Pearson 相关（.corr() 的默认方法）：题目要求 Spearman 等级相关，"
-            ".corr(..., method='spearman')。")
+         "负相关。请先把优先级反过来（取负的排名），bias.priority_drivers 就是这样做的。")
+_PEARSON = ("That is Pearson's correlation (the default of a correlation in pandas): the "
+            "question asks for Spearman's rank correlation.",
+            "这是 Pearson 相关（pandas 计算相关的默认方法）：题目要求 Spearman 等级相关。")
 
 
 # --------------------------------------------------------------------------- 8.1
 def _mistakes_8_1(want):
-    from crmlab import bias
+    per_hour = _per_hour()
+    a = _accounts()
     return [
-        (_corr("profit", sign=1), *_SIGN),
-        (_corr("profit", "pearson"), *_PEARSON),
-        (_corr("profit", "pearson", sign=1),
-         "That is Pearson's correlation with the raw rank number: use Spearman "
-         "(method='spearman') and the preference, -manager_priority (rank 1 = top).",
-         "这是与原始排名数字的 Pearson 相关：请用 Spearman（method='spearman'）和偏好 "
-         "-manager_priority（排名 1 = 最优先）。"),
-        (_corr("profit", "kendall"),
+        (_corr(per_hour, sign=1), *_SIGN),
+        (_corr(per_hour, "pearson"), *_PEARSON),
+        (_corr(per_hour, "kendall"),
          "That is Kendall's tau: the question asks for Spearman's rank correlation.",
          "这是 Kendall 的 tau：题目要求 Spearman 等级相关。"),
-        (_corr("revenue"),
-         "That is the correlation with revenue: the question asks about profit.",
-         "这是与收入的相关：题目问的是利润。"),
-        (_corr("gross_margin"),
-         "That is the correlation with the margin: the question asks about profit.",
-         "这是与毛利率的相关：题目问的是利润。"),
-        (bias.audit_totals(_audit())["spearman"],
-         "That is the correlation with the objective rank (exercise 8.6): here, with profit.",
-         "这是与客观排名的相关（练习 8.6）：本题要求与利润的相关。"),
+        (_corr("profit"),
+         "That is the correlation with profit (the chapter's number): divide profit by "
+         "the service hours first.",
+         "这是与利润的相关（本章的数字）：请先把利润除以服务工时。"),
+        (_corr(a["resource_hours"] / a["profit"]),
+         "That is hours per yuan of profit, the ratio upside down: profit per service "
+         "hour divides profit by the hours.",
+         "这是每元利润的工时，比值倒过来了：每服务工时利润是利润除以工时。"),
+        (_corr("resource_hours"),
+         "That is the correlation with the service hours alone: divide profit by them.",
+         "这只是与服务工时的相关：请用利润除以工时。"),
+        (_corr(a["revenue"] / a["resource_hours"]),
+         "That is revenue per service hour: the question asks for profit per hour.",
+         "这是每服务工时收入：题目要求每工时利润。"),
     ]
 
 
 # --------------------------------------------------------------------------- 8.2
 def _mistakes_8_2_n(want):
     from crmlab import bias
-    summary = bias.audit_totals(_audit())
-    n = summary["accounts"]
+    summary = bias.audit_totals(_audit(THRESHOLD_8_2))
+    default = bias.audit_totals(_audit())
     return [
+        (default["over_served"],
+         "That is the count with the chapter's default flag (a quarter of the list): "
+         "flag at the stricter threshold asked.",
+         "这是本章默认标记（名单的四分之一）下的数目：请用题目给出的更严格门槛。"),
         (summary["under_served"],
-         "That is the number of under-served accounts (rank_gap < 0): over-served ones "
-         "have a manager rank far above their objective rank (rank_gap > 0).",
-         "这是服务不足的客户数（rank_gap < 0）：过度服务的客户经理排名远高于客观排名"
-         "（rank_gap > 0）。"),
-        (summary["aligned"],
-         "That is the number of aligned accounts: count the status 'over-served'.",
-         "这是排名一致的客户数：请数 status 为 'over-served' 的客户。"),
+         "That is the number of under-served accounts (rank_gap below 0): over-served ones "
+         "have a manager rank far above their objective rank.",
+         "这是服务不足的客户数（rank_gap 小于 0）：过度服务的客户经理排名远高于客观排名。"),
         (summary["loss_making_over_served"],
          "That counts only the over-served accounts that lose money: count all of them.",
          "这只数了亏损的过度服务客户：请数出全部过度服务客户。"),
-        (summary["over_served"] / n,
+        (summary["over_served"] / summary["accounts"],
          "That is a share of accounts, not a number of accounts: count them.",
          "这是客户占比，不是客户数：请计数。"),
     ]
@@ -196,13 +238,17 @@ def _mistakes_8_2_n(want):
 
 def _mistakes_8_2_share(want):
     from crmlab import bias
-    summary = bias.audit_totals(_audit())
-    n = summary["accounts"]
+    summary = bias.audit_totals(_audit(THRESHOLD_8_2))
+    default = bias.audit_totals(_audit())
     return [
+        (default["hours_over_served_share"],
+         "That is the share with the chapter's default flag: flag at the stricter "
+         "threshold asked.",
+         "这是本章默认标记下的占比：请用题目给出的更严格门槛。"),
         (summary["hours_over_served"],
          "That is the number of hours: divide by the total service hours for a share.",
          "这是小时数：请除以总服务小时得到占比。"),
-        (summary["over_served"] / n,
+        (summary["over_served"] / summary["accounts"],
          "That is the over-served share of accounts: the question asks for their share "
          "of the service hours.",
          "这是过度服务客户的数量占比：题目要求它们占服务小时的比例。"),
@@ -213,69 +259,61 @@ def _mistakes_8_2_share(want):
 
 
 # --------------------------------------------------------------------------- 8.3
-def _loss_numbers():
-    accounts = _accounts()
-    audit = _audit()
-    loss = accounts["profit"] < 0
-    total = float(accounts["resource_hours"].sum())
-    over_loss = float(audit.loc[(audit["status"] == "over-served") & (audit["profit"] < 0),
-                                "hours"].sum())
-    return accounts, loss, total, over_loss
-
-
-def _mistakes_8_3_hours(want):
-    accounts, loss, total, over_loss = _loss_numbers()
-    return [
-        (int(loss.sum()),
-         "That counts the loss-making accounts: the question asks for their service hours "
-         "(sum resource_hours).",
-         "这是亏损客户的数量：题目要求它们的服务小时（对 resource_hours 求和）。"),
-        (over_loss,
-         "Those are the hours of the over-served loss-making accounts only: take every "
-         "account with profit < 0.",
-         "这只是过度服务且亏损客户的小时：请取所有 profit < 0 的客户。"),
-        (total - float(accounts.loc[loss, "resource_hours"].sum()),
-         "Those are the hours of the profitable accounts: select profit < 0.",
-         "这是盈利客户的小时：请选 profit < 0。"),
-        (float(accounts.loc[loss, "profit"].sum()),
-         "That is the loss in yuan: the question asks for the service hours.",
-         "这是以元计的亏损：题目要求服务小时。"),
-        (float(accounts.loc[loss, "cost_to_serve"].sum()),
-         "That is the cost to serve in yuan: the question asks for resource_hours.",
-         "这是以元计的服务成本：题目要求 resource_hours。"),
-    ]
-
-
-def _mistakes_8_3_share(want):
-    accounts, loss, total, over_loss = _loss_numbers()
+def _mistakes_8_3_today(want):
+    a = _accounts()
+    loss = a["profit"] < 0
     return [
         (float(loss.mean()),
          "That is the share of accounts that lose money: the question asks for their share "
          "of the service hours.",
          "这是亏损客户的数量占比：题目要求它们占服务小时的比例。"),
-        (over_loss / total,
-         "That counts only the over-served loss-making accounts: take every account with "
-         "profit < 0.",
-         "这只算了过度服务且亏损的客户：请取所有 profit < 0 的客户。"),
+        (float(a.loc[loss, "resource_hours"].sum()),
+         "That is a number of hours: divide by all the service hours for a share.",
+         "这是小时数：请除以全部服务工时得到占比。"),
+        (1 - want,
+         "That is the share of the profitable accounts: take those with a loss.",
+         "这是盈利客户的占比：请取亏损的客户。"),
+    ]
+
+
+def _mistakes_8_3_fair(want):
+    return [
+        (_loss_shares(_fair(MIN_HOURS_8_4))["loss_share_fair"],
+         f"That is the fair allocation with a basic {MIN_HOURS_8_4} hours: keep the "
+         f"chapter's basic {MIN_HOURS_8_3} hours here.",
+         f"这是基本工时为 {MIN_HOURS_8_4} 小时的公平分配：本题请保持本章的基本 "
+         f"{MIN_HOURS_8_3} 小时。"),
+        (_loss_shares(_fair(0.0))["loss_share_fair"],
+         f"That is without the basic service: keep {MIN_HOURS_8_3} basic hours for every "
+         f"account.",
+         f"这是没有基本服务的结果：请给每个账户保留 {MIN_HOURS_8_3} 小时基本工时。"),
+        (_loss_hours()["loss_share_today"],
+         "That is today's share: take the hours of the fair allocation.",
+         "这是现在的占比：请取公平分配后的工时。"),
     ]
 
 
 # --------------------------------------------------------------------------- 8.4
 def _mistakes_8_4_moved(want):
     from crmlab import bias
-    fair, zero, tier = _fair(), _fair(0.0), _fair(by="tier")
+    fair, chapter, zero, tier = _fair(), _fair(MIN_HOURS_8_3), _fair(0.0), _fair(by="tier")
     change = fair["change"]
     return [
+        (bias.allocation_totals(chapter)["hours_moved"],
+         f"That is the chapter's allocation with a basic {MIN_HOURS_8_3} hours: raise the "
+         f"floor to the {MIN_HOURS_8_4} hours asked.",
+         f"这是本章基本工时为 {MIN_HOURS_8_3} 小时的分配：请把下限提高到题目要求的 "
+         f"{MIN_HOURS_8_4} 小时。"),
         (float(change.abs().sum()),
          "Every moved hour is counted twice, once where it leaves and once where it "
-         "arrives: sum the increases only (change > 0).",
-         "每个移动的小时被算了两次（移出一次、移入一次）：只对增加的部分（change > 0）求和。"),
+         "arrives: sum the increases only.",
+         "每个移动的小时被算了两次（移出一次、移入一次）：只对增加的部分求和。"),
         (float(change.sum()),
          "The total stays the same, so the changes add up to 0: sum the increases only.",
          "总小时数不变，所以变化之和为 0：只对增加的部分求和。"),
         (bias.allocation_totals(zero)["hours_moved"],
-         f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
-         f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
+         f"That is without the basic service: keep {MIN_HOURS_8_4} basic hours.",
+         f"这是没有基本服务的结果：请保留 {MIN_HOURS_8_4} 小时基本工时。"),
         (bias.allocation_totals(tier)["hours_moved"],
          "That is the allocation by tier: spread the hours by score (the default).",
          "这是按层级分配的结果：请按评分分配（默认）。"),
@@ -287,16 +325,16 @@ def _mistakes_8_4_moved(want):
 
 def _mistakes_8_4_gainers(want):
     from crmlab import bias
-    fair, zero = _fair(), _fair(0.0)
-    n = len(fair)
+    fair, chapter = _fair(), _fair(MIN_HOURS_8_3)
     return [
+        (bias.allocation_totals(chapter)["accounts_gain"],
+         f"That is the chapter's allocation with a basic {MIN_HOURS_8_3} hours: raise the "
+         f"floor to {MIN_HOURS_8_4}.",
+         f"这是本章基本工时为 {MIN_HOURS_8_3} 小时的分配：请把下限提高到 {MIN_HOURS_8_4}。"),
         (bias.allocation_totals(fair)["accounts_lose"],
-         "Those are the accounts that lose hours: count those whose change is > 0.",
-         "这是失去小时的客户：请数 change > 0 的客户。"),
-        (bias.allocation_totals(zero)["accounts_gain"],
-         f"That is without the basic service: pass min_hours={MIN_HOURS_8_4}.",
-         f"这是没有基本服务的结果：请传入 min_hours={MIN_HOURS_8_4}。"),
-        (bias.allocation_totals(fair)["accounts_gain"] / n,
+         "Those are the accounts that lose hours: count those whose change is above 0.",
+         "这是失去小时的客户：请数变化大于 0 的客户。"),
+        (bias.allocation_totals(fair)["accounts_gain"] / len(fair),
          "That is a share of accounts, not a number of accounts: count them.",
          "这是客户占比，不是客户数：请计数。"),
     ]
@@ -311,61 +349,97 @@ def _judge_driver(answer, want) -> list[str]:
     if got == want:
         return []
     if got not in CANDIDATES_8_5:
-        return [tell(f"{answer!r}: answer with one of the three column names: "
+        return [tell(f"{answer!r}: answer with one of the column names: "
                      f"{', '.join(CANDIDATES_8_5)}.",
-                     f"{answer!r}：请用三个列名之一作答：{', '.join(CANDIDATES_8_5)}。")]
-    raw = {c: _corr(c, sign=1) for c in CANDIDATES_8_5}
-    if got == max(raw, key=raw.get):
-        return [tell(f"{got!r} has the largest correlation with the raw rank number, but rank "
-                     f"1 = highest priority: the manager favours what correlates NEGATIVELY "
-                     f"with the rank. Use -manager_priority (bias.priority_drivers).",
-                     f"{got!r} 与原始排名数字的相关最大，但排名 1 = 最优先：经理偏爱的是与排名"
-                     f"负相关的属性。请用 -manager_priority（bias.priority_drivers）。")]
-    return [tell(f"{got!r} matters, but not the most: compare the three Spearman correlations.",
-                 f"{got!r} 有影响，但不是最大的：请比较三个 Spearman 相关系数。")]
+                     f"{answer!r}：请用以下列名之一作答：{', '.join(CANDIDATES_8_5)}。")]
+    if got == str(_drivers_of(_simulated(False)).idxmax()):
+        return [tell(f"{got!r} is what the priority follows in the bundled accounts: "
+                     f"measure it in the accounts made again with the new rule.",
+                     f"{got!r} 是原始数据中优先级跟随的属性：请在按新规则重新生成的数据中衡量。")]
+    raw = _drivers_of(_simulated(True))
+    if got == str((-raw).idxmax()):
+        return [tell(f"{got!r} has the largest correlation with the raw rank number, but "
+                     f"rank 1 = highest priority: the manager favours what correlates "
+                     f"NEGATIVELY with the rank.",
+                     f"{got!r} 与原始排名数字的相关最大，但排名 1 = 最优先：经理偏爱的是与"
+                     f"排名负相关的属性。")]
+    return [tell(f"{got!r} matters, but not the most: compare the Spearman correlations.",
+                 f"{got!r} 有影响，但不是最大的：请比较各个 Spearman 相关系数。")]
 
 
 def _mistakes_8_5_rho(rho):
+    from crmlab import bias
+
+    before, after = _simulated(False), _simulated(True)
     return [
-        (-rho, *_SIGN),
-        (_corr("tenure_years", "pearson"), *_PEARSON),
-        (_corr("relationship"),
-         "That is the correlation with relationship: give the one of your driver.",
-         "这是与 relationship 的相关：请给出你所选驱动因素的相关系数。"),
-        (_corr("profit"),
-         "That is the correlation with profit: give the one of your driver.",
-         "这是与 profit 的相关：请给出你所选驱动因素的相关系数。"),
+        (bias.audit_totals(bias.priority_audit(before))["spearman"],
+         "That is the agreement in the bundled accounts: audit the accounts made again "
+         "with the new rule.",
+         "这是原始数据中的一致程度：请审计按新规则重新生成的数据。"),
+        (-rho,
+         "The sign is flipped: compare ranks with ranks, positive when the two rankings "
+         "agree.",
+         "符号反了：请用排名对排名，两个排名一致时为正。"),
+        (float(_drivers_of(after).max()),
+         "That is the correlation of the priority with its driver: the question asks how "
+         "far the priority agrees with the objective rank.",
+         "这是优先级与其驱动因素的相关：题目问的是优先级与客观排名的一致程度。"),
     ]
 
 
 # --------------------------------------------------------------------------- 8.6
-def _mistakes_8_6_rho(rho):
+#: Exercise 8.6's answer and, for each wrong letter, why that option is wrong.
+CONCEPT_8_6 = ("B", {
+    "A": ("Losing money is not what the audit flags: it compares two rankings, and many "
+          "over-served accounts make a profit.",
+          "审计标记的不是亏损：它比较两个排名，许多过度服务的账户也在盈利。"),
+    "C": ("Hours above the average do not flag an account: a top account may deserve "
+          "them. The audit compares the manager's rank with the objective rank.",
+          "工时高于平均不会被标记：排名靠前的账户可能本该得到这些工时。审计比较的是经理"
+          "排名与客观排名。"),
+    "D": ("That is the other way round: an account ranked far higher by the scorecard "
+          "than by its manager gets too little attention.",
+          "方向反了：评分排名远高于经理排名的账户得到的关注太少。"),
+})
+
+
+# --------------------------------------------------------------------------- 8.7
+def _mistakes_8_7_rho(rho):
     from crmlab import bias
 
     accounts = _accounts()
-    audit = _audit()
+    audit = _audit(0.25, tuple(WEIGHTS_8_7.items()))
     priority = accounts.set_index("account_id")["manager_priority"].reindex(audit.index)
-    sales_only = bias.audit_totals(bias.priority_audit(accounts, weights={"sales": 1}))["spearman"]
     return [
+        (bias.audit_totals(_audit())["spearman"],
+         "That is the chapter's scorecard (sales, margin and potential equally): use the "
+         "director's, sales and potential only.",
+         "这是本章的评分卡（销售额、利润率、潜力等权）：请用总监的评分卡，只看销售额和潜力"
+         "。"),
         (-rho,
          "The sign is flipped: a higher score is better but rank 1 is the top priority. "
-         "Compare ranks with ranks (objective_rank with manager_rank), or use "
-         "-manager_priority against the score.",
-         "符号反了：评分越高越好，而排名 1 是最优先。请用排名对排名（objective_rank 与 "
-         "manager_rank），或用 -manager_priority 对评分。"),
-        (float(priority.corr(audit["score"], method="spearman")),
-         "The sign is flipped: a higher score is better but rank 1 is the top priority; "
-         "use -manager_priority against the score.",
-         "符号反了：评分越高越好，而排名 1 是最优先；请用 -manager_priority 对评分。"),
+         "Compare ranks with ranks.",
+         "符号反了：评分越高越好，而排名 1 是最优先。请用排名对排名。"),
         (float((-priority).corr(audit["score"])), *_PEARSON),
-        (_profit_correlation(),
-         "That is the correlation with profit (exercise 8.1): here, with the objective rank.",
-         "这是与利润的相关（练习 8.1）：本题要求与客观排名的相关。"),
-        (float(sales_only),
-         "That is the scorecard on sales alone: use the default weights (sales, margin "
-         "and potential equally).",
-         "这是只按销售额评分的结果：请用默认权重（销售额、利润率、潜力各占三分之一）。"),
+        (bias.audit_totals(_audit(0.25, (("sales", 1),)))["spearman"],
+         "That is the scorecard on sales alone: add potential with the same weight.",
+         "这是只按销售额评分的结果：请再加上同等权重的潜力。"),
+        (bias.audit_totals(_audit(0.25, (("sales", 1), ("margin", 1))))["spearman"],
+         "That is sales and margin: the director keeps sales and potential.",
+         "这是销售额加利润率：总监保留的是销售额和潜力。"),
     ]
+
+
+#: The facts of the accounts the exercise text relies on, in every student's variant.
+FINDINGS = (
+    Finding("the managers' priority agrees weakly with the director's scorecard "
+            "(Spearman below 0.5)",
+            lambda: bool(_objective()["rho_objective"] < 0.5)),
+    Finding("the fair allocation gives the loss-making accounts a smaller share of the hours",
+            lambda: bool(_loss_hours()["loss_share_fair"] < _loss_hours()["loss_share_today"])),
+    Finding("a stricter flag still finds over-served accounts",
+            lambda: bool(_over_served()["n_over"] > 0)),
+)
 
 
 # --------------------------------------------------------------------------- the records
@@ -373,54 +447,62 @@ ACCOUNTS = ("accounts",)
 
 EXERCISES = register(
     Exercise(
-        "8.1", expected=_profit_correlation, data=ACCOUNTS, mistakes=_mistakes_8_1,
+        "8.1", expected=_per_hour_correlation, data=ACCOUNTS, mistakes=_mistakes_8_1,
         task=Hint(
             "Measure with a rank correlation how closely the managers' priorities follow "
-            "profit, positive when profitable accounts come first.",
-            "用等级相关衡量经理的优先级与利润的一致程度，使赚钱的账户排前时为正。"),
+            "the profit each account earns per service hour, positive when the accounts "
+            "that earn more per hour come first.",
+            "用等级相关衡量经理的优先级与每个账户每服务工时利润的一致程度，使每工时赚得多的"
+            "账户排前时为正。"),
         hints=[Hint(
-            "A priority of one is the top, so a low number means high priority: turn the "
-            "priority round before correlating ranks.",
-            "优先级为一表示最高，数字越小优先级越高：先把优先级的方向反过来，再计算等级相"
-            "关。"),
-            pointer("bias.priority_drivers", "Series.corr")],
+            "Divide each account's profit by its service hours first. A priority of one is "
+            "the top, so a low number means high priority: turn the priority round before "
+            "correlating ranks.",
+            "先用每个账户的利润除以其服务工时。优先级为一表示最高，数字越小优先级越高：先把"
+            "优先级的方向反过来，再计算等级相关。"),
+            pointer("Series.corr")],
     ),
     Exercise(
         "8.2", expected=_over_served, data=ACCOUNTS,
         parts={"n_over": Part(mistakes=_mistakes_8_2_n),
                "over_hours_share": Part(mistakes=_mistakes_8_2_share)},
         task=Hint(
-            "Run the chapter's priority audit, count the over-served accounts and give "
-            "their share of all service hours.",
-            "运行本章的优先级审计，数出过度服务的账户，并给出它们占全部服务工时的比例。"),
+            "Run the priority audit with the stricter flag given, count the over-served "
+            "accounts and give their share of all service hours.",
+            "用题目给出的更严格标记运行优先级审计，数出过度服务的账户，并给出它们占全部服务"
+            "工时的比例。"),
         hints=[Hint(
-            "The audit flags every account by comparing its two ranks; the share divides "
-            "the flagged accounts' hours by all the hours.",
-            "审计通过比较两个名次标记每个账户；占比是被标记账户的工时除以全部工时。"),
+            "The audit flags an account when its two ranks are further apart than a share "
+            "of the list; the share of hours divides the flagged accounts' hours by all "
+            "the hours.",
+            "当账户的两个名次相差超过名单的一定比例时，审计就标记它；工时占比是被标记账户的"
+            "工时除以全部工时。"),
             pointer("bias.priority_audit", "bias.audit_totals")],
     ),
     Exercise(
         "8.3", expected=_loss_hours, data=ACCOUNTS,
-        parts={"loss_hours": Part(mistakes=_mistakes_8_3_hours),
-               "loss_share": Part(mistakes=_mistakes_8_3_share)},
+        parts={"loss_share_today": Part(mistakes=_mistakes_8_3_today),
+               "loss_share_fair": Part(mistakes=_mistakes_8_3_fair)},
         task=Hint(
-            "Give the service hours spent on the loss-making accounts and their share of "
-            "all service hours.",
-            "给出花在亏损账户上的服务工时，以及它们占全部服务工时的比例。"),
+            "Give the share of the service hours that goes to loss-making accounts today "
+            "and in the chapter's fair allocation.",
+            "给出亏损账户现在以及在本章公平分配下所得服务工时的占比。"),
         hints=[Hint(
-            "Select the accounts whose profit is below zero and add up their hours; the "
-            "share divides by the hours of all accounts.",
-            "选出利润小于零的账户并汇总其工时；占比要除以全部账户的工时。"),
-            pointer("Series.sum")],
+            "Select the accounts whose profit is below zero; add up their hours, today's "
+            "and the fair ones, and divide each by the total of its column.",
+            "选出利润小于零的账户；分别汇总它们现在的工时和公平分配后的工时，再各自除以该列"
+            "的总和。"),
+            pointer("bias.fair_allocation", "Series.isin")],
     ),
     Exercise(
         "8.4", expected=_moved, data=ACCOUNTS,
         parts={"hours_moved": Part(mistakes=_mistakes_8_4_moved),
                "gainers": Part(mistakes=_mistakes_8_4_gainers)},
         task=Hint(
-            "Re-spread the hours fairly with the basic hours given, then give the hours "
-            "moved and count the accounts that gain.",
-            "在给定基本工时下公平地重新分配工时，再给出移动的工时数并数出获得工时的账户。"),
+            "Re-spread the hours fairly with the higher basic hours given, then give the "
+            "hours moved and count the accounts that gain.",
+            "在题目给出的更高基本工时下公平地重新分配工时，再给出移动的工时数并数出获得工时"
+            "的账户。"),
         hints=[Hint(
             "Every hour moved leaves one account and reaches another: count it once, on "
             "the side of the accounts that gain.",
@@ -430,33 +512,51 @@ EXERCISES = register(
     ),
     Exercise(
         "8.5", expected=_driver, data=ACCOUNTS,
-        parts={"driver": Part(judge=_judge_driver), "rho": Part(mistakes=_mistakes_8_5_rho)},
+        parts={"driver_after": Part(judge=_judge_driver),
+               "rho_objective_after": Part(mistakes=_mistakes_8_5_rho)},
         task=Hint(
-            "Name the attribute the managers' priority follows most closely and give its "
-            "rank correlation.",
-            "指出经理的优先级最紧密跟随的属性，并给出其等级相关系数。"),
+            "Make the accounts again with the priority rule the exercise gives, then name "
+            "what the priority follows most and give how far it agrees with the objective "
+            "rank.",
+            "按题目给出的优先级规则重新生成账户数据，再指出优先级最紧密跟随的属性，并给出它"
+            "与客观排名的一致程度。"),
         hints=[Hint(
-            "Orient the correlations as in the first exercise, positive when high values "
-            "come first, and compare the three attributes.",
-            "按第一题的方向计算相关（高值排前时为正），再比较三个属性。"),
-            pointer("bias.priority_drivers")],
+            "Change only the priority weights setting; then correlate as in the chapter, "
+            "positive when high values come first, and audit the new accounts with the "
+            "chapter's defaults.",
+            "只改变优先级权重这一项设置；再像本章那样计算相关（高值排前时为正），并用本章的"
+            "默认设置审计新数据。"),
+            pointer("crmlab.datasets.simulate", "bias.priority_drivers", "bias.audit_totals")],
     ),
     Exercise(
-        "8.6", expected=_objective, data=ACCOUNTS,
+        "8.6", expected=lambda: CONCEPT_8_6[0], judge=concept_judge(CONCEPT_8_6),
+        task=Hint(
+            "Choose the letter that says when the chapter's audit calls an account "
+            "over-served.",
+            "选出本章审计在什么情况下把账户称为过度服务，填入字母。"),
+        hints=[Hint(
+            "The audit puts two rankings side by side; over-served is about which of the "
+            "two puts the account nearer the top.",
+            "审计把两个排名并排比较；过度服务看的是两者中哪一个把账户排得更靠前。")],
+    ),
+    Exercise(
+        "8.7", expected=_objective, data=ACCOUNTS,
         # -spearman(priority, score) differs from rho in the 4th digit (ties in the score are
         # averaged instead of broken by id): accepted through a looser tolerance.
         decision="fair_guide",
-        parts={"rho_objective": Part(mistakes=_mistakes_8_6_rho,
+        parts={"rho_objective": Part(mistakes=_mistakes_8_7_rho,
                                      tolerance=Tolerance(rtol=2e-3))},
         task=Hint(
             "Decide whether the managers' priorities are a fair guide for service hours, "
-            "and give the rank correlation that backs it.",
-            "判断经理的优先级是否是分配服务工时的公平依据，并给出支持你判断的等级相关系数"
-            "。"),
+            "and give the rank correlation with the director's scorecard that backs it.",
+            "判断经理的优先级是否是分配服务工时的公平依据，并给出与总监评分卡的等级相关系数"
+            "作为依据。"),
         hints=[Hint(
-            "Compare the managers' ranking with the objective ranking: a correlation near "
-            "zero means the two have little in common.",
-            "把经理的排名与客观排名比较：相关系数接近零说明两者几乎没有共同之处。"),
+            "Score the accounts on sales and potential with equal weights, then compare "
+            "the managers' ranking with that objective ranking: a correlation near zero "
+            "means the two have little in common.",
+            "按销售额和潜力等权评分，再把经理的排名与这一客观排名比较：相关系数接近零说明两"
+            "者几乎没有共同之处。"),
             pointer("bias.priority_audit", "bias.audit_totals")],
     ),
 )
