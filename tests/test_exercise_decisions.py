@@ -25,7 +25,7 @@ from crmlab.grading.judge import judge as grader_judge
 DISCUSSIONS = {
     "2.6": ("drop_prospects", "02_man_rule"),
     "3.7": ("frequent_always_valuable", "03_rfm"),
-    "4.7": ("contradictory", "04_pyramid_long_tail"),
+    "4.9": ("contradictory", "04_pyramid_long_tail"),
     "5.7": ("treat_all_same", "05_key_accounts"),
     "6.6": ("high_spend_is_high_value", "06_segmentation"),
     "7.6": ("promise_more", "07_satisfaction"),
