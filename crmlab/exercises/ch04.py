@@ -24,6 +24,7 @@ import functools
 import math
 from typing import Any
 
+from crmlab.datasets import current_variant
 from crmlab.exercises._compare import compare, normal_text
 from crmlab.exercises._judging import When, matches, tell
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
@@ -466,11 +467,12 @@ def _mistakes_4_7(key: str):
                         "That is the Gini with the setting changed: the baseline is the "
                         "simulation with nothing changed.",
                         "这是改了设置后的基尼系数：基准是什么都不改的模拟。"))
-            out.append((pyramid.gini(_value()),
-                        "That is the Gini of your own data: compare two simulations made "
-                        "with the same seed, so that only the setting differs.",
-                        "这是你自己数据的基尼系数：请比较两次用同一随机种子的模拟，"
-                        "使两者只差这一项设置。"))
+            if current_variant() is not None:  # with the bundled data they coincide
+                out.append((pyramid.gini(_value()),
+                            "That is the Gini of your own data: compare two simulations made "
+                            "with the same seed, so that only the setting differs.",
+                            "这是你自己数据的基尼系数：请比较两次用同一随机种子的模拟，"
+                            "使两者只差这一项设置。"))
         if key == "top20_narrow":
             out.append((pyramid.top_share(_simulated_values(False), 0.2),
                         "That is the top 20 %'s share with nothing changed: use the "

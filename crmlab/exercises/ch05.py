@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 
+from crmlab.datasets import current_variant
 from crmlab.exercises._judging import Convention, When, matches
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, Tolerance, pointer, register
 from crmlab.exercises._variant import per_variant
@@ -421,11 +422,12 @@ def _mistakes_5_7(key: str):
                         "That is the gain with the weights changed: the baseline is the "
                         "simulation with nothing changed.",
                         "这是改了权重后的收益：基准是什么都不改的模拟。"))
-            out.append((_manager_facts(_accounts())["current_gain"],
-                        "That is the gain on your own data: compare two simulations made "
-                        "with the same seed, so that only the setting differs.",
-                        "这是你自己数据上的收益：请比较两次用同一随机种子的模拟，使两者只差"
-                        "这一项设置。"))
+            if current_variant() is not None:  # with the bundled data they coincide
+                out.append((_manager_facts(_accounts())["current_gain"],
+                            "That is the gain on your own data: compare two simulations made "
+                            "with the same seed, so that only the setting differs.",
+                            "这是你自己数据上的收益：请比较两次用同一随机种子的模拟，使两者只差"
+                            "这一项设置。"))
         if key.startswith("current"):
             out.append((want / 1e6, "That looks like million yuan; give the gain in yuan.",
                         "这看起来是以百万元为单位；请以元为单位。"))
