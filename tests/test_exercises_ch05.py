@@ -29,7 +29,7 @@ def with_(qid, **changes):
 # ---------------------------------------------------------------- the right answers
 
 
-@pytest.mark.parametrize("qid", ["5.1", "5.4", "5.5", "5.6", "5.7"])
+@pytest.mark.parametrize("qid", ["5.1", "5.4", "5.5", "5.6", "5.7", "5.9"])
 def test_expected_answers_pass(qid):
     assert judge(qid, ch05.expected(qid)).passed
 
@@ -37,6 +37,7 @@ def test_expected_answers_pass(qid):
 def test_single_answers_pass():
     assert judge("5.2", ch05.expected("5.2")["top10"]).passed
     assert judge("5.3", ch05.expected("5.3")["key_profit_share"]).passed
+    assert judge("5.8", ch05.expected("5.8")["concept_5"]).passed
 
 
 def test_hand_computed_values():
@@ -51,7 +52,7 @@ def test_hand_computed_values():
     assert ch05.expected("5.2")["top10"][:3] == ["A291", "A076", "A229"]
     assert 0.5 < ch05.expected("5.3")["key_profit_share"] < 0.51
     assert ch05.expected("5.4")["best_policy"] == "by_score"
-    assert ch05.expected("5.7")["treat_all_same"] is False
+    assert ch05.expected("5.9")["treat_all_same"] is False
 
 
 def test_profit_by_hand_matches_the_column():
@@ -70,18 +71,15 @@ def test_equivalent_forms_pass():
     assert judge("5.3", np.float64(share * (1 + 1e-9))).passed  # another summation order
     assert "rounded to 5 decimals" in " ".join(judge("5.3", round(share, 5)).problems)
     assert judge("5.4", with_("5.4", best_policy=" By_Score ")).passed
-    assert judge("5.7", with_("5.7", treat_all_same=np.False_)).passed
+    assert judge("5.9", with_("5.9", treat_all_same=np.False_)).passed
+    # yuan to the cent or unrounded
+    assert judge("5.9", {k: round(v, 2) if isinstance(v, float) else v
+                         for k, v in ch05.expected("5.9").items()}).passed
+    assert judge("5.7", with_("5.7", overlap_revenue=np.int64(
+        ch05.expected("5.7")["overlap_revenue"]))).passed
 
 
-@pytest.mark.parametrize("policy", ["by_tier", "by_score", "optimal"])
-def test_open_question_accepts_each_differentiated_policy(policy):
-    table = ch05._policies(ch05._current_hours())
-    gain = float(table.loc[policy, "uplift_vs_equal"])
-    answer = {"treat_all_same": False, "policy": policy, "gain": round(gain, 2)}
-    assert judge("5.7", answer).passed
-
-
-@pytest.mark.parametrize("qid", ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7"])
+@pytest.mark.parametrize("qid", [f"5.{k}" for k in range(1, 10)])
 def test_unanswered_and_wrong_types_fail(qid):
     names = list(ch05.expected(qid))
     pack = (lambda v: {n: v for n in names}) if len(names) > 1 else (lambda v: v)
@@ -102,7 +100,7 @@ def test_5_1_mistakes():
     fails("5.1", with_("5.1", profit=profit.reset_index(drop=True)),
                  "`profit`", "row labels differ")
     fails("5.1", with_("5.1", profit=by_id["revenue"] * by_id["gross_margin"]),
-                 "gross profit", "subtract cost_to_serve")
+                 "gross profit", "subtract the cost to serve")
     fails("5.1", with_("5.1", profit=by_id["revenue"] * (
         by_id["gross_margin"] - by_id["cost_to_serve"])), "Brackets")
     fails("5.1", with_("5.1", profit=profit.to_frame("profit")), "one-column DataFrame")
@@ -127,7 +125,7 @@ def test_5_2_mistakes():
     fails("5.2", want[::-1], "wrong order")
     fails("5.2", list(key_accounts.scorecard(acc, weights=ch05.WEIGHTS_5_2,
                                                     normalize="rank").index[:10]),
-                 "normalize='rank'")
+                 "percentile-rank")
     fails("5.2", want[:9], "Expected 10 values, got 9")
     fails("5.2", ranked.head(10), "Expected list, got DataFrame")
 
@@ -156,7 +154,7 @@ def test_5_4_mistakes():
     fails("5.4", with_("5.4", tier_gain=gain / 1e6), "million yuan")
     fails("5.4", with_("5.4", tier_gain=-gain), "sign is reversed")
     fails("5.4", with_("5.4", tier_gain=today.loc["by_tier", "uplift_vs_equal"]),
-                 "today's hours", "30000")
+                 "today's hours", "smaller budget")
     fails("5.4", with_("5.4", tier_gain=table.loc["by_score", "uplift_vs_equal"]),
                  "gain of by_score")
     fails("5.4", with_("5.4", tier_gain=table.loc["by_tier", "profit"]), "total profit")
@@ -166,8 +164,8 @@ def test_5_4_mistakes():
 def test_5_5_mistakes():
     fails("5.5", with_("5.5", multiple=5.0), "expected tenure")
     fails("5.5", with_("5.5", multiple=4.0), "discount rate")
-    fails("5.5", with_("5.5", multiple=1.1 / 0.3), "timing='begin'")
-    fails("5.5", with_("5.5", customer_clv=120 * 1.1 / 0.3 - 150), "timing='begin'")
+    fails("5.5", with_("5.5", multiple=1.1 / 0.3), "start of each year")
+    fails("5.5", with_("5.5", customer_clv=120 * 1.1 / 0.3 - 150), "start of each year")
     fails("5.5", with_("5.5", customer_clv=320.0), "acquisition cost")
     fails("5.5", with_("5.5", customer_clv=120 / 0.2 - 150), "ignores discounting")
     fails("5.5", with_("5.5", customer_clv=17000.0), "percentage")
@@ -187,39 +185,70 @@ def test_5_6_mistakes():
                  "not discounted")
     fails("5.6", with_("5.6", lifetime_clv=student + discount * career - 200),
                  "still a customer")
-    fails("5.6", with_("5.6", lifetime_clv=student + career - 200), "survival")
+    fails("5.6", with_("5.6", lifetime_clv=student + career - 200), "weighted by the chance")
     fails("5.6", with_("5.6", lifetime_clv=e["lifetime_clv"] + 200), "acquisition cost")
     swapped = {"today_clv": e["lifetime_clv"], "lifetime_clv": e["today_clv"]}
     fails("5.6", swapped, "too high", "too low")
 
 
-def test_5_7_mistakes():
+def test_5_7_about_these_data():
+    """The managers' bias moves with the generator's priority weights."""
+    e = ch05.expected("5.7")
+    assert e["current_bundled"] < 0 < e["current_revenue"]  # the bias is the setting's
+    assert e["loss_450"] > ch05.expected("5.1")["n_loss"]  # dearer hours: more loss-makers
+    fails("5.7", with_("5.7", current_revenue=e["current_bundled"]), "`current_revenue`",
+          "nothing changed")
+    fails("5.7", with_("5.7", current_bundled=e["current_revenue"]), "`current_bundled`",
+          "weights changed")
+    fails("5.7", with_("5.7", current_bundled=e["current_bundled"] / 1e6), "million yuan")
+    fails("5.7", with_("5.7", current_revenue=-e["current_revenue"]), "sign is reversed")
+    fails("5.7", with_("5.7", overlap_revenue=17), "`overlap_revenue`", "nothing changed")
+    fails("5.7", with_("5.7", loss_450=ch05.expected("5.1")["n_loss"]), "`loss_450`",
+          "today's cost")
+    fails("5.7", with_("5.7", loss_450=e["loss_450"] / 300), "share of accounts")
+
+
+@pytest.mark.parametrize("letter", ["B", "b", "Ｂ", " b. "])
+def test_5_8_accepts_the_letter_however_typed(letter):
+    passes("5.8", letter)
+
+
+def test_5_8_wrong_letters_explain_without_the_answer():
+    for letter in "ACD":
+        text = fails("5.8", letter, whole_message=True)
+        assert "B" not in text
+    fails("5.8", "D", "habit")
+    set_language("zh")
+    fails("5.8", "A", "次要客户")
+
+
+def test_5_9_numbers_judged_decision_read_by_hand():
+    e = ch05.expected("5.9")
     table = ch05._policies(ch05._current_hours())
-    gain = float(table.loc["by_score", "uplift_vs_equal"])
-    assert judge("5.7", with_("5.7", treat_all_same=True)).passed  # read with the reasoning
-    assert judge("5.7", with_("5.7", treat_all_same="False")).passed
-    fails("5.7", with_("5.7", policy="equal", gain=0.0), "baseline")
-    fails("5.7", with_("5.7", policy="current", gain=-458375.0), "earns less")
-    fails("5.7", with_("5.7", policy="by score"), "not one of")
-    fails("5.7", with_("5.7", policy=1), "Expected text")
-    fails("5.7", with_("5.7", policy="by_tier"), "gain of by_score", "agree")
-    fails("5.7", with_("5.7", gain=gain / 1e6), "million yuan")
-    fails("5.7", with_("5.7", gain=-gain), "sign is reversed")
-    fails("5.7", with_("5.7", gain=float(
-        ch05._policies(ch05.HOURS_5_4).loc["by_score", "uplift_vs_equal"])), "30,000 hours")
-    fails("5.7", with_("5.7", gain=float(table.loc["by_score", "profit"])),
-                 "total profit")
-    fails("5.7", with_("5.7", gain=str(gain)), "is text")
-    fails("5.7", with_("5.7", gain=float("nan")), "not a finite number")
-    fails("5.7", with_("5.7", gain=gain * 0.5), "too low")
-    fails("5.7", {"treat_all_same": False}, "Missing key", "policy", "gain")
-    fails("5.7", False, "Expected dict, got bool")
+    assert e["gain_score"] == pytest.approx(float(table.loc["by_score", "uplift_vs_equal"]))
+    assert judge("5.9", with_("5.9", treat_all_same=True)).passed  # read with the reasoning
+    assert judge("5.9", with_("5.9", treat_all_same="False")).passed
+    gain = e["gain_score"]
+    fails("5.9", with_("5.9", gain_score=gain / 1e6), "`gain_score`", "million yuan")
+    fails("5.9", with_("5.9", gain_score=-gain), "sign is reversed")
+    fails("5.9", with_("5.9", gain_score=float(
+        ch05._policies(ch05.HOURS_5_4).loc["by_score", "uplift_vs_equal"])), "exercise 5.4")
+    fails("5.9", with_("5.9", gain_score=float(table.loc["by_score", "profit"])),
+          "total profit")
+    fails("5.9", with_("5.9", gain_score=e["gain_tier"]), "gain of by_tier")
+    fails("5.9", with_("5.9", gain_tier=float(
+        ch05._policies(ch05._current_hours(), h0=50.0).loc["by_tier", "uplift_vs_equal"])),
+        "saturates faster")
+    fails("5.9", with_("5.9", gain_current=str(e["gain_current"])), "is text")
+    fails("5.9", with_("5.9", gain_optimal=float("nan")), "not a finite number")
+    fails("5.9", {"treat_all_same": False}, "Missing key", "gain_tier")
+    fails("5.9", False, "Expected dict, got bool")
 
 
 def test_feedback_in_chinese():
     set_language("zh")
     fails("5.3", 0.4625517, "收入占比")
-    fails("5.7", with_("5.7", policy="equal", gain=0.0), "平等服务")
+    fails("5.9", with_("5.9", gain_tier=-ch05.expected("5.9")["gain_tier"]), "平等服务")
     assert "提示" in judge("5.5", with_("5.5", customer_clv=320.0)).message()
 
 
@@ -230,7 +259,7 @@ def test_feedback_in_chinese():
 def test_check_cells_and_hidden_tests_on_plain_values():
     """The grader's judgement (public check + hidden tests) on the expected and wrong values."""
     lay = layout(SOLUTION)
-    assert [e.grade_id for e in lay.exercises] == [f"check_5_{k}" for k in range(1, 8)]
+    assert [e.grade_id for e in lay.exercises] == [f"check_5_{k}" for k in range(1, 10)]
     assert lay.max_points == 10
     for k, ex in enumerate(lay.exercises, start=1):
         values = ch05.expected(f"5.{k}")
@@ -240,7 +269,19 @@ def test_check_cells_and_hidden_tests_on_plain_values():
         assert set(ex.names) == set(values), ex.grade_id
         status, reason = grader_judge(ex, values)
         assert status == "passed", ex.grade_id
-        # 5.7's decision is not judged: the instructor sees it, to read with the reasoning
-        assert reason == ("" if k < 7 else "Your decision (`treat_all_same` = False) is not "
+        # 5.9's decision is not judged: the instructor sees it, to read with the reasoning
+        assert reason == ("" if k < 9 else "Your decision (`treat_all_same` = False) is not "
                           "checked here: your instructor reads it with your reasoning."), reason
         assert grader_judge(ex, dict.fromkeys(values, 0))[0] == "failed", ex.grade_id
+
+
+def test_5_7_names_the_own_data_mistake_in_a_variant():
+    """With per-student data the student's own accounts differ from the simulation."""
+    import crmlab
+
+    crmlab.datasets.set_variant("s1")
+    try:
+        own = ch05._manager_facts(ch05._accounts())["current_gain"]
+        fails("5.7", with_("5.7", current_bundled=own), "`current_bundled`", "your own data")
+    finally:
+        crmlab.datasets.set_variant(None)

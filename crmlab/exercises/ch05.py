@@ -8,21 +8,27 @@ passes them as a dict (keys = the variable names) and each one is judged on its 
 the feedback names the variable that is wrong. Besides the generic feedback of
 :func:`crmlab.exercises._compare.compare`, each exercise recognises the typical wrong
 answers of the chapter (the revenue share for the profit share, the "begin" timing of
-the CLV, a gain in million yuan, ...) and says what they are.
+the CLV, a gain in million yuan, ...) and says what they are, in words (never in code,
+never with the expected value). 5.7 makes the accounts again with another generator
+setting ("about these data"), 5.8 is a concept check, and in the discussion 5.9 the
+check judges only the numbers: the decision and the recommended policy are read by
+hand with the reasoning cell, against its rubric.
+
+``FINDINGS`` lists the facts of the data the exercise text relies on (checked in every
+variant by ``tests/test_variant_findings.py``).
 """
 
 from __future__ import annotations
 
 import functools
-import math
 
+from crmlab.datasets import current_variant
+from crmlab.exercises._judging import Convention, When, matches
+from crmlab.exercises._registry import Exercise, Finding, Hint, Part, Tolerance, pointer, register
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises._compare import _kind, compare
-from crmlab.exercises._judging import Convention, When, matches, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
-from crmlab.exercises._text import say
+from crmlab.exercises.ch04 import concept_judge
 
-__all__ = ["EXERCISES", "expected"]
+__all__ = ["EXERCISES", "FINDINGS", "expected"]
 
 #: Weights of exercise 5.2.
 WEIGHTS_5_2 = {"value": 0.2, "profit": 0.4, "growth": 0.3, "fit": 0.1}
@@ -34,10 +40,16 @@ CLV_5_5 = {"margin": 120.0, "retention": 0.8, "discount": 0.1, "acquisition_cost
 CARD_5_6 = {"student_margin": 30.0, "student_retention": 0.9, "student_years": 4,
             "career_margin": 500.0, "career_retention": 0.8, "growth": 0.04,
             "discount": 0.1, "acquisition_cost": 200.0}
-#: Policies that serve accounts differently (exercise 5.7).
-DIFFERENTIATED = ("by_tier", "by_score", "optimal")
+#: The policies whose gain over equal service exercise 5.9 asks for, and the variable of
+#: each.
+GAINS_5_9 = {"by_tier": "gain_tier", "by_score": "gain_score", "optimal": "gain_optimal",
+             "current": "gain_current"}
+#: Exercise 5.7: the managers rank by revenue alone (the bundled weights are 0.4 tenure,
+#: 0.4 relationship, 0.6 log revenue), and an hour of service costs this much.
+PRIORITY_5_7 = {"tenure": 0.0, "relationship": 0.0, "log_revenue": 1.0}
+HOURLY_5_7 = 450.0
 #: The variable of the exercises whose check cell passes a single variable.
-SINGLE_VARIABLE = {"5.2": "top10", "5.3": "key_profit_share"}
+SINGLE_VARIABLE = {"5.2": "top10", "5.3": "key_profit_share", "5.8": "concept_5"}
 
 #: Every variable is judged on its own (every wrong one reported), and a known mistake is
 #: matched at the answer's own tolerance (so a rounded computation of it is still
@@ -56,22 +68,30 @@ def _accounts():
     return crmlab.load_data("accounts")
 
 
-@per_variant
-def _plan():
-    """The chapter's allocation table: default scorecard, top 20% flagged, current hours."""
+def _plan_of(accounts):
     from crmlab import key_accounts
 
-    accounts = _accounts()
     flagged = key_accounts.identify_key_accounts(key_accounts.scorecard(accounts), top=0.2)
     return flagged.join(accounts.set_index("account_id")[["resource_hours"]])
 
 
 @per_variant
-def _policies(total_hours: float):
+def _plan():
+    """The chapter's allocation table: default scorecard, top 20% flagged, current hours."""
+    return _plan_of(_accounts())
+
+
+def _compare(plan, total_hours: float, **model):
     from crmlab import key_accounts
 
     return key_accounts.compare_policies(
-        _plan(), total_hours=total_hours, policies=["equal", "by_tier", "by_score", "optimal"])
+        plan, total_hours=total_hours,
+        policies=["equal", "by_tier", "by_score", "optimal", "current"], **model)
+
+
+@per_variant
+def _policies(total_hours: float, h0: float = 100.0):
+    return _compare(_plan(), total_hours, h0=h0)
 
 
 def _current_hours() -> float:
@@ -102,14 +122,15 @@ def expected(qid: str) -> dict:
     Parameters
     ----------
     qid : str
-        ``"5.1"`` to ``"5.7"``.
+        ``"5.1"`` to ``"5.9"``.
 
     Returns
     -------
     dict
         Variable name -> expected value, as the check cell passes them (5.2 and 5.3
-        pass a single variable: the dict has one key). For the open question 5.7 the
-        reference answer (policy ``"by_score"``) is one of several accepted.
+        pass a single variable: the dict has one key; 5.8 passes a letter,
+        ``{"concept_5": ...}``). In the discussion 5.9 the decision ``treat_all_same``
+        is recorded, never judged.
 
     Raises
     ------
@@ -180,16 +201,42 @@ def _e56():
             "lifetime_clv": student + survive * discount * career - d["acquisition_cost"]}
 
 
-@per_variant
+def _manager_facts(accounts) -> dict:
+    """The current allocation's gain over equal service, and the overlap of the lists."""
+    plan = _plan_of(accounts)
+    table = _compare(plan, float(plan["resource_hours"].sum()))
+    key = set(plan.index[plan["key_account"]])
+    managers = set(accounts.nsmallest(len(key), "manager_priority")["account_id"])
+    return {"current_gain": float(table.loc["current", "uplift_vs_equal"]),
+            "overlap": len(key & managers)}
+
+
+@functools.cache
+def _simulated(**changes):
+    """The accounts made again (the bundled seed, so no variant: the same for everyone)."""
+    from crmlab import datasets
+
+    settings = {k: dict(v) if isinstance(v, tuple) else v for k, v in changes.items()}
+    return datasets.simulate("accounts", **settings)
+
+
+@functools.cache
 def _e57():
+    bundled = _manager_facts(_simulated())
+    by_revenue = _manager_facts(_simulated(priority_weights=tuple(PRIORITY_5_7.items())))
+    dearer = _simulated(hourly_cost=HOURLY_5_7)
+    return {"current_bundled": bundled["current_gain"],
+            "current_revenue": by_revenue["current_gain"],
+            "overlap_revenue": by_revenue["overlap"],
+            "loss_450": int((dearer["profit"] < 0).sum())}
+
+
+@per_variant
+def _e59():
     table = _policies(_current_hours())
-    return {"treat_all_same": False, "policy": "by_score",
-            "gain": float(table.loc["by_score", "uplift_vs_equal"])}
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) or (
-        hasattr(x, "dtype") and getattr(x, "ndim", 1) == 0 and x.dtype.kind in "iuf")
+    return {"treat_all_same": False,
+            **{name: float(table.loc[policy, "uplift_vs_equal"])
+               for policy, name in GAINS_5_9.items()}}
 
 
 # --------------------------------------------------------------------------- 5.1
@@ -197,19 +244,22 @@ def _mistakes_5_1_profit(want):
     accounts = _accounts().set_index("account_id")
     gross = accounts["revenue"] * accounts["gross_margin"]
     return [
-        (gross, "This is the gross profit (revenue * gross_margin): subtract cost_to_serve.",
-         "这是毛利（revenue * gross_margin）：还要减去 cost_to_serve。"),
+        (gross, "This is the gross profit (revenue times gross margin): subtract the cost "
+                "to serve.",
+         "这是毛利（收入乘以毛利率）：还要减去服务成本。"),
         (accounts["revenue"] * (accounts["gross_margin"] - accounts["cost_to_serve"]),
-         "Brackets: it is revenue * gross_margin, then minus cost_to_serve.",
-         "括号位置不对：先算 revenue * gross_margin，再减去 cost_to_serve。"),
+         "Brackets: multiply revenue by the gross margin first, then subtract the cost to "
+         "serve.",
+         "括号位置不对：先用收入乘以毛利率，再减去服务成本。"),
     ]
 
 
 def _mistakes_5_1_loss(want):
     return [
         (len(_accounts()) - want,
-         "That is the number of profitable accounts; count those with profit < 0.",
-         "这是盈利客户的数量；请数出 profit < 0 的客户。"),
+         "That is the number of profitable accounts; count those whose profit is below "
+         "zero.",
+         "这是盈利客户的数量；请数出利润小于零的客户。"),
     ]
 
 
@@ -235,12 +285,14 @@ def _mistakes_5_2(want):
          "这是收入最高的 10 个客户，而不是评分最高的。"),
         (by_profit, "These are the 10 most profitable accounts, not the 10 best scores.",
          "这是利润最高的 10 个客户，而不是评分最高的。"),
-        (default, "These are the top 10 with the default weights: pass weights={...} as given.",
-         "这是默认权重下的前 10 名：请按题目传入 weights={...}。"),
+        (default, "These are the top 10 with the default weights: use the weights the "
+                  "exercise gives.",
+         "这是默认权重下的前 10 名：请使用题目给出的权重。"),
         (bottom, "These are the 10 lowest scores: rank 1 is the best account.",
          "这是评分最低的 10 个客户：排名 1 才是最好的客户。"),
-        (by_rank, "These come from normalize='rank'; the exercise uses the default 'minmax'.",
-         "这是 normalize='rank' 的结果；本题使用默认的 'minmax'。"),
+        (by_rank, "These come from percentile-rank normalisation; the exercise uses the "
+                  "default, min-max.",
+         "这是按百分位排名标准化的结果；本题使用默认的最小-最大标准化。"),
     ]
 
 
@@ -284,8 +336,8 @@ def _mistakes_5_4_gain(gain):
         (-gain, "The sign is reversed: by_tier minus equal.",
          "符号反了：应是 by_tier 减去 equal。"),
         (float(current.loc["by_tier", "uplift_vs_equal"]),
-         "That is the gain with today's hours; use total_hours=30000.",
-         "这是按当前服务小时数算出的收益；请使用 total_hours=30000。"),
+         "That is the gain with today's hours; spread the smaller budget of the exercise.",
+         "这是按当前服务小时数算出的收益；请分配本题给出的较小预算。"),
         (float(table.loc["by_score", "uplift_vs_equal"]),
          "That is the gain of by_score; the question asks for by_tier.",
          "这是 by_score 的收益；题目问的是 by_tier。"),
@@ -299,14 +351,14 @@ def _mistakes_5_4_gain(gain):
 def _mistakes_5_5_multiple(want):
     r, i = CLV_5_5["retention"], CLV_5_5["discount"]
     return [
-        (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
-                      "the multiple is r / (1 + i - r).",
-         "1 / (1 - r) 是预期的留存年数，没有折现：利润乘数是 r / (1 + i - r)。"),
-        (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
-         "你漏掉了折现率：应为 r / (1 + i - r)。"),
+        (1 / (1 - r), "That is the expected tenure in years, not discounted: the multiple "
+                      "discounts each year's margin.",
+         "这是预期的留存年数，没有折现：利润乘数要对每年的利润折现。"),
+        (r / (1 - r), "You left out the discount rate.",
+         "你漏掉了折现率。"),
         ((1 + i) / (1 + i - r), "That is the multiple with margins at the start of each "
-                                "year (timing='begin'); use the default 'end'.",
-         "这是每年年初获得边际的乘数（timing='begin'）；请使用默认的 'end'。"),
+                                "year; margins arrive at the end of each year here.",
+         "这是每年年初获得利润时的乘数；本题中利润在每年年末到账。"),
     ]
 
 
@@ -315,12 +367,14 @@ def _mistakes_5_5_clv(want):
     r, i, m, cost = d["retention"], d["discount"], d["margin"], d["acquisition_cost"]
     return [
         (m * (1 + i) / (1 + i - r) - cost,
-         "That is the value with timing='begin'; the exercise uses the default 'end'.",
-         "这是 timing='begin' 的值；本题使用默认的 'end'。"),
+         "That is the value with margins at the start of each year; here they arrive at "
+         "the end of each year.",
+         "这是每年年初获得利润时的价值；本题中利润在每年年末到账。"),
         (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
          "你忘了减去获客成本。"),
-        (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
-         "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
+        (m / (1 - r) - cost, "That ignores discounting: a yuan next year is worth less "
+                             "than a yuan today.",
+         "这忽略了折现：明年的一元钱不如今天的一元钱值钱。"),
     ]
 
 
@@ -337,99 +391,109 @@ def _mistakes_5_6_lifetime(want):
     cost = CARD_5_6["acquisition_cost"]
     return [
         (student + survive * career - cost,
-         "The career value is not discounted to today: multiply by (1 + i) ** -4 too.",
-         "职业期的价值没有折现到今天：还要乘以 (1 + i) ** -4。"),
+         "The career value is not discounted to today: it is valued at graduation, four "
+         "years from now.",
+         "职业期的价值没有折现到今天：它是按毕业时（四年后）估值的。"),
         (student + discount * career - cost,
-         "Not every student is still a customer at graduation: multiply by 0.9 ** 4 too.",
-         "并非每个学生毕业时仍是客户：还要乘以 0.9 ** 4。"),
+         "Not every student is still a customer at graduation: weight the career by the "
+         "chance of staying four student years.",
+         "并非每个学生毕业时仍是客户：职业期的价值要乘以四个学生年都留下的概率。"),
         (student + career - cost,
-         "The career value must be weighted by survival (0.9 ** 4) and discounted "
-         "(1.1 ** -4) to today.",
-         "职业期的价值要乘以留存概率（0.9 ** 4）并折现到今天（1.1 ** -4）。"),
+         "The career value must be weighted by the chance of still being a customer at "
+         "graduation and discounted four years to today.",
+         "职业期的价值要乘以毕业时仍是客户的概率，并折现四年到今天。"),
         (want + cost, "You forgot to subtract the acquisition cost.",
          "你忘了减去获客成本。"),
     ]
 
 
 # --------------------------------------------------------------------------- 5.7
-def _judge_5_7(answer, reference) -> list[str]:
-    """Any policy that serves accounts differently passes, with the gain of that policy.
+def _mistakes_5_7(key: str):
+    def mistakes(want):
+        e = _e57()
+        out = []
+        if key == "current_revenue":
+            out.append((e["current_bundled"],
+                        "That is the gain with nothing changed: pass the managers' new "
+                        "priority weights to the simulation.",
+                        "这是什么都不改时的收益：请在模拟时传入经理们新的优先级权重。"))
+        if key == "current_bundled":
+            out.append((e["current_revenue"],
+                        "That is the gain with the weights changed: the baseline is the "
+                        "simulation with nothing changed.",
+                        "这是改了权重后的收益：基准是什么都不改的模拟。"))
+            if current_variant() is not None:  # with the bundled data they coincide
+                out.append((_manager_facts(_accounts())["current_gain"],
+                            "That is the gain on your own data: compare two simulations made "
+                            "with the same seed, so that only the setting differs.",
+                            "这是你自己数据上的收益：请比较两次用同一随机种子的模拟，使两者只差"
+                            "这一项设置。"))
+        if key.startswith("current"):
+            out.append((want / 1e6, "That looks like million yuan; give the gain in yuan.",
+                        "这看起来是以百万元为单位；请以元为单位。"))
+            out.append((-want, "The sign is reversed: the current allocation minus equal "
+                               "service.",
+                        "符号反了：应是当前分配减去平等服务。"))
+        if key == "overlap_revenue":
+            out.append((_manager_facts(_simulated())["overlap"],
+                        "That is the overlap with nothing changed: use the simulation with "
+                        "the managers' new weights.",
+                        "这是什么都不改时的重合数：请用经理们换了权重后的模拟。"))
+        if key == "loss_450":
+            out.append((int((_simulated()["profit"] < 0).sum()),
+                        "That is the count at today's cost of an hour: simulate with the "
+                        "dearer hour.",
+                        "这是按当前每小时成本得到的数：请用更贵的小时成本来模拟。"))
+            out.append((want / 300, "That is a share of accounts: count them.",
+                        "这是账户占比：请数出个数。"))
+        return out
+    return mistakes
 
-    The decision (``treat_all_same``) is not judged here: the record's ``decision`` takes
-    it out, and the instructor reads it with the reasoning cell.
-    """
-    if not isinstance(answer, dict):
-        return [say("want_type", want="dict", got=_kind(answer))]
-    missing = [k for k in ("policy", "gain") if k not in answer]
-    if missing:
-        return [say("missing_keys", keys=", ".join(missing))]
-    table = _policies(_current_hours())
-    gains = {p: float(table.loc[p, "uplift_vs_equal"]) for p in DIFFERENTIATED}
-    problems = []
-    policy, gain = answer["policy"], answer["gain"]
-    if policy is Ellipsis or policy is None:
-        problems.append("`policy`: " + say("unanswered"))
-        policy = None
-    elif not isinstance(policy, str):
-        problems.append("`policy`: " + say("want_type", want="text (str)",
-                                           got=_kind(policy)))
-        policy = None
-    else:
-        policy = policy.strip().casefold()
-        if policy == "equal":
-            problems.append(tell(
-                "`policy`: equal service is the baseline; recommend a policy that serves "
-                "accounts differently (by_tier, by_score or optimal).",
-                "`policy`：平等服务只是基准；请推荐一种区别对待客户的策略（by_tier、by_score "
-                "或 optimal）。"))
-            policy = None
-        elif policy == "current":
-            problems.append(tell(
-                "`policy`: the managers' current allocation earns less than equal service; "
-                "choose by_tier, by_score or optimal.",
-                "`policy`：经理们当前的分配比平等服务赚得还少；请在 by_tier、by_score、optimal "
-                "中选择。"))
-            policy = None
-        elif policy not in gains:
-            problems.append(tell(f"`policy`: {answer['policy']!r} is not one of by_tier, "
-                                 f"by_score, optimal.",
-                                 f"`policy`：{answer['policy']!r} 不是 by_tier、by_score、"
-                                 f"optimal 之一。"))
-            policy = None
-    if gain is Ellipsis or gain is None:
-        problems.append("`gain`: " + say("unanswered"))
-    elif not _is_number(gain) or not math.isfinite(float(gain)):
-        problems += [f"`gain`: {p}" for p in compare(gain, 1.0)]
-    elif policy is not None:
-        want = gains[policy]
-        others = [p for p in gains if p != policy and matches(gain, gains[p])]
-        wrong_hours = _policies(HOURS_5_4)
-        if matches(gain, want):
-            pass
-        elif others:
-            problems.append(tell(f"`gain`: that is the gain of {others[0]}, not of {policy}: "
-                                 f"make policy and gain agree.",
-                                 f"`gain`：这是 {others[0]} 的收益，不是 {policy} 的："
-                                 f"请让 policy 与 gain 一致。"))
-        elif matches(gain, want / 1e6):
-            problems.append(tell("`gain`: that looks like million yuan; give it in yuan.",
-                                 "`gain`：这看起来是以百万元为单位；请以元为单位。"))
-        elif matches(gain, -want):
-            problems.append(tell(f"`gain`: the sign is reversed: {policy} minus equal.",
-                                 f"`gain`：符号反了：应是 {policy} 减去 equal。"))
-        elif matches(gain, float(wrong_hours.loc[policy, "uplift_vs_equal"])):
-            problems.append(tell("`gain`: that is the gain with 30,000 hours (exercise 5.4); "
-                                 "use today's hours, plan['resource_hours'].sum().",
-                                 "`gain`：这是 30,000 小时下的收益（练习 5.4）；请使用当前的"
-                                 "服务小时数 plan['resource_hours'].sum()。"))
-        elif matches(gain, float(table.loc[policy, "profit"])):
-            problems.append(tell("`gain`: that is the total profit; the gain is the "
-                                 "difference with equal service.",
-                                 "`gain`：这是总利润；收益是与平等服务之差。"))
-        else:
-            problems += [f"`gain`: {p}" for p in compare(gain, want)]
-    return problems
 
+# --------------------------------------------------------------------------- 5.8
+#: Exercise 5.8: the right letter and, for each wrong one, why it is wrong.
+CONCEPT_5_8 = ("B", {
+    "A": ("The 重要客户 (top 1 %) are only the top of the key accounts: the textbook counts "
+          "the next tier, the 次要客户, among them too.",
+          "重要客户（前 1 %）只是关键客户的最上层：教材把下一层次要客户也算作关键客户。"),
+    "C": ("A positive profit is far more common than being a key account: most ordinary "
+          "customers earn the firm something too.",
+          "利润为正远比成为关键客户普遍：大多数普通客户也为企业带来利润。"),
+    "D": ("Hours received show how managers treat accounts today (habit, rapport), not "
+          "which ones matter most: this chapter found the two lists far apart.",
+          "获得的服务小时反映的是经理们今天如何对待客户（习惯、关系），而不是哪些客户最重要："
+          "本章发现两份名单相差很大。"),
+})
+
+
+# --------------------------------------------------------------------------- 5.9
+def _mistakes_5_9(policy: str):
+    def mistakes(want):
+        table = _policies(_current_hours())
+        smaller = _policies(HOURS_5_4)
+        out = [
+            (want / 1e6, "That looks like million yuan; give the gain in yuan.",
+             "这看起来是以百万元为单位；请以元为单位。"),
+            (-want, f"The sign is reversed: {policy} minus equal service.",
+             f"符号反了：应是 {policy} 减去平等服务。"),
+            (float(smaller.loc[policy, "uplift_vs_equal"]),
+             "That is the gain with the smaller budget of exercise 5.4: use today's total "
+             "hours.",
+             "这是练习 5.4 较小预算下的收益：请使用当前的总服务小时数。"),
+            (float(table.loc[policy, "profit"]),
+             "That is the total profit; the gain is the difference with equal service.",
+             "这是总利润；收益是与平等服务之差。"),
+            (float(_policies(_current_hours(), h0=50.0).loc[policy, "uplift_vs_equal"]),
+             "That is the gain when service saturates faster; use the chapter's default "
+             "response model.",
+             "这是服务更快饱和时的收益；请使用本章默认的响应模型。"),
+        ]
+        out += [(float(table.loc[other, "uplift_vs_equal"]),
+                 f"That is the gain of {other}, not of {policy}.",
+                 f"这是 {other} 的收益，不是 {policy} 的。")
+                for other in GAINS_5_9 if other != policy]
+        return out
+    return mistakes
 
 # --------------------------------------------------------------------------- the records
 ACCOUNTS = ("accounts",)
@@ -521,15 +585,68 @@ EXERCISES = register(
             pointer("clv.simple_clv")],
     ),
     Exercise(
-        "5.7", expected=_e57, data=ACCOUNTS, judge=_judge_5_7, decision="treat_all_same",
+        "5.7", expected=_e57, convention=CONVENTION,
+        parts={key: Part(mistakes=_mistakes_5_7(key),
+                         tolerance=YUAN if key.startswith("current") else None)
+               for key in ("current_bundled", "current_revenue", "overlap_revenue",
+                           "loss_450")},
         task=Hint(
-            "Decide whether every customer should be treated the same, and name a policy "
-            "with its gain over equal service.",
-            "判断是否应平等对待每位客户，并指出一种政策及其相对平均服务的收益。"),
+            "Make the accounts again with the managers ranking by revenue alone, and with "
+            "a dearer service hour, and give the numbers asked for each.",
+            "分别在经理们只按收入排序、以及服务小时更贵的设定下重新生成客户数据，并给出题目"
+            "要求的各个数。"),
         hints=[Hint(
-            "Spread today's total hours under each policy and compare each one's profit "
-            "with equal service.",
-            "在各政策下分配今天的总工时，并把每种政策的利润与平均服务比较。"),
+            "Each simulation keeps the bundled seed, so only the setting you change "
+            "differs; then repeat the chapter's steps on the new table.",
+            "每次模拟都保留原数据的随机种子，所以只有你改的那项设置不同；然后在新表上重复本"
+            "章的步骤。"),
+            pointer("datasets.simulate", "key_accounts.compare_policies")],
+    ),
+    Exercise(
+        "5.8", expected=lambda: CONCEPT_5_8[0], judge=concept_judge(*CONCEPT_5_8),
+        task=Hint("Choose the one letter that fits the definition.",
+                  "选出符合定义的那一个字母。"),
+        hints=[Hint(
+            "Think of the customer pyramid: which tiers does the textbook call key "
+            "accounts, and how large a share of the customers are they?",
+            "想想客户金字塔：教材把哪几层称为关键客户？他们占客户的多大比例？"),
+            Hint("Reread the introduction of the chapter.", "请重读本章开头的介绍。")],
+    ),
+    Exercise(
+        "5.9", expected=_e59, data=ACCOUNTS, convention=CONVENTION,
+        decision="treat_all_same",
+        parts={name: Part(mistakes=_mistakes_5_9(policy), tolerance=YUAN)
+               for policy, name in GAINS_5_9.items()},
+        task=Hint(
+            "Spread today's total hours under each policy and give each one's gain over "
+            "equal service; your decision and the policy you recommend go in the "
+            "reasoning.",
+            "在各政策下分配当前的总服务小时，给出每种政策相对平等服务的收益；你的判断和推荐"
+            "的政策写在理由中。"),
+        hints=[Hint(
+            "All policies spread the same total hours; a gain is a policy's profit minus "
+            "the profit of equal service, in yuan.",
+            "所有政策分配相同的总小时数；收益是某政策的利润减去平等服务的利润，以元计。"),
             pointer("key_accounts.compare_policies")],
     ),
+)
+
+
+# --------------------------------------------------------------------------- findings
+FINDINGS = (
+    # 5.4: "the policy with the highest profit" with the smaller budget is not equal service
+    Finding("with 30,000 hours some policy earns more than equal service",
+            lambda: _e54()["best_policy"] != "equal"),
+    # 5.9 and its rubric: serving by value and potential beats equal service with today's
+    # hours, and the managers' current allocation earns less than equal service
+    Finding("by tier, by score and the optimum beat equal service with today's hours",
+            lambda: bool(min(_e59()["gain_tier"], _e59()["gain_score"],
+                             _e59()["gain_optimal"]) > 0)),
+    Finding("the managers' current allocation earns less than equal service",
+            lambda: bool(_e59()["gain_current"] < 0)),
+    # 5.1: "count the accounts that lose money": some do
+    Finding("some accounts lose money", lambda: bool(_e51()["n_loss"] > 0)),
+    # the chapter and 5.7: the managers' priority list and the scorecard's share few accounts
+    Finding("fewer than half of the key accounts are in the managers' top list",
+            lambda: bool(_manager_facts(_accounts())["overlap"] < 30)),
 )
