@@ -832,6 +832,9 @@ PARAMETERS = {
                "SEGMENT_CHURN", "CHURN_SAT"],
     "airline_members": ["N_AIRLINE", "AIRLINE_SHARES", "AIRLINE_R", "AIRLINE_F",
                         "AIRLINE_C"],
+    # keyword parameters of the generator (pair_strength=, bump_penalty=) are passed as such
+    "retail_baskets": ["PAIR_STRENGTH", "HABIT_P", "HABIT_CHANGE", "MEMBER_BASKET_SHARE"],
+    "store_visits": ["BUMP_PENALTY", "BUMP_RATE", "BUY_DWELL"],
 }
 
 GENERATORS = {

@@ -490,6 +490,11 @@ def simulate(name: str, *, seed: int | None = None, **changes: object) -> pd.Dat
                 f"simulate: {key}={value!r} does not have the shape of the setting it "
                 f"replaces ({allowed[key]!r}). Fix: give "
                 f"{_shape_fix(allowed[key])}.")
+    import inspect
+
+    keywords = inspect.signature(_synth.GENERATORS[name]).parameters
+    passed = {key: value for key, value in changes.items() if key in keywords}
+    changes = {key: value for key, value in changes.items() if key not in keywords}
     saved = {key.upper(): getattr(_synth, key.upper()) for key in changes}
     try:
         for key, value in changes.items():
@@ -505,7 +510,7 @@ def simulate(name: str, *, seed: int | None = None, **changes: object) -> pd.Dat
             setattr(_synth, key.upper(), value)
         if seed is None and _ACTIVE_VARIANT is not None:
             seed = variant_seed(name, _ACTIVE_VARIANT)
-        frame = _synth.generate(name, seed=seed)
+        frame = _synth.GENERATORS[name](**passed, **({} if seed is None else {"seed": seed}))
     finally:
         for key, value in saved.items():
             setattr(_synth, key, value)

@@ -24,17 +24,15 @@ Newcombe intervals, with :mod:`scipy.stats` for Wilson).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from crmlab._errors import CRMDataError
+from crmlab.uncertainty import difference_interval, share_interval
 from crmlab.validation import check_fraction, check_number, require, show_rows
 
 __all__ = ["association_rules", "basket_table", "lift_interval", "rate_difference",
-           "rate_table", "usual_items", "wilson_interval"]
+           "rate_table", "usual_items"]
 
 
 def basket_table(lines: pd.DataFrame, *, order: str = "order_id",
@@ -308,26 +306,6 @@ def usual_items(lines: pd.DataFrame, *, customer: str = "customer_id",
     return items
 
 
-def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tuple[float, float]:
-    """Return the Wilson score interval of a share (a proportion), from scipy.
-
-    Examples
-    --------
-    >>> tuple(round(x, 4) for x in wilson_interval(40, 100))
-    (0.3094, 0.4980)
-    >>> wilson_interval(0, 0)
-    (nan, nan)
-    """
-    confidence = check_fraction(confidence, name="confidence", caller="wilson_interval")
-    if n == 0:
-        return (math.nan, math.nan)
-    if not 0 <= successes <= n:
-        raise CRMDataError(f"wilson_interval: successes must be between 0 and n={n}, got "
-                           f"{successes}.")
-    ci = stats.binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
-    return (float(ci.low), float(ci.high))
-
-
 def rate_table(data: pd.DataFrame, *, by: str, outcome: str,
                confidence: float = 0.95) -> pd.DataFrame:
     """Share of True outcomes in each group, with Wilson intervals.
@@ -371,10 +349,8 @@ def rate_table(data: pd.DataFrame, *, by: str, outcome: str,
     grouped = flags.groupby(df[by], observed=True)
     out = pd.DataFrame({"n": grouped.size(), "successes": grouped.sum().astype("int64")})
     out["rate"] = out["successes"] / out["n"]
-    bounds = [wilson_interval(s, n, confidence=confidence)
-              for s, n in zip(out["successes"], out["n"], strict=True)]
-    out["low"] = [b[0] for b in bounds]
-    out["high"] = [b[1] for b in bounds]
+    out["low"], out["high"] = share_interval(out["successes"].to_numpy(), out["n"].to_numpy(),
+                                             confidence=confidence)
     return out
 
 
@@ -382,8 +358,9 @@ def rate_difference(data: pd.DataFrame, *, by: str, outcome: str, groups: tuple,
                     confidence: float = 0.95) -> pd.Series:
     """Difference of two groups' rates, first minus second, with Newcombe's interval.
 
-    Newcombe's hybrid score interval (his method 10, 1998) combines the two Wilson
-    intervals; it stays inside [-1, 1] and behaves with small counts.
+    Newcombe's hybrid score interval (:func:`crmlab.uncertainty.difference_interval`)
+    combines the two Wilson intervals; it stays inside [-1, 1] and behaves with small
+    counts.
 
     Parameters
     ----------
@@ -428,7 +405,7 @@ def rate_difference(data: pd.DataFrame, *, by: str, outcome: str, groups: tuple,
                            f"{', '.join(map(repr, table.index[:12]))}.")
     one, two = table.loc[groups[0]], table.loc[groups[1]]
     diff = one["rate"] - two["rate"]
-    low = diff - math.sqrt((one["rate"] - one["low"]) ** 2 + (two["high"] - two["rate"]) ** 2)
-    high = diff + math.sqrt((one["high"] - one["rate"]) ** 2 + (two["rate"] - two["low"]) ** 2)
+    low, high = difference_interval(int(one["successes"]), int(one["n"]),
+                                    int(two["successes"]), int(two["n"]), confidence=confidence)
     return pd.Series({"rate_1": float(one["rate"]), "rate_2": float(two["rate"]),
                       "difference": float(diff), "low": float(low), "high": float(high)})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -90,9 +89,10 @@ def test_usual_items_counts_baskets_and_reports_what_it_left_out(lines):
         needs.usual_items(lines.assign(customer_id=None))
 
 
-def test_wilson_and_newcombe_intervals():
-    low, high = needs.wilson_interval(40, 100)
-    assert (round(low, 4), round(high, 4)) == (0.3094, 0.4980)  # Newcombe (1998), table I
+def test_rate_tables_carry_wilson_and_newcombe_intervals():
+    ones = pd.DataFrame({"g": ["a"] * 100, "y": [True] * 40 + [False] * 60})
+    row = needs.rate_table(ones, by="g", outcome="y").loc["a"]
+    assert (round(row["low"], 4), round(row["high"], 4)) == (0.3094, 0.4980)  # Newcombe 1998
     visits = pd.DataFrame({"g": ["a"] * 50 + ["b"] * 50,
                            "y": [True] * 30 + [False] * 20 + [True] * 15 + [False] * 35})
     diff = needs.rate_difference(visits, by="g", outcome="y", groups=("a", "b"))
@@ -130,10 +130,3 @@ def test_rule_properties(contents):
         assert math.isclose(rule["confidence"], rule["support"] / item_support[a])
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.integers(0, 200), st.integers(1, 200))
-def test_wilson_interval_holds_the_share(k, n):
-    k = min(k, n)
-    low, high = needs.wilson_interval(k, n)
-    assert 0 <= low <= k / n <= high <= 1
-    assert np.isfinite([low, high]).all()

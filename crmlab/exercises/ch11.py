@@ -154,9 +154,9 @@ def _judge_item(answer, want) -> list[str]:
 @functools.cache
 def _pair_at(strength: float) -> dict:
     """Lift and confidence of the hotpot pair in baskets regenerated at ``strength``."""
-    from crmlab import _synth, needs
+    from crmlab import datasets, needs
 
-    lines = _synth.retail_baskets(pair_strength=strength)
+    lines = datasets.simulate("retail_baskets", pair_strength=strength)
     rule = needs.association_rules(lines).set_index(["antecedent", "consequent"]).loc[PAIR_11_3]
     return {"lift": float(rule["lift"]), "confidence": float(rule["confidence"])}
 
@@ -372,7 +372,7 @@ EXERCISES = register(
             "The generator takes the strength as a keyword; leave its seed and size as they "
             "are, then list the rules and pick the pair's row.",
             "生成器以关键字参数接收强度；种子和数量保持默认，再列出规则并取出该配对所在的行。"),
-            pointer("_synth.retail_baskets", "needs.association_rules")],
+            pointer("datasets.simulate", "needs.association_rules")],
     ),
     Exercise(
         "11.4", expected=_weekend, data=VISITS,
