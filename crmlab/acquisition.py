@@ -28,6 +28,7 @@ from crmlab.validation import renamed_keywords, require, show_rows
 __all__ = [
     "MAN_ACTIONS",
     "MAN_CLASSES",
+    "MAN_CLASS_NAMES",
     "MAN_CODES",
     "DEFAULT_THRESHOLD",
     "man_qualify",
@@ -38,6 +39,16 @@ __all__ = [
 
 #: Priority classes from 0, 1, 2 or 3 criteria met (an ordered categorical's order).
 MAN_CLASSES = ["non-target", "lead", "prospect", "qualified"]
+
+#: The names of the classes, in English and in the answer key's Chinese (P48), by the
+#: value ``man_class`` holds. Every row of a leads table is a sales lead (销售线索); the
+#: class value ``"lead"`` is the one-criterion lead (线索) only.
+MAN_CLASS_NAMES = {
+    "non-target": ("non-target", "非目标客户"),
+    "lead": ("one-criterion lead", "线索"),
+    "prospect": ("prospect", "潜在客户"),
+    "qualified": ("qualified prospect", "合格潜在客户"),
+}
 
 #: The eight MAN codes, from all three criteria met to none (upper case = met).
 MAN_CODES = ["MAN", "MAn", "MaN", "mAN", "Man", "mAn", "maN", "man"]
@@ -224,8 +235,10 @@ def man_qualify(
 
     Notes
     -----
-    The class counts the criteria met: 3 = qualified (合格的有望客户), 2 = prospect,
-    1 = lead, 0 = non-target. Upper-case letters in ``man_code`` = criteria met.
+    The class counts the criteria met: 3 = qualified (qualified prospect, 合格潜在客户),
+    2 = prospect (潜在客户), 1 = lead (one-criterion lead, 线索), 0 = non-target
+    (非目标客户); :data:`MAN_CLASS_NAMES` gives the names. Upper-case letters in
+    ``man_code`` = criteria met.
     Bool flags are used as they are. Numeric columns are graded evidence and a score
     equal to the threshold counts as met.
 

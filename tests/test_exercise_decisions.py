@@ -23,7 +23,8 @@ from crmlab.grading.judge import judge as grader_judge
 
 #: Discussion exercise -> (its decision, its solution notebook).
 DISCUSSIONS = {
-    "2.6": ("drop_prospects", "02_man_rule"),
+    "1.8": ("budget_channel", "01_acquisition"),
+    "2.8": ("drop_prospects", "02_man_rule"),
     "3.7": ("frequent_always_valuable", "03_rfm"),
     "4.9": ("contradictory", "04_pyramid_long_tail"),
     "5.9": ("treat_all_same", "05_key_accounts"),
@@ -99,7 +100,7 @@ def test_the_grader_scores_the_numbers_alone(qid):
 
 
 def test_the_note_in_chinese():
-    decision, _ = DISCUSSIONS["2.6"]
+    decision, _ = DISCUSSIONS["2.8"]
     set_language("zh")
-    text = judge("2.6", {**_right("2.6"), decision: True}).message()
+    text = judge("2.8", {**_right("2.8"), decision: True}).message()
     assert "老师会结合你的理由一起评阅" in text and "`drop_prospects` = True" in text
