@@ -62,3 +62,8 @@ def test_crmlab_own_text_uses_the_glossary_terms():
              for p in sorted((ROOT / "crmlab").rglob("*.py")) if p.name != "glossary.py"
              for m in glossary.misnamed(p.read_text(encoding="utf-8"), pairs=False)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_chinese_readme_uses_the_glossary_terms():
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert not glossary.misnamed(text, pairs=False)
