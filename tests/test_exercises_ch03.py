@@ -198,8 +198,8 @@ def test_3_4_typical_mistakes(table):
     shares = cn8["segment"].value_counts(normalize=True)
     fails("3.4", _answer_3_4(table, cn8_counts=shares), "[cn8_counts]", "values differ")
     fails("3.4", _answer_3_4(table, cn8_counts=cn8["segment"]), "Expected 8 values, got 4857")
-    fails("3.4", _answer_3_4(table, segment_lapsed_buyer="不能失去的客户"), "[segment_lapsed_buyer]",
-          "is not the answer")
+    fails("3.4", _answer_3_4(table, segment_lapsed_buyer="不能失去的客户"),
+          "[segment_lapsed_buyer]", "is not the answer")
     fails("3.4", _answer_3_4(table, segment_lapsed_buyer="At Risk"), "is not the answer")
     fails("3.4", _answer_3_4(table, segment_lapsed_buyer=...), "Not answered yet")
 
