@@ -19,7 +19,9 @@ from crmlab.exercises import set_language
 
 # feedback here is the whole message, problems and hint
 fails = partial(_fails, whole_message=True)
-R_IDS = ["C00001", "C00002", "C00003", "C00632", "C00670", "C00718"]
+# 3.3's customers on the bundled data: the first three of the table, the last three with
+# recency 5 (test_3_3_customers_follow_the_rule checks the rule gives these)
+R_IDS = ["C00001", "C00002", "C00003", "C04928", "C04989", "C04997"]
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +98,8 @@ def test_3_2_typical_mistakes(tx):
     text = fails("3.2", one_off, "1 of 4857 values differ", "(you have", "too high")
     assert str(right.iloc[0]) + "," not in text  # which row, never the target
     counts = tx[tx["amount"] >= 0].groupby("customer_id").size()
-    fails("3.2", counts, "not sorted from most to fewest", "sort_values(ascending=False)")
-    fails("3.2", counts.sort_values(), "not sorted from most to fewest")
+    fails("3.2", counts, "not sorted from the most orders to the fewest", "descending order")
+    fails("3.2", counts.sort_values(), "not sorted from the most orders to the fewest")
     fails("3.2", counts.sort_values(ascending=False).to_frame("orders"),
           "one-column DataFrame", "df['orders']")
     fails("3.2", counts.sort_values(ascending=False).head(10), "Expected 4857 values, got 10")
@@ -121,6 +123,10 @@ def _answer_3_3(scored, **change):
     return {**answer, **change}
 
 
+def test_3_3_customers_follow_the_rule(table):
+    assert [*table.index[:3], *table.index[table["recency"] == 5][-3:]] == R_IDS
+
+
 def test_3_3_right_answer_passes(scored):
     assert (scored["rfm_code"] == "555").sum() == 253
     passes("3.3", _answer_3_3(scored))
@@ -135,10 +141,10 @@ def test_3_3_ties_by_value_is_another_convention(table, scored):
     assert by_value.loc[R_IDS[3:], "r_score"].tolist() == [4, 4, 4]
     assert scored.loc[R_IDS[3:], "r_score"].tolist() == [5, 5, 5]
     fails("3.3", _answer_3_3(scored, r_scores=by_value.loc[R_IDS, "r_score"]),
-          "[r_scores]", "break ties by value", "rank-first")
+          "[r_scores]", "break ties by value", "by rank")
     fails("3.3", _answer_3_3(scored, r_scores=scored.loc[R_IDS, "r_score"].where(
-        lambda r: r.index != "C00632", 4)), "[r_scores]", "1 of 6 values differ",
-        "C00632 (you have 4, too low)")
+        lambda r: r.index != "C04928", 4)), "[r_scores]", "1 of 6 values differ",
+        "C04928 (you have 4, too low)")
     fails("3.3", _answer_3_3(scored, share_555=(by_value["rfm_code"] == "555").mean()),
           "[share_555]", "too low")
 
@@ -160,37 +166,42 @@ def test_3_3_typical_mistakes(scored):
 # ---------------------------------------------------------------- 3.4
 
 
+def _lapsed_buyer(table):
+    return table[table["recency"] > 365]["frequency"].idxmax()
+
+
 def _answer_3_4(table, **change):
     cn8 = rfm.rfm_segments(table, scheme="cn8", language="zh")
+    rf10 = rfm.rfm_segments(rfm.rfm_scores(table))
     answer = {"cn8_counts": cn8["segment"].value_counts(),
-              "segment_c00002": rfm.rfm_segments(rfm.rfm_scores(table)).loc["C00002", "segment"]}
+              "segment_lapsed_buyer": rf10.loc[_lapsed_buyer(table), "segment"]}
     return {**answer, **change}
 
 
 def test_3_4_right_answers_pass_in_any_order(table):
     answer = _answer_3_4(table)
-    assert answer["segment_c00002"] == "Can't Lose Them"
+    assert answer["segment_lapsed_buyer"] == "Can't Lose Them"
     assert answer["cn8_counts"]["一般发展"] == 1699
     passes("3.4", answer)
     counts = answer["cn8_counts"]
     passes("3.4", {**answer, "cn8_counts": counts.sort_index()})
     plain = pd.Series(counts.to_numpy(), index=[str(s) for s in counts.index])
     passes("3.4", {**answer, "cn8_counts": plain})
-    passes("3.4", {**answer, "segment_c00002": "can't lose them "})
+    passes("3.4", {**answer, "segment_lapsed_buyer": "can't lose them "})
 
 
 def test_3_4_typical_mistakes(table):
     in_english = rfm.rfm_segments(table, scheme="cn8")["segment"].value_counts()
     fails("3.4", _answer_3_4(table, cn8_counts=in_english), "[cn8_counts]",
-          "English names", "language='zh'")
+          "English names", "Chinese names")
     cn8 = rfm.rfm_segments(table, scheme="cn8", language="zh")
     shares = cn8["segment"].value_counts(normalize=True)
     fails("3.4", _answer_3_4(table, cn8_counts=shares), "[cn8_counts]", "values differ")
     fails("3.4", _answer_3_4(table, cn8_counts=cn8["segment"]), "Expected 8 values, got 4857")
-    fails("3.4", _answer_3_4(table, segment_c00002="不能失去的客户"), "[segment_c00002]",
-          "is not the answer")
-    fails("3.4", _answer_3_4(table, segment_c00002="At Risk"), "is not the answer")
-    fails("3.4", _answer_3_4(table, segment_c00002=...), "Not answered yet")
+    fails("3.4", _answer_3_4(table, segment_lapsed_buyer="不能失去的客户"),
+          "[segment_lapsed_buyer]", "is not the answer")
+    fails("3.4", _answer_3_4(table, segment_lapsed_buyer="At Risk"), "is not the answer")
+    fails("3.4", _answer_3_4(table, segment_lapsed_buyer=...), "Not answered yet")
 
 
 # ---------------------------------------------------------------- 3.5
@@ -239,15 +250,19 @@ def test_3_5_typical_mistakes(joined):
 # ---------------------------------------------------------------- 3.6
 
 
+def _first_due(cycle):
+    return cycle.index[cycle["status"] == "due soon"][0]
+
+
 def _answer_3_6(cycle, **change):
     answer = {"due_soon": cycle.loc[cycle["status"] == "due soon", "days_until_due"],
-              "cycle_c00010": cycle.loc["C00010", "median_interval"]}
+              "cycle_first_due": cycle.loc[_first_due(cycle), "median_interval"]}
     return {**answer, **change}
 
 
 def test_3_6_right_answer_passes(cycle):
     answer = _answer_3_6(cycle)
-    assert len(answer["due_soon"]) == 475 and answer["cycle_c00010"] == 9.5
+    assert len(answer["due_soon"]) == 475 and answer["cycle_first_due"] == 2.0
     passes("3.6", answer)
     passes("3.6", _answer_3_6(cycle, due_soon=cycle["days_until_due"][
         cycle["days_until_due"].between(0, 2)]))
@@ -257,7 +272,7 @@ def test_3_6_typical_mistakes(tx, cycle):
     week = rfm.purchase_cycle(tx)                          # default due_window=7
     fails("3.6", _answer_3_6(cycle, due_soon=week.loc[week["status"] == "due soon",
                                                        "days_until_due"]),
-          "[due_soon]", "default window of a week", "due_window=3")
+          "[due_soon]", "default window of a week", "the window is 3 days")
     with_overdue = cycle["days_until_due"][cycle["days_until_due"] <= 2].dropna()
     fails("3.6", _answer_3_6(cycle, due_soon=with_overdue), "Expected 475 values")
     due = _answer_3_6(cycle)["due_soon"]
@@ -265,13 +280,14 @@ def test_3_6_typical_mistakes(tx, cycle):
     fails("3.6", _answer_3_6(cycle, due_soon=cycle[cycle["status"] == "due soon"]),
           "Expected Series, got DataFrame")
     fails("3.6", _answer_3_6(cycle, due_soon=list(due.index)), "Expected Series, got list")
-    fails("3.6", _answer_3_6(cycle, cycle_c00010=cycle.loc["C00010", "mean_interval"]),
-          "[cycle_c00010]", "mean gap", "median")
-    # same-day purchases not merged: zero-day gaps pull the median down
-    own = tx[(tx["customer_id"] == "C00010") & (tx["amount"] >= 0)].sort_values("order_date")
-    unmerged = own["order_date"].diff().dt.days.median()
-    assert unmerged == 9.0
-    fails("3.6", _answer_3_6(cycle, cycle_c00010=unmerged), "too low")
+    first = _first_due(cycle)
+    fails("3.6", _answer_3_6(cycle, cycle_first_due=cycle.loc[first, "mean_interval"]),
+          "[cycle_first_due]", "mean gap", "median")
+    # another customer's cycle: the second on the list
+    other = cycle.index[cycle["status"] == "due soon"][1]
+    assert cycle.loc[other, "median_interval"] > cycle.loc[first, "median_interval"]
+    fails("3.6", _answer_3_6(cycle, cycle_first_due=cycle.loc[other, "median_interval"]),
+          "too high")
 
 
 # ---------------------------------------------------------------- 3.7
@@ -325,6 +341,71 @@ def test_3_7_typical_mistakes(joined):
 def test_3_7_feedback_in_chinese(joined):
     set_language("zh")
     fails("3.7", _answer_3_7(joined, 5), "算不上", "提示：")
+
+
+# ---------------------------------------------------------------- 3.8
+
+
+@pytest.fixture(scope="module")
+def cheap():
+    """The retailer made again with every order served at the store's 3 yuan."""
+    from crmlab.exercises.ch03 import SERVE_FIXED_3_8
+
+    tx = crmlab.datasets.simulate("retail_transactions", serve_fixed=SERVE_FIXED_3_8)
+    table = rfm.rfm_table(tx, order="order_id")
+    return table.join(rfm.customer_profit(tx)["profit"])
+
+
+def _answer_3_8(cheap, **change):
+    busy = cheap[cheap["frequency"] >= 52]
+    answer = {"n_busy_cheap": len(busy), "n_busy_losers_cheap": int((busy["profit"] < 0).sum())}
+    return {**answer, **change}
+
+
+def test_3_8_right_answer_passes_and_the_finding_moves(cheap, joined):
+    answer = _answer_3_8(cheap)
+    passes("3.8", answer)
+    busy = joined[joined["frequency"] >= 52]
+    # the same busy customers (the setting changes costs, not purchases), far fewer losing
+    assert answer["n_busy_cheap"] == len(busy)
+    assert answer["n_busy_losers_cheap"] < int((busy["profit"] < 0).sum()) / 10
+
+
+def test_3_8_the_cheap_finding_matches_the_simulation(cheap):
+    # FINDINGS compute the cheap profit from the loaded data; it must be what simulate gives
+    from crmlab.exercises import ch03
+
+    assert np.allclose(ch03._cheap_profit().reindex(cheap.index), cheap["profit"], atol=0.05)
+
+
+def test_3_8_typical_mistakes(cheap, joined):
+    busy = joined[joined["frequency"] >= 52]
+    fails("3.8", _answer_3_8(cheap, n_busy_losers_cheap=int((busy["profit"] < 0).sum())),
+          "[n_busy_losers_cheap]", "your own data", "simulated data")
+    fails("3.8", _answer_3_8(cheap, n_busy_cheap=...), "Not answered yet")
+    set_language("zh")
+    fails("3.8", _answer_3_8(cheap, n_busy_losers_cheap=int((busy["profit"] < 0).sum())),
+          "模拟数据")
+
+
+# ---------------------------------------------------------------- 3.9
+
+
+@pytest.mark.parametrize("letter", ["B", "b", "Ｂ", " B "])
+def test_3_9_the_letter_passes_however_typed(letter):
+    passes("3.9", letter)
+
+
+@pytest.mark.parametrize(("letter", "word"), [("A", "frequency"), ("c", "BTYD"),
+                                              ("Ｄ", "M score")])
+def test_3_9_a_wrong_letter_explains_the_idea_without_the_answer(letter, word):
+    text = fails("3.9", letter, word)
+    assert "B" not in text.replace("BTYD", "")
+
+
+def test_3_9_not_a_letter():
+    fails("3.9", "E", "one letter")
+    fails("3.9", 2, "Expected text")
 
 
 # ---------------------------------------------------------------- the notebook

@@ -20,7 +20,7 @@ from crmlab.exercises import ch06, set_language
 from crmlab.exercises._registry import judge
 
 SOLUTION = SOLUTIONS / "06_segmentation.ipynb"
-QIDS = ["6.1", "6.2", "6.3", "6.4", "6.5", "6.6"]
+QIDS = ["6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7", "6.8"]
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +110,9 @@ def test_6_2_answers(features, buyers):
     staged = segmentation.lifecycle_stage(features, lapsed_days=365)
     passes("6.2", staged["stage"].value_counts(sort=False))
     passes("6.2", pd.Series(want.to_numpy(dtype=float), index=[str(i) for i in want.index]))
-    fails("6.2", staged["stage"].value_counts(), "wrong order", "value_counts(sort=False)")
+    fails("6.2", staged["stage"].value_counts(), "wrong order", "without sorting by size")
     fails("6.2", segmentation.lifecycle_stage(features)["stage"].value_counts(sort=False),
-          "default thresholds", "lapsed_days=365")
+          "default thresholds", "change the lapsed threshold")
     fails("6.2", segmentation.lifecycle_stage(features, lapsed_days=365, active_days=365)
           ["stage"].value_counts(sort=False), "active_days too")
     by_buyers = segmentation.lifecycle_stage(buyers, lapsed_days=365)["stage"]
@@ -140,7 +140,7 @@ def test_6_2_hand_written_rules(features):
                         ["prospect", "first-time", "lapsed", "loyal"]),
           "lapsed rule before the one-order rule")
     fails("6.2", counts([n == 0, r >= 365, loyal, n == 1],
-                        ["prospect", "lapsed", "loyal", "first-time"]), "not >= 365")
+                        ["prospect", "lapsed", "loyal", "first-time"]), "exactly 365 days")
 
 
 # ---------------------------------------------------------------- 6.3 k-means
@@ -165,7 +165,7 @@ def test_6_3_answers(buyers):
     fails("6.3", {**want, "sizes": sizes_of(k=5)}, "chapter's 5 segments")
     fails("6.3", {**want, "sizes": sizes / sizes.sum()}, "shares of customers")
     fails("6.3", {**want, "sizes": sizes.sort_values()}, "[sizes]", "wrong order",
-          ".sort_index()")
+          "by segment, 0 to 3")
     profiles = segmentation.segment_profiles(seg)
     fails("6.3", {**want, "revenue_share_0": profiles.loc[0, "customer_share"]},
           "[revenue_share_0]", "share of the customers")
@@ -174,7 +174,7 @@ def test_6_3_answers(buyers):
     fails("6.3", {**want, "revenue_share_0": profiles.loc[3, "revenue_share"]},
           "last segment")
     five = segmentation.segment_profiles(ch06._kmeans(k=5))
-    fails("6.3", {**want, "revenue_share_0": five.loc[0, "revenue_share"]}, "k=5")
+    fails("6.3", {**want, "revenue_share_0": five.loc[0, "revenue_share"]}, "five segments")
     fails("6.3", {**want, "revenue_share_0": 100 * share}, "looks like a percentage")
     fails("6.3", {**want, "revenue_share_0": round(share, 2)}, "rounded to 2 decimals")
     fails("6.3", {"sizes": sizes}, "Missing key(s): revenue_share_0")
@@ -199,7 +199,7 @@ def test_6_4_answers(buyers):
     fails("6.4", {"best_k": 6, "best_silhouette": nolog["silhouette"].max()}, "[best_k]")
     fails("6.4", {**want, "best_silhouette": nolog["silhouette"].max()},
           "[best_silhouette]", "without the log")
-    fails("6.4", {**want, "best_silhouette": choice["silhouette"].iloc[-1]}, "k=6")
+    fails("6.4", {**want, "best_silhouette": choice["silhouette"].iloc[-1]}, "largest k")
     chapter = ch06._choose(chapter=True)
     assert chapter.loc[chapter["silhouette"].idxmax(), "k"] == 2  # the five features prefer 2
     fails("6.4", {**want, "best_silhouette": chapter["silhouette"].max()},
@@ -220,7 +220,7 @@ def test_6_5_answers(features):
     losing_chapter = int(((chapter["value_class"] == "high") & (chapter["profit"] < 0)).sum())
     assert losing_chapter == 0
     fails("6.5", {**want, "high_losing": losing_chapter}, "[high_losing]", "mean_basket",
-          "income_band")
+          "income band")
     fails("6.5", {**want, "high_losing": int((income["value_class"] == "high").sum())},
           "every high-value customer")
     fails("6.5", {**want, "high_losing": 24 / 1667}, "share of customers")
@@ -264,14 +264,16 @@ def test_6_6_answers(features, buyers):
 
 
 def _namespace(qid, answer):
-    names = {"6.1": "mean_spend", "6.2": "stage_counts"}
+    names = {"6.1": "mean_spend", "6.2": "stage_counts", "6.8": "concept_6"}
     parts = {names[qid]: answer} if qid in names else dict(answer)
     return {k: plain(v, keep_int_labels=True) for k, v in parts.items()}
 
 
 def test_hidden_tests_accept_the_expected_answers_and_catch_a_wrong_one():
     hidden = hidden_tests(SOLUTION)
-    base = {"crmlab": crmlab, "pd": pd, "np": np}
+    _, _, features, buyers = ch06._data()
+    base = {"crmlab": crmlab, "pd": pd, "np": np, "segmentation": segmentation,
+            "features": features, "buyers": buyers}
     for qid in QIDS:
         code = hidden["check_" + qid.replace(".", "_")]
         assert code.strip()
@@ -279,7 +281,41 @@ def test_hidden_tests_accept_the_expected_answers_and_catch_a_wrong_one():
     with pytest.raises(AssertionError):
         exec(hidden["check_6_1"], {**base, "mean_spend": ch06.expected("6.1").sort_index()})
     with pytest.raises(AssertionError):
-        exec(hidden["check_6_2"], {**base, "stage_counts": ch06._stages()})
+        exec(hidden["check_6_2"], {**base, "stage_counts": ch06.expected("6.2").iloc[::-1]})
     with pytest.raises(AssertionError):
         exec(hidden["check_6_6"], {**base, "high_spend_is_high_value": False,
-                                   "top_losing": 64})
+                                   "top_losing": 0})
+
+
+# ---------------------------------------------------------------- 6.7 and 6.8
+
+
+def test_6_7_the_planted_finding_moves_with_the_basket_setting(features):
+    big_tx = crmlab.datasets.simulate("retail_transactions", lifestyle_basket=ch06.BASKET_6_7)
+    big = segmentation.customer_features(big_tx, ch06._data()[1], order="order_id")
+    row = segmentation.segment_by(big, by="lifestyle", profit="profit").loc["convenience"]
+    answer = {"convenience_profit_share": row["profit_share"],
+              "convenience_mean_profit": row["mean_profit"]}
+    passes("6.7", answer)
+    before = segmentation.segment_by(features, by="lifestyle", profit="profit").loc["convenience"]
+    assert row["profit_share"] > 10 * before["profit_share"]  # big baskets cover the delivery
+    fails("6.7", {**answer, "convenience_profit_share": before["profit_share"]},
+          "[convenience_profit_share]", "your own data", "simulated transactions")
+    buyers_only = big[big["orders"] > 0]
+    fails("6.7", {**answer, "convenience_mean_profit": segmentation.segment_by(
+        buyers_only, by="lifestyle", profit="profit").loc["convenience", "mean_profit"]},
+        "[convenience_mean_profit]", "buyers only")
+
+
+@pytest.mark.parametrize("letter", ["B", "b", "Ｂ"])
+def test_6_8_the_letter_passes_however_typed(letter):
+    passes("6.8", letter)
+
+
+@pytest.mark.parametrize(("letter", "word"), [("A", "no substantial structure"),
+                                              ("C", "Weak structure does not forbid"),
+                                              ("d", "inertia falls")])
+def test_6_8_a_wrong_letter_explains_the_idea(letter, word):
+    fails("6.8", letter, word)
+    set_language("zh")
+    assert "轮廓系数" in judge("6.8", "A").message() or letter != "A"

@@ -19,7 +19,7 @@ from crmlab.exercises import ch09, set_language
 from crmlab.exercises._registry import judge
 
 SOLUTION = SOLUTIONS / "09_clv.ipynb"
-QIDS = ["9.1", "9.2", "9.3", "9.4", "9.5", "9.6", "9.7"]
+QIDS = ["9.1", "9.2", "9.3", "9.4", "9.5", "9.6", "9.7"]  # 9.8, the concept check: below
 CAL_END, HOLD_END = "1997-09-30", "1998-06-30"
 
 
@@ -93,10 +93,10 @@ def test_9_1_wrong_answers():
     fails("9.1", with_("9.1", multiple=80 / (1 + i - 80)), "`multiple`", "percentage", "0.8")
     fails("9.1", with_("9.1", multiple=1 / (1 - r)), "expected tenure")
     fails("9.1", with_("9.1", multiple=r / (1 - r)), "left out the discount rate")
-    fails("9.1", with_("9.1", multiple=(1 + i) / (1 + i - r)), "timing='begin'")
+    fails("9.1", with_("9.1", multiple=(1 + i) / (1 + i - r)), "start of each year")
     fails("9.1", with_("9.1", customer_clv=clv.simple_clv(m, r, i, acquisition_cost=cost,
                                                            timing="begin")),
-          "`customer_clv`", "timing='begin'")
+          "`customer_clv`", "start of each year")
     fails("9.1", with_("9.1", customer_clv=clv.simple_clv(m, r, i)),
           "forgot to subtract the acquisition cost")
     fails("9.1", with_("9.1", customer_clv=clv.simple_clv(m, r, i) + cost), "not added")
@@ -126,7 +126,7 @@ def test_9_2_wrong_answers():
                                                        acquisition_cost=150)),
           "no acquisition cost")
     fails("9.2", with_("9.2", clv_growth=clv.simple_clv(m, r, i, growth=0.05,
-                                                       timing="begin")), "timing='begin'")
+                                                       timing="begin")), "start of each year")
     fails("9.2", with_("9.2", clv_growth=clv.simple_clv(m * 1.05, r, i, growth=0.05)),
           "first year's margin is 200")
     fails("9.2", with_("9.2", clv_growth=m * r / (1 + i - 0.05 - r)),
@@ -161,12 +161,12 @@ def test_9_3_wrong_answers(cdnow):
     fails("9.3", with_("9.3", mean_frequency=lines.mean()), "RFM-style")
     fails("9.3", with_("9.3", mean_frequency=lines.mean() - 1), "same day")
     # the units and the window
-    fails("9.3", with_("9.3", mean_T=in_days["T"].mean()), "`mean_T`", "in days", "unit='W'")
+    fails("9.3", with_("9.3", mean_T=in_days["T"].mean()), "`mean_T`", "in days", "in weeks")
     fails("9.3", with_("9.3", mean_T=in_days["recency"].mean() / 7), "mean recency")
-    fails("9.3", with_("9.3", n_zero=int((by_week["frequency"] == 0).sum())), "freq='W'")
-    fails("9.3", with_("9.3", mean_frequency=by_week["frequency"].mean()), "freq='W'")
-    fails("9.3", with_("9.3", mean_T=by_week["T"].mean()), "freq='W'")
-    fails("9.3", with_("9.3", mean_T=everything["T"].mean()), "observation_end='1997-09-30'")
+    fails("9.3", with_("9.3", n_zero=int((by_week["frequency"] == 0).sum())), "merged per week")
+    fails("9.3", with_("9.3", mean_frequency=by_week["frequency"].mean()), "merged per week")
+    fails("9.3", with_("9.3", mean_T=by_week["T"].mean()), "merged per week")
+    fails("9.3", with_("9.3", mean_T=everything["T"].mean()), "calibration period, 1997-09-30")
     fails("9.3", with_("9.3", n_zero=int((everything["frequency"] == 0).sum())),
           "all the data")
     fails("9.3", with_("9.3", n_zero=1411 / 2357), "too low")
@@ -187,7 +187,7 @@ def test_9_4_wrong_answers(cdnow, bg):
     weekly = clv.BetaGeo().fit(clv.summary_from_transactions(
         cdnow, observation_end=CAL_END, freq="W"))
     fails("9.4", with_("9.4", params={k: weekly.params_[k] for k in ("r", "alpha")}),
-          "freq='W'")
+          "merged per week")
     whole = clv.BetaGeo().fit(clv.summary_from_transactions(cdnow, unit="W"))
     fails("9.4", with_("9.4", params={k: whole.params_[k] for k in ("r", "alpha")}),
           "calibration period only")
@@ -271,8 +271,9 @@ def test_9_7_wrong_answers(bg, calhold):
     strict = calhold[(calhold["frequency"] > 0) & (gap > 20)]
     assert len(strict) < len(silent)
     fails("9.7", with_("9.7", silent_p_alive=bg.probability_alive(strict).mean()),
-          "`silent_p_alive`", ">= 20")
-    fails("9.7", with_("9.7", came_back=(strict["frequency_holdout"] > 0).mean()), ">= 20")
+          "`silent_p_alive`", "exactly 20 weeks")
+    fails("9.7", with_("9.7", came_back=(strict["frequency_holdout"] > 0).mean()),
+          "exactly 20 weeks")
     with_zero = calhold[gap >= 20]
     fails("9.7", with_("9.7", silent_p_alive=bg.probability_alive(with_zero).mean()),
           "P(alive) = 1")
@@ -297,7 +298,8 @@ def test_hidden_tests_accept_the_expected_answers_and_catch_wrong_ones():
     def run(qid, **changes):
         code = hidden["check_" + qid.replace(".", "_")]
         assert code.strip()
-        exec(code, {"crmlab": crmlab, "pd": pd, "np": np, **with_(qid, **changes)})
+        exec(code, {"crmlab": crmlab, "pd": pd, "np": np, "cdnow": ch09._cdnow(),
+                    **with_(qid, **changes)})
 
     for qid in QIDS:
         run(qid)
@@ -308,3 +310,24 @@ def test_hidden_tests_accept_the_expected_answers_and_catch_wrong_ones():
     for qid, changes in wrong:
         with pytest.raises(AssertionError):
             run(qid, **changes)
+
+
+# ---------------------------------------------------------------- 9.8
+
+
+@pytest.mark.parametrize("letter", ["B", "b", "Ｂ", " B"])
+def test_9_8_the_letter_passes_however_typed(letter):
+    passes("9.8", letter)
+
+
+@pytest.mark.parametrize(("letter", "word"), [("A", "beginning of period"),
+                                              ("C", "expected tenure"), ("D", "sBG")])
+def test_9_8_a_wrong_letter_explains_the_idea(letter, word):
+    fails("9.8", letter, word)
+
+
+def test_9_8_not_a_letter_and_chinese():
+    fails("9.8", "r / (1 + i - r)", "one letter")
+    set_language("zh")
+    text = judge("9.8", "a").message()
+    assert "期初" in text and "：" in text

@@ -419,11 +419,11 @@ def lookup(qid: str) -> Exercise:
     --------
     >>> lookup("3.2").qid
     '3.2'
-    >>> lookup("3.9")
+    >>> lookup("3.10")
     Traceback (most recent call last):
     ...
-    crmlab._errors.CRMDataError: No exercise '3.9'. Exercises of chapter 3: 3.1, 3.2, 3.3, 3.4,
-    3.5, 3.6, 3.7.
+    crmlab._errors.CRMDataError: No exercise '3.10'. Exercises of chapter 3: 3.1, 3.2, 3.3,
+    3.4, 3.5, 3.6, 3.7, 3.8, 3.9.
     """
     _load(qid)
     if qid not in _EXERCISES:

@@ -12,7 +12,6 @@ the right values in the wrong order...).
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from typing import Any
@@ -20,17 +19,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import compare
+from crmlab.exercises._concept import concept_check
 from crmlab.exercises._judging import When, tell
-from crmlab.exercises._registry import COMPARE, Exercise, Hint, Part, pointer, register
+from crmlab.exercises._registry import COMPARE, Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._text import say
+from crmlab.exercises._variant import per_variant
 
-__all__ = ["EXERCISES", "expected"]
+__all__ = ["EXERCISES", "FINDINGS", "SERVE_FIXED_3_8", "expected", "own_seed"]
 
-#: Customers whose R score 3.3 asks for: three from the top of the table and three with
-#: recency 5, where rank-first and ties="value" disagree (5 versus 4).
-R_SCORE_CUSTOMERS = ["C00001", "C00002", "C00003", "C00632", "C00670", "C00718"]
+#: Exercise 3.3 asks for the R scores of the first three customers of the table and of the
+#: last three (by id) who bought this many days before the analysis date: on the bundled
+#: data rank-first and ties="value" give these three different scores (5 versus 4).
+R_SCORE_RECENCY = 5
+
+#: Exercise 3.4: "long ago" is a last purchase more than a year before the analysis date.
+LAPSED_RECENCY_3_4 = 365
 
 #: "Busy" in exercise 3.5: at least one order a week on average over the two years.
 BUSY_ORDERS = 52
@@ -40,6 +44,9 @@ MIN_FREQUENT_CUSTOMERS = 50
 
 #: Exercise 3.7: the solution's "buys often", the top fifth by frequency (a quantile).
 FREQUENT_QUANTILE_3_7 = 0.8
+
+#: Exercise 3.8: every order served at the store's cost (yuan), whatever its channel.
+SERVE_FIXED_3_8 = {"store": 3.0, "online": 3.0, "app": 3.0}
 
 
 @per_variant
@@ -67,7 +74,7 @@ def expected(qid: str) -> Any:
     Parameters
     ----------
     qid : str
-        "3.1" to "3.7".
+        "3.1" to "3.9".
 
     Returns
     -------
@@ -117,14 +124,22 @@ def _mistakes_3_2(want):
 
 
 # --------------------------------------------------------------------------- 3.3
+@per_variant
+def _r_score_customers() -> list[str]:
+    """The customers of 3.3: the first three of the table, the last three with recency 5."""
+    table = _data()["table"]
+    tied = table.index[table["recency"] == R_SCORE_RECENCY]
+    return [*table.index[:3], *tied[-3:]]
+
+
 def _mistakes_3_3_r(want):
     from crmlab import rfm
 
     by_value = rfm.rfm_scores(_data()["table"], ties="value")
-    return [(by_value.loc[R_SCORE_CUSTOMERS, "r_score"],
-             "These scores break ties by value: keep the default, ties broken by rank "
-             "('rank-first'), so tied customers are spread over the quintiles.",
-             "这些分数按数值处理并列：请保持默认的按名次处理并列（'rank-first'），"
+    return [(by_value.loc[_r_score_customers(), "r_score"],
+             "These scores break ties by value: keep the default rule, which breaks ties by "
+             "rank, so tied customers are spread over the quintiles.",
+             "这些分数按数值处理并列：请保持默认规则，即按名次处理并列，"
              "让并列的客户分布到各个五分位。")]
 
 
@@ -133,7 +148,7 @@ def _scores() -> dict:
     scored = _data()["scored"]
     return {
         "share_555": float((scored["rfm_code"] == "555").mean()),
-        "r_scores": scored.loc[R_SCORE_CUSTOMERS, "r_score"],
+        "r_scores": scored.loc[_r_score_customers(), "r_score"],
     }
 
 
@@ -148,7 +163,16 @@ def _segments() -> dict:
     counts = pd.Series(counts.to_numpy(), index=pd.Index(counts.index.astype(str),
                                                          name="segment"), name="count")
     rf10 = rfm.rfm_segments(_data()["scored"])
-    return {"cn8_counts": counts, "segment_c00002": str(rf10.loc["C00002", "segment"])}
+    return {"cn8_counts": counts,
+            "segment_lapsed_buyer": str(rf10.loc[_lapsed_buyer(), "segment"])}
+
+
+@per_variant
+def _lapsed_buyer() -> str:
+    """3.4: the customer with the most orders among those who last bought over a year ago."""
+    table = _data()["table"]
+    lapsed = table[table["recency"] > LAPSED_RECENCY_3_4]
+    return str(lapsed["frequency"].idxmax())
 
 
 def _mistakes_3_4_counts(want):
@@ -157,8 +181,8 @@ def _mistakes_3_4_counts(want):
     english = rfm.rfm_segments(_data()["table"], scheme="cn8")["segment"].value_counts()
     return [When(lambda answer, _: set(map(str, answer.index)) == set(map(str, english.index)),
                  "The segments carry their English names: the textbook's eight segments use "
-                 "the Chinese names (language='zh').",
-                 "细分用了英文名称：教材的八类细分使用中文名称（language='zh'）。")]
+                 "the Chinese names, which the function gives when asked for Chinese.",
+                 "细分用了英文名称：教材的八类细分使用中文名称，函数在要求中文时会给出。")]
 
 
 # --------------------------------------------------------------------------- 3.5
@@ -172,9 +196,9 @@ def _mistakes_3_5_share(want):
              "the orders of all customers.",
              "这是占忙碌客户订单的比例：题目要求的是占全部客户订单的比例。"),
             When(lambda answer, _: _returns_counted(answer),
-                 "Those order counts include the returns (the 'orders' of the profit table): "
-                 "count the orders as the RFM table's frequency does.",
-                 "这些订单数包含了退货（利润表中的 'orders'）：请按 RFM 表的 frequency "
+                 "Those order counts include the returns (the orders column of the profit "
+                 "table): count the orders as the RFM table's frequency does.",
+                 "这些订单数包含了退货（利润表中的 orders 列）：请按 RFM 表的 frequency "
                  "计算订单数。")]
 
 
@@ -204,7 +228,8 @@ def _due_soon() -> dict:
 
     cycle = rfm.purchase_cycle(_data()["tx"], due_window=3)
     due = cycle.loc[cycle["status"] == "due soon", "days_until_due"].astype("int64")
-    return {"due_soon": due, "cycle_c00010": float(cycle.loc["C00010", "median_interval"])}
+    return {"due_soon": due,
+            "cycle_first_due": float(cycle.loc[due.index[0], "median_interval"])}
 
 
 def _mistakes_3_6_due(want):
@@ -213,17 +238,17 @@ def _mistakes_3_6_due(want):
     week = rfm.purchase_cycle(_data()["tx"])
     return [(week.loc[week["status"] == "due soon", "days_until_due"],
              "That is the default window of a week: Wang Yongqing can deliver for the next "
-             "3 days only (due_window=3).",
-             "这是默认的一周窗口：王永庆只能在接下来 3 天内送米（due_window=3）。")]
+             "3 days only, so the window is 3 days.",
+             "这是默认的一周窗口：王永庆只能在接下来 3 天内送米，所以窗口是 3 天。")]
 
 
 def _mistakes_3_6_cycle(want):
     cycle = _cycle()
-    return [(float(cycle.loc["C00010", "mean_interval"]),
-             "That is the mean gap between purchases: the cycle is the median gap "
-             "(median_interval), which one long pause does not pull up.",
-             "这是购买间隔的平均数：购买周期是间隔的中位数（median_interval），"
-             "不会被一次长时间的停顿拉高。")]
+    first = _due_soon()["due_soon"].index[0]
+    return [(float(cycle.loc[first, "mean_interval"]),
+             "That is the mean gap between purchases: the cycle is the median gap, which "
+             "one long pause does not pull up.",
+             "这是购买间隔的平均数：购买周期是间隔的中位数，不会被一次长时间的停顿拉高。")]
 
 
 @per_variant
@@ -289,6 +314,119 @@ def _judge_3_7(answer, want) -> list[str]:
     return [f"[loser_share] {p}" for p in compare(share, expected)[:1]]
 
 
+# --------------------------------------------------------------------------- 3.8
+def own_seed() -> int | None:
+    """The generator seed of the student's own retail data (None: the bundled data).
+
+    ``crmlab.datasets.simulate`` keeps the bundled file's seed unless given one; with this
+    seed the simulated data differ from the student's ``tx`` by the changed setting only.
+
+    Examples
+    --------
+    >>> own_seed() is None  # no variant set: the bundled data
+    True
+    """
+    from crmlab import datasets
+
+    variant = datasets.current_variant()
+    return None if variant is None else datasets.variant_seed("retail_transactions", variant)
+
+
+def _busy_counts(tx) -> dict:
+    from crmlab import rfm
+
+    table = rfm.rfm_table(tx, order="order_id")
+    joined = table.join(rfm.customer_profit(tx)["profit"])
+    busy = joined[joined["frequency"] >= BUSY_ORDERS]
+    return {"n_busy_cheap": len(busy), "n_busy_losers_cheap": int((busy["profit"] < 0).sum())}
+
+
+@per_variant
+def _cheap_service() -> dict:
+    from crmlab import datasets
+
+    return _busy_counts(datasets.simulate("retail_transactions", seed=own_seed(),
+                                          serve_fixed=SERVE_FIXED_3_8))
+
+
+def _mistakes_3_8_losers(want):
+    found = [(_busy_losers()["n_busy_losers"],
+              "That is the count in your own data, with delivery as costly as before: count "
+              "the busy customers who lose money in the simulated data.",
+              "这是你自己数据中的人数，配送成本没有改变：请在模拟数据中数出亏损的忙碌客户。")]
+    if own_seed() is not None:
+        from crmlab import datasets
+
+        bundled = _busy_counts(datasets.simulate("retail_transactions",
+                                                 serve_fixed=SERVE_FIXED_3_8))
+        found.append((bundled["n_busy_losers_cheap"],
+                      "That is the bundled data made again, not your own: give the simulation "
+                      "your own seed, so that only the cost to serve changes.",
+                      "这是重新生成的随书数据，不是你自己的数据：请把你自己的种子交给模拟，"
+                      "让唯一的变化是服务成本。"))
+    return found
+
+
+# --------------------------------------------------------------------------- FINDINGS
+def _cheap_profit():
+    """Each customer's profit had every purchase cost the store's cost to serve.
+
+    The generator adds ``SERVE_FIXED`` of the order's channel to each purchase's cost
+    (returns have their own cost), so this is what ``simulate(..., serve_fixed=...)`` gives,
+    computed from the loaded data in milliseconds.
+    """
+    from crmlab import _synth
+
+    tx = _data()["tx"]
+    saving = tx["channel"].astype(str).map(
+        {c: _synth.SERVE_FIXED[c] - SERVE_FIXED_3_8[c] for c in SERVE_FIXED_3_8})
+    saving = saving.where(tx["amount"] >= 0, 0.0)
+    return _data()["profit"]["profit"] + saving.groupby(tx["customer_id"]).sum()
+
+
+def _busy_joined():
+    data = _data()
+    return data["table"].join(data["profit"]["profit"])
+
+
+def _fewer_busy_losers_when_delivery_is_cheap() -> bool:
+    busy = _busy_joined()["frequency"] >= BUSY_ORDERS
+    cheap = _cheap_profit().reindex(busy.index)
+    return bool(int((busy & (cheap < 0)).sum()) < _busy_losers()["n_busy_losers"])
+
+
+def _frequent_lose_more_often() -> bool:
+    joined = _busy_joined()
+    _, share = _frequent_losers(float(joined["frequency"].quantile(FREQUENT_QUANTILE_3_7)))
+    return bool(0 < share and share > (joined["profit"] < 0).mean())
+
+
+def _busy_losers_order_share_above_customer_share() -> bool:
+    joined = _busy_joined()
+    losers = (joined["frequency"] >= BUSY_ORDERS) & (joined["profit"] < 0)
+    return bool(losers.any()
+                and losers.mean() < joined.loc[losers, "frequency"].sum()
+                / joined["frequency"].sum())
+
+
+#: The facts of the data the exercise texts and rubrics rely on, in every variant.
+FINDINGS = (
+    Finding("3.3: at least three customers bought exactly 5 days before the analysis date",
+            lambda: bool((_data()["table"]["recency"] == R_SCORE_RECENCY).sum() >= 3)),
+    Finding("3.4: some customers last bought more than a year before the analysis date",
+            lambda: bool((_data()["table"]["recency"] > LAPSED_RECENCY_3_4).any())),
+    Finding("3.5: some busy customers lose money, and they place a larger share of the "
+            "orders than their share of the customers",
+            _busy_losers_order_share_above_customer_share),
+    Finding("3.6: some customers are due within the next 3 days",
+            lambda: bool(len(_due_soon()["due_soon"]) > 0)),
+    Finding("3.7: the top fifth by frequency lose money more often than customers overall",
+            _frequent_lose_more_often),
+    Finding("3.8: with every purchase served at the store's cost, fewer busy customers lose "
+            "money", _fewer_busy_losers_when_delivery_is_cheap),
+)
+
+
 # --------------------------------------------------------------------------- the records
 TX = ("retail_transactions",)
 
@@ -310,9 +448,9 @@ EXERCISES = register(
         "3.2", expected=_orders_per_customer, data=TX, convention=COMPARE,
         ordered=False, mistakes=_mistakes_3_2,
         after=[When(lambda answer, want: not answer.is_monotonic_decreasing,
-                    "The counts are right, but not sorted from most to fewest orders: "
-                    "use .sort_values(ascending=False).",
-                    "计数正确，但没有从多到少排序：请用 .sort_values(ascending=False)。")],
+                    "The counts are right, but not sorted from the most orders to the "
+                    "fewest: sort them in descending order.",
+                    "计数正确，但没有从多到少排序：请按降序排列。")],
         task=Hint(
             "Count the orders of each customer yourself and sort from the most orders to "
             "the fewest.",
@@ -341,8 +479,8 @@ EXERCISES = register(
         parts={"cn8_counts": Part(mistakes=_mistakes_3_4_counts)},
         task=Hint(
             "Count the customers in each of the textbook's eight segments, and name the "
-            "RF segment of the customer given.",
-            "数出教材八类细分中每类的客户数，并指出所给客户所在的 RF 细分。"),
+            "RF segment of the customer described.",
+            "数出教材八类细分中每类的客户数，并指出题中所描述客户所在的 RF 细分。"),
         hints=[Hint(
             "The eight segments use the Chinese names; the ten RF segments need the "
             "quintile scores first and use the English names.",
@@ -365,7 +503,7 @@ EXERCISES = register(
     Exercise(
         "3.6", expected=_due_soon, data=TX, convention=COMPARE,
         parts={"due_soon": Part(mistakes=_mistakes_3_6_due),
-               "cycle_c00010": Part(mistakes=_mistakes_3_6_cycle)},
+               "cycle_first_due": Part(mistakes=_mistakes_3_6_cycle)},
         task=Hint(
             "List the days until the next purchase of the customers due soon, and give "
             "the purchase cycle asked.",
@@ -390,4 +528,40 @@ EXERCISES = register(
             "经常购买的客户是达到或超过门槛的客户；把他们的利润与零比较，再求占比。"),
             pointer("rfm.customer_profit", "Series.mean")],
     ),
+    Exercise(
+        "3.8", expected=_cheap_service, data=TX, convention=COMPARE,
+        parts={"n_busy_losers_cheap": Part(mistakes=_mistakes_3_8_losers)},
+        task=Hint(
+            "Make the retailer's data again with every order as cheap to serve as a store "
+            "order, and count the busy customers and those of them who lose money.",
+            "在每笔订单的服务成本都与门店订单相同的设定下重新生成零售商数据，数出忙碌客户"
+            "以及其中亏损的客户。"),
+        hints=[Hint(
+            "Change only the fixed cost to serve of each channel, keep your own seed, and "
+            "count busy customers and losses exactly as in exercise 3.5.",
+            "只改变各渠道的固定服务成本，保留你自己的种子，并按练习 3.5 的方法数出忙碌客户"
+            "和亏损客户。"),
+            pointer("crmlab.datasets.simulate", "crmlab.datasets.parameters",
+                    "rfm.customer_profit")],
+    ),
+    concept_check(
+        "3.9", "B", {
+            "A": ("That option counts orders: a count of orders is F, frequency (消费频率), "
+                  "not R. Recency is a time.",
+                  "这个选项数的是订单：订单数是 F（消费频率），不是 R。最近一次消费是一段时间。"),
+            "C": ("The time from the first to the last purchase is the recency of the BTYD "
+                  "summary (chapter 09). RFM's R looks back from the analysis date, so it "
+                  "says how long the customer has been silent.",
+                  "从第一次到最后一次购买的时间是 BTYD 汇总中的 recency（第 09 章）。RFM 的 R "
+                  "从分析日往回看，说明客户已经沉默了多久。"),
+            "D": ("A 1-to-5 score of total spend is the M score (消费金额). R is measured in "
+                  "days before it is scored, and it is about time, not money.",
+                  "按消费总额打的 1 到 5 分是 M 分（消费金额）。R 先以天数计量再打分，它关乎"
+                  "时间，而不是金额。"),
+        },
+        task=Hint("Choose the letter of the option that says what R measures.",
+                  "选出说明 R 衡量什么的那个选项的字母。"),
+        nudge=Hint("R, F and M each answer one question about a customer: how long ago, how "
+                   "often, how much. Which one is R's?",
+                   "R、F、M 各回答客户的一个问题：多久以前、多频繁、多少钱。R 回答的是哪一个？")),
 )

@@ -15,13 +15,11 @@ fitted only when an answer is wrong.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator
 from typing import Any
 
-from crmlab.exercises._variant import per_variant
-from crmlab.exercises._compare import compare
+from crmlab.exercises._concept import concept_check
 from crmlab.exercises._judging import (
     CUSTOMER_SHARE_NOT_COUNT,
     TIGHT,
@@ -30,12 +28,13 @@ from crmlab.exercises._judging import (
     When,
     descending,
     matches,
-    tell,
 )
-from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
+from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
+from crmlab.exercises._variant import per_variant
+from crmlab.exercises.ch03 import own_seed
 
-__all__ = ["EXERCISES", "expected", "COLUMNS", "LOGGED", "COLUMNS_6_4", "LOGGED_6_4",
-           "LAPSED_DAYS_6_2", "TOP_6_6"]
+__all__ = ["EXERCISES", "FINDINGS", "expected", "COLUMNS", "LOGGED", "COLUMNS_6_4",
+           "LOGGED_6_4", "LAPSED_DAYS_6_2", "TOP_6_6", "BASKET_6_7"]
 
 #: The chapter's k-means features (exercise 6.3) and the skewed ones among them.
 COLUMNS = ["orders", "mean_basket", "recency_days", "online_share", "categories"]
@@ -47,6 +46,9 @@ LOGGED_6_4 = ["orders", "recency_days"]
 LAPSED_DAYS_6_2 = 365
 #: Exercise 6.6: the biggest spenders, the top 20 % of the 5,000 members.
 TOP_6_6 = 1000
+#: Exercise 6.7: convenience shoppers' baskets made as large as the family-bulk buyers'.
+BASKET_6_7 = {"price-sensitive": 0.75, "quality-seeker": 1.5, "convenience": 1.8,
+              "family-bulk": 1.8}
 
 
 # --------------------------------------------------------------------------- data
@@ -158,7 +160,7 @@ def expected(qid: str) -> Any:
     Parameters
     ----------
     qid : str
-        "6.1" to "6.6".
+        "6.1" to "6.8".
 
     Returns
     -------
@@ -188,8 +190,8 @@ CONVENTION = Convention(mistakes_in_any_order=True)
 
 _SHARE_NOT_COUNT = (
     "These are shares of customers: the question asks for numbers of customers "
-    "(value_counts without normalize=True).",
-    "这是客户占比：题目要求客户人数（value_counts 不加 normalize=True）。")
+    "(counts, not shares normalised to 1).",
+    "这是客户占比：题目要求客户人数（计数，而不是归一化为 1 的占比）。")
 
 
 # --------------------------------------------------------------------------- 6.1
@@ -208,8 +210,8 @@ def _mistakes_6_1(want) -> list[Mistake]:
          f"从未购买的会员按消费 0 计入（用 features，而不是 buyers）。"),
         (by.size(),
          "These are numbers of members per lifestyle: the question asks for the mean net "
-         "spend (groupby(...)['spend'].mean()).",
-         "这是各生活方式的会员人数：题目要求平均净消费（groupby(...)['spend'].mean()）。"),
+         "spend of a member in each lifestyle.",
+         "这是各生活方式的会员人数：题目要求每种生活方式会员的平均净消费。"),
         (by["spend"].sum(),
          "These are total spends: divide by the number of members, i.e. take the mean.",
          "这是消费总额：还要除以会员人数，即取均值。"),
@@ -218,18 +220,19 @@ def _mistakes_6_1(want) -> list[Mistake]:
          "member.",
          "这是占总收入的比例：题目要求每位会员的平均消费。"),
         (by["spend"].median(),
-         "These are medians: the question asks for the mean (.mean()).",
-         "这是中位数：题目要求均值（.mean()）。"),
+         "These are medians: the question asks for the mean.",
+         "这是中位数：题目要求均值。"),
         (by["profit"].mean(),
-         "These are mean profits: the question asks for the mean net spend ('spend').",
-         "这是平均利润：题目要求平均净消费（'spend'）。"),
+         "These are mean profits: the question asks for the mean net spend (the spend "
+         "feature).",
+         "这是平均利润：题目要求平均净消费（spend 特征）。"),
         (per_order.groupby("lifestyle", observed=True)["amount"].mean(),
          "That is the mean amount per order: add up each member's orders first (spend), "
          "then average over the members.",
          "这是每笔订单的平均金额：请先汇总每位会员的订单（spend），再对会员求平均。"),
         (gross.groupby("lifestyle", observed=True)["gross"].mean(),
-         "Returns are left out: net spend keeps the negative amounts (the 'spend' feature).",
-         "漏掉了退货：净消费要包含负的金额（即 'spend' 特征）。"),
+         "Returns are left out: net spend keeps the negative amounts (the spend feature).",
+         "漏掉了退货：净消费要包含负的金额（即 spend 特征）。"),
     ]
 
 
@@ -268,18 +271,18 @@ def _mistakes_6_2(want) -> list[Mistake]:
     return [
         (_stages(),
          "These are the default thresholds (lapsed after 180 days): here a customer has "
-         "lapsed after a year without a purchase, lapsed_days=365.",
+         "lapsed after a year without a purchase, so change the lapsed threshold.",
          "这是默认阈值（180 天未购买即流失）：本题规定一年未购买才算流失，"
-         "lapsed_days=365。"),
+         "所以要修改流失阈值。"),
         (_stages(lapsed_days=LAPSED_DAYS_6_2, active_days=LAPSED_DAYS_6_2),
          "You changed active_days too: only the lapsed threshold changes (loyal customers "
          "still bought within the last 90 days).",
          "你把 active_days 也改了：只改流失阈值（忠诚客户仍要求最近 90 天内有购买）。"),
         *[(counts, *_NO_PROSPECTS) for counts in (buyers, buyers.drop("prospect"))],
         (_stages(lapsed_days=LAPSED_DAYS_6_2, language="zh"),
-         "The right counts with the Chinese stage names: keep the English names "
-         "(language='en', the default).",
-         "人数正确但用了中文阶段名：请保留英文名（language='en'，默认值）。"),
+         "The right counts with the Chinese stage names: keep the English names (the "
+         "default language).",
+         "人数正确但用了中文阶段名：请保留英文名（默认语言）。"),
         (want / want.sum(), *_SHARE_NOT_COUNT),
         (_hand_rolled(first_time_first=True),
          "A one-order customer who has not bought for over a year is lapsed, not "
@@ -288,8 +291,9 @@ def _mistakes_6_2(want) -> list[Mistake]:
          "只买过一次但超过一年未购买的客户属于流失客户，而不是新客户：应先判断流失，"
          "再判断是否只有一单（与 lifecycle_stage 相同）。"),
         (_hand_rolled(at_least=True),
-         "'More than 365 days' is recency > 365, not >= 365.",
-         "“超过 365 天”是 recency > 365，而不是 >= 365。"),
+         "'More than 365 days' leaves out a customer silent for exactly 365 days: she has "
+         "not lapsed yet.",
+         "“超过 365 天”不包括正好沉默 365 天的客户：她还不算流失。"),
     ]
 
 
@@ -301,17 +305,17 @@ def _sizes(segmented):
 def _mistakes_6_3_sizes(want) -> Iterator[Mistake]:
     yield (want / want.sum(), *_SHARE_NOT_COUNT)
     yield (_sizes(_kmeans(k=5)),
-           "These are the chapter's 5 segments: this exercise asks for k=4.",
-           "这是正文中的 5 个细分：本题要求 k=4。")
+           "These are the chapter's 5 segments: this exercise asks for four.",
+           "这是正文中的 5 个细分：本题要求 4 个。")
     yield (_sizes(_kmeans(logged=False)),
-           "These are the segments without the log: pass log=logged (the skewed orders, "
-           "basket and recency are log1p-transformed before scaling).",
-           "这是未做对数变换的分群：请传入 log=logged（偏态的订单数、客单价和最近购买天数"
-           "先做 log1p 再标准化）。")
+           "These are the segments without the log: the skewed orders, basket and recency "
+           "are log-transformed before scaling.",
+           "这是未做对数变换的分群：偏态的订单数、客单价和最近购买天数要先做对数变换"
+           "再标准化。")
     yield (_sizes(_kmeans(scale=None)),
-           "These are segments on unscaled features (scale=None): keep the default "
-           "scale='standard' (z-scores).",
-           "这是未标准化的分群（scale=None）：请保留默认的 scale='standard'（z 分数）。")
+           "These are segments on unscaled features: keep the default standardisation "
+           "(z-scores).",
+           "这是未标准化的分群：请保留默认的标准化（z 分数）。")
 
 
 def _mistakes_6_3_share(want) -> Iterator[Mistake]:
@@ -331,11 +335,11 @@ def _mistakes_6_3_share(want) -> Iterator[Mistake]:
            "mean spend.",
            "这是最后一个细分的收入占比：细分 0 是平均消费最高的那一个。")
     yield (float(segmentation.segment_profiles(_kmeans(k=5)).loc[0, "revenue_share"]),
-           "That is segment 0 of the chapter's k=5 segmentation: use k=4.",
-           "这是正文 k=5 分群中细分 0 的数值：请用 k=4。")
+           "That is segment 0 of the chapter's five segments: use four.",
+           "这是正文 5 个细分中细分 0 的数值：请用 4 个细分。")
     yield (float(segmentation.segment_profiles(_kmeans(logged=False)).loc[0, "revenue_share"]),
-           "That is segment 0 without the log: pass log=logged.",
-           "这是未做对数变换时的细分 0：请传入 log=logged。")
+           "That is segment 0 without the log: log-transform the skewed features first.",
+           "这是未做对数变换时的细分 0：请先对偏态特征做对数变换。")
 
 
 # --------------------------------------------------------------------------- 6.4
@@ -347,16 +351,16 @@ def _mistakes_6_4_k(want) -> list[Mistake]:
     choice = _choose()
     return [
         (int(choice["silhouette"].idxmax()),
-         "That is the row label of the best row (idxmax), not its k: read the k column of "
-         "that row (choice.loc[..., 'k']).",
-         "这是最佳那一行的行标签（idxmax），不是它的 k：请读取该行的 k 列"
-         "（choice.loc[..., 'k']）。"),
+         "That is the row label of the best row, not its k: read the k column of that "
+         "row.",
+         "这是最佳那一行的行标签，不是它的 k：请读取该行的 k 列。"),
         (int(choice["k"].max()),
          "6 is the largest k tried. The inertia always falls as k grows, so it cannot "
-         "choose k; and without log=['orders', 'recency_days'] the silhouette prefers 6 "
-         "too. Take the k with the highest silhouette, on the logged features.",
-         "6 是尝试的最大 k。惯性（inertia）随 k 增大总会下降，不能用来选 k；而不做 "
-         "log=['orders', 'recency_days'] 时轮廓系数也偏向 6。请在对数变换后的特征上取"
+         "choose k; and without the log of orders and recency the silhouette may prefer "
+         "many segments too. Take the k with the highest silhouette, on the logged "
+         "features.",
+         "6 是尝试的最大 k。惯性（inertia）随 k 增大总会下降，不能用来选 k；而不对订单数"
+         "和最近购买天数取对数时，轮廓系数也可能偏向较多的细分。请在对数变换后的特征上取"
          "轮廓系数最高的 k。"),
     ]
 
@@ -364,11 +368,12 @@ def _mistakes_6_4_k(want) -> list[Mistake]:
 def _mistakes_6_4_silhouette(want) -> Iterator[Mistake]:
     # a generator: each wrong fit is computed only if the earlier mistakes did not match
     yield (_silhouette_at(_choose(), 6),
-           "That is the silhouette at k=6 (the smallest inertia): take the highest silhouette.",
-           "这是 k=6（惯性最小）时的轮廓系数：请取最高的轮廓系数。")
+           "That is the silhouette of the largest k (the smallest inertia): take the highest "
+           "silhouette.",
+           "这是最大 k（惯性最小）时的轮廓系数：请取最高的轮廓系数。")
     yield (float(_choose(logged=False)["silhouette"].max()),
-           "That is the silhouette without the log: pass log=['orders', 'recency_days'].",
-           "这是未做对数变换时的轮廓系数：请传入 log=['orders', 'recency_days']。")
+           "That is the silhouette without the log: log-transform orders and recency first.",
+           "这是未做对数变换时的轮廓系数：请先对订单数和最近购买天数做对数变换。")
     yield (float(_choose(chapter=True)["silhouette"].max()),
            "That is the best silhouette of the chapter's five features: cluster on orders, "
            "recency_days and online_share.",
@@ -384,12 +389,12 @@ def _mistakes_6_5_losing(want) -> list[Mistake]:
     return [
         (int(((chapter["value_class"] == "high") & (chapter["profit"] < 0)).sum()),
          "That is with the chapter's potential (mean_basket): measure the purchase potential "
-         "by income, value_assessment(features, potential='income_band').",
-         "这是用正文的购买潜力（mean_basket）得到的结果：请用收入衡量购买潜力，"
-         "value_assessment(features, potential='income_band')。"),
+         "by the income band instead.",
+         "这是用正文的购买潜力（mean_basket）得到的结果：请改用收入档次衡量购买潜力。"),
         (n_high,
-         "That counts every high-value customer: count those among them with profit < 0.",
-         "这是全部高价值客户的人数：请只数其中 profit < 0 的客户。"),
+         "That counts every high-value customer: count only those among them who lose "
+         "money.",
+         "这是全部高价值客户的人数：请只数其中亏损的客户。"),
         (losing / n_high, *CUSTOMER_SHARE_NOT_COUNT),
     ]
 
@@ -411,9 +416,9 @@ def _mistakes_6_5_left(want) -> list[Mistake]:
          "customers who are not high value any more.",
          "这是所有类别发生变化的客户：只数正文中的高价值客户里不再是高价值的那些。"),
         (int(table.loc["high", "medium"]),
-         "Those moved to medium only: also count the few who drop to low value "
-         "(!= 'high').",
-         "这只是降到中价值的客户：降到低价值的少数客户也要算上（!= 'high'）。"),
+         "Those moved to medium only: also count the few who drop to low value (every "
+         "class but high).",
+         "这只是降到中价值的客户：降到低价值的少数客户也要算上（高价值以外的所有类别）。"),
         (left / int(was_high.sum()), *CUSTOMER_SHARE_NOT_COUNT),
     ]
 
@@ -428,8 +433,8 @@ def _mistakes_6_6(want) -> list[Mistake]:
     return [
         (int((top["value_class"] != "high").sum()),
          "That counts the top spenders who are not high value: the question asks for those "
-         "who lose money (profit < 0).",
-         "这是非高价值的大额消费客户：题目要求其中亏损（profit < 0）的客户。"),
+         "who lose money.",
+         "这是非高价值的大额消费客户：题目要求其中亏损的客户。"),
         (int((top_buyers["profit"] < 0).sum()),
          f"That is the top 20 % of the buyers ({len(top_buyers)} customers): take the "
          f"{TOP_6_6:,} biggest spenders among all 5,000 members.",
@@ -447,6 +452,80 @@ def _mistakes_6_6(want) -> list[Mistake]:
          f"That is the top 10 %: take the {TOP_6_6:,} biggest spenders (the top 20 %).",
          f"这是前 10 %：请取消费最高的 {TOP_6_6:,} 位（前 20 %）。"),
     ]
+
+
+# --------------------------------------------------------------------------- 6.7
+def _convenience(features) -> dict:
+    from crmlab import segmentation
+
+    row = segmentation.segment_by(features, by="lifestyle", profit="profit").loc["convenience"]
+    return {"convenience_profit_share": float(row["profit_share"]),
+            "convenience_mean_profit": float(row["mean_profit"])}
+
+
+def _simulated_features(seed):
+    from crmlab import datasets, segmentation
+
+    tx = datasets.simulate("retail_transactions", seed=seed, lifestyle_basket=BASKET_6_7)
+    return segmentation.customer_features(tx, _data()[1], order="order_id")
+
+
+@per_variant
+def _big_baskets() -> dict:
+    return _convenience(_simulated_features(own_seed()))
+
+
+def _mistakes_6_7(part: str):
+    def mistakes(want) -> Iterator[Mistake]:
+        yield (_convenience(_features())[part],
+               "That is your own data, with the convenience shoppers' baskets unchanged: "
+               "compute it on the simulated transactions.",
+               "这是你自己的数据，便利型顾客的客单价没有改变：请在模拟的交易数据上计算。")
+        if part == "convenience_mean_profit":
+            from crmlab import segmentation
+
+            simulated = _simulated_features(own_seed())
+            buyers = simulated[simulated["orders"] > 0]
+            yield (float(segmentation.segment_by(buyers, by="lifestyle", profit="profit")
+                         .loc["convenience", "mean_profit"]),
+                   "That is the mean over the buyers only: average over all members, a "
+                   "member who never bought counting with profit 0.",
+                   "这是只对购买客户求的平均：请对全部会员求平均，从未购买的会员按利润 0 计入。")
+        if own_seed() is not None:
+            yield (_convenience(_simulated_features(None))[part],
+                   "That is the bundled data made again, not your own: give the simulation "
+                   "your own seed, so that only the baskets change.",
+                   "这是重新生成的随书数据，不是你自己的数据：请把你自己的种子交给模拟，"
+                   "让唯一的变化是客单价。")
+    return mistakes
+
+
+# --------------------------------------------------------------------------- FINDINGS
+def _convenience_earns_least() -> bool:
+    from crmlab import segmentation
+
+    by = segmentation.segment_by(_features(), by="lifestyle", profit="profit")
+    return bool(by["mean_profit"].idxmin() == "convenience"
+                and by.loc["convenience", "profit_share"] < by.loc["convenience",
+                                                                   "customer_share"] / 4)
+
+
+def _some_top_spenders_lose_money() -> bool:
+    top = _top_spenders()
+    return bool(0 < int((top["profit"] < 0).sum()) and (top["value_class"] != "high").any())
+
+
+#: The facts of the data the exercise texts and rubrics rely on, in every variant.
+FINDINGS = (
+    Finding("6.2: some members lapsed between 180 and 365 days ago, so the one-year rule "
+            "changes the counts",
+            lambda: bool(_features()["recency_days"].between(181, LAPSED_DAYS_6_2).any())),
+    Finding("6.6: some of the biggest spenders lose money, and some are not high value",
+            _some_top_spenders_lose_money),
+    Finding("6.7: convenience shoppers earn the least per member and bring less than a "
+            "quarter of their share of the members in profit (the planted finding)",
+            _convenience_earns_least),
+)
 
 
 # --------------------------------------------------------------------------- checks
@@ -471,8 +550,8 @@ EXERCISES = register(
         mistakes=_mistakes_6_1,
         after=descending((
             "Sorted from the smallest up: the lifestyle with the highest value comes first "
-            "(sort_values(ascending=False)).",
-            "排序方向反了：数值最高的生活方式应排在最前（sort_values(ascending=False)）。")),
+            "(descending order).",
+            "排序方向反了：数值最高的生活方式应排在最前（降序）。")),
         task=Hint(
             "Give the mean net spend of a member in each lifestyle, from the highest "
             "down.",
@@ -488,10 +567,9 @@ EXERCISES = register(
         mistakes=_mistakes_6_2,
         after=[When(_not_in_lifecycle_order,
                     "The right counts in the wrong order: keep the lifecycle order, prospect "
-                    "first and lapsed last (value_counts(sort=False) on the stage column; "
-                    "value_counts() sorts by size).",
+                    "first and lapsed last (counting without sorting by size keeps it).",
                     "人数正确但顺序不对：请保持生命周期顺序，潜在客户在前、流失客户在后"
-                    "（对 stage 列用 value_counts(sort=False)；value_counts() 会按人数排序）。")],
+                    "（计数时不要按人数排序）。")],
         task=Hint(
             "Count the members in each lifecycle stage under the one-year lapse rule, in "
             "lifecycle order.",
@@ -506,8 +584,8 @@ EXERCISES = register(
         "6.3", expected=_segment_sizes, data=DATA, convention=CONVENTION,
         before=[When(_sizes_in_wrong_order,
                      "[sizes] The right sizes in the wrong order: index them by segment, "
-                     "0 to 3 (.sort_index()).",
-                     "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列（.sort_index()）。")],
+                     "0 to 3.",
+                     "[sizes] 人数正确但顺序不对：请按细分编号 0 到 3 排列。")],
         parts={"sizes": Part(mistakes=_mistakes_6_3_sizes),
                "revenue_share_0": Part(mistakes=_mistakes_6_3_share)},
         task=Hint(
@@ -563,4 +641,46 @@ EXERCISES = register(
             "按消费取前五分之一的会员；消费多不等于为公司赚钱，所以要看他们的利润。"),
             pointer("DataFrame.nlargest", "segmentation.value_assessment")],
     ),
+    Exercise(
+        "6.7", expected=_big_baskets, data=DATA, convention=CONVENTION,
+        parts={part: Part(mistakes=_mistakes_6_7(part))
+               for part in ("convenience_profit_share", "convenience_mean_profit")},
+        task=Hint(
+            "Make the retailer's transactions again with the convenience shoppers' baskets "
+            "as large as the family-bulk buyers', and give the convenience shoppers' share "
+            "of the profit and their mean profit.",
+            "在便利型顾客的客单价与家庭囤货型顾客一样大的设定下重新生成零售商的交易数据，"
+            "并给出便利型顾客的利润占比和平均利润。"),
+        hints=[Hint(
+            "Change only the basket setting of the convenience lifestyle, keep your own "
+            "seed and the members as they are, then build the features and compare the "
+            "lifestyles as in the chapter.",
+            "只改变便利型生活方式的客单价设定，保留你自己的种子和会员数据，然后像正文那样"
+            "构建特征并比较各种生活方式。"),
+            pointer("crmlab.datasets.simulate", "segmentation.customer_features",
+                    "segmentation.segment_by")],
+    ),
+    concept_check(
+        "6.8", "B", {
+            "A": ("A silhouette of 0.25 or less means no substantial structure (Kaufman & "
+                  "Rousseeuw's rule of thumb): customers sit almost as close to the next "
+                  "segment as to their own, so the groups are not clearly separated.",
+                  "轮廓系数不超过 0.25 表示没有实质性的结构（Kaufman 与 Rousseeuw 的经验"
+                  "法则）：客户离相邻细分几乎和离自己的细分一样近，各组并没有明显分开。"),
+            "C": ("Weak structure does not forbid a partition: segments can still help serve "
+                  "customers differently, as long as nobody claims they are natural groups.",
+                  "结构弱并不妨碍划分：只要不声称它们是天然的群体，细分仍然可以用来差异化"
+                  "地服务客户。"),
+            "D": ("The inertia falls with every extra segment whatever the data, so a "
+                  "falling inertia says nothing about which k is best.",
+                  "无论数据如何，惯性都会随细分数增加而下降，所以惯性下降并不能说明哪个 k "
+                  "最好。"),
+        },
+        task=Hint("Choose the letter of the option that says what a silhouette of 0.23 "
+                  "allows you to claim.",
+                  "选出说明轮廓系数为 0.23 时可以得出什么结论的那个选项的字母。"),
+        nudge=Hint("The silhouette runs from -1 to 1: how much closer each customer is to "
+                   "its own segment than to the next one. Is 0.23 close to 1?",
+                   "轮廓系数从 -1 到 1，衡量每位客户离自己的细分比离相邻细分近多少。0.23 接近 "
+                   "1 吗？")),
 )

@@ -17,14 +17,20 @@ passed as BTYD recency, the year before or after the one asked for, ...
 
 from __future__ import annotations
 
-import functools
-
+from crmlab.exercises._concept import concept_check
+from crmlab.exercises._judging import Convention, When
+from crmlab.exercises._registry import (
+    Exercise,
+    Finding,
+    Hint,
+    Part,
+    Tolerance,
+    pointer,
+    register,
+)
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import Convention, When, tell
-from crmlab.exercises._registry import Exercise, Hint, Part, Tolerance, pointer, register
 
-__all__ = ["EXERCISES", "expected"]
+__all__ = ["EXERCISES", "FINDINGS", "expected"]
 
 #: Exercise 9.1: margin, retention, discount, acquisition cost.
 CLV_9_1 = {"margin": 200.0, "retention": 0.8, "discount": 0.12, "acquisition_cost": 150.0}
@@ -125,7 +131,7 @@ def expected(qid: str) -> dict:
     Parameters
     ----------
     qid : str
-        ``"9.1"`` to ``"9.7"``.
+        ``"9.1"`` to ``"9.8"``.
 
     Returns
     -------
@@ -257,20 +263,22 @@ def _mistakes_9_1(key: str):
             (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
              "你漏掉了折现率：应为 r / (1 + i - r)。"),
             ((1 + i) / (1 + i - r), "That is the multiple with the margin at the start of each "
-                                    "year (timing='begin'); use the default 'end'.",
-             "这是每年年初获得利润的乘数（timing='begin'）；请使用默认的 'end'。"),
+                                    "year; Gupta & Lehmann's convention receives it at the end.",
+             "这是每年年初获得利润的乘数；Gupta 与 Lehmann 的约定是在每年年末获得利润。"),
         ]
     return [
         (m * as_percent - cost, "Retention 80 is a percentage: use the decimal 0.8.",
          "保持率 80 是百分数：请用小数 0.8。"),
         (m * (1 + i) / (1 + i - r) - cost,
-         "That is the value with timing='begin'; the exercise uses the default 'end'.",
-         "这是 timing='begin' 的值；本题使用默认的 'end'。"),
+         "That is the value with the margins at the start of each year; the exercise "
+         "receives them at the end.",
+         "这是每年年初获得利润时的价值；本题在每年年末获得利润。"),
         (m * r / (1 + i - r), "You forgot to subtract the acquisition cost.",
          "你忘了减去获客成本。"),
-        (m * (1 + i) / (1 + i - r), "That is the 'begin' timing and no acquisition cost: "
-                                    "keep timing='end' and subtract the cost.",
-         "这是 timing='begin' 且没有减去获客成本的值：请用 timing='end' 并减去获客成本。"),
+        (m * (1 + i) / (1 + i - r), "That is margins at the start of each year and no "
+                                    "acquisition cost: take them at the end and subtract "
+                                    "the cost.",
+         "这是年初获得利润且没有减去获客成本的值：请在年末获得利润并减去获客成本。"),
         (m / (1 - r) - cost, "m / (1 - r) ignores discounting: use simple_clv.",
          "m / (1 - r) 忽略了折现：请使用 simple_clv。"),
         (m * r / (1 + i - r) + cost, "The acquisition cost is subtracted, not added.",
@@ -286,17 +294,18 @@ def _mistakes_9_2_growth(want):
     r, i, m, cost, g = (d["retention"], d["discount"], d["margin"], d["acquisition_cost"],
                         GROWTH_9_2)
     return [
-        (m * r / (1 + i - r), "That is the value without growth: pass growth=0.05.",
-         "这是没有增长的价值：请传入 growth=0.05。"),
+        (m * r / (1 + i - r), "That is the value without growth: let the margin grow by "
+                              "5 % a year.",
+         "这是没有增长的价值：请让利润每年增长 5 %。"),
         (want - cost, "This exercise has no acquisition cost: leave it out.",
          "本题没有获客成本：不要减去它。"),
         (clv.simple_clv(m, r, i, growth=g, timing="begin"),
-         "That is the value with timing='begin'; use the default 'end'.",
-         "这是 timing='begin' 的值；请使用默认的 'end'。"),
+         "That is the value with the margins at the start of each year; take them at the "
+         "end.",
+         "这是每年年初获得利润时的价值；请在每年年末获得利润。"),
         (m * (1 + g) * r / (1 + i - r * (1 + g)),
-         "The first year's margin is 200; it grows from the second year on "
-         "(margin * (1 + g) ** (t - 1)).",
-         "第一年的利润是 200，从第二年起才增长（margin * (1 + g) ** (t - 1)）。"),
+         "The first year's margin is 200; it grows from the second year on.",
+         "第一年的利润是 200，从第二年起才增长。"),
         (m * r / (1 + i - g - r), "Growth is not subtracted from the discount rate: the "
                                   "denominator is 1 + i - r * (1 + g).",
          "增长率不能直接从折现率中减去：分母是 1 + i - r * (1 + g)。"),
@@ -328,13 +337,12 @@ def _mistakes_9_3(key: str):
         lines, days = _order_lines()
         by_week = _summary_numbers(_summary("W", "W"))
         whole = _summary_numbers(_summary("D", "W", None))
-        week_msg = ("freq='W' merges the purchases of a whole week; the exercise merges "
-                    "per day (freq='D') and only measures time in weeks (unit='W').",
-                    "freq='W' 会把一整周的购买合并；本题按天合并（freq='D'），只是以周为"
-                    "时间单位（unit='W'）。")
+        week_msg = ("Those purchases were merged per week; the exercise merges them per "
+                    "day and only measures time in weeks.",
+                    "这些购买是按周合并的；本题按天合并，只是以周为时间单位。")
         whole_msg = ("That uses all the data: stop the summary at the end of the "
-                     "calibration period, observation_end='1997-09-30'.",
-                     "这用了全部数据：汇总应截止到校准期末，observation_end='1997-09-30'。")
+                     "calibration period, 1997-09-30.",
+                     "这用了全部数据：汇总应截止到校准期末，即 1997-09-30。")
         common = [(by_week[key], *week_msg), (whole[key], *whole_msg)]
         if key == "n_zero":
             return [
@@ -364,8 +372,8 @@ def _mistakes_9_3(key: str):
                  "同一天的多次购买算作一次：请先合并。"),
                 *common]
         return [
-            (7 * want, "That is T in days: measure time in weeks (unit='W').",
-             "这是以天为单位的 T：请以周为单位（unit='W'）。"),
+            (7 * want, "That is T in days: measure time in weeks.",
+             "这是以天为单位的 T：请以周为单位。"),
             (float(_summary()["recency"].mean()),
              "That is the mean recency (first to last purchase); T runs from the first "
              "purchase to the end of the calibration period.",
@@ -378,17 +386,16 @@ def _mistakes_9_3(key: str):
 def _mistakes_9_4_params(want):
     return [
         (_bg_numbers(_bg("D", "D"))["params"],
-         "alpha is in days: fit on the summary in weeks (unit='W'); r is the same.",
-         "alpha 是以天为单位的：请在以周为单位的汇总上拟合（unit='W'）；r 不变。"),
+         "alpha is in days: fit on the summary in weeks; r is the same.",
+         "alpha 是以天为单位的：请在以周为单位的汇总上拟合；r 不变。"),
         (_bg_numbers(_bg("W", "W"))["params"],
-         "That is the fit on purchases merged per week (freq='W'); merge per day and "
-         "measure in weeks (freq='D', unit='W').",
-         "这是按周合并购买（freq='W'）后的拟合结果；请按天合并、以周计时"
-         "（freq='D', unit='W'）。"),
+         "That is the fit on purchases merged per week; merge them per day and measure "
+         "time in weeks.",
+         "这是按周合并购买后的拟合结果；请按天合并、以周计时。"),
         (_bg_numbers(_bg("D", "W", None))["params"],
-         "That model saw all the data: fit on the calibration period only "
-         "(observation_end='1997-09-30').",
-         "这个模型用了全部数据：请只用校准期的数据拟合（observation_end='1997-09-30'）。"),
+         "That model saw all the data: fit on the calibration period only (to "
+         "1997-09-30).",
+         "这个模型用了全部数据：请只用校准期（到 1997-09-30）的数据拟合。"),
     ]
 
 
@@ -429,9 +436,9 @@ def _mistakes_9_5(key: str):
                 (_profile(bg, t=52)[key], "The horizon is 39 weeks, not a year of 52.",
                  "时间跨度是 39 周，而不是一年 52 周。"),
                 (float(bg.expected_purchases_new(HORIZON_9_5)),
-                 "That is the expectation for a brand-new customer "
-                 "(expected_purchases_new); use this customer's history.",
-                 "这是新客户的期望值（expected_purchases_new）；请使用该客户的购买历史。"),
+                 "That is the expectation for a brand-new customer; use this customer's "
+                 "history.",
+                 "这是新客户的期望值；请使用该客户的购买历史。"),
             ]
         return out
     return mistakes
@@ -465,9 +472,9 @@ def _mistakes_9_6_retention(want):
          "这是 10 年后剩余客户占群组的比例（survival）；第 10 年的保持率是 S(10) / S(9)。"),
         (_first_year_retention(),
          "That is the observed retention of year 1 (631 / 1000): in the sBG model "
-         "retention rises with tenure, project it with retention_rate.",
-         "这是观测到的第 1 年保持率（631 / 1000）：sBG 模型中保持率随客户年限上升，请用 "
-         "retention_rate 预测。"),
+         "retention rises with tenure, so project it with the fitted model.",
+         "这是观测到的第 1 年保持率（631 / 1000）：sBG 模型中保持率随客户年限上升，"
+         "请用拟合好的模型预测。"),
         (counts[-1] / counts[-2], "That is the observed retention of year 7 (241 / 262); "
                                   "the question asks for the model's year 10.",
          "这是观测到的第 7 年保持率（241 / 262）；题目问的是模型预测的第 10 年。"),
@@ -484,9 +491,9 @@ def _mistakes_9_6_survival(want):
          "这是 13 年后的比例。"),
         (_first_year_retention() ** SURVIVE_9_6,
          "A constant retention of 0.631 a year loses far too many: "
-         "in the sBG model retention rises with tenure (survival(12)).",
-         "每年保持 0.631 的固定保持率会流失过多客户：sBG 模型中保持率随年限上升"
-         "（survival(12)）。"),
+         "in the sBG model retention rises with tenure, so take the model's survival.",
+         "每年保持 0.631 的固定保持率会流失过多客户：sBG 模型中保持率随年限上升，"
+         "请使用模型的存活率。"),
         (float(model.retention_rate(SURVIVE_9_6)), "That is the retention rate of year 12; "
                                                    "the question asks for the share of the "
                                                    "cohort left (survival).",
@@ -507,9 +514,9 @@ def _mistakes_9_7(i: int):
         everyone = (float(_bg().probability_alive(calhold).mean()),
                     float((calhold["frequency_holdout"] > 0).mean()))
         out = [
-            (strict[i], "'Not bought for 20 weeks or more' includes exactly 20 weeks: "
-                        "T - recency >= 20.",
-             "“20 周或更久没有购买”包括正好 20 周：T - recency >= 20。"),
+            (strict[i], "'Not bought for 20 weeks or more' includes a silence of exactly "
+                        "20 weeks.",
+             "“20 周或更久没有购买”包括正好沉默 20 周的客户。"),
             (zero[i], "Leave out the customers without a repeat purchase (frequency 0): "
                       "the BG/NBD model gives them P(alive) = 1 whatever their silence.",
              "请排除没有重复购买的客户（frequency 为 0）：BG/NBD 模型无论他们沉默多久都给出 "
@@ -524,6 +531,36 @@ def _mistakes_9_7(i: int):
                         "这是他们在验证期的平均购买次数；题目问的是至少购买一次的客户比例。"))
         return out
     return mistakes
+
+
+# --------------------------------------------------------------------------- FINDINGS
+def _model_agrees_with_holdout() -> bool:
+    """9.7: silent repeat buyers exist, some came back, and P(alive) is near that share."""
+    rows = _silent()
+    p_alive, came_back = _silent_numbers()
+    return bool(len(rows) >= 30 and 0 < came_back < 1 and abs(p_alive - came_back) < 0.1)
+
+
+def _rates_uneven_dropout_minority() -> bool:
+    """The chapter's reading of the BG/NBD fit: r < 1 (very uneven purchase rates) and a
+    mean dropout probability after a purchase below one half."""
+    p = _bg().params_
+    return bool(p["r"] < 1 and p["a"] / (p["a"] + p["b"]) < 0.5)
+
+
+#: The facts of the data the exercise texts and rubrics rely on, in every variant (CDNOW
+#: is real: a variant is a seeded 80 % of its customers).
+FINDINGS = (
+    Finding("9.3: some customers made no repeat purchase in the calibration period, "
+            "some did",
+            lambda: bool(0 < (_summary()["frequency"] == 0).mean() < 1)),
+    Finding("9.4: purchase rates are very uneven (r < 1) and the mean dropout "
+            "probability after a purchase is below one half",
+            _rates_uneven_dropout_minority),
+    Finding("9.7: some silent repeat buyers came back, and the model's mean P(alive) for "
+            "them is within 0.1 of the share who did",
+            _model_agrees_with_holdout),
+)
 
 
 # --------------------------------------------------------------------------- the records
@@ -635,4 +672,26 @@ EXERCISES = register(
             "为比较。"),
             pointer("clv.calibration_holdout", "BetaGeo.probability_alive")],
     ),
+    concept_check(
+        "9.8", "B", {
+            "A": ("Counting the margin of the current period, received today, is the "
+                  "'beginning of period' convention: one margin more than the multiple, "
+                  "which counts only future margins, each at the end of its period.",
+                  "把本期利润计入并在今天收到，是“期初”约定：比利润乘数多一期利润；"
+                  "利润乘数只计未来的利润，每期利润在期末到账。"),
+            "C": ("1 / (1 − r) is an expected tenure, undiscounted and counting the current "
+                  "period. The multiple discounts every future margin, and the customer may "
+                  "leave in any period with probability 1 − r.",
+                  "1 / (1 − r) 是预期的留存期数，没有折现，并且计入了本期。利润乘数对每一期"
+                  "未来利润都折现，客户每一期都可能以 1 − r 的概率离开。"),
+            "D": ("The multiple assumes one constant retention rate (客户保持率) for every "
+                  "period. Retention rising with tenure is what the sBG model adds.",
+                  "利润乘数假定每一期的客户保持率都相同。保持率随客户年限上升，是 sBG 模型"
+                  "才加入的。"),
+        },
+        task=Hint("Choose the letter of the convention the margin multiple assumes.",
+                  "选出利润乘数所采用的约定的字母。"),
+        nudge=Hint("Write out the first terms of the sum the multiple adds up: when does the "
+                   "first margin arrive, and by what is it multiplied?",
+                   "写出利润乘数所加总的前几项：第一笔利润何时到账？乘以了什么？")),
 )
