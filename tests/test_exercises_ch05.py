@@ -273,15 +273,3 @@ def test_check_cells_and_hidden_tests_on_plain_values():
         assert reason == ("" if k < 9 else "Your decision (`treat_all_same` = False) is not "
                           "checked here: your instructor reads it with your reasoning."), reason
         assert grader_judge(ex, dict.fromkeys(values, 0))[0] == "failed", ex.grade_id
-
-
-def test_5_7_names_the_own_data_mistake_in_a_variant():
-    """With per-student data the student's own accounts differ from the simulation."""
-    import crmlab
-
-    crmlab.datasets.set_variant("s1")
-    try:
-        own = ch05._manager_facts(ch05._accounts())["current_gain"]
-        fails("5.7", with_("5.7", current_bundled=own), "`current_bundled`", "your own data")
-    finally:
-        crmlab.datasets.set_variant(None)

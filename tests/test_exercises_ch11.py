@@ -131,7 +131,7 @@ def test_11_5_letters():
     for letter in "ABD":
         text = fails("11.5", letter, "is one of the five features")
         assert "C" not in text.replace("Concept", "")  # the right letter is never named
-    fails("11.5", "E", "not one of the letters")
+    fails("11.5", "E", "not one of the options")
     fails("11.5", 3)
     set_language("zh")
     try:

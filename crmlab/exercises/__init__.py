@@ -16,6 +16,7 @@ the grader uses too); they are imported on first use, so a student's first ``che
 does not pay for nbformat.
 """
 
+from crmlab.exercises._attempts import read_attempts
 from crmlab.exercises._registry import (
     CheckFailed,
     Exercise,
@@ -29,7 +30,6 @@ from crmlab.exercises._registry import (
     questions,
     register,
 )
-from crmlab.exercises._attempts import read_attempts
 from crmlab.exercises._text import get_language, set_language
 
 _NOTEBOOK = {"build", "clear_hidden_tests", "clear_outputs", "clear_solutions",

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from crmlab.exercises._compare import normal_text
-from crmlab.exercises._judging import Mistake, When
+from collections.abc import Callable
+from typing import Any
+
+from crmlab.exercises._compare import compare, normal_text
+from crmlab.exercises._judging import tell
 from crmlab.exercises._registry import Exercise, Hint
 
-__all__ = ["LETTERS", "concept_check"]
+__all__ = ["LETTERS", "concept_check", "letter_judge"]
 
 #: The options of every concept check.
 LETTERS = ("A", "B", "C", "D")
@@ -25,12 +28,38 @@ def _letter(answer: object) -> str | None:
     """The option an answer names (A to D), or None when it names none."""
     if not isinstance(answer, str):
         return None
-    text = normal_text(answer).strip().upper()
+    text = normal_text(answer).strip(" .)(（）。、").upper()
     return text if text in LETTERS else None
 
 
-def _not_a_letter(answer: object, want: object) -> bool:
-    return isinstance(answer, str) and _letter(answer) is None
+def letter_judge(right: str, wrong: Mapping[str, tuple[str, str]]
+                 ) -> Callable[[Any, Any], list[str]]:
+    """The judge of a concept check: the letter ``right``, and why each other one is wrong.
+
+    The answer is compared after Unicode normalisation ("Ｂ", "b", " B." and "(B)" are B);
+    a wrong letter gets its sentence from ``wrong`` (English, Chinese), about the idea,
+    never naming the right letter; a letter without a sentence gets a general one.
+
+    Examples
+    --------
+    >>> judge = letter_judge("B", {"A": ("A is a price.", "A 是价格。")})
+    >>> judge("Ｂ", "B"), judge(" b.", "B"), judge("a", "B")
+    ([], [], ['A is a price.'])
+    >>> judge("E", "B")
+    ["'E' is not one of the options: answer with one letter, A, B, C or D."]
+    """
+    def judge(answer: Any, want: Any) -> list[str]:
+        got = _letter(answer)
+        if got is None:  # a number or a list says its type too
+            kind = [] if isinstance(answer, str) else compare(answer, right)
+            return kind + [tell(f"{answer!r} is not one of the options: answer with one "
+                                "letter, A, B, C or D.",
+                                f"{answer!r} 不是选项之一：请只填一个字母：A、B、C 或 D。")]
+        if got == right:
+            return []
+        return [tell(*wrong.get(got, ("That option does not fit the definition.",
+                                      "这个选项不符合定义。")))]
+    return judge
 
 
 def concept_check(qid: str, right: str, wrong: Mapping[str, tuple[str, str]], *,
@@ -60,14 +89,10 @@ def concept_check(qid: str, right: str, wrong: Mapping[str, tuple[str, str]], *,
     >>> problems(ex, "Ｂ"), problems(ex, " b"), problems(ex, "a")
     ([], [], ['A counts orders, not days.'])
     >>> problems(ex, "E")
-    ['Answer with one letter, A, B, C or D.']
+    ["'E' is not one of the options: answer with one letter, A, B, C or D."]
     """
     if right not in LETTERS or set(wrong) != set(LETTERS) - {right}:
         raise ValueError(f"concept check {qid}: give the right letter and a sentence for each "
                          f"other option of {LETTERS}.")
-    mistakes = [Mistake(letter, en, zh) for letter, (en, zh) in sorted(wrong.items())]
-    return Exercise(
-        qid, expected=lambda: right, mistakes=mistakes,
-        before=[When(_not_a_letter, "Answer with one letter, A, B, C or D.",
-                     "请只填一个字母：A、B、C 或 D。")],
-        task=task, hints=[nudge])
+    return Exercise(qid, expected=lambda: right, judge=letter_judge(right, wrong),
+                    task=task, hints=[nudge])

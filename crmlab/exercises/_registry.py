@@ -45,11 +45,11 @@ from typing import Any
 
 from crmlab._errors import CRMDataError
 from crmlab.exercises import _attempts
-from crmlab.exercises._variant import per_variant
 from crmlab.exercises._compare import describe
 from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
 from crmlab.exercises._judging import judge as judge_value
 from crmlab.exercises._text import say
+from crmlab.exercises._variant import per_variant
 from crmlab.exercises.answers import HIDDEN_KEY, as_graded, conform
 
 __all__ = ["POINTER_AFTER", "CheckFailed", "Exercise", "Finding", "Hint", "Part", "Result", "Tolerance",

@@ -21,10 +21,11 @@ from typing import Any
 
 from crmlab.exercises._compare import normal_text
 from crmlab.exercises._judging import TIGHT, When, matches, tell
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 
-__all__ = ["EXERCISES", "FINDINGS", "expected", "judge_letter"]
+__all__ = ["EXERCISES", "FINDINGS", "expected"]
 
 #: Members of exercise 1.5: signed up before this date, followed over this year.
 MEMBERS_BEFORE = "2025-01-01"
@@ -93,35 +94,6 @@ def expected(qid: str) -> Any:
     'D'
     """
     return EXERCISES[qid].expected()
-
-
-def judge_letter(right: str, why_wrong: dict[str, tuple[str, str]]
-                 ) -> Callable[[Any, Any], list[str]]:
-    """A judge of a multiple-choice concept check (a letter A-D).
-
-    The answer is compared after Unicode normalisation ("Ｂ", "b" and " B " are B); a
-    wrong letter gets the sentence of ``why_wrong`` about the idea, never the right
-    letter.
-
-    Examples
-    --------
-    >>> judge = judge_letter("B", {"A": ("A is a price.", "A 是价格。")})
-    >>> judge("Ｂ", "B"), judge("a", "B")
-    ([], ['A is a price.'])
-    >>> judge("E", "B")
-    ["'E' is not one of the options: answer with one letter, A, B, C or D."]
-    """
-    def judge(answer, want) -> list[str]:
-        got = normal_text(answer).replace(".", "").replace(")", "").strip().upper() \
-            if isinstance(answer, str) else None
-        if got == right:
-            return []
-        if got in why_wrong:
-            return [tell(*why_wrong[got])]
-        return [tell(f"{answer!r} is not one of the options: answer with one letter, A, B, "
-                     f"C or D.",
-                     f"{answer!r} 不是选项之一：请只写一个字母：A、B、C 或 D。")]
-    return judge
 
 
 # --------------------------------------------------------------------------- 1.1
@@ -609,7 +581,7 @@ EXERCISES = register(
             pointer("Series.map", "Series.fillna", "DataFrame.groupby")],
     ),
     Exercise(
-        "1.6", expected=lambda: "D", judge=judge_letter("D", _WHY_1_6),
+        "1.6", expected=lambda: "D", judge=letter_judge("D", _WHY_1_6),
         task=Hint("Answer with one letter: which source of customer information is an "
                   "indirect channel?",
                   "用一个字母作答：哪一种客户信息来源属于间接渠道？"),

@@ -28,7 +28,7 @@ from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, choice, judge_parts, matches, not_a_choice, tell
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises.ch01 import judge_letter
+from crmlab.exercises._concept import letter_judge
 
 __all__ = ["EXERCISES", "FINDINGS", "expected"]
 
@@ -640,7 +640,7 @@ EXERCISES = register(
             pointer("DataFrame.groupby", "Series.mean")],
     ),
     Exercise(
-        "2.6", expected=lambda: "B", judge=judge_letter("B", _WHY_2_6),
+        "2.6", expected=lambda: "B", judge=letter_judge("B", _WHY_2_6),
         task=Hint("Answer with one letter: which class of the answer key does the company "
                   "belong to?",
                   "用一个字母作答：这家公司属于参考答案中的哪一类？"),

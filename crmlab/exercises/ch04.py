@@ -20,17 +20,17 @@ variant by ``tests/test_variant_findings.py``).
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Any
 
 from crmlab.datasets import current_variant
 from crmlab.exercises._compare import compare, normal_text
 from crmlab.exercises._judging import When, matches, tell
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 
-__all__ = ["EXERCISES", "FINDINGS", "concept_judge", "expected"]
+__all__ = ["EXERCISES", "FINDINGS", "expected"]
 
 #: Exercise 4.1 and 4.9: the year asked for.
 YEAR = 2025
@@ -434,16 +434,16 @@ def _mistakes_4_9(key: str):
 
 
 # --------------------------------------------------------------------------- 4.7
-@functools.cache
+@per_variant
 def _simulated_values(changed: bool):
-    """Revenue per customer of the retailer made again (the bundled seed: no variant)."""
+    """Revenue per customer of the retailer made again from the student's own data's seed."""
     from crmlab import datasets
 
     tx = datasets.simulate("retail_transactions", **(SETTING_4_8 if changed else {}))
     return tx.groupby("customer_id")["amount"].sum()
 
 
-@functools.cache
+@per_variant
 def _e47() -> dict:
     from crmlab import pyramid
 
@@ -467,12 +467,6 @@ def _mistakes_4_7(key: str):
                         "That is the Gini with the setting changed: the baseline is the "
                         "simulation with nothing changed.",
                         "这是改了设置后的基尼系数：基准是什么都不改的模拟。"))
-            if current_variant() is not None:  # with the bundled data they coincide
-                out.append((pyramid.gini(_value()),
-                            "That is the Gini of your own data: compare two simulations made "
-                            "with the same seed, so that only the setting differs.",
-                            "这是你自己数据的基尼系数：请比较两次用同一随机种子的模拟，"
-                            "使两者只差这一项设置。"))
         if key == "top20_narrow":
             out.append((pyramid.top_share(_simulated_values(False), 0.2),
                         "That is the top 20 %'s share with nothing changed: use the "
@@ -495,39 +489,6 @@ CONCEPT_4_8 = ("B", {
           "profitable. The lead tier is about profit.",
           "购买次数是 RFM 的频次；经常购买的客户也可能是赚钱的。铅层看的是利润。"),
 })
-
-
-def concept_judge(right: str, wrong: dict[str, tuple[str, str]]):
-    """Return the judge of a bilingual multiple-choice concept check.
-
-    The answer is a letter; full-width letters, lower case and spaces are accepted (the
-    text is compared after Unicode normalisation). A wrong letter gets a sentence about
-    the idea behind it, never the right letter.
-
-    Examples
-    --------
-    >>> judge = concept_judge("B", {"A": ("A is about revenue.", "A 讲的是收入。")})
-    >>> judge("Ｂ", "B"), judge(" b ", "B")
-    ([], [])
-    >>> judge("a", "B")
-    ['A is about revenue.']
-    """
-    letters = ("A", "B", "C", "D")
-
-    def judge(answer, want) -> list[str]:
-        if not isinstance(answer, str):
-            return compare(answer, right)
-        got = normal_text(answer).strip(" .)(（）。").upper()
-        if got not in letters:
-            return [tell(f"{answer!r} is not one of the options: answer with one letter, "
-                         "A, B, C or D.",
-                         f"{answer!r} 不是选项之一：请只填一个字母：A、B、C 或 D。")]
-        if got == right:
-            return []
-        en, zh = wrong.get(got, ("That option does not fit the definition.",
-                                 "这个选项不符合定义。"))
-        return [tell(en, zh)]
-    return judge
 
 
 # --------------------------------------------------------------------------- the records
@@ -665,7 +626,7 @@ EXERCISES = register(
             pointer("datasets.simulate", "pyramid.gini")],
     ),
     Exercise(
-        "4.8", expected=lambda: CONCEPT_4_8[0], judge=concept_judge(*CONCEPT_4_8),
+        "4.8", expected=lambda: CONCEPT_4_8[0], judge=letter_judge(*CONCEPT_4_8),
         task=Hint("Choose the one letter that fits the definition.",
                   "选出符合定义的那一个字母。"),
         hints=[Hint(

@@ -20,13 +20,11 @@ variant by ``tests/test_variant_findings.py``).
 
 from __future__ import annotations
 
-import functools
-
 from crmlab.datasets import current_variant
 from crmlab.exercises._judging import Convention, When, matches
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, Tolerance, pointer, register
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises.ch04 import concept_judge
+from crmlab.exercises._concept import letter_judge
 
 __all__ = ["EXERCISES", "FINDINGS", "expected"]
 
@@ -211,16 +209,16 @@ def _manager_facts(accounts) -> dict:
             "overlap": len(key & managers)}
 
 
-@functools.cache
+@per_variant
 def _simulated(**changes):
-    """The accounts made again (the bundled seed, so no variant: the same for everyone)."""
+    """The accounts made again from the student's own data's seed (simulate follows the variant)."""
     from crmlab import datasets
 
     settings = {k: dict(v) if isinstance(v, tuple) else v for k, v in changes.items()}
     return datasets.simulate("accounts", **settings)
 
 
-@functools.cache
+@per_variant
 def _e57():
     bundled = _manager_facts(_simulated())
     by_revenue = _manager_facts(_simulated(priority_weights=tuple(PRIORITY_5_7.items())))
@@ -422,12 +420,6 @@ def _mistakes_5_7(key: str):
                         "That is the gain with the weights changed: the baseline is the "
                         "simulation with nothing changed.",
                         "这是改了权重后的收益：基准是什么都不改的模拟。"))
-            if current_variant() is not None:  # with the bundled data they coincide
-                out.append((_manager_facts(_accounts())["current_gain"],
-                            "That is the gain on your own data: compare two simulations made "
-                            "with the same seed, so that only the setting differs.",
-                            "这是你自己数据上的收益：请比较两次用同一随机种子的模拟，使两者只差"
-                            "这一项设置。"))
         if key.startswith("current"):
             out.append((want / 1e6, "That looks like million yuan; give the gain in yuan.",
                         "这看起来是以百万元为单位；请以元为单位。"))
@@ -603,7 +595,7 @@ EXERCISES = register(
             pointer("datasets.simulate", "key_accounts.compare_policies")],
     ),
     Exercise(
-        "5.8", expected=lambda: CONCEPT_5_8[0], judge=concept_judge(*CONCEPT_5_8),
+        "5.8", expected=lambda: CONCEPT_5_8[0], judge=letter_judge(*CONCEPT_5_8),
         task=Hint("Choose the one letter that fits the definition.",
                   "选出符合定义的那一个字母。"),
         hints=[Hint(

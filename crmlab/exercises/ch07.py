@@ -21,11 +21,12 @@ from typing import Any
 
 from crmlab.exercises._compare import compare
 from crmlab.exercises._judging import When, matches, tell
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 
 __all__ = ["EXAMPLE_7_2", "EXERCISES", "FINDINGS", "GAP_WEIGHTS_7_6", "SEGMENT_7_3",
-           "SEGMENT_7_4", "SEGMENT_7_5", "SEGMENT_7_8", "concept_judge", "expected"]
+           "SEGMENT_7_4", "SEGMENT_7_5", "SEGMENT_7_8", "expected"]
 
 #: The worked example of exercise 7.2: customers at the start, lost, at the end, new.
 EXAMPLE_7_2 = {"at_start": 1200, "lost": 150, "at_end": 1180, "new": 130}
@@ -594,41 +595,6 @@ CONCEPT_7_7 = ("B", {
 })
 
 
-def _letter(answer) -> str | None:
-    """The option letter of a text answer: "B", "b", full-width "Ｂ", "(B)", "B." all B."""
-    if not isinstance(answer, str):
-        return None
-    text = unicodedata.normalize("NFKC", answer).strip().strip("()（）.。 ").upper()
-    return text if text in ("A", "B", "C", "D") else None
-
-
-def concept_judge(concept: tuple[str, dict[str, tuple[str, str]]]) -> Callable:
-    """The judge of a multiple-choice concept check: a letter, and why a wrong one is wrong.
-
-    ``concept`` is the right letter and, for each wrong letter, one sentence in English
-    and in Chinese about the idea (never naming the right letter).
-
-    Examples
-    --------
-    >>> judge = concept_judge(("B", {"A": ("Too high.", "太高。"), "C": ("Low.", "低。"),
-    ...                              "D": ("No.", "不。")}))
-    >>> judge("ｂ", "B"), judge("A", "B")
-    ([], ['Too high.'])
-    """
-    right, why = concept
-
-    def judge(answer, want) -> list[str]:
-        if not isinstance(answer, str):
-            return compare(answer, want)
-        got = _letter(answer)
-        if got is None:
-            return [tell(f"{answer!r}: answer with one letter, A, B, C or D.",
-                         f"{answer!r}：请用一个字母作答：A、B、C 或 D。")]
-        return [] if got == right else [tell(*why[got])]
-
-    return judge
-
-
 #: The facts of the survey the exercise text relies on, in every student's variant.
 FINDINGS = (
     Finding("inflated promises churn more than accurate ones among retail customers, "
@@ -748,7 +714,7 @@ EXERCISES = register(
             pointer("crmlab.datasets.simulate", "satisfaction.churn_drivers")],
     ),
     Exercise(
-        "7.7", expected=lambda: CONCEPT_7_7[0], judge=concept_judge(CONCEPT_7_7),
+        "7.7", expected=lambda: CONCEPT_7_7[0], judge=letter_judge(*CONCEPT_7_7),
         task=Hint(
             "Choose the letter of the group an answer of 8 belongs to in the NPS.",
             "选出 8 分的回答在净推荐值中属于哪一组，填入字母。"),

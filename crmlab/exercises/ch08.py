@@ -28,7 +28,7 @@ from crmlab.exercises._registry import (
     register,
 )
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises.ch07 import concept_judge
+from crmlab.exercises._concept import letter_judge
 
 __all__ = ["CANDIDATES_8_5", "EXERCISES", "FINDINGS", "MIN_HOURS_8_3", "MIN_HOURS_8_4",
            "PRIORITY_WEIGHTS_8_5", "THRESHOLD_8_2", "WEIGHTS_8_7", "expected"]
@@ -529,7 +529,7 @@ EXERCISES = register(
             pointer("crmlab.datasets.simulate", "bias.priority_drivers", "bias.audit_totals")],
     ),
     Exercise(
-        "8.6", expected=lambda: CONCEPT_8_6[0], judge=concept_judge(CONCEPT_8_6),
+        "8.6", expected=lambda: CONCEPT_8_6[0], judge=letter_judge(*CONCEPT_8_6),
         task=Hint(
             "Choose the letter that says when the chapter's audit calls an account "
             "over-served.",

@@ -12,13 +12,14 @@ are told apart.
 
 from __future__ import annotations
 
-import functools
 import math
 from statistics import NormalDist
 from typing import Any
 
 from crmlab.exercises._judging import When, choice, not_a_choice, tell
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
+from crmlab.exercises._variant import per_variant
 
 __all__ = ["EXERCISES", "expected"]
 
@@ -37,7 +38,7 @@ ANSWER_11_5 = "C"
 PAIR_11_6 = ("coffee beans", "rice")
 
 
-@functools.cache
+@per_variant
 def _data() -> dict:
     import crmlab
     from crmlab import needs
@@ -71,7 +72,7 @@ def expected(qid: str) -> Any:
 
 
 # --------------------------------------------------------------------------- 11.1
-@functools.cache
+@per_variant
 def _rule() -> dict:
     rule = _data()["rules"].loc[RULE_11_1]
     return {"support": float(rule["support"]), "confidence": float(rule["confidence"]),
@@ -106,7 +107,7 @@ def _mistakes_11_1_lift(want):
 
 
 # --------------------------------------------------------------------------- 11.2
-@functools.cache
+@per_variant
 def _member() -> dict:
     lines = _data()["lines"]
     mine = lines[lines["customer_id"] == MEMBER_11_2]
@@ -151,7 +152,7 @@ def _judge_item(answer, want) -> list[str]:
 
 
 # --------------------------------------------------------------------------- 11.3
-@functools.cache
+@per_variant
 def _pair_at(strength: float) -> dict:
     """Lift and confidence of the hotpot pair in baskets regenerated at ``strength``."""
     from crmlab import datasets, needs
@@ -165,7 +166,7 @@ def _lift_at(strength: float) -> float:
     return _pair_at(strength)["lift"]
 
 
-@functools.cache
+@per_variant
 def _strengths() -> dict:
     weak, strong = STRENGTHS_11_3
     return {"lift_weak": _lift_at(weak), "lift_strong": _lift_at(strong)}
@@ -202,7 +203,7 @@ def _weekend_difference(visits):
     return needs.rate_difference(marked, by="bumped", outcome="bought", groups=(False, True))
 
 
-@functools.cache
+@per_variant
 def _weekend() -> dict:
     visits = _data()["visits"]
     diff = _weekend_difference(visits[visits["weekend"]])
@@ -263,24 +264,16 @@ def _mistakes_11_4(key: str):
 
 
 # --------------------------------------------------------------------------- 11.5
-def _judge_11_5(answer, want) -> list[str]:
-    letters = list(CHOICES_11_5)
-    if isinstance(answer, str):
-        answer = answer.strip().rstrip(".、)）").lstrip("(（").upper()
-    got = choice(answer.lower() if isinstance(answer, str) else answer,
-                 [k.lower() for k in letters])
-    if got is None:
-        return not_a_choice(answer, letters, "one of the letters", "选项字母之一")
-    if got.upper() != want:
-        term = CHOICES_11_5[got.upper()]
-        return [tell(f"{got.upper()} ({term}) is one of the five features the textbook lists: "
-                     f"the question asks for the one that is not.",
-                     f"{got.upper()}（{term}）是教材列出的五个特征之一：题目问的是不属于其中的那一项。")]
-    return []
+#: Why each other option of 11.5 is wrong: it is one of the features the textbook lists.
+WHY_11_5 = {
+    letter: (f"{letter} ({term}) is one of the five features the textbook lists: the question "
+             "asks for the one that is not.",
+             f"{letter}（{term}）是教材列出的五个特征之一：题目问的是不属于其中的那一项。")
+    for letter, term in CHOICES_11_5.items() if letter != ANSWER_11_5}
 
 
 # --------------------------------------------------------------------------- 11.6
-@functools.cache
+@per_variant
 def _bundle() -> dict:
     from crmlab import needs
 
@@ -297,7 +290,7 @@ def _mistakes_11_6_lift(want):
              "这是咖啡豆 -> 大米的置信度：题目要求的是提升度，即置信度除以含大米的购物篮占比。")]
 
 
-@functools.cache
+@per_variant
 def _other_samples() -> dict:
     """The pair's interval with 2000 bootstrap samples instead of the default."""
     from crmlab import needs
@@ -392,7 +385,7 @@ EXERCISES = register(
             pointer("needs.rate_difference", "DataFrame.assign")],
     ),
     Exercise(
-        "11.5", expected=lambda: ANSWER_11_5, judge=_judge_11_5,
+        "11.5", expected=lambda: ANSWER_11_5, judge=letter_judge(ANSWER_11_5, WHY_11_5),
         task=Hint(
             "Choose the letter of the one feature that is not among the features of customer "
             "needs the textbook lists.",
