@@ -91,9 +91,9 @@ class Convention:
                 "mistakes_in_any_order": self.mistakes_in_any_order}
 
 CUSTOMER_SHARE_NOT_COUNT = (
-    "That is a share of customers, not a number of customers: count them "
-    "(.sum() of a True/False condition, or len(...)).",
-    "这是客户占比，不是客户人数：请计数（对 True/False 条件求 .sum()，或用 len(...)）。")
+    "That is a share of customers, not a number of customers: count the customers "
+    "that meet the condition instead of averaging it.",
+    "这是客户占比，不是客户人数：请数出满足条件的客户，而不是求平均。")
 
 
 def tell(en: str, zh: str) -> str:
@@ -220,7 +220,7 @@ def descending(smallest_up: tuple[str, str]) -> tuple[When, When]:
         When(lambda answer, want: not answer.is_monotonic_decreasing
              and answer.is_monotonic_increasing, *smallest_up),
         When(lambda answer, want: not answer.is_monotonic_decreasing,
-             "The values are right but not sorted from the largest down: "
-             "use .sort_values(ascending=False).",
-             "数值正确但没有从大到小排序：请用 .sort_values(ascending=False)。"),
+             "The values are right but in another order: they should run from the "
+             "largest down.",
+             "数值正确但顺序不对：应当从大到小排列。"),
     )
