@@ -41,9 +41,9 @@ from browser.pages import NotebookRun, redraw_ok
 from numeric_env import ENVIRONMENTS, SECOND, comparable, sanitizers
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("notebooks", "solutions", "exercises")
-CHAPTERS = [p.relative_to(ROOT).as_posix() for folder in ("notebooks", "solutions")
-            for p in sorted((ROOT / folder).glob("*.ipynb"))]
+FOLDERS = ("notebooks", "solutions", "exercises", "zh")
+CHAPTERS = [p.relative_to(ROOT).as_posix() for folder in ("notebooks", "solutions", "zh/notebooks")
+            for p in sorted((ROOT / folder).glob("*.ipynb"))]  # zh: the Chinese edition
 EXERCISES = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
 WORKERS = int(os.environ.get("CRMLAB_BROWSER_WORKERS", "2"))
 # The first move of an explorer must redraw it. (When the explorers drew through pyplot's
