@@ -625,8 +625,11 @@ def _read_csv(data, names: list, encoding, kwargs: dict, source: str) -> _Raw:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=sep, skiprows=hdr, dtype=dtype,
-                                skip_blank_lines=False, index_col=False, **kwargs)
+            # as UTF-8 bytes: pandas' C parser reads them directly (a StringIO it
+            # re-encodes chunk by chunk, about a fifth slower)
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=sep, skiprows=hdr,
+                                dtype=dtype, skip_blank_lines=False, index_col=False,
+                                encoding="utf-8", **kwargs)
     except pd.errors.EmptyDataError as e:
         raise CRMDataError(f"{_CALLER}: {source} has no header and no rows.") from e
     except pd.errors.ParserError as e:
