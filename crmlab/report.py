@@ -84,14 +84,13 @@ def _png(fig) -> str:
 def _figure(draw, caption: str, size=(7.0, 4.2)) -> str:
     from matplotlib.figure import Figure
 
-    from crmlab.fonts import apply_chinese_font, chinese_font
+    from crmlab.fonts import chinese_font
 
-    with chinese_font():
+    with chinese_font():  # every crmlab.plots function gives its texts the CJK font itself
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.add_subplot())
         for ax in fig.axes:
             _plain_numbers(ax)
-        apply_chinese_font(fig)
         src = _png(fig)
     return (f'<figure><img alt="{_esc(caption)}" src="{src}">'
             f"<figcaption>{_esc(caption)}</figcaption></figure>")
