@@ -14,7 +14,7 @@ from exercise_helpers import fails as _fails
 
 import crmlab
 from crmlab import _synth, needs
-from crmlab.exercises import set_language
+from crmlab.exercises import ch11, set_language
 from crmlab.exercises._registry import judge
 
 fails = partial(_fails, whole_message=True)
@@ -60,7 +60,7 @@ def test_11_1_right_and_wrong(rule, lines):
 
 # ---------------------------------------------------------------- 11.2
 def test_11_2_right_and_wrong(lines):
-    mine = lines[lines["customer_id"] == "C0341"]
+    mine = lines[lines["customer_id"] == ch11._member_id()]
     n = mine["order_id"].nunique()
     share = mine.drop_duplicates(["order_id", "product"])["product"].eq("noodles").sum() / n
     right = {"usual_item": "noodles", "usual_share": share, "preferred_channel": "store"}

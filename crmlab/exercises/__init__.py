@@ -39,7 +39,8 @@ __all__ = [  # noqa: F822 - the notebook transforms resolve lazily through __get
     "CheckFailed", "Exercise", "Hint", "Part", "Result", "Tolerance", "build", "check",
     "clear_hidden_tests", "clear_outputs", "clear_solutions", "exercise", "get_language",
     "load_answer_key",
-    "normalize_metadata", "questions", "read_attempts", "register", "set_language", "student_version",
+    "normalize_metadata", "questions", "read_attempts", "register", "set_language",
+    "student_version",
     "tag_checks",
 ]
 

@@ -9,9 +9,7 @@ never naming the right letter; anything that is not one of A to D is told so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from crmlab.exercises._compare import compare, normal_text

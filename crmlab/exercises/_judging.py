@@ -220,7 +220,7 @@ def descending(smallest_up: tuple[str, str]) -> tuple[When, When]:
         When(lambda answer, want: not answer.is_monotonic_decreasing
              and answer.is_monotonic_increasing, *smallest_up),
         When(lambda answer, want: not answer.is_monotonic_decreasing,
-             "The values are right but in another order: they should run from the "
-             "largest down.",
-             "数值正确但顺序不对：应当从大到小排列。"),
+             "The values are right but not sorted from the largest down: put the "
+             "largest first.",
+             "数值正确但没有从大到小排序：请把最大的放在最前面。"),
     )

@@ -52,7 +52,8 @@ from crmlab.exercises._text import say
 from crmlab.exercises._variant import per_variant
 from crmlab.exercises.answers import HIDDEN_KEY, as_graded, conform
 
-__all__ = ["POINTER_AFTER", "CheckFailed", "Exercise", "Finding", "Hint", "Part", "Result", "Tolerance",
+__all__ = ["POINTER_AFTER", "CheckFailed", "Exercise", "Finding", "Hint", "Part", "Result",
+           "Tolerance",
            "check", "exercise", "hint_tier", "load_answer_key", "lookup", "pointer", "problems",
            "questions", "register", "untouched"]
 

@@ -1,4 +1,5 @@
-"""The one answer model: the plain data in which an answer is judged, in the notebook and by the grader.
+"""The one answer model: the plain data in which an answer is judged, in the notebook and by
+the grader.
 
 An answer is judged as plain data, wherever it is judged. :func:`to_plain` turns a value
 into JSON-able data (numbers, text, lists and tagged dicts for arrays, Series, DataFrames,
@@ -36,7 +37,8 @@ import importlib
 import inspect
 import math
 
-__all__ = ["HIDDEN_KEY", "MAX_DEPTH", "MAX_ITEMS", "MODULES", "Opaque", "as_graded", "conform", "from_plain",
+__all__ = ["HIDDEN_KEY", "MAX_DEPTH", "MAX_ITEMS", "MODULES", "Opaque", "as_graded", "conform",
+           "from_plain",
            "kernel_source", "to_plain"]
 
 #: What a chapter checker hidden by the grading sandbox says when imported

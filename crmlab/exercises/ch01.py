@@ -16,12 +16,10 @@ every student variant.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from crmlab.exercises._compare import normal_text
-from crmlab.exercises._judging import TIGHT, When, matches, tell
 from crmlab.exercises._concept import letter_judge
+from crmlab.exercises._judging import TIGHT, When, matches
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 

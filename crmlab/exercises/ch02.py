@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._judging import When, choice, judge_parts, matches, not_a_choice, tell
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises._concept import letter_judge
 
 __all__ = ["EXERCISES", "FINDINGS", "expected"]
 

@@ -23,10 +23,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from crmlab.datasets import current_variant
-from crmlab.exercises._compare import compare, normal_text
-from crmlab.exercises._judging import When, matches, tell
+from crmlab.exercises._compare import compare
 from crmlab.exercises._concept import letter_judge
+from crmlab.exercises._judging import When, matches, tell
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 

@@ -20,11 +20,10 @@ variant by ``tests/test_variant_findings.py``).
 
 from __future__ import annotations
 
-from crmlab.datasets import current_variant
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._judging import Convention, When, matches
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, Tolerance, pointer, register
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises._concept import letter_judge
 
 __all__ = ["EXERCISES", "FINDINGS", "expected"]
 

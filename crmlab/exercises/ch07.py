@@ -15,13 +15,12 @@ e.g. ``[retention] ...``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from crmlab.exercises._compare import compare
-from crmlab.exercises._judging import When, matches, tell
 from crmlab.exercises._concept import letter_judge
+from crmlab.exercises._judging import When, matches, tell
 from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmlab.exercises._compare import compare
+from crmlab.exercises._concept import letter_judge
 from crmlab.exercises._judging import tell
 from crmlab.exercises._registry import (
     Exercise,
@@ -28,7 +29,6 @@ from crmlab.exercises._registry import (
     register,
 )
 from crmlab.exercises._variant import per_variant
-from crmlab.exercises._concept import letter_judge
 
 __all__ = ["CANDIDATES_8_5", "EXERCISES", "FINDINGS", "MIN_HOURS_8_3", "MIN_HOURS_8_4",
            "PRIORITY_WEIGHTS_8_5", "THRESHOLD_8_2", "WEIGHTS_8_7", "expected"]

@@ -16,17 +16,15 @@ import math
 from statistics import NormalDist
 from typing import Any
 
-from crmlab.exercises._judging import When, choice, not_a_choice, tell
 from crmlab.exercises._concept import letter_judge
-from crmlab.exercises._registry import Exercise, Hint, Part, pointer, register
+from crmlab.exercises._judging import When, choice, not_a_choice, tell
+from crmlab.exercises._registry import Exercise, Finding, Hint, Part, pointer, register
 from crmlab.exercises._variant import per_variant
 
-__all__ = ["EXERCISES", "expected"]
+__all__ = ["EXERCISES", "FINDINGS", "expected"]
 
 #: Exercise 11.1: the rule whose three measures are asked.
 RULE_11_1 = ("yogurt", "milk")
-#: Exercise 11.2: the member whose guest profile is asked.
-MEMBER_11_2 = "C0341"
 #: Exercise 11.3: the planted pair and the two strengths tried.
 PAIR_11_3 = ("hotpot base", "beef slices")
 STRENGTHS_11_3 = (0.3, 0.9)
@@ -108,20 +106,37 @@ def _mistakes_11_1_lift(want):
 
 # --------------------------------------------------------------------------- 11.2
 @per_variant
-def _member() -> dict:
+def _member_id() -> str:
+    """Exercise 11.2's member: the one with the most baskets (ties: the first id)."""
+    members = _data()["lines"].dropna(subset=["customer_id"])
+    return str(members.groupby("customer_id", observed=True)["order_id"].nunique().idxmax())
+
+
+@per_variant
+def _member_counts() -> tuple:
     lines = _data()["lines"]
-    mine = lines[lines["customer_id"] == MEMBER_11_2]
+    mine = lines[lines["customer_id"] == _member_id()]
     baskets = mine.drop_duplicates("order_id")
-    shares = mine.drop_duplicates(["order_id", "product"]).groupby(
-        "product", observed=True).size() / len(baskets)
-    top = shares.sort_values(ascending=False, kind="stable")
-    return {"usual_item": str(top.index[0]), "usual_share": float(top.iloc[0]),
-            "preferred_channel": str(baskets["channel"].value_counts().idxmax())}
+    items = mine.drop_duplicates(["order_id", "product"]).groupby(
+        "product", observed=True).size()
+    return items, baskets["channel"].value_counts(), len(baskets)
+
+
+def _tied(counts) -> list[str]:
+    """The labels on top, in order (more than one when they tie)."""
+    return sorted(str(k) for k in counts.index[counts == counts.max()])
+
+
+@per_variant
+def _member() -> dict:
+    items, channels, n = _member_counts()
+    return {"usual_item": _tied(items)[0], "usual_share": float(items.max() / n),
+            "preferred_channel": _tied(channels)[0]}
 
 
 def _mistakes_11_2_share(want):
     lines = _data()["lines"]
-    mine = lines[lines["customer_id"] == MEMBER_11_2]
+    mine = lines[lines["customer_id"] == _member_id()]
     item = _member()["usual_item"]
     return [(float((mine["product"] == item).mean()),
              "That is a share of the member's rows (one per product bought): the profile "
@@ -135,7 +150,7 @@ def _judge_channel(answer, want) -> list[str]:
     got = choice(answer, channels)
     if got is None:
         return not_a_choice(answer, channels, "a channel", "渠道")
-    if got != want:
+    if got not in _tied(_member_counts()[1]):  # a tie: either channel is right
         return [tell("Not that one: count the member's baskets (not rows) in each channel.",
                      "不是这个：按渠道数该会员的购物篮（不是行数）。")]
     return []
@@ -144,7 +159,7 @@ def _judge_channel(answer, want) -> list[str]:
 def _judge_item(answer, want) -> list[str]:
     if not isinstance(answer, str):
         return [tell("The usual item is a product name, as text.", "常买商品是商品名称（文本）。")]
-    if answer.strip().casefold() != want:
+    if answer.strip().casefold() not in _tied(_member_counts()[0]):  # a tie: either is right
         return [tell("Not the member's usual item: which product is in the largest share of "
                      "the member's baskets?",
                      "不是该会员的常买商品：哪种商品出现在该会员最多比例的购物篮里？")]
@@ -231,7 +246,8 @@ def _wald_low() -> float:
     bumped = weekend["bumps"] > 0
     p1, n1 = weekend.loc[~bumped, "bought"].mean(), int((~bumped).sum())
     p2, n2 = weekend.loc[bumped, "bought"].mean(), int(bumped.sum())
-    return float(p1 - p2 - NormalDist().inv_cdf(0.975) * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2))
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    return float(p1 - p2 - NormalDist().inv_cdf(0.975) * se)
 
 
 _ALL_DAYS = ("These are the rates of all 14 days: keep only the weekend groups first.",
@@ -252,8 +268,8 @@ def _mistakes_11_4(key: str):
                           "That is the lower end of the simple (Wald) interval, the difference "
                           "minus 1.96 standard errors: the exercise asks for Newcombe's interval, "
                           "built from the two Wilson intervals.",
-                          "这是简单（Wald）区间的下限，即差值减去 1.96 个标准误：题目要求的是由两个 "
-                          "Wilson 区间合成的 Newcombe 区间。"))
+                          "这是简单（Wald）区间的下限，即差值减去 1.96 个标准误："
+                          "题目要求的是由两个 Wilson 区间合成的 Newcombe 区间。"))
         if key == "difference":
             found.append((-want,
                           "The sign is reversed: subtract the bumped groups' rate from the "
@@ -314,6 +330,28 @@ def _mistakes_11_6_bounds(part: str):
 BASKETS = ("retail_baskets",)
 VISITS = ("store_visits",)
 
+def _weekend_groups() -> bool:
+    visits = _data()["visits"]
+    weekend = visits[visits["weekend"]]
+    bumped = weekend["bumps"] > 0
+    return bool(bumped.sum() >= 30 and (~bumped).sum() >= 30)
+
+
+#: The facts of the baskets and the entrance log the exercise text relies on.
+FINDINGS = (
+    Finding("the rule yogurt -> milk exists (both are sold, together in some baskets)",
+            lambda: bool(_rule()["support"] > 0)),
+    Finding("the member of 11.2 (the most baskets) has at least 10 baskets",
+            lambda: bool(_member_counts()[2] >= 10)),
+    Finding("the planted hotpot pair is stronger at pair strength 0.9 than at 0.3, and "
+            "above 1 at both", lambda: bool(1 < _strengths()["lift_weak"]
+                                            < _strengths()["lift_strong"])),
+    Finding("on weekends at least 30 groups were bumped and 30 were not",
+            _weekend_groups),
+    Finding("the pair of 11.6 is bought together in some baskets",
+            lambda: bool(_bundle()["pair_lift"] > 0)),
+)
+
 EXERCISES = register(
     Exercise(
         "11.1", expected=_rule, data=BASKETS,
@@ -338,9 +376,10 @@ EXERCISES = register(
                "usual_share": Part(mistakes=_mistakes_11_2_share),
                "preferred_channel": Part(judge=_judge_channel)},
         task=Hint(
-            "Build the guest profile of the member named: the usual item, the share of the "
-            "member's baskets holding it, and the channel of most of the member's baskets.",
-            "为所给会员建立客户画像：常买商品、含该商品的购物篮占该会员购物篮的比例，以及该会员"
+            "Build the guest profile of the member with the most baskets: the usual item, the "
+            "share of the member's baskets holding it, and the channel of most of the member's "
+            "baskets.",
+            "为购物篮最多的会员建立客户画像：常买商品、含该商品的购物篮占该会员购物篮的比例，以及该会员"
             "多数购物篮所用的渠道。"),
         hints=[Hint(
             "Keep the member's rows, then count baskets: a basket holds several products, so "
