@@ -584,7 +584,7 @@ def test_needs_computes_only_what_is_asked(engine, retail):
         assert len(part.columns) < len(full.columns)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from(["o1", "o2", "o3", "o4"]),
                           st.sampled_from([-5.0, 0.0, 3.5]), st.sampled_from("xyz")),
                 min_size=1, max_size=30))
