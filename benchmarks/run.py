@@ -1,4 +1,19 @@
-"""Benchmark crmlab's engines against hand-written DuckDB SQL and lifetimes.
+"""Benchmark crmlab against what an analyst would use instead: hand-written pandas,
+Polars and DuckDB SQL, and lifetimes.
+
+Two inputs:
+
+* ``--input frame`` (the default path): the log is a pandas DataFrame already in memory
+  (``rows / 3`` customers, string ids: 3.3M customers at 10M rows); each task times
+  ``rfm.rfm_table(df)``, ``pyramid.customer_values(df)`` and
+  ``clv.summary_from_transactions(df)`` with no engine given, against the same table
+  from hand-written pandas ``groupby().agg()``, Polars ``group_by().agg()`` (on a
+  Polars DataFrame already in memory) and DuckDB SQL on the DataFrame (``HAND`` below);
+  the log is loaded before the clock starts;
+* ``--input file`` (the default): a Parquet file, as described next.
+
+With ``--fits``, the model fits of ``benchmarks/fits.py`` (crmlab and lifetimes, CDNOW
+and synthetic customers) are measured too and shown in the same table.
 
 Not part of the test suite. Generates seeded synthetic transaction logs (Parquet) of
 1M, 10M and 50M rows, then times, per engine, ``rfm.rfm_table``, the pyramid
@@ -16,6 +31,8 @@ Usage::
     .venv/bin/python benchmarks/run.py --sizes 5e7 --runs 1  # the 50M case, once
     .venv/bin/python benchmarks/run.py --sizes 1e6 --tasks rfm --engines spark
     .venv/bin/python benchmarks/run.py --readme              # only rewrite the README
+    .venv/bin/python benchmarks/run.py --input frame --sizes 1e7   # the default path
+    .venv/bin/python benchmarks/run.py --fits --sizes none    # the model fits only
 """
 
 from __future__ import annotations
@@ -40,17 +57,19 @@ DAYS = 730
 # --------------------------------------------------------------------------- data
 
 
-def generate(rows: int, path: Path, seed: int = 20240101) -> None:
-    """Write a synthetic transaction log: rows/30 customers with skewed activity,
-    timestamps over two years, amounts in cents (lognormal), ~4 % returns."""
+def generate(rows: int, path: Path, seed: int = 20240101, per_customer: float = 30,
+             shape: float = 0.6) -> None:
+    """Write a synthetic transaction log: rows/per_customer customers with skewed
+    activity (gamma weights of this shape), timestamps over two years, amounts in cents
+    (lognormal), ~4 % returns."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     rng = np.random.default_rng(seed)
-    customers = max(rows // 30, 1)
-    weight = rng.gamma(0.6, size=customers)
+    customers = max(int(rows / per_customer), 1)
+    weight = rng.gamma(shape, size=customers)
     cumulative = np.cumsum(weight / weight.sum())
     start = np.datetime64(START, "s")
     chunk = 5_000_000
@@ -122,6 +141,115 @@ ORDER BY customer_id
 """
 
 
+# The same tables by hand on a DataFrame ``df`` in memory (pandas, Polars, DuckDB SQL):
+# RFM (recency in days to the day after the last date, frequency = purchase rows,
+# monetary = net spend to cents, customers with a purchase), the value per customer
+# (net spend to cents), the CLV summary without amounts (frequency = purchase days - 1,
+# recency and T in days).
+
+HAND_SQL = {
+    "rfm": """
+WITH a AS (
+    SELECT customer_id,
+           MAX(CAST(order_date AS DATE)) FILTER (WHERE amount >= 0) AS last_buy,
+           COUNT(*) FILTER (WHERE amount >= 0) AS frequency,
+           ROUND(SUM(amount), 2) AS monetary
+    FROM df GROUP BY customer_id
+)
+SELECT customer_id,
+       CAST((SELECT MAX(CAST(order_date AS DATE)) FROM df) + 1 - last_buy AS BIGINT)
+           AS recency, frequency, monetary
+FROM a WHERE last_buy IS NOT NULL ORDER BY customer_id
+""",
+    "values": """
+SELECT customer_id, ROUND(SUM(amount), 2) AS value FROM df
+GROUP BY customer_id ORDER BY customer_id
+""",
+    "summary": """
+WITH a AS (
+    SELECT customer_id, COUNT(DISTINCT CAST(order_date AS DATE)) - 1 AS frequency,
+           MIN(CAST(order_date AS DATE)) AS first, MAX(CAST(order_date AS DATE)) AS last
+    FROM df GROUP BY customer_id
+)
+SELECT customer_id, CAST(frequency AS DOUBLE) AS frequency,
+       CAST(last - first AS DOUBLE) AS recency,
+       CAST((SELECT MAX(CAST(order_date AS DATE)) FROM df) - first AS DOUBLE) AS T
+FROM a ORDER BY customer_id
+""",
+}
+
+
+def hand_pandas(name: str, df):
+    import pandas as pd
+
+    if name == "rfm":
+        buy = df["amount"] >= 0
+        g = (df.assign(last=df["order_date"].where(buy), f=buy)
+             .groupby("customer_id")
+             .agg(last=("last", "max"), frequency=("f", "sum"), monetary=("amount", "sum")))
+        g = g[g["last"].notna()]
+        end = df["order_date"].max().normalize() + pd.Timedelta(days=1)
+        return pd.DataFrame({"recency": (end - g["last"].dt.normalize()).dt.days,
+                             "frequency": g["frequency"], "monetary": g["monetary"].round(2)})
+    if name == "values":
+        return df.groupby("customer_id")["amount"].sum().round(2)
+    day = df["order_date"].dt.normalize()
+    g = (df.assign(day=day).drop_duplicates(["customer_id", "day"])
+         .groupby("customer_id")["day"].agg(["size", "min", "max"]))
+    return pd.DataFrame({"frequency": (g["size"] - 1).astype(float),
+                         "recency": (g["max"] - g["min"]).dt.days.astype(float),
+                         "T": (day.max() - g["min"]).dt.days.astype(float)})
+
+
+def hand_polars(name: str, df):
+    import polars as pl
+
+    if name == "rfm":
+        end = df["order_date"].max().date()
+        buy = pl.col("amount") >= 0
+        return (df.group_by("customer_id")
+                .agg(pl.col("order_date").filter(buy).max().dt.date().alias("last"),
+                     buy.sum().alias("frequency"), pl.col("amount").sum().round(2)
+                     .alias("monetary"))
+                .filter(pl.col("last").is_not_null())
+                .with_columns(recency=(pl.lit(end) - pl.col("last")).dt.total_days() + 1)
+                .sort("customer_id"))
+    if name == "values":
+        return (df.group_by("customer_id").agg(pl.col("amount").sum().round(2).alias("value"))
+                .sort("customer_id"))
+    day = pl.col("order_date").dt.date()
+    end = df["order_date"].max().date()
+    return (df.group_by("customer_id")
+            .agg((day.n_unique() - 1).cast(pl.Float64).alias("frequency"),
+                 day.min().alias("first"), day.max().alias("last"))
+            .with_columns(recency=(pl.col("last") - pl.col("first")).dt.total_days()
+                          .cast(pl.Float64),
+                          T=(pl.lit(end) - pl.col("first")).dt.total_days().cast(pl.Float64))
+            .sort("customer_id"))
+
+
+def frame_task(name: str, engine: str, df):
+    """One measurement on a log in memory; returns the number of result rows."""
+    if engine == "pandas-hand":
+        return len(hand_pandas(name, df))
+    if engine == "polars-hand":
+        return len(hand_polars(name, df))
+    if engine == "duckdb-hand":
+        import duckdb
+
+        con = duckdb.connect()
+        con.register("df", df)
+        return len(con.sql(HAND_SQL[name]).df())
+    from crmlab import clv, pyramid, rfm
+
+    engine = None if engine == "crmlab" else engine.removeprefix("crmlab-")
+    if name == "rfm":
+        return len(rfm.rfm_table(df, engine=engine))
+    if name == "values":
+        return len(pyramid.customer_values(df, engine=engine))
+    return len(clv.summary_from_transactions(df, engine=engine))
+
+
 def task(name: str, engine: str, f: str):
     """Run one measurement; returns the number of result rows."""
     import warnings
@@ -166,6 +294,28 @@ def child(name: str, engine: str, f: str) -> None:
 
     import pandas  # noqa: F401 - imports are not part of the measured time
 
+    if name.startswith("frame-"):  # the log in memory before the clock starts
+        name = name.removeprefix("frame-")
+        if engine == "polars-hand":
+            import polars as pl
+
+            df = pl.read_parquet(f, columns=["customer_id", "order_date", "amount"])
+        else:
+            df = pandas.read_parquet(f, columns=["customer_id", "order_date", "amount"])
+            import crmlab.clv
+            import crmlab.pyramid
+            import crmlab.rfm  # noqa: F401
+            if "duckdb" in engine or engine == "crmlab":
+                import duckdb  # noqa: F401
+        loaded_kb = _status_kb("VmRSS")
+        t0 = time.perf_counter()
+        rows = frame_task(name, engine, df)
+        seconds = time.perf_counter() - t0
+        print(json.dumps({"seconds": seconds, "rows": rows,
+                          "peak_mb": _status_kb("VmHWM") / 1024,
+                          "data_mb": loaded_kb / 1024}))
+        return
+
     import crmlab.clv
     import crmlab.engines
     import crmlab.pyramid
@@ -202,6 +352,11 @@ def child(name: str, engine: str, f: str) -> None:
                       "peak_mb": peak_kb / 1024, "children_mb": jvm_kb / 1024}))
 
 
+def _status_kb(field: str) -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith(field)).split()[1])
+
+
 def measure(name: str, engine: str, f: Path, timeout: float) -> dict:
     """Run one task in a fresh process; it reports its seconds and its peak RSS."""
     proc = subprocess.Popen(
@@ -232,6 +387,15 @@ TASKS = {
     "clv": ["duckdb", "lifetimes", "pandas", "spark"],
 }
 
+#: On a DataFrame in memory: crmlab's default path (no engine given) and crmlab's
+#: pandas engine against the hand-written alternatives.
+FRAME_TASKS = ("rfm", "values", "summary")
+FRAME_ENGINES = ("crmlab", "pandas-hand", "polars-hand", "duckdb-hand", "crmlab-pandas")
+
+#: The in-memory log: 5M customers at 10M rows with gamma(1) activity, of whom about
+#: 3.3M have a row (the rest are drawn with none).
+FRAME_PER_CUSTOMER, FRAME_SHAPE = 2, 1.0
+
 
 def load() -> dict:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -239,6 +403,20 @@ def load() -> dict:
 
 def save(results: dict) -> None:
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+
+
+def _record(results: dict, key: str, run: int, force: bool, measure_one) -> None:
+    """Measure run number ``run`` of ``key`` unless it is there (resumable), save, print."""
+    runs = results.setdefault(key, [])
+    if force and run == 0:
+        runs.clear()
+    if len(runs) > run:
+        return
+    r = measure_one()
+    runs.append(r)
+    save(results)
+    shown = f"{r['seconds']:.3f} s, {r['peak_mb']:.0f} MB" if "seconds" in r else r["error"]
+    print(f"{key} run {run + 1}: {shown}", flush=True)
 
 
 def main(argv=None) -> None:
@@ -253,12 +431,22 @@ def main(argv=None) -> None:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--force", action="store_true", help="re-measure existing results")
     parser.add_argument("--readme", action="store_true", help="only rewrite the README table")
+    parser.add_argument("--input", choices=("file", "frame"), default="file",
+                        help="a Parquet file (the engines) or a DataFrame in memory "
+                             "(the default path against hand-written pandas/Polars/DuckDB)")
+    parser.add_argument("--fits", action="store_true",
+                        help="also time the model fits of fits.py (crmlab and lifetimes)")
+    parser.add_argument("--fit-sizes", default="cdnow,40k")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child)
         return
-    if not args.readme:
+    if args.fits and not args.readme:
+        run_fits(args)
+    if args.input == "frame" and not args.readme:
+        run_frames(args)
+    elif not args.readme and args.sizes != "none":
         results = load()
         data = Path(args.data)
         data.mkdir(parents=True, exist_ok=True)
@@ -274,19 +462,46 @@ def main(argv=None) -> None:
                 todo = [e for e in TASKS[name] if e in wanted]
                 for run in range(args.runs):  # interleaved: engines see the same load
                     for engine in todo:
-                        key = f"{size}/{name}/{engine}"
-                        runs = results.setdefault(key, [])
-                        if args.force and run == 0:
-                            runs.clear()
-                        if len(runs) > run:
-                            continue
-                        r = measure(name, engine, f, args.timeout)
-                        runs.append(r)
-                        save(results)
-                        shown = (f"{r['seconds']:.2f} s, {r['peak_mb']:.0f} MB"
-                                 if "seconds" in r else r["error"])
-                        print(f"{key} run {run + 1}: {shown}", flush=True)
+                        _record(results, f"{size}/{name}/{engine}", run, args.force,
+                                lambda n=name, e=engine, f=f: measure(n, e, f, args.timeout))
     write_readme(load())
+
+
+def run_frames(args) -> None:
+    """The default path on a DataFrame: every engine of FRAME_ENGINES, interleaved."""
+    results = load()
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    wanted = [e for e in FRAME_ENGINES if e in args.engines.split(",")] or list(FRAME_ENGINES)
+    alias = {"pyramid": "values", "clv": "summary"}
+    tasks = list(dict.fromkeys(alias.get(t, t) for t in args.tasks.split(",")
+                               if alias.get(t, t) in FRAME_TASKS)) or list(FRAME_TASKS)
+    for size in (int(float(s)) for s in args.sizes.split(",")):
+        f = data / f"frame_{size}_c{FRAME_PER_CUSTOMER}.parquet"
+        if not f.exists():
+            t0 = time.time()
+            generate(size, f, per_customer=FRAME_PER_CUSTOMER, shape=FRAME_SHAPE)
+            print(f"generated {f} in {time.time() - t0:.0f} s", flush=True)
+        for name in tasks:
+            for run in range(args.runs):
+                for engine in wanted:
+                    _record(results, f"{size}/frame-{name}/{engine}", run, args.force,
+                            lambda n=name, e=engine, f=f: measure(f"frame-{n}", e, f,
+                                                                  args.timeout))
+
+
+def run_fits(args) -> None:
+    """The model fits of fits.py, each in a fresh process, interleaved."""
+    sys.path.insert(0, str(HERE))
+    import fits
+
+    results = load()
+    for size in args.fit_sizes.split(","):
+        for model in fits.MODELS:
+            for run in range(args.runs):
+                for lib in fits.LIBS:
+                    _record(results, f"fit/{size}/{model}/{lib}", run, args.force,
+                            lambda m=model, lib=lib, size=size: fits.measure(m, lib, size))
 
 
 # --------------------------------------------------------------------------- report
@@ -297,13 +512,13 @@ def _median(runs: list, field: str):
     return statistics.median(values) if values else None
 
 
-def _cell(runs) -> str:
+def _cell(runs, digits: int = 2) -> str:
     if not runs:
         return "–"
     seconds, peak = _median(runs, "seconds"), _median(runs, "peak_mb")
     if seconds is None:
         return "failed: " + runs[-1].get("error", "?")[:40]
-    return f"{seconds:.2f} s, {peak / 1024:.2f} GB ({len(runs)})"
+    return f"{seconds:.{digits}f} s, {peak / 1024:.2f} GB ({len(runs)})"
 
 
 def machine() -> str:
@@ -317,7 +532,7 @@ def machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     versions = []
-    for mod in ("pandas", "duckdb", "pyspark", "lifetimes", "numpy", "pyarrow"):
+    for mod in ("pandas", "polars", "duckdb", "pyspark", "lifetimes", "numpy", "pyarrow"):
         try:
             versions.append(f"{mod} {__import__(mod).__version__}")
         except Exception:  # noqa: BLE001 - optional packages
@@ -327,26 +542,67 @@ def machine() -> str:
             + ", ".join(versions))
 
 
+def _ratio(mine: list, others: list) -> str:
+    """crmlab's time over the fastest other's, per round of interleaved runs (the
+    engines of one round ran back to back, under the same background load): the
+    median of those ratios and their range."""
+    rounds = []
+    for i, run in enumerate(mine):
+        theirs = [o[i]["seconds"] for o in others if len(o) > i and "seconds" in o[i]]
+        if "seconds" in run and theirs:
+            rounds.append(run["seconds"] / min(theirs))
+    if not rounds:
+        return "–"
+    spread = f" ({min(rounds):.2f}–{max(rounds):.2f})" if len(rounds) > 1 else ""
+    return f"{statistics.median(rounds):.2f}x{spread}"
+
+
 def table(results: dict) -> str:
-    sizes = sorted({int(k.split("/")[0]) for k in results})
-    lines = ["| rows | task | crmlab duckdb | reference | ratio | crmlab pandas | crmlab spark |",
-             "|---|---|---|---|---|---|---|"]
-    for size in sizes:
-        for name, ref in (("rfm", "hand-sql"), ("pyramid", "hand-sql"), ("clv", "lifetimes")):
+    """One table: the default path on a DataFrame, the engines on a Parquet file and
+    the model fits, each beside the alternatives an analyst would pick."""
+    lines = ["| input | task | crmlab | crmlab, pandas engine | pandas by hand | "
+             "Polars by hand | DuckDB SQL by hand | lifetimes | crmlab / fastest other, per "
+             "round |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    keys = [k.split("/") for k in results]
+    frames = sorted({int(k[0]) for k in keys if len(k) == 3 and k[1].startswith("frame-")})
+    for size in frames:
+        for name in FRAME_TASKS:
+            def get(e, size=size, name=name):
+                return results.get(f"{size}/frame-{name}/{e}", [])
+
+            call = {"rfm": "rfm_table(df)", "values": "customer_values(df)",
+                    "summary": "summary_from_transactions(df)"}[name]
+            others = [get("pandas-hand"), get("polars-hand"), get("duckdb-hand")]
+            counted = [r["rows"] for r in results.get(f"{size}/frame-values/crmlab", [])
+                       if "rows" in r]  # one row per customer
+            who = f", {counted[0] / 1e6:.1f}M customers" if counted else ""
+            lines.append(
+                f"| DataFrame, {size / 1e6:g}M rows{who} | `{call}` | {_cell(get('crmlab'))} | "
+                f"{_cell(get('crmlab-pandas'))} | {_cell(others[0])} | {_cell(others[1])} | "
+                f"{_cell(others[2])} | – | {_ratio(get('crmlab'), others)} |")
+    files = sorted({int(k[0]) for k in keys if len(k) == 3 and k[1] in TASKS})
+    for size in files:
+        for name in TASKS:
             def get(e, size=size, name=name):
                 return results.get(f"{size}/{name}/{e}", [])
 
-            duck, reference = get("duckdb"), get(ref)
-            ratio = "–"
-            if _median(duck, "seconds") and _median(reference, "seconds"):
-                ratio = f"{_median(duck, 'seconds') / _median(reference, 'seconds'):.2f}x time"
-                if name == "clv":
-                    ratio += (f", {_median(duck, 'peak_mb') / _median(reference, 'peak_mb'):.2f}x"
-                              f" memory")
-            label = "hand-written DuckDB SQL" if ref == "hand-sql" else "lifetimes"
-            lines.append(f"| {size / 1e6:g}M | {name} | {_cell(duck)} | {label}: "
-                         f"{_cell(reference)} | {ratio} | {_cell(get('pandas'))} | "
-                         f"{_cell(get('spark'))} |")
+            ref = get("lifetimes") if name == "clv" else get("hand-sql")
+            lines.append(
+                f"| Parquet file, {size / 1e6:g}M rows, {size // 30 / 1e6:.2g}M customers | "
+                f"{name} (engine='duckdb') | {_cell(get('duckdb'))} | {_cell(get('pandas'))} "
+                f"| – | – | {_cell(ref) if name != 'clv' else '–'} | "
+                f"{_cell(ref) if name == 'clv' else '–'} | {_ratio(get('duckdb'), [ref])} |")
+    fits = sorted({(k[1], k[2]) for k in keys if k[0] == "fit"},
+                  key=lambda sm: (sm[0] != "cdnow", len(sm[0]), sm[0], sm[1]))
+    for size, model in fits:
+        mine = results.get(f"fit/{size}/{model}/crmlab", [])
+        theirs = results.get(f"fit/{size}/{model}/lifetimes", [])
+        n = next((r.get("customers") for r in mine if "customers" in r), size)
+        label = {"bgnbd": "BG/NBD", "gammagamma": "Gamma-Gamma",
+                 "paretonbd": "Pareto/NBD"}.get(model, model)
+        lines.append(f"| fit, {n:,} customers ({size}) | {label} | {_cell(mine, 3)} | – | – | "
+                     f"– | – | {_cell(theirs, 3)} | {_ratio(mine, [theirs])} |")
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ Spark, its pandas twin for DataFrames); this module only checks, finishes and na
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,7 +33,7 @@ import pandas as pd
 from crmlab import engines
 from crmlab._errors import CRMDataError
 from crmlab.dates import check_future, to_date
-from crmlab.validation import check_option, require, show_rows, source_labels
+from crmlab.validation import check_columns, check_option, require, show_rows, source_labels
 
 if TYPE_CHECKING:
     from crmlab._typing import DateLike, Source
@@ -131,6 +131,7 @@ def customer_table(
     validated: bool = False,
     caller: str = "customer_table",
     params: dict | None = None,
+    needs: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Aggregate a transaction log to one row per customer, on any engine.
 
@@ -177,6 +178,12 @@ def customer_table(
     caller, params : str, dict, optional
         The public function calling (for messages) and column name -> keyword (for
         "did you mean" messages).
+    needs : collection of str, optional
+        The columns the caller will read (``"rows"``, ``"orders"``, ``"spend"``, ...):
+        only their aggregates are computed and the other columns may be left out, so
+        an RFM table or a pyramid does not pay for the columns it does not use.
+        None: every column. The period columns follow ``periods``; ``rows`` and the
+        ``attrs`` are always there.
 
     Returns
     -------
@@ -229,18 +236,21 @@ def customer_table(
         raise CRMDataError(f"{caller}: purchase periods need a date column (date=...).")
     if params is None:
         params = {c: r for r, c in roles.items()}
-    engine = engines.choose_engine(transactions, engine, caller=caller)
+    kinds = {c: engines.ROLE_KINDS[r] for r, c in roles.items()}
+    engine = engines.choose_engine(transactions, engine, caller=caller, columns=kinds)
     end_ts = to_date(end, name="end", caller=caller)
     end_period = None
     if end_ts is not None:
         end_period = int(engines.period_numbers(np.array([day_number(end_ts)]), period)[0])
     source = transactions
-    if engine == "pandas":
-        kinds = {c: engines.ROLE_KINDS[r] for r, c in roles.items()}
+    # a DataFrame is checked here, in one vectorised pass per column and without a copy,
+    # whichever engine aggregates it: the same messages (with the rows) on every engine
+    checked = isinstance(source, pd.DataFrame) or engine == "pandas"
+    if checked:
         if engines.as_path(transactions) is not None:
             source = engines.read_frame(transactions, kinds, caller=caller, params=params)
         if not validated or not isinstance(source, pd.DataFrame):
-            source = require(source, kinds, caller=caller, params=params)
+            source = check_columns(source, kinds, caller=caller, params=params)
         else:
             missing = [c for c in kinds if c not in source.columns]
             if missing:
@@ -259,9 +269,15 @@ def customer_table(
                 shown = show_rows(labels[np.asarray(late)],
                                   source.loc[late, date].dt.strftime("%Y-%m-%d")) + where
                 raise _late_error(caller, int(late.sum()), len(source), end_ts, date, shown)
-    raw = engines.aggregate("customers", source, roles, engine=engine, caller=caller,
-                            params=params, online=online, period=period,
-                            end_period=end_period)
+    # the buy-till-you-die summary of a DataFrame on a SQL engine: counts and periods in
+    # one pass (on a file with many rows per customer two passes were faster: 50M rows,
+    # 1.7M customers, 19 s against 26 s)
+    together = (periods and engine != "pandas" and checked and needs is not None
+                and engines._raw_needs(needs) <= {"rows_in"})
+    raw = engines.aggregate("customer_periods" if together else "customers", source, roles,
+                            engine=engine, caller=caller, params=params, online=online,
+                            period=period, end_period=end_period, needs=needs,
+                            checked=checked)
     if raw.empty:
         raise CRMDataError(f"{caller}: the table has no rows. Check the filter or file that "
                            f"made it.")
@@ -277,9 +293,12 @@ def customer_table(
                               f"rows of customers {_show(bad)}")
     table = _finish(raw, roles, end_ts)
     if periods:
-        per = engines.aggregate("periods", source, roles, engine=engine, caller=caller,
-                                params=params, period=period, end_period=end_period)
-        per = per.set_index("c").reindex(table.index)
+        if together:  # the same rows in the same order
+            per = raw
+        else:
+            per = engines.aggregate("periods", source, roles, engine=engine, caller=caller,
+                                    params=params, period=period, end_period=end_period)
+            per = per.set_index("c").reindex(table.index)
         table["purchase_periods"] = per["periods"].fillna(0).astype("int64").to_numpy()
         table["first_period"] = per["first_period"].astype("Int64").to_numpy()
         table["last_period"] = per["last_period"].astype("Int64").to_numpy()
@@ -287,6 +306,10 @@ def customer_table(
             table["repeat_mean"] = per["repeat_mean"].to_numpy(dtype=float, na_value=np.nan)
     last = int(raw["max_day"].max()) if "max_day" in raw.columns else None
     first = int(raw["min_day"].min()) if "min_day" in raw.columns else None
+    if date is not None and "max_day" not in raw.columns:  # a checked DataFrame: no NaT
+        dates = source[date]
+        first, last = (day_number(pd.Timestamp(dates.min()).tz_localize(None)),
+                       day_number(pd.Timestamp(dates.max()).tz_localize(None)))
     table.attrs = {
         "engine": engine,
         "end": end_ts.normalize() if end_ts is not None else (
@@ -303,37 +326,51 @@ def customer_table(
 def _days(values: pd.Series) -> pd.Series:
     """Day numbers (float with NaN, or nullable ints) -> Timestamps (NaT)."""
     days = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[ns]")
     ok = ~np.isnan(days)
-    out[ok] = (days[ok].astype(np.int64)).astype("datetime64[D]")
-    return pd.Series(out)
+    nat = np.datetime64("NaT", "ns").astype(np.int64)
+    ns = np.where(ok, np.where(ok, days, 0).astype(np.int64) * 86_400_000_000_000, nat)
+    return pd.Series(ns.view("datetime64[ns]"))
 
 
 def _finish(raw: pd.DataFrame, roles: dict, end_ts) -> pd.DataFrame:
-    """The raw aggregate -> the documented columns (the same for every engine)."""
-    index = pd.Index(raw["c"].to_numpy(), name=roles["customer"])
-    counts = {name: raw[name].fillna(0).astype("int64").to_numpy()
-              for name in ("rows_in", "orders", "returns")}
-    table = pd.DataFrame({"rows": counts["rows_in"], "orders": counts["orders"],
-                          "returns": counts["returns"]}, index=index)
+    """The raw aggregate -> the documented columns (the same for every engine); a
+    column whose raw aggregate was not asked for (``needs``) is left out."""
+    ids = raw["c"]
+    # pandas' string ids stay as they are (no round trip through Python objects)
+    index = pd.Index(ids if isinstance(ids.dtype, pd.StringDtype) else ids.to_numpy(),
+                     name=roles["customer"])
+
+    def count(name: str) -> np.ndarray:
+        return raw[name].fillna(0).astype("int64").to_numpy()
+
+    def money(name: str) -> np.ndarray:
+        return np.nan_to_num(raw[name].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+
+    table = pd.DataFrame({"rows": count("rows_in")}, index=index)
+    for name in ("orders", "returns"):
+        if name in raw.columns:
+            table[name] = count(name)
     if "date" in roles:
-        table["first_purchase"] = _days(raw["first_purchase"]).to_numpy()
-        table["last_purchase"] = _days(raw["last_purchase"]).to_numpy()
+        for name in ("first_purchase", "last_purchase"):
+            if name in raw.columns:
+                table[name] = _days(raw[name]).to_numpy()
     if "amount" in roles:
-        money = {k: raw[k].to_numpy(dtype=float, na_value=np.nan)
-                 for k in ("spend", "gross", "return_amount")}
-        table["return_rows"] = raw["return_rows"].fillna(0).astype("int64").to_numpy()
-        table["spend"] = np.nan_to_num(money["spend"], nan=0.0)
-        table["gross"] = np.nan_to_num(money["gross"], nan=0.0)
-        table["returned"] = -np.nan_to_num(money["return_amount"], nan=0.0) + 0.0
+        if "return_rows" in raw.columns:
+            table["return_rows"] = count("return_rows")
+        elif "orders" in raw.columns and "order" not in roles:  # left to be derived
+            table["return_rows"] = table["rows"].to_numpy() - table["orders"].to_numpy()
+        for name in ("spend", "gross"):
+            if name in raw.columns:
+                table[name] = money(name)
+        if "return_amount" in raw.columns:
+            table["returned"] = -money("return_amount") + 0.0
     for name in ("gross_profit", "cost"):
-        if name in roles:
-            table[name] = np.nan_to_num(raw[name].to_numpy(dtype=float, na_value=np.nan),
-                                        nan=0.0)
-    if "gross_profit" in roles and "cost" in roles:
+        if name in roles and name in raw.columns:
+            table[name] = money(name)
+    if "gross_profit" in table.columns and "cost" in table.columns:
         table["profit"] = table["gross_profit"] - table["cost"]
-    if "channel" in roles:
-        table["online_orders"] = raw["online_orders"].fillna(0).astype("int64").to_numpy()
-    if "category" in roles:
-        table["categories"] = raw["categories"].fillna(0).astype("int64").to_numpy()
+    if "online_orders" in raw.columns:
+        table["online_orders"] = count("online_orders")
+    if "categories" in raw.columns:
+        table["categories"] = count("categories")
     return table

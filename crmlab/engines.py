@@ -26,9 +26,12 @@ ranks it, and breaks ties by customer id).
 ``engine=`` on the scaling functions takes ``"pandas"`` (in memory), ``"duckdb"``
 (embedded DuckDB reads a CSV or Parquet file itself, or scans a DataFrame in place, so a
 file larger than memory never goes through pandas), ``"spark"`` (Spark SQL, on a PySpark
-DataFrame, a file or a DataFrame) or ``None`` (the default): pandas for a DataFrame,
-Spark for a PySpark DataFrame, and for a file path DuckDB when the file is larger than
-:data:`AUTO_DUCKDB_BYTES` (200 MiB), else pandas (see :func:`choose_engine`).
+DataFrame, a file or a DataFrame) or ``None`` (the default): pandas for a DataFrame
+(DuckDB, scanning it in place, from :data:`AUTO_DUCKDB_ROWS` rows when installed and
+the columns are plain), Spark for a PySpark DataFrame, and for a file path DuckDB when
+the file is larger than :data:`AUTO_DUCKDB_BYTES` (200 MiB), else pandas (see
+:func:`choose_engine`). A DataFrame is checked in pandas (one vectorised pass per
+column, no copy) whichever engine aggregates it, so its errors show the same rows.
 
 Files: ``.parquet`` / ``.pq`` (or a folder of Parquet files) and ``.csv`` / ``.tsv``
 / ``.txt`` (optionally ``.gz``) with a header row. In a CSV, ids are read as text
@@ -62,8 +65,9 @@ if TYPE_CHECKING:
 
     from crmlab._typing import PathLike, Source
 
-__all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "COHORTS_SQL", "CUSTOMERS_SQL",
-           "DUCKDB_MEMORY_LIMIT", "ENGINES", "PERIODS_SQL", "ROLE_KINDS", "aggregate",
+__all__ = ["AGGREGATES", "AUTO_DUCKDB_BYTES", "AUTO_DUCKDB_ROWS", "COHORTS_SQL",
+           "CUSTOMERS_SQL", "CUSTOMER_PERIODS_SQL", "DUCKDB_MEMORY_LIMIT", "ENGINES",
+           "PERIODS_SQL", "RAW_COLUMNS", "ROLE_KINDS", "aggregate",
            "aggregate_sql", "as_path", "choose_engine", "day_numbers", "local_spark",
            "metric_sql", "month_numbers", "period_numbers", "read_frame", "spark_available"]
 
@@ -72,6 +76,11 @@ ENGINES = ("pandas", "duckdb", "spark")
 
 #: With ``engine=None``, a file larger than this many bytes is read by DuckDB.
 AUTO_DUCKDB_BYTES = 200 * 1024**2
+
+#: With ``engine=None``, a DataFrame of at least this many rows is aggregated by DuckDB
+#: (scanned in place, zero-copy) when DuckDB is installed and its columns are plain
+#: (see :func:`choose_engine`); smaller ones stay in pandas.
+AUTO_DUCKDB_ROWS = 1_000_000
 
 #: Memory DuckDB may use before it spills to a temporary folder (None: DuckDB's own
 #: default, 80 % of RAM). With 2 GB, 50 million transactions fit in 4 GiB in all.
@@ -102,10 +111,8 @@ w AS (
 SELECT
     c,
     COUNT(*) AS n_rows,{null_counts}
-    COUNT(*) FILTER (WHERE NOT inw) AS late_rows,
-    COUNT(*) FILTER (WHERE inw) AS rows_in,
-    {orders} AS orders,
-    {returns} AS returns{aggregates}
+    {late_rows} AS late_rows,
+    {rows_in} AS rows_in{counts}{aggregates}
 FROM w
 GROUP BY c
 ORDER BY c
@@ -131,6 +138,42 @@ SELECT
     MIN(p) AS first_period,
     MAX(p) AS last_period{repeat_spend}
 FROM per
+GROUP BY c
+ORDER BY c
+"""
+
+#: The per-customer counts and the purchase periods in one pass (the buy-till-you-die
+#: summary's input, :func:`crmlab.clv.summary_from_transactions`): rows merged per
+#: customer, period and purchase-or-return, then per customer the row counts, the day
+#: range and the periods of :data:`PERIODS_SQL`. Used instead of the two aggregates
+#: when the caller needs no other per-customer column.
+CUSTOMER_PERIODS_SQL = """
+WITH src AS (
+    SELECT {c} AS c, {day} AS d{amount_column}
+    FROM {source}
+),
+per AS (
+    SELECT c, {period} AS p, {is_buy} AS buy, COUNT(*) AS n, COUNT(d) AS nd,
+           MIN(d) AS d0, MAX(d) AS d1{amount_sum}
+    FROM src
+    GROUP BY c, {period}, {is_buy}
+),
+w AS (
+    SELECT *, {in_window} AS inw
+    FROM per
+)
+SELECT
+    c,
+    CAST(SUM(n) AS BIGINT) AS n_rows,
+    CAST(SUM(nd) AS BIGINT) AS n_dates,{amount_count}
+    CAST(COALESCE(SUM(n) FILTER (WHERE NOT inw), 0) AS BIGINT) AS late_rows,
+    CAST(COALESCE(SUM(n) FILTER (WHERE inw), 0) AS BIGINT) AS rows_in,
+    MIN(d0) AS min_day,
+    MAX(d1) AS max_day,
+    COUNT(*) FILTER (WHERE inw AND buy) AS periods,
+    MIN(p) FILTER (WHERE inw AND buy) AS first_period,
+    MAX(p) FILTER (WHERE inw AND buy) AS last_period{repeat_spend}
+FROM w
 GROUP BY c
 ORDER BY c
 """
@@ -274,8 +317,37 @@ def _check_exists(path: Path, caller: str) -> None:
         )
 
 
+def _duckdb_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("duckdb") is not None
+
+
+def _plain_columns(frame: pd.DataFrame, columns: dict) -> bool:
+    """Whether DuckDB scans these columns as pandas has them: ids as strings (pandas'
+    string dtype) or integers, dates as time-zone-free datetime64, numbers as float or
+    integer; other columns (object, categorical, time zones, text channels) stay in
+    pandas, whose conversions are the reference."""
+    for name, role in columns.items():
+        if name not in frame.columns:
+            return False
+        kind = frame[name].dtype
+        if role == "id":
+            ok = isinstance(kind, pd.StringDtype) or (
+                isinstance(kind, np.dtype) and kind.kind in "iu")
+        elif role == "datetime":
+            ok = isinstance(kind, np.dtype) and kind.kind == "M"
+        elif role == "number":
+            ok = isinstance(kind, np.dtype) and kind.kind in "iuf"
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
 def choose_engine(source: Source, engine: str | None = None, *,
-                  caller: str = "choose_engine") -> str:
+                  caller: str = "choose_engine", columns: dict | None = None) -> str:
     """Decide which engine computes a metric on ``source``.
 
     Parameters
@@ -289,6 +361,12 @@ def choose_engine(source: Source, engine: str | None = None, *,
         pandas; pandas for a DataFrame.
     caller : str, default "choose_engine"
         The public function's name, for messages.
+    columns : dict, optional
+        Column name -> role (``"id"``, ``"datetime"``, ``"number"``) of the columns
+        the metric reads. With it, ``None`` sends a DataFrame of at least
+        :data:`AUTO_DUCKDB_ROWS` rows to DuckDB when DuckDB is installed and those
+        columns are plain (string or integer ids, datetime64 dates without a time
+        zone, float or integer numbers): the same results, several times faster.
 
     Returns
     -------
@@ -333,6 +411,10 @@ def choose_engine(source: Source, engine: str | None = None, *,
         if engine is None:
             size = sum(p.stat().st_size for p in _files(path))
             return "duckdb" if size > AUTO_DUCKDB_BYTES else "pandas"
+    if (engine is None and columns is not None and isinstance(source, pd.DataFrame)
+            and len(source) >= AUTO_DUCKDB_ROWS and _plain_columns(source, columns)
+            and _duckdb_installed()):
+        return "duckdb"
     return "pandas" if engine is None else engine
 
 
@@ -532,7 +614,10 @@ class _Source:
             import duckdb
 
             try:
-                return self.con.sql(query).df()
+                # through Arrow, one block per column: pandas does not stack the columns
+                # into one 2-D block (a copy of the whole result)
+                table = self.con.sql(query).to_arrow_table()
+                return table.to_pandas(split_blocks=True, self_destruct=True)
             except duckdb.Error as err:
                 raise CRMDataError(
                     f"{self.caller}: DuckDB could not compute the result from {self.label}: "
@@ -641,7 +726,7 @@ def _open(engine: str, source, needed: dict, caller: str, params: dict) -> _Sour
 # --------------------------------------------------------------------------- aggregates
 
 #: The aggregates the engines compute, each from one SQL text (and its pandas twin).
-AGGREGATES = ("customers", "periods", "cohorts")
+AGGREGATES = ("customers", "periods", "cohorts", "customer_periods")
 
 #: Column roles an aggregate reads (the vocabulary of crmlab.schema): role -> data kind.
 ROLE_KINDS = {"customer": "id", "date": "datetime", "amount": "number", "order": "id",
@@ -658,42 +743,77 @@ def _window(period: str, end_period: int | None) -> str:
     return "TRUE" if end_period is None else f"{_period_expr(period)} <= {int(end_period)}"
 
 
-def _customers_parts(roles: dict, online, period: str, end_period, dialect: str) -> dict:
-    """The optional parts of CUSTOMERS_SQL for the roles present."""
+#: Raw aggregate columns behind each column of the per-customer table
+#: (:func:`crmlab.customers.customer_table`), so a caller that needs a few columns
+#: (``needs=``) has only those computed.
+RAW_COLUMNS = {"rows": ("rows_in",), "orders": ("orders",), "returns": ("returns",),
+               "first_purchase": ("first_purchase",), "last_purchase": ("last_purchase",),
+               "return_rows": ("return_rows",), "spend": ("spend",), "gross": ("gross",),
+               "returned": ("return_amount",), "gross_profit": ("gross_profit",),
+               "cost": ("cost",), "profit": ("gross_profit", "cost"),
+               "online_orders": ("online_orders",), "categories": ("categories",)}
+
+
+def _raw_needs(needs) -> set | None:
+    """The raw columns behind the table columns ``needs`` (None: all of them)."""
+    if needs is None:
+        return None
+    return {raw for name in needs for raw in RAW_COLUMNS.get(name, ())}
+
+
+def _customers_parts(roles: dict, online, period: str, end_period, dialect: str,
+                     needs=None, null_counts: bool = True) -> dict:
+    """The optional parts of CUSTOMERS_SQL for the roles present (and the raw columns
+    ``needs`` asks for: None, all of them; the counts always, and the day range unless
+    the input was checked already, ``null_counts=False``: its caller has the dates)."""
     text = "VARCHAR" if dialect == "duckdb" else "STRING"
     has = {r: roles.get(r) is not None for r in ROLE_KINDS}
+    raw = _raw_needs(needs)
+
+    def want(name: str) -> bool:
+        return raw is None or name in raw
+
     cols, nulls, aggs = [], [], []
     if has["date"]:
         cols.append("{day} AS d")
         nulls.append("COUNT(d) AS n_dates")
-        aggs += ["MIN(d) AS min_day", "MAX(d) AS max_day",
-                 "MIN(d) FILTER (WHERE inw AND buy) AS first_purchase",
-                 "MAX(d) FILTER (WHERE inw AND buy) AS last_purchase"]
+        if null_counts:
+            aggs += ["MIN(d) AS min_day", "MAX(d) AS max_day"]
+        aggs += [a for a in ("MIN(d) FILTER (WHERE inw AND buy) AS first_purchase",
+                             "MAX(d) FILTER (WHERE inw AND buy) AS last_purchase")
+                 if want(a.rsplit(" ", 1)[1])]
     if has["amount"]:
         cols.append("CAST({m} AS DOUBLE) AS m")
         nulls.append("COUNT(m) AS n_amounts")
-        aggs += ["COUNT(*) FILTER (WHERE inw AND NOT buy) AS return_rows",
-                 "SUM(m) FILTER (WHERE inw) AS spend",
-                 "SUM(m) FILTER (WHERE inw AND buy) AS gross",
-                 "SUM(m) FILTER (WHERE inw AND NOT buy) AS return_amount"]
+        # without an order column, return rows = rows in the window - orders (the
+        # caller derives them when orders are counted and the input was checked)
+        derive = not has["order"] and not null_counts and want("orders")
+        aggs += [a for a in ("COUNT(*) FILTER (WHERE inw AND NOT buy) AS return_rows",
+                             "SUM(m) FILTER (WHERE inw) AS spend",
+                             "SUM(m) FILTER (WHERE inw AND buy) AS gross",
+                             "SUM(m) FILTER (WHERE inw AND NOT buy) AS return_amount")
+                 if want(a.rsplit(" ", 1)[1])
+                 and not (derive and a.endswith(" return_rows"))]
     if has["order"]:
         cols.append("{o} AS o")
         nulls.append("COUNT(o) AS n_orders")
     if has["gross_profit"]:
         cols.append("CAST({g} AS DOUBLE) AS g")
         nulls.append("COUNT(g) AS n_gross_profit")
-        aggs.append("SUM(g) FILTER (WHERE inw) AS gross_profit")
+        if want("gross_profit"):
+            aggs.append("SUM(g) FILTER (WHERE inw) AS gross_profit")
     if has["cost"]:
         cols.append("CAST({k} AS DOUBLE) AS k")
         nulls.append("COUNT(k) AS n_cost")
-        aggs += ["SUM(k) FILTER (WHERE inw) AS cost", "MIN(k) AS min_cost"]
+        aggs += (["SUM(k) FILTER (WHERE inw) AS cost"] if want("cost") else []) + [
+            "MIN(k) AS min_cost"]
     unit = "DISTINCT o" if has["order"] else "*"
-    if has["channel"]:
+    if has["channel"] and want("online_orders"):
         values = ", ".join("'" + str(v).replace("'", "''").replace("{", "{{").replace("}", "}}")
                            + "'" for v in online) or "NULL"
         cols.append(f"(CAST({{ch}} AS {text}) IN ({values})) AS onl")
         aggs.append(f"COUNT({unit}) FILTER (WHERE inw AND buy AND onl) AS online_orders")
-    if has["category"]:
+    if has["category"] and want("categories"):
         cols.append("{cat} AS cat")
         aggs.append("COUNT(DISTINCT cat) FILTER (WHERE inw AND buy) AS categories")
     if has["date"]:
@@ -701,16 +821,28 @@ def _customers_parts(roles: dict, online, period: str, end_period, dialect: str)
     else:
         in_window = "TRUE"
     is_buy = "(m >= 0)" if has["amount"] else "TRUE"
-    return {
+    counts = []
+    if want("orders"):
+        counts.append(f"COUNT({unit}) FILTER (WHERE inw AND buy) AS orders")
+    if want("returns"):
+        counts.append(f"COUNT({unit}) FILTER (WHERE inw AND NOT buy) AS returns"
+                      if has["amount"] else "0 AS returns")
+    parts = {
         "select": "".join(f", {c}" for c in cols),
-        "null_counts": "".join(f"\n    {n}," for n in nulls),
+        "null_counts": "".join(f"\n    {n}," for n in nulls) if null_counts else "",
         "in_window": in_window,
         "is_buy": is_buy,
-        "orders": f"COUNT({unit}) FILTER (WHERE inw AND buy)",
-        "returns": (f"COUNT({unit}) FILTER (WHERE inw AND NOT buy)" if has["amount"]
-                    else "0"),
+        "late_rows": "COUNT(*) FILTER (WHERE NOT inw)",
+        "rows_in": "COUNT(*) FILTER (WHERE inw)",
+        "counts": "".join(f",\n    {c}" for c in counts),
         "aggregates": "".join(f",\n    {a}" for a in aggs),
     }
+    if in_window == "TRUE":  # no window: no filter on it (fewer conditions per row)
+        parts["late_rows"], parts["rows_in"] = "0", "COUNT(*)"
+        for key in ("counts", "aggregates"):
+            parts[key] = (parts[key].replace(" FILTER (WHERE inw)", "")
+                          .replace("(WHERE inw AND ", "(WHERE "))
+    return parts
 
 
 def _periods_parts(roles: dict, period: str, end_period, dialect: str) -> dict:
@@ -723,6 +855,22 @@ def _periods_parts(roles: dict, period: str, end_period, dialect: str) -> dict:
         "in_window": _window(period, end_period),
         "repeat_spend": (",\n    (SUM(m) - min_by(m, p)) / NULLIF(COUNT(*) - 1, 0) AS repeat_mean"
                          if has_amount else ""),
+    }
+
+
+def _customer_periods_parts(roles: dict, period: str, end_period) -> dict:
+    has_amount = roles.get("amount") is not None
+    buys = "inw AND buy"
+    return {
+        "amount_column": ", CAST({m} AS DOUBLE) AS m" if has_amount else "",
+        "amount_sum": ", COUNT(m) AS nm, SUM(m) AS m" if has_amount else "",
+        "amount_count": "\n    CAST(SUM(nm) AS BIGINT) AS n_amounts," if has_amount else "",
+        "is_buy": "(m >= 0)" if has_amount else "TRUE",
+        "period": _period_expr(period),
+        "in_window": "TRUE" if end_period is None else f"p <= {int(end_period)}",
+        "repeat_spend": (f",\n    (SUM(m) FILTER (WHERE {buys}) - min_by(m, p) FILTER (WHERE "
+                         f"{buys})) / NULLIF(COUNT(*) FILTER (WHERE {buys}) - 1, 0) "
+                         f"AS repeat_mean" if has_amount else ""),
     }
 
 
@@ -747,12 +895,13 @@ def _sql_columns(roles: dict) -> dict:
 def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
                   source: str = "transactions", online: Sequence[str] = ("online", "app"),
                   period: str = "D", end_period: int | None = None,
-                  types: dict | None = None) -> str:
+                  types: dict | None = None, needs: Sequence[str] | None = None,
+                  null_counts: bool = True) -> str:
     """Return the SQL text of an aggregate for the given column roles.
 
     Parameters
     ----------
-    name : {"customers", "periods", "cohorts"}
+    name : {"customers", "periods", "cohorts", "customer_periods"}
         The aggregate.
     roles : dict
         Role (``customer``, ``date``, ``amount``, ``order``, ``gross_profit``, ``cost``,
@@ -770,6 +919,12 @@ def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
         every row.
     types : dict, optional
         Column name -> SQL type, to read text dates when needed.
+    needs : set of str, optional
+        ``"customers"``: the columns of the per-customer table the caller needs (see
+        :data:`RAW_COLUMNS`); only their aggregates are computed. None: all.
+    null_counts : bool, default True
+        ``"customers"``: count the non-missing values of each input (for the caller's
+        checks); False when the input was checked already.
 
     Returns
     -------
@@ -791,14 +946,14 @@ def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
         c,
         COUNT(*) AS n_rows,
         COUNT(m) AS n_amounts,
-        COUNT(*) FILTER (WHERE NOT inw) AS late_rows,
-        COUNT(*) FILTER (WHERE inw) AS rows_in,
-        COUNT(*) FILTER (WHERE inw AND buy) AS orders,
-        COUNT(*) FILTER (WHERE inw AND NOT buy) AS returns,
-        COUNT(*) FILTER (WHERE inw AND NOT buy) AS return_rows,
-        SUM(m) FILTER (WHERE inw) AS spend,
-        SUM(m) FILTER (WHERE inw AND buy) AS gross,
-        SUM(m) FILTER (WHERE inw AND NOT buy) AS return_amount
+        0 AS late_rows,
+        COUNT(*) AS rows_in,
+        COUNT(*) FILTER (WHERE buy) AS orders,
+        COUNT(*) FILTER (WHERE NOT buy) AS returns,
+        COUNT(*) FILTER (WHERE NOT buy) AS return_rows,
+        SUM(m) AS spend,
+        SUM(m) FILTER (WHERE buy) AS gross,
+        SUM(m) FILTER (WHERE NOT buy) AS return_amount
     FROM w
     GROUP BY c
     ORDER BY c
@@ -808,10 +963,14 @@ def aggregate_sql(name: str, roles: dict, engine: str = "duckdb", *,
     columns = _sql_columns(roles)
     types = types if types is not None else {roles.get("date"): "TIMESTAMP"}
     if name == "customers":
-        parts = _customers_parts(roles, online, period, end_period, engine)
+        parts = _customers_parts(roles, online, period, end_period, engine, needs=needs,
+                                 null_counts=null_counts)
         return _render(CUSTOMERS_SQL, engine, source, columns, types, **parts)
     if name == "cohorts":
         return _render(COHORTS_SQL, engine, source, columns, types, **_cohorts_parts(roles))
+    if name == "customer_periods":
+        parts = _customer_periods_parts(roles, period, end_period)
+        return _render(CUSTOMER_PERIODS_SQL, engine, source, columns, types, **parts)
     parts = _periods_parts(roles, period, end_period, engine)
     return _render(PERIODS_SQL, engine, source, columns, types, **parts)
 
@@ -841,14 +1000,40 @@ def period_numbers(days: np.ndarray, period: str) -> np.ndarray:
     return days if period == "D" else (days - 4) // 7
 
 
+def _distinct_count(key_codes: np.ndarray, values: tuple, keep: np.ndarray,
+                    groups: int) -> np.ndarray:
+    """Per group, the number of distinct values among the rows ``keep``; ``values`` is
+    ``pd.factorize`` of the value column. The (group, value) pairs become one int64 each,
+    made unique and counted per group: what ``nunique`` does, without hashing the
+    values per group."""
+    codes, uniques = values
+    width = max(len(uniques), 1)
+    ok = keep & (codes >= 0)  # a missing value is not counted, as COUNT(DISTINCT) skips NULL
+    pairs = key_codes[ok].astype(np.int64) * width + codes[ok]
+    return np.bincount(pd.unique(pairs) // width, minlength=groups).astype(np.int64)
+
+
 def _customers_pandas(df: pd.DataFrame, roles: dict, online, period: str,
-                      end_period: int | None) -> pd.DataFrame:
-    """CUSTOMERS_SQL in pandas, on a validated table: the same raw columns, from ONE
-    group-by (one factorisation of the customer id, every column aggregated in one
-    ``agg``). Masked values are NaN, which sums, counts of distinct values and minima
-    skip, so each column aggregates exactly the rows its SQL FILTER keeps."""
+                      end_period: int | None, needs=None) -> pd.DataFrame:
+    """CUSTOMERS_SQL in pandas, on a validated table: the same raw columns (those
+    ``needs`` asks for), from ONE factorisation of the customer id: counts by
+    ``bincount`` of the integer codes, distinct orders and categories from unique
+    (customer, value) integer pairs, and the sums, minima and maxima in one
+    ``groupby().agg`` on the codes. Masked values are NaN, which sums and minima skip,
+    so each column aggregates exactly the rows its SQL FILTER keeps."""
     has = {r: roles.get(r) is not None for r in ROLE_KINDS}
+    raw = _raw_needs(needs)
+
+    def want(name: str) -> bool:
+        return raw is None or name in raw
+
     n = len(df)
+    codes, uniques = pd.factorize(df[roles["customer"]], sort=True)
+    groups = len(uniques)
+
+    def count(mask) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=groups).astype(np.int64)
+
     if has["date"]:
         days = day_numbers(df[roles["date"]])
         inw = (np.ones(n, dtype=bool) if end_period is None
@@ -857,62 +1042,71 @@ def _customers_pandas(df: pd.DataFrame, roles: dict, online, period: str,
         inw = np.ones(n, dtype=bool)
     buy = (df[roles["amount"]].to_numpy() >= 0) if has["amount"] else np.ones(n, bool)
     purchase, returned = inw & buy, inw & ~buy
-    cols: dict[str, object] = {"late_rows": ~inw, "rows_in": inw}
-    named: dict[str, tuple[str, str]] = {"n_rows": ("rows_in", "size"),
-                                         "late_rows": ("late_rows", "sum"),
-                                         "rows_in": ("rows_in", "sum")}
+    out: dict[str, object] = {"c": uniques,
+                              "n_rows": np.bincount(codes, minlength=groups).astype(np.int64)}
+    rows_in = out["n_rows"] if inw.all() else count(inw)
+    out["late_rows"] = out["n_rows"] - rows_in
+    out["rows_in"] = rows_in
     if has["order"]:
-        order = df[roles["order"]].reset_index(drop=True)
-        cols["o_buy"] = order.where(purchase)
-        named["orders"] = ("o_buy", "nunique")
-        if has["amount"]:
-            cols["o_ret"] = order.where(returned)
-            named["returns"] = ("o_ret", "nunique")
+        order = pd.factorize(df[roles["order"]])
+        if want("orders"):
+            out["orders"] = _distinct_count(codes, order, purchase, groups)
+        if has["amount"] and want("returns"):
+            out["returns"] = _distinct_count(codes, order, returned, groups)
     else:
-        cols["buy"] = purchase
-        named["orders"] = ("buy", "sum")
-        if has["amount"]:
-            cols["ret"] = returned
-            named["returns"] = ("ret", "sum")
+        if want("orders"):
+            out["orders"] = count(purchase)
+        if has["amount"] and want("returns"):
+            out["returns"] = count(returned)
+    if not has["amount"] and want("returns"):
+        out["returns"] = np.zeros(groups, dtype=np.int64)
+    cols: dict[str, object] = {}
+    named: dict[str, tuple[str, str]] = {}
     if has["date"]:
         cols["d"] = days
-        cols["d_buy"] = np.where(purchase, days, np.nan)
-        named.update(min_day=("d", "min"), max_day=("d", "max"),
-                     first_purchase=("d_buy", "min"), last_purchase=("d_buy", "max"))
+        named.update(min_day=("d", "min"), max_day=("d", "max"))
+        if want("first_purchase") or want("last_purchase"):
+            cols["d_buy"] = np.where(purchase, days, np.nan)
+        if want("first_purchase"):
+            named["first_purchase"] = ("d_buy", "min")
+        if want("last_purchase"):
+            named["last_purchase"] = ("d_buy", "max")
     if has["amount"]:
         amount = df[roles["amount"]].to_numpy(dtype=float)
-        cols["ret_rows"] = returned
-        cols["m_in"] = np.where(inw, amount, np.nan)
-        cols["m_buy"] = np.where(purchase, amount, np.nan)
-        cols["m_ret"] = np.where(returned, amount, np.nan)
-        named.update(return_rows=("ret_rows", "sum"), spend=("m_in", "sum"),
-                     gross=("m_buy", "sum"), return_amount=("m_ret", "sum"))
-    if has["gross_profit"]:
+        if want("return_rows"):
+            out["return_rows"] = count(returned)
+        for name, mask, key in (("spend", inw, "m_in"), ("gross", purchase, "m_buy"),
+                                ("return_amount", returned, "m_ret")):
+            if want(name):
+                cols[key] = amount if mask is inw and inw.all() else np.where(
+                    mask, amount, np.nan)
+                named[name] = (key, "sum")
+    if has["gross_profit"] and want("gross_profit"):
         g = df[roles["gross_profit"]].to_numpy(dtype=float)
         cols["g_in"] = np.where(inw, g, np.nan)
         named["gross_profit"] = ("g_in", "sum")
     if has["cost"]:
         k = df[roles["cost"]].to_numpy(dtype=float)
         cols["k_all"] = k
-        cols["k_in"] = np.where(inw, k, np.nan)
-        named.update(cost=("k_in", "sum"), min_cost=("k_all", "min"))
-    if has["channel"]:
+        named["min_cost"] = ("k_all", "min")
+        if want("cost"):
+            cols["k_in"] = np.where(inw, k, np.nan)
+            named["cost"] = ("k_in", "sum")
+    if has["channel"] and want("online_orders"):
         onl = df[roles["channel"]].astype("str").isin([str(v) for v in online]).to_numpy()
         if has["order"]:
-            cols["o_onl"] = order.where(purchase & onl)
-            named["online_orders"] = ("o_onl", "nunique")
+            out["online_orders"] = _distinct_count(codes, order, purchase & onl, groups)
         else:
-            cols["onl"] = purchase & onl
-            named["online_orders"] = ("onl", "sum")
-    if has["category"]:
-        cols["cat"] = df[roles["category"]].reset_index(drop=True).where(purchase)
-        named["categories"] = ("cat", "nunique")
-    frame = pd.DataFrame(cols)
-    key = df[roles["customer"]].reset_index(drop=True)
-    out = frame.groupby(key.rename("c"), sort=True).agg(**named)
-    if not has["amount"]:
-        out["returns"] = 0
-    return out.reset_index()
+            out["online_orders"] = count(purchase & onl)
+    if has["category"] and want("categories"):
+        out["categories"] = _distinct_count(codes, pd.factorize(df[roles["category"]]),
+                                            purchase, groups)
+    result = pd.DataFrame(out)
+    if named:
+        agg = pd.DataFrame(cols).groupby(codes, sort=True).agg(**named)
+        for name in named:
+            result[name] = agg[name].to_numpy()
+    return result
 
 
 def _periods_pandas(df: pd.DataFrame, roles: dict, period: str,
@@ -988,7 +1182,8 @@ def _cohorts_pandas(df: pd.DataFrame, roles: dict) -> pd.DataFrame:
 
 def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: str,
               params: dict | None = None, online: Sequence[str] = ("online", "app"),
-              period: str = "D", end_period: int | None = None) -> pd.DataFrame:
+              period: str = "D", end_period: int | None = None,
+              needs: Sequence[str] | None = None, checked: bool = False) -> pd.DataFrame:
     """Compute an aggregate of a transaction log on an engine: its raw columns.
 
     Parameters
@@ -1009,8 +1204,11 @@ def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: st
         The public function's name, for messages.
     params : dict, optional
         Column name -> the keyword that named it, for "did you mean" messages.
-    online, period, end_period
+    online, period, end_period, needs
         As in :func:`aggregate_sql`.
+    checked : bool, default False
+        A DataFrame ``source`` was checked already (no missing values): the SQL
+        engines skip counting them.
 
     Returns
     -------
@@ -1037,17 +1235,24 @@ def aggregate(name: str, source: Source, roles: dict, *, engine: str, caller: st
     roles = {r: c for r, c in roles.items() if c is not None}
     if name == "cohorts":
         roles = {r: c for r, c in roles.items() if r in ("customer", "date", "amount")}
+    if name == "customer_periods":
+        roles = {r: c for r, c in roles.items() if r in ("customer", "date", "amount")}
     if engine == "pandas":
         if name == "cohorts":
             return _cohorts_pandas(source, roles)
         if name == "customers":
-            return _customers_pandas(source, roles, online, period, end_period)
-        return _periods_pandas(source, roles, period, end_period)
+            return _customers_pandas(source, roles, online, period, end_period, needs)
+        per = _periods_pandas(source, roles, period, end_period)
+        if name == "periods":
+            return per
+        counts = _customers_pandas(source, roles, online, period, end_period, {"rows"})
+        return counts.merge(per, on="c", how="left")
     needed = {column: ROLE_KINDS[role] for role, column in roles.items()}
     src = _open(engine, source, needed, caller, params or {})
     try:
         query = aggregate_sql(name, roles, engine, source=src.text, online=online,
-                              period=period, end_period=end_period, types=src.types)
+                              period=period, end_period=end_period, types=src.types,
+                              needs=needs, null_counts=not checked)
         return src.run(query)
     finally:
         src.close()

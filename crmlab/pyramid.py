@@ -947,7 +947,8 @@ def customer_values(
     caller = "customer_values"
     base = customer_table(transactions, customer=customer, date=None, amount=amount,
                           cost=cost, engine=engine, caller=caller,
-                          params={customer: "customer", amount: "amount", cost: "cost"})
+                          params={customer: "customer", amount: "amount", cost: "cost"},
+                          needs=("spend", "cost"))
     return values_from_customers(base, net_of_cost=cost is not None)
 
 

@@ -181,8 +181,13 @@ def rfm_table(
                                 caller=caller)
     base = customer_table(transactions, customer=customer, date=date, amount=amount,
                           order=order, end=when, future=future, engine=engine,
-                          caller=caller)
+                          caller=caller,
+                          needs=RFM_NEEDS + (("gross",) if returns == "ignore" else ()))
     return rfm_from_customers(base, when, returns=returns, amount=amount, caller=caller)
+
+
+#: The columns of the per-customer table that :func:`rfm_from_customers` reads.
+RFM_NEEDS = ("rows", "orders", "last_purchase", "return_rows", "returned", "spend")
 
 
 def rfm_from_customers(base: pd.DataFrame, analysis_date: DateLike | None = None, *,
@@ -235,14 +240,15 @@ def rfm_from_customers(base: pd.DataFrame, analysis_date: DateLike | None = None
               "amount": round(0.0 - float(base["returned"].sum()), 2)}
     if returns == "ignore" and report["rows"]:
         dropped["returns"] = report["rows"]
-    buyers = base["last_purchase"].notna()
+    buyers = base["last_purchase"].notna().to_numpy()
     if not buyers.any():
         raise CRMDataError(
             f"{caller}: no purchases left (rows with {amount!r} >= 0 dated on or before "
             f"{when:%Y-%m-%d}). Check the sign of {amount!r} and the analysis_date."
         )
-    bought = base.loc[buyers]
-    spend = bought["spend"] if returns == "net" else bought["gross"]
+    money = "spend" if returns == "net" else "gross"
+    bought = base.loc[buyers, ["last_purchase", "orders", money]]  # only what is read
+    spend = bought[money]
     table = pd.DataFrame({
         "recency": (when - bought["last_purchase"]).dt.days.astype("int64"),
         "frequency": bought["orders"].astype("int64"),

@@ -19,6 +19,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crmlab
 from crmlab import CRMDataError, clv, engines, pyramid, rfm, satisfaction
@@ -512,3 +514,96 @@ def test_import_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- default path
+
+
+@needs_duckdb
+def test_large_frame_goes_to_duckdb_with_the_same_results(monkeypatch, retail, cdnow):
+    """From AUTO_DUCKDB_ROWS rows a DataFrame is aggregated by DuckDB in place: the
+    same tables and attrs as the pandas engine (apart from attrs["engine"])."""
+    assert engines.AUTO_DUCKDB_ROWS == 1_000_000
+    kinds = {"customer_id": "id", "order_date": "datetime", "amount": "number"}
+    assert engines.choose_engine(retail, columns=kinds) == "pandas"  # below the threshold
+    expected = {
+        "rfm": rfm.rfm_table(retail, order="order_id", engine="pandas"),
+        "ignore": rfm.rfm_table(retail, returns="ignore", engine="pandas"),
+        "values": pyramid.customer_values(retail, engine="pandas").to_frame(),
+        "summary": clv.summary_from_transactions(cdnow, amount="amount", engine="pandas"),
+        "weeks": clv.summary_from_transactions(cdnow, freq="W", engine="pandas",
+                                               observation_end="1997-09-30"),
+    }
+    monkeypatch.setattr(engines, "AUTO_DUCKDB_ROWS", 10)
+    assert engines.choose_engine(retail, columns=kinds) == "duckdb"
+    # object ids, time zones and text amounts stay in pandas, whose conversions count
+    assert engines.choose_engine(retail.astype({"customer_id": object}), columns=kinds) \
+        == "pandas"
+    aware = retail.assign(order_date=retail["order_date"].dt.tz_localize("Asia/Shanghai"))
+    assert engines.choose_engine(aware, columns=kinds) == "pandas"
+    got = {
+        "rfm": rfm.rfm_table(retail, order="order_id"),
+        "ignore": rfm.rfm_table(retail, returns="ignore"),
+        "values": pyramid.customer_values(retail).to_frame(),
+        "summary": clv.summary_from_transactions(cdnow, amount="amount"),
+        "weeks": clv.summary_from_transactions(cdnow, freq="W", observation_end="1997-09-30"),
+    }
+    money = {"rfm": ["monetary"], "ignore": ["monetary"], "values": ["value"],
+             "summary": ["monetary_value"], "weeks": []}
+    for key, table in got.items():
+        if "engine" in table.attrs:  # the values carry their customer table's provenance
+            assert (expected[key].attrs.pop("engine"), table.attrs.pop("engine")) == (
+                "pandas", "duckdb")
+        _same(expected[key], table, money=money[key])
+    # errors name the rows, as on the pandas engine
+    broken = retail.copy()
+    broken.loc[broken.index[7], "amount"] = np.nan
+    with pytest.raises(CRMDataError, match=r"column 'amount' has 1 missing values in row 7"):
+        rfm.rfm_table(broken)
+    with pytest.raises(CRMDataError, match=r"after the analysis date 2024-06-30: rows \d+"):
+        rfm.rfm_table(retail, analysis_date="2024-06-30")
+
+
+@needs_duckdb
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_needs_computes_only_what_is_asked(engine, retail):
+    """customer_table(needs=...) gives the columns asked for, equal to the full table's."""
+    from crmlab.customers import customer_table
+
+    roles = {"order": "order_id", "gross_profit": "gross_profit", "cost": "cost_to_serve"}
+    full = customer_table(retail, **roles, engine=engine)
+    for needs in (("spend",), ("orders", "last_purchase", "return_rows"), ("profit",),
+                  ("rows", "returned", "gross")):
+        part = customer_table(retail, **roles, engine=engine, needs=needs)
+        for name in ("rows", *needs):
+            a, b = part[name], full[name]
+            if a.dtype.kind == "f":  # sums in another grouping: the last bit may differ
+                a, b = a.round(8), b.round(8)
+            pd.testing.assert_series_equal(a, b, check_exact=True)
+        assert part.attrs == full.attrs
+        assert len(part.columns) < len(full.columns)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from(["o1", "o2", "o3", "o4"]),
+                          st.sampled_from([-5.0, 0.0, 3.5]), st.sampled_from("xyz")),
+                min_size=1, max_size=30))
+def test_pandas_distinct_counts_equal_nunique(rows):
+    """Orders, returns, online orders and categories counted from integer pairs are the
+    distinct counts of a plain groupby().nunique() over the rows each one keeps."""
+    log = pd.DataFrame(rows, columns=["customer_id", "order_id", "amount", "category"])
+    log["channel"] = np.where(log["category"] == "x", "online", "store")
+    roles = {"customer": "customer_id", "amount": "amount", "order": "order_id",
+             "channel": "channel", "category": "category"}
+    raw = engines.aggregate("customers", log, roles, engine="pandas", caller="t")
+    buy = log["amount"] >= 0
+    g = log.groupby("customer_id")
+    expect = pd.DataFrame({
+        "orders": log["order_id"].where(buy).groupby(log["customer_id"]).nunique(),
+        "returns": log["order_id"].where(~buy).groupby(log["customer_id"]).nunique(),
+        "online_orders": log["order_id"].where(buy & (log["channel"] == "online"))
+        .groupby(log["customer_id"]).nunique(),
+        "categories": log["category"].where(buy).groupby(log["customer_id"]).nunique(),
+        "n_rows": g.size()})
+    got = raw.set_index("c")[list(expect.columns)]
+    pd.testing.assert_frame_equal(got, expect.astype("int64"), check_names=False)

@@ -241,7 +241,7 @@ def summary_from_transactions(
     end = end_date(observation_end, caller)
     base = customer_table(transactions, customer=customer, date=date, amount=amount,
                           end=end, period=freq, periods=True, future="drop", engine=engine,
-                          caller=caller)
+                          caller=caller, needs=("rows",))
     return summary_from_customers(base, freq=freq, unit=unit, observation_end=end,
                                   caller=caller)
 
