@@ -89,3 +89,21 @@ try:  # hypothesis: no timing deadlines on a shared 2-core machine; fixed exampl
     settings.load_profile("ci" if os.environ.get("CI") else "crmlab")
 except ImportError:  # pragma: no cover
     pass
+
+
+@pytest.fixture(autouse=True)
+def _display_options_restored():
+    """Code run in the test process (a notebook's cells, a student's answer) may set pandas'
+    or numpy's display options (``pd.set_option("display.precision", 4)``); restore them, so
+    no later test or docstring example in the same worker prints differently."""
+    import numpy as np
+    import pandas as pd
+
+    printing = np.get_printoptions()
+    pandas_display = {key: pd.get_option(key) for key in
+                      ("display.precision", "display.width", "display.max_columns",
+                       "display.max_rows", "display.float_format")}
+    yield
+    np.set_printoptions(**printing)
+    for key, value in pandas_display.items():
+        pd.set_option(key, value)

@@ -213,7 +213,7 @@ def layout(solution: str | Path) -> Layout:
     --------
     >>> lay = layout(Path(__file__).parents[2] / "solutions" / "03_rfm.ipynb")
     >>> lay.assignment, len(lay.exercises), lay.max_points
-    ('03_rfm', 7, 10.0)
+    ('03_rfm', 9, 10.0)
     >>> first = lay.exercises[0]
     >>> first.grade_id, first.points, first.names, first.answer_cells
     ('check_3_1', 1.0, ['n_customers', 'mean_recency', 'recent_share'], ['answer_3_1'])
