@@ -48,6 +48,8 @@ HORIZON_9_5 = 39
 COHORT_9_6 = "regular"
 YEAR_9_6 = 10
 SURVIVE_9_6 = 12
+#: Exercise 9.6 fits the first five counts (years 0 to 4), as a manager would after four years.
+YEARS_9_6 = 5
 #: Exercise 9.7: a customer is "silent" after this many weeks without a purchase.
 SILENT_9_7 = 20
 
@@ -94,10 +96,12 @@ def _calhold():
 
 
 @per_variant
-def _sbg(cohort: str):
+def _sbg(cohort: str, years: int | None = None):
+    """The sBG model fitted to a published cohort (its first ``years`` counts, or all)."""
     from crmlab import clv
 
-    return clv.ShiftedBetaGeometric().fit(clv.SBG_COHORTS[cohort])
+    counts = clv.SBG_COHORTS[cohort]
+    return clv.ShiftedBetaGeometric().fit(counts if years is None else counts[:years])
 
 
 @per_variant
@@ -216,7 +220,8 @@ def _bg_numbers(model) -> dict:
 
 @per_variant
 def _e94():
-    return _bg_numbers(_bg())
+    """The BG/NBD fit on all 78 weeks of the sample (the chapter fitted the first 39)."""
+    return _bg_numbers(_bg("D", "W", None))
 
 
 def _profile(model, *, t=HORIZON_9_5, **changes) -> dict:
@@ -238,7 +243,7 @@ def _sbg_numbers(model) -> dict:
 
 @per_variant
 def _e96():
-    return _sbg_numbers(_sbg(COHORT_9_6))
+    return _sbg_numbers(_sbg(COHORT_9_6, YEARS_9_6))
 
 
 @per_variant
@@ -383,25 +388,29 @@ def _mistakes_9_3(key: str):
 
 
 # --------------------------------------------------------------------------- 9.4
+_FIRST_39 = ("That is the chapter's fit on the calibration period (to 1997-09-30): the "
+             "exercise fits all 78 weeks, to 1998-06-30.",
+             "这是本章在校准期（到 1997-09-30）上的拟合结果：本题要用全部 78 周（到 1998-06-30）"
+             "拟合。")
+
+
 def _mistakes_9_4_params(want):
     return [
-        (_bg_numbers(_bg("D", "D"))["params"],
+        (_bg_numbers(_bg("D", "D", None))["params"],
          "alpha is in days: fit on the summary in weeks; r is the same.",
          "alpha 是以天为单位的：请在以周为单位的汇总上拟合；r 不变。"),
-        (_bg_numbers(_bg("W", "W"))["params"],
+        (_bg_numbers(_bg("W", "W", None))["params"],
          "That is the fit on purchases merged per week; merge them per day and measure "
          "time in weeks.",
          "这是按周合并购买后的拟合结果；请按天合并、以周计时。"),
-        (_bg_numbers(_bg("D", "W", None))["params"],
-         "That model saw all the data: fit on the calibration period only (to "
-         "1997-09-30).",
-         "这个模型用了全部数据：请只用校准期（到 1997-09-30）的数据拟合。"),
+        (_bg_numbers(_bg())["params"], *_FIRST_39),
     ]
 
 
 def _mistakes_9_4_dropout(want):
-    a, b = _bg().params_["a"], _bg().params_["b"]
+    a, b = _bg("D", "W", None).params_["a"], _bg("D", "W", None).params_["b"]
     return [
+        (_bg_numbers(_bg())["dropout"], *_FIRST_39),
         (b / (a + b), "b / (a + b) is the mean probability of staying after a purchase; "
                       "the dropout probability is a / (a + b).",
          "b / (a + b) 是购买后留下的平均概率；流失概率是 a / (a + b)。"),
@@ -447,6 +456,14 @@ def _mistakes_9_5(key: str):
 # --------------------------------------------------------------------------- 9.6
 _HIGH_END = ("That is the 'high end' cohort; the exercise fits the 'regular' one.",
              "这是“high end”群组；本题拟合的是“regular”群组。")
+_ALL_YEARS = ("That is the fit on all eight years of the cohort (the chapter's): the exercise "
+              "fits the first five counts only, years 0 to 4.",
+              "这是用群组全部八年数据拟合的结果（即本章的结果）：本题只用前五个数（第 0 到 4 年）"
+              "拟合。")
+
+
+def _short_numbers(cohort: str) -> dict:
+    return _sbg_numbers(_sbg(cohort, YEARS_9_6))
 
 
 def _first_year_retention() -> float:
@@ -455,12 +472,13 @@ def _first_year_retention() -> float:
 
 
 def _mistakes_9_6_params(want):
-    return [(_sbg_numbers(_sbg("high end"))["sbg_params"], *_HIGH_END)]
+    return [(_short_numbers("high end")["sbg_params"], *_HIGH_END),
+            (_sbg_numbers(_sbg(COHORT_9_6))["sbg_params"], *_ALL_YEARS)]
 
 
 def _mistakes_9_6_retention(want):
-    model = _sbg(COHORT_9_6)
-    counts = _sbg("regular").published_cohorts[COHORT_9_6]
+    model = _sbg(COHORT_9_6, YEARS_9_6)
+    counts = _sbg("regular").published_cohorts[COHORT_9_6][:YEARS_9_6]
     return [
         (float(model.retention_rate(YEAR_9_6 - 1)), "That is the retention of year 9.",
          "这是第 9 年的保持率。"),
@@ -475,15 +493,16 @@ def _mistakes_9_6_retention(want):
          "retention rises with tenure, so project it with the fitted model.",
          "这是观测到的第 1 年保持率（631 / 1000）：sBG 模型中保持率随客户年限上升，"
          "请用拟合好的模型预测。"),
-        (counts[-1] / counts[-2], "That is the observed retention of year 7 (241 / 262); "
-                                  "the question asks for the model's year 10.",
-         "这是观测到的第 7 年保持率（241 / 262）；题目问的是模型预测的第 10 年。"),
-        (_sbg_numbers(_sbg("high end"))["retention_10"], *_HIGH_END),
+        (counts[-1] / counts[-2], "That is the observed retention of year 4, the last of the "
+                                  "five counts; the question asks for the model's year 10.",
+         "这是观测到的第 4 年保持率（五个数中的最后一年）；题目问的是模型预测的第 10 年。"),
+        (_short_numbers("high end")["retention_10"], *_HIGH_END),
+        (_sbg_numbers(_sbg(COHORT_9_6))["retention_10"], *_ALL_YEARS),
     ]
 
 
 def _mistakes_9_6_survival(want):
-    model = _sbg(COHORT_9_6)
+    model = _sbg(COHORT_9_6, YEARS_9_6)
     return [
         (float(model.survival(SURVIVE_9_6 - 1)), "That is the share after 11 years.",
          "这是 11 年后的比例。"),
@@ -501,7 +520,8 @@ def _mistakes_9_6_survival(want):
         (1000 * want, "Give a share of the cohort (a fraction), not a number "
                       "of customers out of 1,000.",
          "请给出占群组的比例（小数），而不是 1000 人中的人数。"),
-        (_sbg_numbers(_sbg("high end"))["survive_12"], *_HIGH_END),
+        (_short_numbers("high end")["survive_12"], *_HIGH_END),
+        (_sbg_numbers(_sbg(COHORT_9_6))["survive_12"], *_ALL_YEARS),
     ]
 
 
@@ -616,9 +636,9 @@ EXERCISES = register(
         parts={"params": Part(mistakes=_mistakes_9_4_params, tolerance=TOL3),
                "dropout": Part(mistakes=_mistakes_9_4_dropout, tolerance=TOL3)},
         task=Hint(
-            "Fit the BG/NBD model to the summary and give the estimates and the mean "
-            "dropout probability asked.",
-            "用汇总数据拟合 BG/NBD 模型，并给出题目要求的估计值和平均流失概率。"),
+            "Fit the BG/NBD model to the summary of all 78 weeks and give the estimates and "
+            "the mean dropout probability asked.",
+            "用全部 78 周的汇总数据拟合 BG/NBD 模型，并给出题目要求的估计值和平均流失概率。"),
         hints=[Hint(
             "The dropout probability after a purchase follows a Beta distribution; its "
             "mean comes from the model's two Beta parameters.",
@@ -647,9 +667,9 @@ EXERCISES = register(
                "retention_10": Part(mistakes=_mistakes_9_6_retention, tolerance=TOL3),
                "survive_12": Part(mistakes=_mistakes_9_6_survival, tolerance=TOL3)},
         task=Hint(
-            "Fit the contractual retention model to the cohort and give the parameters, "
-            "the retention rate and the survival asked.",
-            "用该队列拟合合约型保留模型，并给出题目要求的参数、保持率和存活率。"),
+            "Fit the contractual retention model to the cohort's first five counts and give "
+            "the parameters, the retention rate and the survival asked.",
+            "用该队列的前五个数拟合合约型保留模型，并给出题目要求的参数、保持率和存活率。"),
         hints=[Hint(
             "A retention rate is the share of last year's survivors who renew; survival "
             "is the share of the whole cohort still there.",
