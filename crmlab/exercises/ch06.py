@@ -110,9 +110,14 @@ def _top_spenders(data=None, n: int = TOP_6_6):
     return data.sort_values("spend", ascending=False, kind="stable").head(n)
 
 
+def _plus(frame):
+    """Exercise 6.1 asks about the plus members only (the chapter showed every member)."""
+    return frame[frame["membership"] == "plus"]
+
+
 @per_variant
 def _mean_spend():
-    return (_features().groupby("lifestyle", observed=True)["spend"].mean()
+    return (_plus(_features()).groupby("lifestyle", observed=True)["spend"].mean()
             .sort_values(ascending=False))
 
 
@@ -196,18 +201,25 @@ _SHARE_NOT_COUNT = (
 
 # --------------------------------------------------------------------------- 6.1
 def _mistakes_6_1(want) -> list[Mistake]:
-    tx, customers, features, buyers = _data()
+    tx, customers, everyone, _ = _data()
+    features = _plus(everyone)
+    buyers = features[features["orders"] > 0]
     by = features.groupby("lifestyle", observed=True)
+    tx = tx[tx["customer_id"].isin(features.index)]
     per_order = tx.merge(customers[["customer_id", "lifestyle"]], on="customer_id")
     gross = tx["amount"].clip(lower=0).groupby(tx["customer_id"]).sum()
     gross = features.join(gross.rename("gross")).fillna({"gross": 0.0})
     return [
+        (everyone.groupby("lifestyle", observed=True)["spend"].mean(),
+         "That is the mean over every member, as in the chapter: the question asks for the "
+         "plus members only.",
+         "这是全部会员的均值（即本章的结果）：题目只问 plus 会员。"),
         (buyers.groupby("lifestyle", observed=True)["spend"].mean(),
-         f"That is the mean over the {len(buyers):,} buyers: the question asks for all "
-         f"{len(features):,} members, a member who never bought counting with spend 0 "
-         f"(use features, not buyers).",
-         f"这是 {len(buyers):,} 位购买客户的均值：题目要求全部 {len(features):,} 位会员的均值，"
-         f"从未购买的会员按消费 0 计入（用 features，而不是 buyers）。"),
+         f"That is the mean over the {len(buyers):,} plus members who bought: the question "
+         f"asks for all {len(features):,} plus members, a member who never bought counting "
+         f"with spend 0.",
+         f"这是 {len(buyers):,} 位有购买的 plus 会员的均值：题目要求全部 {len(features):,} 位 "
+         f"plus 会员的均值，从未购买的会员按消费 0 计入。"),
         (by.size(),
          "These are numbers of members per lifestyle: the question asks for the mean net "
          "spend of a member in each lifestyle.",
@@ -553,9 +565,9 @@ EXERCISES = register(
             "(descending order).",
             "排序方向反了：数值最高的生活方式应排在最前（降序）。")),
         task=Hint(
-            "Give the mean net spend of a member in each lifestyle, from the highest "
+            "Give the mean net spend of a plus member in each lifestyle, from the highest "
             "down.",
-            "给出每种生活方式会员的平均净消费，从高到低排列。"),
+            "给出每种生活方式 plus 会员的平均净消费，从高到低排列。"),
         hints=[Hint(
             "Average over all members, including those who never bought (their spend is "
             "zero), and sort from the largest mean down.",
