@@ -91,19 +91,30 @@ except ImportError:  # pragma: no cover
     pass
 
 
-@pytest.fixture(autouse=True)
-def _display_options_restored():
-    """Code run in the test process (a notebook's cells, a student's answer) may set pandas'
-    or numpy's display options (``pd.set_option("display.precision", 4)``); restore them, so
-    no later test or docstring example in the same worker prints differently."""
+def _display_options() -> tuple:
     import numpy as np
     import pandas as pd
 
-    printing = np.get_printoptions()
-    pandas_display = {key: pd.get_option(key) for key in
-                      ("display.precision", "display.width", "display.max_columns",
-                       "display.max_rows", "display.float_format")}
+    keys = ("display.precision", "display.width", "display.max_columns", "display.max_rows",
+            "display.float_format")
+    return np.get_printoptions(), {key: pd.get_option(key) for key in keys}
+
+
+#: pandas' and numpy's display options as the test session found them
+_PRISTINE = _display_options()
+
+
+@pytest.fixture(autouse=True)
+def _display_options_restored():
+    """Code run in the test process (a notebook's cells, a student's answer, a module
+    fixture) may set pandas' or numpy's display options (``pd.set_option("display.precision",
+    4)``); after every test they go back to what the session started with, so no later test
+    or docstring example in the same worker prints differently."""
     yield
+    import numpy as np
+    import pandas as pd
+
+    printing, pandas_display = _PRISTINE
     np.set_printoptions(**printing)
     for key, value in pandas_display.items():
         pd.set_option(key, value)

@@ -48,7 +48,7 @@ from crmlab.exercises import _attempts
 from crmlab.exercises._compare import describe
 from crmlab.exercises._judging import Convention, Mistake, When, judge_parts, tell
 from crmlab.exercises._judging import judge as judge_value
-from crmlab.exercises._text import say
+from crmlab.exercises._text import get_language, say
 from crmlab.exercises._variant import per_variant
 from crmlab.exercises.answers import HIDDEN_KEY, as_graded, conform
 
@@ -434,8 +434,26 @@ def lookup(qid: str) -> Exercise:
     return _EXERCISES[qid]
 
 
+_MISTAKES: dict = {}
+
+
 def _bind(mistakes: Mistakes, want) -> Mistakes:
-    return functools.partial(mistakes, want) if callable(mistakes) else mistakes
+    """The known mistakes for this expected answer, computed once per data variant.
+
+    A mistakes function builds its wrong answers from the data (often the costliest step
+    of a check); they depend only on the function, the expected answer and the variant,
+    so repeated wrong tries reuse them.
+    """
+    if not callable(mistakes):
+        return mistakes
+    from crmlab.datasets import current_variant
+
+    key = (mistakes, current_variant(), get_language(), type(want).__name__, repr(want))
+    if key not in _MISTAKES:
+        if len(_MISTAKES) > 512:
+            _MISTAKES.clear()
+        _MISTAKES[key] = list(mistakes(want))
+    return _MISTAKES[key]
 
 
 def _first(checks: Iterable[When], answer, want) -> list[str]:
