@@ -19,8 +19,8 @@ cell's id (nbformat 4.5 ids, which the course keeps stable):
 and lives at ``translations/zh/<folder>/<name>.yaml``. When an English cell changes, its
 fingerprint no longer matches and :func:`problems` reports the translation as stale
 (``tests/test_editions.py`` fails), until a translator updates ``zh`` and runs
-``tools/editions.py accept NOTEBOOK --cells ID`` on the cell. Code cells are not translated: the Chinese
-notebook runs the same code, with ``crmlab.set_language("zh")`` added after the first
+``tools/editions.py accept NOTEBOOK --cells ID`` on the cell. Code cells are not
+translated: the Chinese notebook runs the same code, with ``crmlab.set_language("zh")`` added after the first
 ``import crmlab`` so check feedback speaks Chinese; its committed outputs come from
 executing it, and ``tests/test_editions.py`` checks that every number in them equals
 the English edition's.
@@ -194,7 +194,8 @@ def problems(source: Path) -> list[str]:
         elif entry.get("sha") != fingerprint(cell.source):
             found.append(f"{rel.as_posix()}: cell {cell.id} changed in English since it "
                          f"was translated ({_first_line(cell.source)!r}); update its zh "
-                         f"text, then `tools/editions.py accept {rel.as_posix()} --cells {cell.id}`")
+                         f"text, then `tools/editions.py accept {rel.as_posix()} "
+                         f"--cells {cell.id}`")
     for cell_id in sorted(set(entries) - ids):
         found.append(f"{rel.as_posix()}: translation of cell {cell_id}, which the English "
                      "notebook no longer has (remove it)")
