@@ -20,8 +20,8 @@ and lives at ``translations/zh/<folder>/<name>.yaml``. When an English cell chan
 fingerprint no longer matches and :func:`problems` reports the translation as stale
 (``tests/test_editions.py`` fails), until a translator updates ``zh`` and runs
 ``tools/editions.py accept NOTEBOOK --cells ID`` on the cell. Code cells are not
-translated: the Chinese notebook runs the same code, with ``crmlab.set_language("zh")`` added after the first
-``import crmlab`` so check feedback speaks Chinese; its committed outputs come from
+translated: the Chinese notebook runs the same code, with
+``crmlab.set_language("zh")`` added after the first ``import crmlab`` so check feedback speaks Chinese; its committed outputs come from
 executing it, and ``tests/test_editions.py`` checks that every number in them equals
 the English edition's.
 
