@@ -21,9 +21,10 @@ fingerprint no longer matches and :func:`problems` reports the translation as st
 (``tests/test_editions.py`` fails), until a translator updates ``zh`` and runs
 ``tools/editions.py accept NOTEBOOK --cells ID`` on the cell. Code cells are not
 translated: the Chinese notebook runs the same code, with
-``crmlab.set_language("zh")`` added after the first ``import crmlab`` so check feedback speaks Chinese; its committed outputs come from
-executing it, and ``tests/test_editions.py`` checks that every number in them equals
-the English edition's.
+``crmlab.set_language("zh")`` added after the first ``import crmlab`` so check
+feedback speaks Chinese; its committed outputs come from executing it, and
+``tests/test_editions.py`` checks that every number in them equals the English
+edition's.
 
 Why YAML keyed by cell id rather than gettext ``.po`` files (the convention of Sphinx
 and Jupyter Book): a notebook cell, not a sentence, is the unit a translator of this
