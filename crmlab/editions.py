@@ -16,11 +16,15 @@ cell's id (nbformat 4.5 ids, which the course keeps stable):
         zh: |
           # 欢迎来到 crmlab
 
-and lives at ``translations/zh/<folder>/<name>.yaml``. When an English cell changes, its
-fingerprint no longer matches and :func:`problems` reports the translation as stale
-(``tests/test_editions.py`` fails), until a translator updates ``zh`` and runs
-``tools/editions.py accept NOTEBOOK --cells ID`` on the cell. Code cells are not
-translated: the Chinese notebook runs the same code, with
+and lives at ``translations/zh/<folder>/<name>.yaml``. Instructor notes (Markdown files)
+are translated the same way, one unit per ``##`` section (:func:`sections`), and built to
+``zh/instructors/<name>.md``; exercise notebooks are not translated but generated from the
+Chinese solutions (``crmlab exercises build --source zh/solutions --target zh/exercises``).
+
+When an English cell changes, its fingerprint no longer matches and :func:`problems`
+reports the translation as stale (``tests/test_editions.py`` fails), until a translator
+updates ``zh`` and runs ``tools/editions.py accept NOTEBOOK --cells ID`` on the cell.
+Code cells are not translated: the Chinese notebook runs the same code, with
 ``crmlab.set_language("zh")`` added after the first ``import crmlab`` so check
 feedback speaks Chinese; its committed outputs come from executing it, and
 ``tests/test_editions.py`` checks that every number in them equals the English
@@ -43,7 +47,8 @@ from typing import Any
 from crmlab._errors import CRMDataError
 
 __all__ = ["EDITION_FOLDER", "LANGUAGE_LINE", "accept", "build", "edition_path", "fingerprint",
-           "flow", "numbers", "problems", "translation_path", "update"]
+           "flow", "numbers", "problems", "sections", "source_of", "translation_path",
+           "update"]
 
 #: The Chinese notebooks: ``zh/notebooks/00_welcome.ipynb`` for ``notebooks/00_welcome.ipynb``.
 EDITION_FOLDER = "zh"
@@ -98,6 +103,8 @@ def translation_path(source: Path) -> Path:
     --------
     >>> translation_path(Path("/course/notebooks/00_welcome.ipynb")).as_posix()
     '/course/translations/zh/notebooks/00_welcome.yaml'
+    >>> translation_path(Path("/course/instructors/03_rfm.md")).as_posix()
+    '/course/translations/zh/instructors/03_rfm.yaml'
     """
     root, rel = _root_and_relative(source)
     return root / "translations" / EDITION_FOLDER / rel.with_suffix(".yaml")
@@ -113,6 +120,27 @@ def edition_path(source: Path) -> Path:
     """
     root, rel = _root_and_relative(source)
     return root / EDITION_FOLDER / rel
+
+
+def source_of(translation: Path) -> Path:
+    """The English source a translation file translates (its ``source:`` line).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "translations" / "zh" / "instructors"
+    >>> folder.mkdir(parents=True)
+    >>> _ = (folder / "03_rfm.yaml").write_text("source: instructors/03_rfm.md\\ncells: {}\\n")
+    >>> source_of(folder / "03_rfm.yaml").relative_to(folder.parents[2]).as_posix()
+    'instructors/03_rfm.md'
+    """
+    translation = Path(translation).resolve()
+    root = translation.parents[3]
+    named = _read_translation(translation).get("source")
+    if named:
+        return root / named
+    return root / translation.relative_to(root / "translations" / EDITION_FOLDER).with_suffix(
+        ".ipynb")
 
 
 def _read_translation(path: Path) -> dict[str, Any]:
@@ -155,9 +183,58 @@ def _write_translation(path: Path, data: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+_SECTION = re.compile(r"^## ", flags=re.M)
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    r"""A Markdown file (an instructor note) as translation units: ``(id, text)`` pairs.
+
+    A unit is the text before the first level-2 heading, then each ``## `` section; its
+    id is ``s`` and the fingerprint of its heading line, so a translation stays attached
+    when sections move, and a renamed heading shows up as a new, untranslated unit.
+    Headings inside fenced code are not section breaks.
+
+    Examples
+    --------
+    >>> note = "# Note\n\nIntro.\n\n## A\nx\n\n## B\ny\n"
+    >>> [(i[:1], t.splitlines()[0]) for i, t in sections(note)]
+    [('s', '# Note'), ('s', '## A'), ('s', '## B')]
+    >>> "".join(t for _, t in sections("# N\n\n## A\nx\n")) == "# N\n\n## A\nx\n"
+    True
+    """
+    starts = [0]
+    fenced = False
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and _SECTION.match(line) and offset:
+            starts.append(offset)
+        offset += len(line)
+    starts.append(len(text))
+    units = []
+    seen: dict[str, int] = {}
+    for start, end in zip(starts, starts[1:], strict=False):
+        chunk = text[start:end]
+        if not chunk.strip():
+            continue
+        key = "s" + fingerprint(chunk.strip().splitlines()[0])[:8]
+        seen[key] = seen.get(key, 0) + 1
+        units.append((key if seen[key] == 1 else f"{key}-{seen[key]}", chunk))
+    return units
+
+
+class _Unit:
+    def __init__(self, cell_id: str, source: str):
+        self.id, self.source = cell_id, source
+
+
 def _markdown_cells(source: Path) -> list[Any]:
     import nbformat
 
+    if Path(source).suffix == ".md":
+        text = Path(source).read_text(encoding="utf-8")
+        return [_Unit(i, t.rstrip("\n")) for i, t in sections(text)]
     nb = nbformat.read(source, as_version=4)
     return [c for c in nb.cells if c.cell_type == "markdown"]
 
@@ -305,6 +382,15 @@ def build(source: Path, *, allow_stale: bool = False) -> Path:
         raise CRMDataError("build: the translation is not complete and current:\n  "
                            + "\n  ".join(found))
     entries = _read_translation(translation_path(source))["cells"]
+    target = edition_path(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if Path(source).suffix == ".md":
+        parts = []
+        for unit in _markdown_cells(source):
+            zh = str((entries.get(unit.id) or {}).get("zh") or "").strip("\n")
+            parts.append(flow(zh) if zh else unit.source)
+        target.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+        return target
     nb = nbformat.read(source, as_version=4)
     placed = False
     for cell in nb.cells:
@@ -324,8 +410,6 @@ def build(source: Path, *, allow_stale: bool = False) -> Path:
                 placed = True
     nb.metadata.setdefault("language_info", {})
     nb.metadata["crmlab"] = {"edition": "zh", "source": _root_and_relative(source)[1].as_posix()}
-    target = edition_path(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     return target
 

@@ -14,18 +14,51 @@ from crmlab import CRMDataError, editions
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = sorted((ROOT / "translations" / "zh").rglob("*.yaml"))
-SOURCES = [ROOT / p.relative_to(ROOT / "translations" / "zh").with_suffix(".ipynb")
-           for p in TRANSLATIONS]
+ALL_SOURCES = [editions.source_of(p) for p in TRANSLATIONS]
+ALL_IDS = [p.relative_to(ROOT).as_posix() for p in ALL_SOURCES]
+SOURCES = [p for p in ALL_SOURCES if p.suffix == ".ipynb"]
 IDS = [p.relative_to(ROOT).as_posix() for p in SOURCES]
+NOTES = [p for p in ALL_SOURCES if p.suffix == ".md"]
 
 
 def test_there_is_a_chinese_edition():
     assert SOURCES, "no translation files in translations/zh/"
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+@pytest.mark.parametrize("source", ALL_SOURCES, ids=ALL_IDS)
 def test_every_translation_is_complete_and_current(source):
     assert editions.problems(source) == []
+
+
+@pytest.mark.parametrize("source", NOTES, ids=[p.name for p in NOTES])
+def test_the_chinese_instructor_note_is_built_from_its_source(source):
+    built = editions.edition_path(source).read_text(encoding="utf-8")
+    entries = yaml.safe_load(editions.translation_path(source).read_text(encoding="utf-8"))
+    units = editions.sections(source.read_text(encoding="utf-8"))
+    assert built == "\n\n".join(editions.flow(entries["cells"][i]["zh"].strip("\n"))
+                                 for i, _ in units) + "\n"
+    # every table of the English note keeps its rows; every number it states is kept
+    en_text = source.read_text(encoding="utf-8")
+    assert built.count("\n|") == en_text.count("\n|")
+
+
+def test_an_instructor_note_section_is_one_unit(tmp_path):
+    note = tmp_path / "instructors" / "x.md"
+    note.parent.mkdir()
+    note.write_text("# Note\n\nIntro.\n\n## 1. One\n\nText.\n\n```\n## not a heading\n```\n",
+                    encoding="utf-8")
+    editions.update(note)
+    data = yaml.safe_load(editions.translation_path(note).read_text(encoding="utf-8"))
+    assert [v["en"].splitlines()[0] for v in data["cells"].values()] == ["# Note", "## 1. One"]
+    for value in data["cells"].values():
+        value["zh"] = value["en"].replace("Note", "说明").replace("One", "一")
+    editions.translation_path(note).write_text(yaml.safe_dump(data, allow_unicode=True),
+                                               encoding="utf-8")
+    assert editions.problems(note) == []
+    assert editions.build(note).read_text(encoding="utf-8").startswith("# 说明\n")
+    note.write_text(note.read_text(encoding="utf-8").replace("Text.", "New text."),
+                    encoding="utf-8")
+    assert "changed in English" in " ".join(editions.problems(note))
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=IDS)

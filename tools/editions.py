@@ -2,6 +2,7 @@
 
     .venv/bin/python tools/editions.py status                  # what is missing or stale
     .venv/bin/python tools/editions.py update notebooks/01_acquisition.ipynb
+    .venv/bin/python tools/editions.py update instructors/01_acquisition.md
     .venv/bin/python tools/editions.py accept notebooks/00_welcome.ipynb 7e59b3b9
     .venv/bin/python tools/editions.py build                   # write + execute zh/ (make zh)
 
@@ -22,11 +23,10 @@ sys.path.insert(0, str(ROOT / "tools"))
 def _sources(paths: list[Path]) -> list[Path]:
     if paths:
         return [p.resolve() for p in paths]
-    found = []
-    for yaml_file in sorted((ROOT / "translations" / "zh").rglob("*.yaml")):
-        rel = yaml_file.relative_to(ROOT / "translations" / "zh").with_suffix(".ipynb")
-        found.append(ROOT / rel)
-    return found
+    from crmlab import editions
+
+    return [editions.source_of(path)
+            for path in sorted((ROOT / "translations" / "zh").rglob("*.yaml"))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for source in _sources(args.notebook):
         target = editions.build(source)
-        if not args.no_execute:
+        if target.suffix == ".ipynb" and not args.no_execute:
             seconds = run(target)
             print(f"{target.relative_to(ROOT).as_posix()}: {seconds:.1f} s", flush=True)
     return 0
