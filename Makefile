@@ -40,6 +40,7 @@ outputs: $(STAMP)
 # build the Chinese edition (zh/) from translations/zh/ and execute it (tools/editions.py)
 zh: $(STAMP)
 	$(BIN)/python tools/editions.py build
+	$(BIN)/crmlab exercises build --source zh/solutions --target zh/exercises
 
 # the course website, both languages, from the committed notebooks: build/site/index.html
 site: $(STAMP)

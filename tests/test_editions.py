@@ -84,6 +84,25 @@ def test_the_chinese_edition_prints_the_same_numbers(source):
     assert zh == en
 
 
+SOLUTIONS = [p for p in SOURCES if p.parent.name == "solutions"]
+
+
+@pytest.mark.parametrize("source", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
+def test_the_chinese_solutions_grade_like_the_english(source):
+    """Same exercises, points, hidden tests and rubric levels: the grader reads both alike."""
+    from crmlab.grading.assignment import layout
+
+    en, zh = layout(source), layout(editions.edition_path(source))
+    assert [(e.number, e.grade_id, e.points, e.hidden, e.names) for e in zh.exercises] == [
+        (e.number, e.grade_id, e.points, e.hidden, e.names) for e in en.exercises]
+    assert [(m.number, m.grade_id, m.points, [(lv.level, lv.points) for lv in m.rubric])
+            for m in zh.manual] == [
+        (m.number, m.grade_id, m.points, [(lv.level, lv.points) for lv in m.rubric])
+        for m in en.manual]
+    assert all(m.rubric for m in zh.manual)
+    assert all(e.title for e in zh.exercises)
+
+
 @pytest.fixture
 def course(tmp_path):
     """A copy of one notebook with its translation, to edit."""
