@@ -350,7 +350,7 @@ def _mistakes_5_5_multiple(want):
     return [
         (1 / (1 - r), "That is the expected tenure in years, not discounted: the multiple "
                       "discounts each year's margin.",
-         "这是预期的留存年数，没有折现：利润乘数要对每年的利润折现。"),
+         "这是预期的保持年数，没有折现：利润乘数要对每年的利润折现。"),
         (r / (1 - r), "You left out the discount rate.",
          "你漏掉了折现率。"),
         ((1 + i) / (1 + i - r), "That is the multiple with margins at the start of each "

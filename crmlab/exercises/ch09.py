@@ -264,7 +264,7 @@ def _mistakes_9_1(key: str):
              "保持率 80 是百分数：公式中要用小数 0.8。"),
             (1 / (1 - r), "1 / (1 - r) is the expected tenure in years, not discounted: "
                           "the multiple is r / (1 + i - r).",
-             "1 / (1 - r) 是预期的留存年数，没有折现：利润乘数是 r / (1 + i - r)。"),
+             "1 / (1 - r) 是预期的保持年数，没有折现：利润乘数是 r / (1 + i - r)。"),
             (r / (1 - r), "You left out the discount rate: r / (1 + i - r).",
              "你漏掉了折现率：应为 r / (1 + i - r)。"),
             ((1 + i) / (1 + i - r), "That is the multiple with the margin at the start of each "
@@ -702,7 +702,7 @@ EXERCISES = register(
             "C": ("1 / (1 − r) is an expected tenure, undiscounted and counting the current "
                   "period. The multiple discounts every future margin, and the customer may "
                   "leave in any period with probability 1 − r.",
-                  "1 / (1 − r) 是预期的留存期数，没有折现，并且计入了本期。利润乘数对每一期"
+                  "1 / (1 − r) 是预期的保持期数，没有折现，并且计入了本期。利润乘数对每一期"
                   "未来利润都折现，客户每一期都可能以 1 − r 的概率离开。"),
             "D": ("The multiple assumes one constant retention rate (客户保持率) for every "
                   "period. Retention rising with tenure is what the sBG model adds.",

@@ -162,8 +162,8 @@ def retention_curve(sbg: ShiftedBetaGeometric, survivors: Sequence[float], *,
     ax.plot(t, sbg.survival(t), label=label, **kwargs)
     ax.axvspan(len(s) - 1, last, color="grey", alpha=0.08)
     ax.set(xlabel="period since acquisition (获取后的期数)",
-           ylabel="share still a customer (留存比例)", ylim=(0, 1.05),
-           title="retention curve (留存曲线): shaded = projection")
+           ylabel="share still a customer (客户保持率)", ylim=(0, 1.05),
+           title="retention curve (客户保持曲线): shaded = projection")
     ax.legend()
     return ax
 

@@ -244,11 +244,11 @@ def cohort_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, annotate: boo
                 ax.text(j, i, f"{v:.0%}" if share else f"{v:,.0f}", ha="center",
                         va="center", fontsize=8,
                         color="white" if scaled > 0.6 else "black")
-    ax.figure.colorbar(image, ax=ax, label="share of the cohort (留存比例)" if share
+    ax.figure.colorbar(image, ax=ax, label="share of the cohort (客户保持率)" if share
                        else "customers (客户数)")
     ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
     ax.set_yticks(range(values.shape[0]), [str(i) for i in table.index])
     ax.set(xlabel="months since the first purchase (首次购买后月数)",
            ylabel="cohort: month of the first purchase (首购月份)",
-           title="cohort retention (同期群留存)")
+           title="cohort retention (同期群客户保持率)")
     return ax

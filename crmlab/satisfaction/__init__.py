@@ -10,7 +10,7 @@ The chapter's chain of ideas, one function each:
 * **complaints** (投诉率, :func:`complaint_rate`);
 * **churn and retention rates** (客户流失率, 客户保持率: :func:`churn_rate`,
   :func:`retention_rate`, :func:`rates_by_period`, :func:`expected_lifetime`) and
-  **cohort retention** from transactions (同期群留存, :func:`cohort_table`);
+  **cohort retention** from transactions (同期群客户保持率, :func:`cohort_table`);
 * **which gaps drive churn** (:func:`churn_drivers`, :func:`churn_by_quartile`,
   :func:`simulate_improvement`);
 * **what over-promising does** (过度承诺, :func:`promise_effect`).
