@@ -137,3 +137,27 @@ def test_the_number_check_bites():
     assert not _shown("57", corpus) and not _shown("1,4", corpus)
     assert _shown("3242", "mean 3242.0") and not _shown("3242", "3242.5")
     assert QUOTED.findall("about 57.9 % and 1,499 yuan, k = 5") == ["57.9", "1,499"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_header_names_the_exercises_the_solution_has(chapter):
+    """The first lines' "(N.1–N.M)" range is the solution notebook's first to last exercise."""
+    path = ROOT / "solutions" / f"{chapter}.ipynb"
+    if not path.exists():
+        return
+    head = "\n".join((NOTES / f"{chapter}.md").read_text(encoding="utf-8").splitlines()[:6])
+    stated = re.search(r"\((\d+\.\d+)–(\d+\.\d+)\)", head)
+    assert stated, f"{chapter}: the header does not give the exercises' range (N.1–N.M)"
+    numbers = re.findall(r"^## Exercise (\d+\.\d+)", _notebook_text(path), flags=re.M)
+    assert stated.groups() == (numbers[0], numbers[-1]), chapter
+
+
+@pytest.mark.parametrize("path", sorted([*NOTES.glob("*.md"),
+                                         *(ROOT / "zh" / "instructors").glob("*.md")]),
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_notes_use_the_glossary_terms(path):
+    """English and Chinese notes: no word the glossary avoids (one term per concept)."""
+    from crmlab import glossary
+
+    wrong = glossary.misnamed(path.read_text(encoding="utf-8"), pairs=False)
+    assert not wrong, "\n".join(wrong)
