@@ -31,6 +31,7 @@ test: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/crmlab exercises build
+	$(BIN)/crmlab exercises build --language zh
 
 # re-execute notebooks/ and solutions/ in place (the committed outputs), then exercises/
 outputs: $(STAMP)
@@ -40,7 +41,7 @@ outputs: $(STAMP)
 # build the Chinese edition (zh/) from translations/zh/ and execute it (tools/editions.py)
 zh: $(STAMP)
 	$(BIN)/python tools/editions.py build
-	$(BIN)/crmlab exercises build --source zh/solutions --target zh/exercises
+	$(BIN)/crmlab exercises build --language zh
 
 # the course website, both languages, from the committed notebooks: build/site/index.html
 site: $(STAMP)

@@ -34,7 +34,19 @@ def _datasets(args) -> int:
     return 0
 
 
+def _edition_folder(folder: str | None, name: str, language: str) -> str:
+    """A folder option's value, defaulting to the edition's: zh/solutions for Chinese."""
+    if folder is not None:
+        return folder
+    from pathlib import Path
+
+    chinese = Path("zh") / name
+    return chinese.as_posix() if language == "zh" and chinese.is_dir() else name
+
+
 def _exercises_build(args) -> int:
+    args.source = _edition_folder(args.source, "solutions", args.language)
+    args.target = _edition_folder(args.target, "exercises", args.language)
     if args.roster:
         from crmlab.grading.roster import MANIFEST, build_roster
 
@@ -71,6 +83,7 @@ def _grade(args) -> int:
     from crmlab.grading import grade, totals
     from crmlab.grading.sandbox import NO_SANDBOX_RISKS
 
+    args.solutions = _edition_folder(args.solutions, "solutions", args.language)
     if args.no_sandbox:
         print(f"crmlab: warning: {NO_SANDBOX_RISKS}", file=sys.stderr)
     book = args.gradebook or str(Path(args.out).with_name(f"gradebook-{args.format}.csv"))
@@ -119,6 +132,7 @@ def _grade_merge(args) -> int:
         write_table,
     )
 
+    args.solutions = _edition_folder(args.solutions, "solutions", args.language)
     lay = layout(Path(args.solutions) / f"{args.assignment}.ipynb")
     scores = pd.read_csv(args.scores, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     table = merge_manual(read_table(args.grades), scores, lay, args.language)
@@ -477,8 +491,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("exercises", help="instructor tools for exercise notebooks")
     esub = p.add_subparsers(dest="action", required=True)
     b = esub.add_parser("build", help="generate exercises/ from solutions/")
-    b.add_argument("--source", default="solutions", help="folder of solution notebooks")
-    b.add_argument("--target", default="exercises", help="folder for the student versions")
+    b.add_argument("--source", default=None, help="folder of solution notebooks (default: "
+                   "solutions, or zh/solutions with --language zh)")
+    b.add_argument("--target", default=None, help="folder for the student versions (default: "
+                   "exercises, or zh/exercises with --language zh)")
+    b.add_argument("--language", choices=["en", "zh"], default="en", help="the edition: zh "
+                   "builds the Chinese edition's exercises from its solutions (default: "
+                   "%(default)s)")
     b.add_argument("--roster", default=None, help="class list (CSV with a student_id or id "
                    "column): one folder per student, every notebook on the student's own "
                    "data, and a manifest (student -> variant)")
@@ -500,7 +519,9 @@ def parser() -> argparse.ArgumentParser:
                        "--no-sandbox.")
     p.add_argument("submissions", help="folder of STUDENT.ipynb or STUDENT/ASSIGNMENT.ipynb")
     p.add_argument("--assignment", required=True, help="e.g. 03_rfm")
-    p.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
+    p.add_argument("--solutions", default=None, help="folder of solution notebooks (default: "
+                   "solutions, or zh/solutions with --language zh: the Chinese edition's "
+                   "exercise titles)")
     p.add_argument("--out", default="grades.csv", help="the grade table: one row per student "
                    "and exercise (CSV, UTF-8 with BOM; default: %(default)s)")
     p.add_argument("--gradebook", default=None, help="the gradebook table: one row per "
@@ -541,7 +562,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("grades", help="the grade table written by crmlab grade")
     p.add_argument("scores", help="CSV: student, cell, points[, comment]")
     p.add_argument("--assignment", required=True, help="e.g. 03_rfm")
-    p.add_argument("--solutions", default="solutions", help="folder of solution notebooks")
+    p.add_argument("--solutions", default=None, help="folder of solution notebooks (default: "
+                   "solutions, or zh/solutions with --language zh: the Chinese edition's "
+                   "exercise titles)")
     p.add_argument("--out", default=None, help="the merged grade table (default: overwrite "
                    "GRADES)")
     p.add_argument("--gradebook", default=None, help="the gradebook table (default: "

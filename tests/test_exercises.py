@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 from pathlib import Path
 
 import nbformat
@@ -240,15 +241,36 @@ def test_check_cells_let_run_all_carry_on():
     assert out.cells[0].metadata.tags == ["mine", "raises-exception"]
 
 
-def test_exercises_folder_is_what_the_build_produces(tmp_path):
-    """exercises/ is generated from solutions/ and never edited by hand."""
-    solutions = sorted((ROOT / "solutions").glob("*.ipynb"))
-    built = build(ROOT / "solutions", tmp_path) if solutions else []
-    committed = sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb"))
+@pytest.mark.parametrize("edition", ["", "zh"], ids=["en", "zh"])
+def test_exercises_folder_is_what_the_build_produces(tmp_path, edition):
+    """exercises/ (zh/exercises/) is generated from solutions/ (zh/solutions/), never by hand."""
+    home = ROOT / edition
+    solutions = sorted((home / "solutions").glob("*.ipynb"))
+    built = build(home / "solutions", tmp_path) if solutions else []
+    committed = sorted(p.name for p in (home / "exercises").glob("*.ipynb"))
     assert [p.name for p in built] == committed
+    fix = ("crmlab exercises build --source zh/solutions --target zh/exercises" if edition
+           else "crmlab exercises build")
     for path in built:
-        assert filecmp.cmp(path, ROOT / "exercises" / path.name, shallow=False), (
-            f"exercises/{path.name} differs from the build: run `crmlab exercises build`")
+        assert filecmp.cmp(path, home / "exercises" / path.name, shallow=False), (
+            f"{edition}/exercises/{path.name} differs from the build: run `{fix}`")
+
+
+def test_the_chinese_exercises_match_the_english_but_for_words():
+    """Same cells, same code (plus the language line), Chinese Markdown; one per chapter."""
+    from crmlab import editions
+
+    english = sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb"))
+    assert sorted(p.name for p in (ROOT / "zh" / "exercises").glob("*.ipynb")) == english
+    for name in english:
+        en = nbformat.read(ROOT / "exercises" / name, as_version=4)
+        zh = nbformat.read(ROOT / "zh" / "exercises" / name, as_version=4)
+        assert [(c.id, c.cell_type) for c in zh.cells] == [(c.id, c.cell_type) for c in en.cells]
+        for e, z in zip(en.cells, zh.cells, strict=True):
+            if e.cell_type == "code":
+                assert z.source.replace(editions.LANGUAGE_LINE + "\n", "", 1) == e.source
+            elif e.source.strip():
+                assert re.search("[\u4e00-\u9fff]", z.source), (name, e.id)
 
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -275,3 +297,13 @@ def test_solution_cells_carry_nbgrader_metadata(path):
     assert len(ids) == len(set(ids)), "grade ids must be unique"
     assert sum(1 for c in nb.cells if c.cell_type == "code"
                and c.metadata.get("nbgrader", {}).get("grade")) >= 4, "4 to 8 exercises a chapter"
+
+
+def test_cli_builds_the_chinese_edition_with_language_zh(tmp_path, monkeypatch, capsys):
+    from crmlab import cli
+
+    monkeypatch.chdir(ROOT)
+    assert cli.main(["exercises", "build", "--language", "zh", "--target", str(tmp_path)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    for path in sorted((ROOT / "zh" / "exercises").glob("*.ipynb")):
+        assert filecmp.cmp(path, tmp_path / path.name, shallow=False), path.name

@@ -349,3 +349,21 @@ def test_rubrics_are_read_from_solutions_only():
     assert layout_of(broken, "03_rfm.ipynb", rubrics=False).manual[0].rubric == []
     target.source = "* **Full · 满分 (7)**: outside a solution region"
     assert layout_of(broken, "03_rfm.ipynb").manual[0].rubric == []
+
+
+def test_the_chinese_edition_is_graded_in_chinese(tmp_path):
+    """zh/exercises submissions, graded on zh/solutions with --language zh (the CLI's path)."""
+    name = "11_customer_needs"  # the quickest chapter to run
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(ROOT / "zh" / "solutions" / f"{name}.ipynb", subs / "li.ipynb")
+    shutil.copy(ROOT / "zh" / "exercises" / f"{name}.ipynb", subs / "wang.ipynb")
+    table = grade(subs, assignment=name, solutions=ROOT / "zh" / "solutions", language="zh",
+                  sandbox=False, progress=False, feedback=tmp_path / "fb", workers=1)
+    auto = table[~table["status"].isin(MANUAL_STATUSES)]
+    assert (auto.loc[auto["student"] == "li", "status"] == "passed").all()
+    wang = auto.loc[auto["student"] == "wang"]
+    assert len(wang) and (wang["status"] != "passed").all()
+    assert wang["reason"].str.contains("[\u4e00-\u9fff]").all(), wang["reason"].tolist()
+    text = (tmp_path / "fb" / "wang.md").read_text(encoding="utf-8")
+    assert text.startswith(f"# {name}：wang 的反馈")
