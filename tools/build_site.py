@@ -4,12 +4,12 @@
 
 Each edition is a Sphinx + MyST-NB site (``site/conf.py``): the chapters (``notebooks/``,
 or ``zh/notebooks/`` where the Chinese edition has the chapter), the student exercise
-notebooks (``exercises/``), the course map, the glossary (``crmlab/glossary.csv``) and the
-data cards. Notebooks are rendered as committed (never re-run). Every chapter page
-starts with a link to its exercise notebook; a chapter the Chinese edition does not have
-yet is shown in English with a line that says so. Sphinx runs with warnings as errors, so
-a broken reference fails the build. ``build/site/index.html`` sends a visitor to the
-edition of the browser's language.
+notebooks (``exercises/``, or ``zh/exercises/``), the course map, the glossary
+(``crmlab/glossary.csv``) and the data cards. Notebooks are rendered as committed (never
+re-run). Every chapter page starts with a link to its exercise notebook; a chapter the
+Chinese edition does not have yet is shown in English with a line that says so. Sphinx
+runs with warnings as errors, so a broken reference fails the build.
+``build/site/index.html`` sends a visitor to the edition of the browser's language.
 """
 
 from __future__ import annotations
@@ -162,8 +162,11 @@ def stage(language: str, stage_root: Path = STAGE) -> Path:
         _notebook(use, src / "chapters" / source.name, "\n\n".join(notes) or None)
         chapters.append(f"chapters/{source.stem}")
     for name in sorted(exercises):
-        note = words["untranslated"] if language == "zh" else None
-        _notebook(ROOT / "exercises" / f"{name}.ipynb", src / "exercises" / f"{name}.ipynb", note)
+        chinese = ROOT / "zh" / "exercises" / f"{name}.ipynb"
+        english = ROOT / "exercises" / f"{name}.ipynb"
+        use = chinese if language == "zh" and chinese.exists() else english
+        note = words["untranslated"] if language == "zh" and not chinese.exists() else None
+        _notebook(use, src / "exercises" / f"{name}.ipynb", note)
     (src / "glossary.md").write_text(_glossary_page(language), encoding="utf-8")
     data = (ROOT / "datasets" / "README.md").read_text(encoding="utf-8")
     (src / "data.md").write_text(data, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Cohort retention (同期群客户保持率): customers by the month of their first purchase × months since.
+"""Cohort retention (同期群客户保持率): customers by first-purchase month × months since.
 
 A cohort is the customers whose first purchase falls in one calendar month; the cell
 (cohort, k) counts those of them who bought again in the k-th calendar month after it
