@@ -13,6 +13,9 @@ Chromium, driven by Playwright, does what a student does:
 * every student notebook (``exercises/``): run every cell (Run All stops at the first
   failing check, so we resume below it), and assert that the stub cells run and every
   check cell fails with the short friendly feedback ("Not answered yet"), no traceback;
+* every notebook of the Chinese edition (``zh/notebooks``, ``zh/solutions``), opened as
+  committed: its figures decode, Chinese is drawn with a real font (not boxes), no
+  traceback shows (its code is the English edition's, run above; nbval runs it too);
 * one screenshot per notebook, which must not be blank.
 
 The server and its kernels run under the second numeric environment of
@@ -42,8 +45,11 @@ from numeric_env import ENVIRONMENTS, SECOND, comparable, sanitizers
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("notebooks", "solutions", "exercises", "zh")
-CHAPTERS = [p.relative_to(ROOT).as_posix() for folder in ("notebooks", "solutions", "zh/notebooks")
-            for p in sorted((ROOT / folder).glob("*.ipynb"))]  # zh: the Chinese edition
+CHAPTERS = [p.relative_to(ROOT).as_posix() for folder in ("notebooks", "solutions")
+            for p in sorted((ROOT / folder).glob("*.ipynb"))]
+# the Chinese edition, opened as committed: its code is the English edition's, run above
+EDITION = [p.relative_to(ROOT).as_posix() for folder in ("zh/notebooks", "zh/solutions")
+           for p in sorted((ROOT / folder).glob("*.ipynb"))]
 EXERCISES = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
 WORKERS = int(os.environ.get("CRMLAB_BROWSER_WORKERS", "2"))
 # The first move of an explorer must redraw it. (When the explorers drew through pyplot's
@@ -95,7 +101,8 @@ def runner(request, chromium, artifacts, tmp_path_factory):
     # only the notebooks whose tests were selected, in the order they will run
     wanted = [item.callspec.params["path"] for item in request.session.items
               if getattr(item, "module", None) is request.module and hasattr(item, "callspec")]
-    jobs = [(p, "exercise" if p in EXERCISES else "chapter") for p in dict.fromkeys(wanted)]
+    kinds = {**{p: "exercise" for p in EXERCISES}, **{p: "view" for p in EDITION}}
+    jobs = [(p, kinds.get(p, "chapter")) for p in dict.fromkeys(wanted)]
     t0 = time.monotonic()
     lab = JupyterLab(tmp_path_factory.mktemp("jupyterlab"),
                      {name: ROOT / name for name in FOLDERS}, env=ENVIRONMENTS[SECOND]).start()
@@ -202,6 +209,20 @@ def test_notebook_in_jupyterlab(runner, path):
         assert redraw_ok(move), (
             f"{what}: a blank or half-drawn figure (distinct colours: {move['colours']})")
 
+    blank, how = _png_is_blank(run.screenshot)
+    assert not blank, f"blank screenshot {run.screenshot}: {how}"
+
+
+@pytest.mark.parametrize("path", EDITION)
+def test_chinese_notebook_shows_in_jupyterlab(runner, path):
+    """The Chinese edition as a student opens it: figures decode, Chinese has a real font."""
+    run = runner.result(path)
+    assert run.broken_images == 0, f"{run.broken_images} figures did not decode in the page"
+    assert run.dom_images == _committed_images(path), (
+        f"figures: {run.dom_images} shown, {_committed_images(path)} committed")
+    assert run.cjk.get("glyphs"), f"Chinese drawn as boxes (font {run.cjk.get('font')!r})"
+    shown = "".join(run.cell_texts)
+    assert "Traceback" not in shown
     blank, how = _png_is_blank(run.screenshot)
     assert not blank, f"blank screenshot {run.screenshot}: {how}"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import threading
 import time
 from pathlib import Path
@@ -64,6 +65,27 @@ async def run_chapter(tab: LabPage, path: str, shots: Path, timeout: float) -> N
     return run
 
 
+async def view_edition(tab: LabPage, path: str, shots: Path, timeout: float) -> NotebookRun:
+    """Open a notebook of the Chinese edition as committed (not run): how it shows.
+
+    Its code is the English edition's (tests/test_editions.py), which run_chapter runs in
+    this browser; nbval runs the Chinese notebooks themselves. Here: the committed figures
+    decode in the page, Chinese is drawn with a real font, the page is not blank.
+    """
+    run = NotebookRun(path)
+    t0 = time.monotonic()
+    await tab.open(path, timeout)
+    run.saved = json.loads((tab.lab.root / path).read_text(encoding="utf-8"))
+    run.dom_images, run.broken_images = await tab.images()
+    run.cell_texts = await tab.cell_output_texts()
+    run.layout = await tab.probe_layout()
+    run.cjk = await tab.probe_cjk()
+    run.screenshot = await tab.screenshot(shots / f"{safe_name(path)}.png")
+    await tab.close()
+    run.seconds["total"] = time.monotonic() - t0
+    return run
+
+
 async def run_exercise(tab: LabPage, path: str, shots: Path, timeout: float) -> NotebookRun:
     """Open a student notebook and run every cell, as a student pressing Shift+Enter would.
 
@@ -112,7 +134,8 @@ class BrowserRunner:
     shots : Path
         Folder for the screenshots.
     jobs : list of (path, kind)
-        Notebooks in the order they are wanted; kind is "chapter" or "exercise".
+        Notebooks in the order they are wanted; kind is "chapter", "exercise" or "view"
+        (open as committed, not run).
     workers : int
         Tabs working at the same time (each has its own kernel).
     timeout : float
@@ -182,7 +205,7 @@ class BrowserRunner:
         while not queue.empty():
             path, kind = queue.get_nowait()
             future = self.futures[path]
-            runner = run_exercise if kind == "exercise" else run_chapter
+            runner = {"exercise": run_exercise, "view": view_edition}.get(kind, run_chapter)
             try:
                 future.set_result(await runner(tab, path, self.shots, self.timeout))
             except Exception as exc:  # noqa: BLE001 - reported by that notebook's test
