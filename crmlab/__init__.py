@@ -23,7 +23,7 @@ _SUBMODULES = {
     "acquisition", "bias", "clv", "customers", "datasets", "dates", "engines", "exercises",
     "grading", "io", "key_accounts", "needs", "pipelines", "plots", "pyramid", "report", "rfm",
     "satisfaction", "schema", "segmentation", "validation", "widgets", "cli", "fonts",
-    "glossary",
+    "glossary", "language",
 }
 # name -> module that defines it
 _EXPORTS = {

@@ -85,8 +85,11 @@ def _figure(draw, caption: str, size=(7.0, 4.2)) -> str:
     from matplotlib.figure import Figure
 
     from crmlab.fonts import chinese_font
+    from crmlab.language import using
 
-    with chinese_font():  # every crmlab.plots function gives its texts the CJK font itself
+    # every crmlab.plots function gives its texts the CJK font itself; the report is
+    # English (with Chinese terms), whatever crmlab.set_language chose for the notebook
+    with chinese_font(), using("en"):
         fig = Figure(figsize=size, layout="constrained")
         draw(fig.add_subplot())
         for ax in fig.axes:

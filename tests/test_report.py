@@ -141,6 +141,18 @@ def test_without_profit_columns_and_repeat_buyers():
     assert all(f'id="{key}"' in html for key in SECTIONS)
 
 
+def test_the_report_figures_stay_english_when_crmlab_speaks_chinese():
+    from crmlab import plots, report
+    from crmlab.language import using
+
+    def draw(ax):
+        return plots.lorenz([1.0, 2.0, 3.0, 10.0], ax=ax)
+
+    english = report._figure(draw, "Lorenz")  # a PNG embedded in the page
+    with using("zh"):
+        assert report._figure(draw, "Lorenz") == english
+
+
 def test_bad_input_raises():
     with pytest.raises(CRMDataError, match="no column 'order_date'"):
         build_report(pd.DataFrame({"customer_id": ["a"], "amount": [1.0]}))

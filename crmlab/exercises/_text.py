@@ -1,9 +1,11 @@
-"""Feedback sentences in English and Chinese, and the switch between them.
+"""Feedback sentences in English and Chinese.
 
-:func:`set_language` also chooses the language of crmlab's own errors that students meet
-most in the exercises (:data:`ERRORS_ZH`, :func:`error_text`): in a notebook, a
-:class:`~crmlab.CRMDataError` is then shown with its message in Chinese (an IPython
-exception handler; the error and its traceback are otherwise the same).
+The language is crmlab's (:mod:`crmlab.language`; ``set_language`` and ``get_language``
+are re-exported here for ``crmlab.exercises``). :func:`set_language` also chooses the
+language of crmlab's own errors that students meet most in the exercises
+(:data:`ERRORS_ZH`, :func:`error_text`): in a notebook, a :class:`~crmlab.CRMDataError`
+is then shown with its message in Chinese (an IPython exception handler, switched by
+:func:`crmlab.language.on_change`; the error and its traceback are otherwise the same).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import re
 from collections.abc import Callable
 
 from crmlab._errors import CRMDataError
-
-_LANGUAGE = {"value": "en"}
+from crmlab.language import get_language, on_change
+from crmlab.language import set_language as set_language  # re-exported by crmlab.exercises
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "unanswered": (
@@ -135,53 +137,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def set_language(language: str) -> str:
-    """Choose the language of exercise feedback: ``"en"`` (default) or ``"zh"``.
-
-    Parameters
-    ----------
-    language : {"en", "zh"}
-
-    Returns
-    -------
-    str
-        The language now in force.
-
-    Raises
-    ------
-    CRMDataError
-        If the language is not one of the two.
-
-    Examples
-    --------
-    >>> set_language("zh")
-    'zh'
-    >>> say("too_high", got="0.9")
-    '0.9 偏大。'
-    >>> set_language("en")
-    'en'
-    """
-    if language not in ("en", "zh"):
-        raise CRMDataError(f"set_language: choose 'en' or 'zh', not {language!r}.")
-    _LANGUAGE["value"] = language
-    _ipython_errors(language)
-    return language
-
-
 def language() -> str:
-    """Return the feedback language in force."""
-    return _LANGUAGE["value"]
-
-
-def get_language() -> str:
-    """Return the language of exercise feedback in force: ``"en"`` or ``"zh"``.
-
-    Examples
-    --------
-    >>> get_language()
-    'en'
-    """
-    return language()
+    """Return the feedback language in force (:func:`crmlab.language.get_language`)."""
+    return get_language()
 
 
 #: The kinds of value (:func:`crmlab.exercises._compare.describe`) in Chinese.
@@ -204,7 +162,7 @@ def kind_name(kind: str) -> str:
     ('序列', '数值')
     >>> _ = set_language("en")
     """
-    if _LANGUAGE["value"] != "zh":
+    if get_language() != "zh":
         return kind
     return KINDS_ZH.get(kind, f"“{kind}”")
 
@@ -214,11 +172,22 @@ def say(key: str, **values) -> str:
 
     In Chinese, the kinds of value of ``want_type`` and ``cannot_check`` are named in
     Chinese (:func:`kind_name`).
+
+    Examples
+    --------
+    >>> say("too_high", got="0.9")
+    '0.9 is too high.'
+    >>> set_language("zh")
+    'zh'
+    >>> say("too_high", got="0.9")
+    '0.9 偏大。'
+    >>> set_language("en")
+    'en'
     """
     en, zh = MESSAGES[key]
     if key in ("want_type", "cannot_check"):
         values = {k: kind_name(v) if isinstance(v, str) else v for k, v in values.items()}
-    return (zh if _LANGUAGE["value"] == "zh" else en).format(**values)
+    return (zh if get_language() == "zh" else en).format(**values)
 
 
 #: crmlab's own error messages that students meet most in the exercises, in Chinese: each
@@ -320,7 +289,7 @@ def error_text(message: str, language: str | None = None) -> str:
     >>> error_text("rfm_table: no column 'x'.", "en")
     "rfm_table: no column 'x'."
     """
-    if (language or _LANGUAGE["value"]) != "zh":
+    if (language or get_language()) != "zh":
         return message
     text = re.sub(r"^(\w+): ", r"\1：", message)
     for pattern, zh in _ERRORS_ZH:
@@ -348,3 +317,6 @@ def _ipython_errors(language: str) -> None:
         shell.set_custom_exc((CRMDataError,), _show_in_chinese)
     elif CRMDataError in getattr(shell, "custom_exceptions", ()):
         shell.set_custom_exc((), None)
+
+
+on_change(_ipython_errors)  # crmlab.set_language also switches the notebook error handler

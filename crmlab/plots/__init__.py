@@ -6,6 +6,12 @@ can inspect ``ax.patches`` and ``ax.lines``. Computation happens in the topic mo
 these functions only draw. Each draws with the bundled CJK font inside a
 ``matplotlib.rc_context`` (see :mod:`crmlab.fonts`), so Chinese labels render and
 importing this module changes no global matplotlib setting.
+
+Every text a function writes follows ``crmlab.set_language`` (:mod:`crmlab.language`):
+in English the labels name the key terms in Chinese too ("share of customers (客户占比)");
+in Chinese they are Chinese with the glossary's terms, and the tiers, segments and stages
+crmlab itself names (:mod:`crmlab.plots._words`) are given their Chinese names. Names from
+your data (columns, categories, the labels you pass) are shown as given.
 """
 
 from crmlab.fonts import with_chinese_font

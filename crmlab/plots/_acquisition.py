@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab import acquisition
+from crmlab.language import localized
+from crmlab.plots._words import column_name
 from crmlab.validation import renamed_keywords
 
 if TYPE_CHECKING:
@@ -64,15 +66,18 @@ def funnel(data: pd.DataFrame, *, stage: str = "funnel_stage", stages: Sequence 
     ax.barh(y, counts, left=(counts.max(initial=0) - counts) / 2, height=0.7, **kwargs)
     widest = counts.max(initial=0)
     for yi, count in zip(y, counts, strict=True):
+        shown, share = f"{count:,.0f}", f"{count / top:.0%}"
         ax.text((widest + count) / 2 + 0.01 * max(widest, 1), yi,
-                f"{count:,.0f} ({count / top:.0%})", ha="left", va="center")
+                localized(f"{shown} ({share})", f"{shown}（{share}）"), ha="left", va="center")
     ax.set_xlim(0, 1.2 * max(widest, 1))
     ax.set_yticks(y, [str(s) for s in table.index])
     ax.set_xticks([])
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set(xlabel="leads reaching the stage (share of the top)",
-           ylabel="funnel stage (销售漏斗阶段)", title="Lead funnel (销售漏斗)")
+    ax.set(xlabel=localized("leads reaching the stage (share of the top)",
+                            "到达该阶段的销售线索数（占第一阶段的比例）"),
+           ylabel=localized("funnel stage (销售漏斗阶段)", "销售漏斗阶段"),
+           title=localized("Lead funnel (销售漏斗)", "销售漏斗"))
     return ax
 
 
@@ -167,11 +172,16 @@ def man_matrix(
     ax.set_xlim(0, 4)
     ax.set_ylim(0, 2)
     ax.set_xticks(np.arange(4) + 0.5, ["M + A", "M + a", "m + A", "m + a"])
-    ax.set_yticks([0.5, 1.5], ["n (no need)", "N (need)"])
+    ax.set_yticks([0.5, 1.5], [localized("n (no need)", "n（无购买需求）"),
+                               localized("N (need)", "N（有购买需求）")])
     ax.tick_params(length=0)
-    label = "conversion rate (转化率)" if is_rate else f"mean {value}"
-    ax.set(xlabel="money (购买能力) + authority (购买决定权); upper case = met",
-           ylabel="need (购买需求)", title=f"MAN matrix (MAN法则): leads and {label}")
+    label = (localized("conversion rate (转化率)", "转化率") if is_rate
+             else localized(f"mean {value}", f"{column_name(value)}均值"))
+    ax.set(xlabel=localized("money (购买能力) + authority (购买决定权); upper case = met",
+                            "购买能力 + 购买决定权；大写 = 满足"),
+           ylabel=localized("need (购买需求)", "购买需求"),
+           title=localized(f"MAN matrix (MAN法则): leads and {label}",
+                           f"MAN法则矩阵：销售线索数与{label}"))
     if colorbar:
         mappable = mpl.cm.ScalarMappable(norm=norm, cmap=colours)
         bar = ax.figure.colorbar(mappable, ax=ax, fraction=0.05, pad=0.02)
@@ -246,11 +256,13 @@ def channel_chart(
                     fontsize=9)
     missing = summary.index[summary["cost_per_acquisition"].isna()]
     if len(missing):
-        ax.text(0.99, 0.98, "no conversions (no CPA): " + ", ".join(map(str, missing)),
+        ax.text(0.99, 0.98, localized("no conversions (no CPA): ", "没有成交（无获客成本）：")
+                + ", ".join(map(str, missing)),
                 transform=ax.transAxes, ha="right", va="top", fontsize=9)
     ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.margins(0.15)
-    ax.set(xlabel="conversion rate (转化率)",
-           ylabel="cost per acquisition, yuan (获客成本)",
-           title="Channel economics: cheaper and better channels sit bottom right")
+    ax.set(xlabel=localized("conversion rate (转化率)", "转化率"),
+           ylabel=localized("cost per acquisition, yuan (获客成本)", "获客成本（元）"),
+           title=localized("Channel economics: cheaper and better channels sit bottom right",
+                           "渠道的经济性：越靠右下方的渠道成本越低、转化越好"))
     return ax

@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmlab import bias
 from crmlab._errors import CRMDataError
+from crmlab.language import localized
 from crmlab.validation import expect_output
 
 if TYPE_CHECKING:
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["priority_scatter", "reallocation_chart"]
 
 _STATUS_COLORS = {"over-served": "tab:red", "aligned": "tab:gray", "under-served": "tab:blue"}
-_STATUS_LABELS = {"over-served": "over-served (过度服务)", "aligned": "aligned (一致)",
-                  "under-served": "under-served (服务不足)"}
+_STATUS_LABELS = {"over-served": ("over-served (过度服务)", "过度服务"),
+                  "aligned": ("aligned (一致)", "一致"),
+                  "under-served": ("under-served (服务不足)", "服务不足")}
 
 
 def priority_scatter(audit: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -68,8 +70,10 @@ def priority_scatter(audit: pd.DataFrame, *, ax: Axes | None = None, **kwargs: A
         part = audit[status == s]
         if len(part):
             ax.scatter(part["objective_rank"], part["manager_rank"], color=color,
-                       label=f"{_STATUS_LABELS[s]}: {len(part)}", **kwargs)
-    ax.plot([1, n], [1, n], color="black", lw=1, label="perfect agreement (完全一致)")
+                       label=localized("{}: {}", "{}：{}").format(
+                           localized(*_STATUS_LABELS[s]), len(part)), **kwargs)
+    ax.plot([1, n], [1, n], color="black", lw=1,
+            label=localized("perfect agreement (完全一致)", "完全一致"))
     thr = audit.attrs.get("threshold")          # the setting used, if still attached
     if thr is not None:
         cut = thr * n
@@ -79,11 +83,13 @@ def priority_scatter(audit: pd.DataFrame, *, ax: Axes | None = None, **kwargs: A
     ax.set_ylim(0, n + 1)
     rho = bias.audit_totals(audit)["spearman"] if {"hours", "profit"} <= set(audit.columns) \
         else None
-    title = "Manager priority vs. objective rank (管理层偏见)"
+    title = localized("Manager priority vs. objective rank (管理层偏见)",
+                      "经理的优先排序与客观排名（管理层偏见）")
     if rho is not None and np.isfinite(rho):
-        title += f"\nSpearman ρ = {rho:.2f}"
-    ax.set(xlabel="objective rank (客观排名, 1 = best)",
-           ylabel="manager's priority rank (经理排名, 1 = top)", title=title)
+        title += localized("\nSpearman ρ = ", "\n斯皮尔曼等级相关 ρ = ") + f"{rho:.2f}"
+    ax.set(xlabel=localized("objective rank (客观排名, 1 = best)", "客观排名（1 = 最好）"),
+           ylabel=localized("manager's priority rank (经理排名, 1 = top)",
+                            "经理排名（1 = 最优先）"), title=title)
     ax.legend(loc="upper left", fontsize="small")
     return ax
 
@@ -138,12 +144,17 @@ def reallocation_chart(result: pd.DataFrame, *, groups: int = 10, ax: Axes | Non
                           "fair": result["fair_hours"].to_numpy(dtype=float)})
     means = frame.groupby("g")[["now", "fair"]].mean().reindex(range(g))
     x = np.arange(g)
-    ax.bar(x - 0.2, means["now"], width=0.4, color="tab:gray", label="today (现状)", **kwargs)
+    ax.bar(x - 0.2, means["now"], width=0.4, color="tab:gray",
+           label=localized("today (现状)", "现状"), **kwargs)
     ax.bar(x + 0.2, means["fair"], width=0.4, color="tab:blue",
-           label="fair allocation (按客观评分分配)", **kwargs)
+           label=localized("fair allocation (按客观评分分配)", "公平的资源分配（按客观评分）"),
+           **kwargs)
     ax.set_xticks(x, [f"{k + 1}" for k in x])
-    ax.set(xlabel=f"group of accounts by objective rank (1 = best {100 / g:.0f}%)",
-           ylabel="service hours per account (服务小时)",
-           title="Same hours, spread by objective merit")
+    best = f"{100 / g:.0f}%"
+    ax.set(xlabel=localized(f"group of accounts by objective rank (1 = best {best})",
+                            f"按客观排名分组的客户（1 = 最好的 {best}）"),
+           ylabel=localized("service hours per account (服务小时)", "每个客户的服务小时数"),
+           title=localized("Same hours, spread by objective merit",
+                           "同样的服务时间，按客观价值分配"))
     ax.legend(loc="best", fontsize="small")
     return ax

@@ -9,6 +9,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from crmlab.language import localized
+from crmlab.plots._words import column_name, unit_name
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -18,7 +21,12 @@ __all__ = ["calibration_holdout_chart", "clv_distribution", "clv_intervals_chart
            "frequency_recency_matrix", "period_transactions_chart", "probability_alive_matrix",
            "retention_curve", "tracking_chart"]
 
-_UNIT_NAMES = {"W": "weeks", "D": "days"}
+_ACTUAL = ("actual", "实际")
+
+
+def _prediction(attrs: dict) -> str:
+    model = attrs.get("model", "BG/NBD")
+    return localized(f"{model} prediction", f"{model} 预测")
 
 
 def calibration_holdout_chart(result: pd.DataFrame, *, ax: Axes | None = None,
@@ -58,18 +66,20 @@ def calibration_holdout_chart(result: pd.DataFrame, *, ax: Axes | None = None,
     labels = [str(i) for i in result.index]
     x = np.arange(len(labels))
     if actual:
-        ax.plot(x, result["actual"].to_numpy(), marker="o", color="black", label="actual")
+        ax.plot(x, result["actual"].to_numpy(), marker="o", color="black",
+                label=localized(*_ACTUAL))
     kwargs.setdefault("linestyle", "--")
     kwargs.setdefault("marker", "s")
-    kwargs.setdefault("label", f"{result.attrs.get('model', 'BG/NBD')} prediction")
+    kwargs.setdefault("label", _prediction(result.attrs))
     ax.plot(x, result["predicted"].to_numpy(), **kwargs)
     ax.set_xticks(x, labels)
-    unit = {"W": "weeks", "D": "days"}.get(result.attrs.get("unit"), "periods")
+    unit = unit_name(result.attrs.get("unit"))
     duration = result.attrs.get("duration")
-    span = f" ({duration:g} {unit})" if duration else ""
-    ax.set(xlabel="repeat purchases in calibration period (校准期购买次数)",
-           ylabel=f"mean purchases in holdout{span}",
-           title="calibration vs. holdout (校准期 vs 验证期)")
+    span = localized(f" ({duration:g} {unit})", f"（{duration:g} {unit}）") if duration else ""
+    ax.set(xlabel=localized("repeat purchases in calibration period (校准期购买次数)",
+                            "校准期重复购买次数"),
+           ylabel=localized(f"mean purchases in holdout{span}", f"验证期平均购买次数{span}"),
+           title=localized("calibration vs. holdout (校准期 vs 验证期)", "校准期与验证期"))
     ax.legend()
     return ax
 
@@ -104,17 +114,19 @@ def tracking_chart(tracking: pd.DataFrame, *, ax: Axes | None = None, **kwargs: 
     >>> plt.close("all")
     """
     ax = plt.gca() if ax is None else ax
-    ax.plot(tracking.index, tracking["actual"], color="black", label="actual")
+    ax.plot(tracking.index, tracking["actual"], color="black", label=localized(*_ACTUAL))
     kwargs.setdefault("linestyle", "--")
-    kwargs.setdefault("label", f"{tracking.attrs.get('model', 'BG/NBD')} prediction")
+    kwargs.setdefault("label", _prediction(tracking.attrs))
     ax.plot(tracking.index, tracking["predicted"], **kwargs)
     cal = tracking.attrs.get("calibration_end_period")
     if cal is not None:
-        ax.axvline(cal, color="grey", linestyle=":", label="end of calibration")
+        ax.axvline(cal, color="grey", linestyle=":",
+                   label=localized("end of calibration", "校准期结束"))
     unit = tracking.attrs.get("unit")
-    ax.set(xlabel={"W": "week (周)", "D": "day (天)"}.get(unit, "period"),
-           ylabel="cumulative repeat purchases (累计重复购买)",
-           title="tracking cumulative repeat purchases")
+    ax.set(xlabel=localized(*{"W": ("week (周)", "周"), "D": ("day (天)", "天")}.get(
+               unit, ("period", "期"))),
+           ylabel=localized("cumulative repeat purchases (累计重复购买)", "累计重复购买次数"),
+           title=localized("tracking cumulative repeat purchases", "累计重复购买次数的跟踪"))
     ax.legend()
     return ax
 
@@ -155,15 +167,19 @@ def retention_curve(sbg: ShiftedBetaGeometric, survivors: Sequence[float], *,
     s = np.asarray(survivors, dtype=float)
     last = len(s) - 1 + 5 if periods is None else int(periods)
     t = np.arange(last + 1)
-    label = kwargs.pop("label", "sBG fit")
+    fit = localized("sBG fit", "sBG 拟合")
+    label = kwargs.pop("label", fit)
+    actual = localized(*_ACTUAL)
     points = ax.plot(np.arange(len(s)), s / s[0], marker="o", linestyle="none",
-                     label=f"actual ({label})" if label != "sBG fit" else "actual")
+                     label=localized(f"actual ({label})", f"实际（{label}）")
+                     if label != fit else actual)
     kwargs.setdefault("color", points[0].get_color())
     ax.plot(t, sbg.survival(t), label=label, **kwargs)
     ax.axvspan(len(s) - 1, last, color="grey", alpha=0.08)
-    ax.set(xlabel="period since acquisition (获取后的期数)",
-           ylabel="share still a customer (客户保持率)", ylim=(0, 1.05),
-           title="retention curve (客户保持曲线): shaded = projection")
+    ax.set(xlabel=localized("period since acquisition (获取后的期数)", "获取后的期数"),
+           ylabel=localized("share still a customer (客户保持率)", "客户保持率"), ylim=(0, 1.05),
+           title=localized("retention curve (客户保持曲线): shaded = projection",
+                           "客户保持曲线：阴影部分为预测"))
     ax.legend()
     return ax
 
@@ -199,10 +215,13 @@ def clv_distribution(table: pd.DataFrame, *, column: str = "clv", bins: int = 40
     kwargs.setdefault("color", "#4c72b0")
     ax.hist(values, bins=bins, **kwargs)
     mean, median = float(np.mean(values)), float(np.median(values))
-    ax.axvline(mean, color="crimson", label=f"mean {mean:,.2f}")
-    ax.axvline(median, color="orange", linestyle="--", label=f"median {median:,.2f}")
-    ax.set(xlabel=f"{column} per customer (客户终身价值)", ylabel="customers (客户数)",
-           title="distribution of customer lifetime value")
+    ax.axvline(mean, color="crimson", label=localized("mean", "均值") + f" {mean:,.2f}")
+    ax.axvline(median, color="orange", linestyle="--",
+               label=localized("median", "中位数") + f" {median:,.2f}")
+    ax.set(xlabel=localized(f"{column} per customer (客户终身价值)",
+                            f"每位客户的{column_name(column)}"),
+           ylabel=localized("customers (客户数)", "客户数"),
+           title=localized("distribution of customer lifetime value", "客户终身价值的分布"))
     ax.legend()
     return ax
 
@@ -219,12 +238,15 @@ def _matrix(matrix: pd.DataFrame, ax: Axes | None, title: str, label: str,
                       extent=(recency[0] - half, recency[-1] + half,
                               frequency[0] - 0.5, frequency[-1] + 0.5), **kwargs)
     ax.figure.colorbar(image, ax=ax, label=label)
-    unit = _UNIT_NAMES.get(matrix.attrs.get("unit"), "periods")
+    unit = unit_name(matrix.attrs.get("unit"))
     big_t = matrix.attrs.get("T")
-    span = f" (T = {big_t:g} {unit})" if big_t is not None else ""
-    model = matrix.attrs.get("model", "model")
-    ax.set(xlabel=f"recency: age at the last purchase, {unit} (最近一次购买时的客龄)",
-           ylabel="repeat purchases (重复购买次数)", title=f"{title}{span}, {model}")
+    span = (localized(f" (T = {big_t:g} {unit})", f"（T = {big_t:g} {unit}）")
+            if big_t is not None else "")
+    model = matrix.attrs.get("model", localized("model", "模型"))
+    ax.set(xlabel=localized(f"recency: age at the last purchase, {unit} (最近一次购买时的客龄)",
+                            f"最近一次消费：最后一次购买时的客龄（{unit}）"),
+           ylabel=localized("repeat purchases (重复购买次数)", "重复购买次数"),
+           title=localized(f"{title}{span}, {model}", f"{title}{span}，{model}"))
     return ax
 
 
@@ -259,7 +281,8 @@ def probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
     """
     kwargs.setdefault("vmin", 0.0)
     kwargs.setdefault("vmax", 1.0)
-    return _matrix(matrix, ax, "P(alive)", "probability alive (存活概率)", kwargs)
+    return _matrix(matrix, ax, localized("P(alive)", "存活概率"),
+                   localized("probability alive (存活概率)", "存活概率"), kwargs)
 
 
 def frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
@@ -290,11 +313,13 @@ def frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
     'expected purchases in the next 39 weeks (T = 39 weeks), Pareto/NBD'
     >>> plt.close("all")
     """
-    unit = _UNIT_NAMES.get(matrix.attrs.get("unit"), "periods")
+    unit = unit_name(matrix.attrs.get("unit"))
     horizon = matrix.attrs.get("horizon")
-    title = ("expected purchases" if horizon is None
-             else f"expected purchases in the next {horizon:g} {unit}")
-    return _matrix(matrix, ax, title, "expected purchases (预期购买次数)", kwargs)
+    title = (localized("expected purchases", "预期购买次数") if horizon is None
+             else localized(f"expected purchases in the next {horizon:g} {unit}",
+                            f"未来 {horizon:g} {unit}的预期购买次数"))
+    return _matrix(matrix, ax, title,
+                   localized("expected purchases (预期购买次数)", "预期购买次数"), kwargs)
 
 
 def period_transactions_chart(table: pd.DataFrame, *, ax: Axes | None = None,
@@ -326,13 +351,16 @@ def period_transactions_chart(table: pd.DataFrame, *, ax: Axes | None = None,
     """
     ax = plt.gca() if ax is None else ax
     x = np.arange(len(table))
-    ax.bar(x - 0.2, table["actual"].to_numpy(), width=0.4, color="black", label="actual")
+    ax.bar(x - 0.2, table["actual"].to_numpy(), width=0.4, color="black",
+           label=localized(*_ACTUAL))
     kwargs.setdefault("color", "#4c72b0")
-    kwargs.setdefault("label", table.attrs.get("model", "model"))
+    kwargs.setdefault("label", table.attrs.get("model", localized("model", "模型")))
     ax.bar(x + 0.2, table["expected"].to_numpy(), width=0.4, **kwargs)
     ax.set_xticks(x, [str(i) for i in table.index])
-    ax.set(xlabel="repeat purchases in the calibration period (校准期重复购买次数)",
-           ylabel="customers (客户数)", title="customers by number of repeat purchases")
+    ax.set(xlabel=localized("repeat purchases in the calibration period (校准期重复购买次数)",
+                            "校准期重复购买次数"),
+           ylabel=localized("customers (客户数)", "客户数"),
+           title=localized("customers by number of repeat purchases", "按重复购买次数统计的客户数"))
     ax.legend()
     return ax
 
@@ -377,6 +405,9 @@ def clv_intervals_chart(intervals: pd.DataFrame, *, top: int = 20, ax: Axes | No
     ax.set_yticks(y, [str(i) for i in rows.index])
     level = intervals.attrs.get("level")
     shown = f"{level:.0%} " if level is not None else ""
-    ax.set(xlabel=f"CLV with {shown}bootstrap interval (客户终身价值及区间)",
-           ylabel="customer (客户)", title=f"the {len(rows)} customers of highest CLV")
+    ax.set(xlabel=localized(f"CLV with {shown}bootstrap interval (客户终身价值及区间)",
+                            f"客户终身价值及其 {shown}自助法区间"),
+           ylabel=localized("customer (客户)", "客户"),
+           title=localized(f"the {len(rows)} customers of highest CLV",
+                           f"客户终身价值最高的 {len(rows)} 位客户"))
     return ax

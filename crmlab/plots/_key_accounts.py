@@ -10,6 +10,8 @@ import pandas as pd
 
 from crmlab import key_accounts
 from crmlab._errors import CRMDataError
+from crmlab.language import localized
+from crmlab.plots._words import name_in
 from crmlab.validation import renamed_keywords
 
 if TYPE_CHECKING:
@@ -17,8 +19,12 @@ if TYPE_CHECKING:
 
 __all__ = ["scorecard_chart", "allocation_chart", "value_profit_scatter"]
 
-_LABELS = {"value": "current value (当前价值)", "profit": "profit (利润)",
-           "growth": "growth potential (增长潜力)", "fit": "strategic fit (战略匹配)"}
+_LABELS = {"value": ("current value (当前价值)", "当前价值"), "profit": ("profit (利润)", "利润"),
+           "growth": ("growth potential (增长潜力)", "增长潜力"),
+           "fit": ("strategic fit (战略匹配)", "战略匹配")}
+#: The allocation policies of :data:`crmlab.key_accounts.POLICIES` in Chinese.
+_POLICIES_ZH = {"equal": "平均分配", "by_tier": "按层级分配", "by_score": "按评分分配",
+                "optimal": "最优分配", "current": "现状"}
 
 
 def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax: Axes | None = None,
@@ -70,10 +76,13 @@ def scorecard_chart(scored: pd.DataFrame, *, top: int = 10, ax: Axes | None = No
     for crit in key_accounts.CRITERIA:
         width = shown[crit].to_numpy()[::-1]
         w = scored.attrs["weights"][crit]
-        ax.barh(labels, width, left=left, label=f"{_LABELS[crit]} × {w:.2f}", **kwargs)
+        ax.barh(labels, width, left=left, label=f"{localized(*_LABELS[crit])} × {w:.2f}",
+                **kwargs)
         left = left + width
-    ax.set(xlabel="weighted score (0-100, 加权得分)", ylabel="account (客户)",
-           title=f"Top {len(shown)} accounts by scorecard (关键客户评分)")
+    ax.set(xlabel=localized("weighted score (0-100, 加权得分)", "加权得分（0-100）"),
+           ylabel=localized("account (客户)", "客户"),
+           title=localized(f"Top {len(shown)} accounts by scorecard (关键客户评分)",
+                           f"关键客户评分最高的 {len(shown)} 个客户"))
     ax.set_xlim(0, 100)
     ax.legend(loc="lower right", fontsize="small")
     return ax
@@ -121,11 +130,11 @@ def allocation_chart(comparison: pd.DataFrame, *, ax: Axes | None = None,
     names = [str(p) for p in comparison.index]
     colors = ["tab:gray" if p == "equal" else "tab:blue" for p in names]
     kwargs.setdefault("color", colors)
-    bars = ax.bar(names, values, **kwargs)
+    bars = ax.bar([name_in(p, _POLICIES_ZH) for p in names], values, **kwargs)
     ax.bar_label(bars, fmt="%.2f")
-    ax.set(xlabel="allocation policy (资源分配方式)",
-           ylabel="profit uplift, million yuan (利润增量)",
-           title="Same service hours, different profit")
+    ax.set(xlabel=localized("allocation policy (资源分配方式)", "资源分配方式"),
+           ylabel=localized("profit uplift, million yuan (利润增量)", "利润增量（百万元）"),
+           title=localized("Same service hours, different profit", "同样的服务时间，不同的利润"))
     return ax
 
 
@@ -193,15 +202,16 @@ def value_profit_scatter(
     if has_key:
         is_key = df[key].astype(bool)
         ax.scatter(df.loc[~is_key, revenue], df.loc[~is_key, profit], s=14, color="tab:gray",
-                   label="ordinary (普通客户)", **kwargs)
+                   label=localized("ordinary (普通客户)", "普通客户"), **kwargs)
         ax.scatter(df.loc[is_key, revenue], df.loc[is_key, profit], s=22, color="tab:red",
-                   label="key account (关键客户)", **kwargs)
+                   label=localized("key account (关键客户)", "关键客户"), **kwargs)
         ax.legend(loc="upper left")
     else:
         ax.scatter(df[revenue], df[profit], s=14, **kwargs)
     ax.axhline(0, color="black", linewidth=0.8)
     if logx and (df[revenue] > 0).all():
         ax.set_xscale("log")
-    ax.set(xlabel="revenue, yuan (收入)", ylabel="profit, yuan (利润)",
-           title="Revenue vs. profit per account")
+    ax.set(xlabel=localized("revenue, yuan (收入)", "收入（元）"),
+           ylabel=localized("profit, yuan (利润)", "利润（元）"),
+           title=localized("Revenue vs. profit per account", "各客户的收入与利润"))
     return ax

@@ -11,6 +11,8 @@ import pandas as pd
 
 from crmlab import pyramid
 from crmlab._errors import CRMDataError
+from crmlab.language import localized
+from crmlab.plots._words import TIERS_ZH, column_name, name_in
 from crmlab.validation import warn_renamed
 
 if TYPE_CHECKING:
@@ -78,12 +80,14 @@ def lorenz(data: pd.DataFrame | ArrayLike, *, value: str = "amount", ax: Axes | 
     values = _column(data, value, "lorenz")
     curve, g = pyramid.lorenz_curve(values), pyramid.gini(values)
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1,
-            label="line of equality (绝对平等线)")
+            label=localized("line of equality (绝对平等线)", "绝对平等线"))
+    default = localized(f"Lorenz curve (Gini = {g:.2f})", f"洛伦兹曲线（基尼系数 = {g:.2f}）")
     ax.plot(curve["customer_share"], curve["value_share"],
-            label=label if label is not None else f"Lorenz curve (Gini = {g:.2f})", **kwargs)
+            label=label if label is not None else default, **kwargs)
     ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
-           xlabel="share of customers, smallest first (客户占比)",
-           ylabel="share of value (价值占比)")
+           xlabel=localized("share of customers, smallest first (客户占比)",
+                            "客户占比（价值从小到大）"),
+           ylabel=localized("share of value (价值占比)", "价值占比"))
     ax.legend(loc="upper left")
     return ax
 
@@ -126,15 +130,18 @@ def whale(profits: pd.DataFrame | ArrayLike, *, value: str = "profit", ax: Axes 
     values = _column(profits, value, "whale")
     curve, summary = pyramid.whale_curve(values), pyramid.whale_summary(values)
     x0, y0 = summary["peak_share"], summary["peak_height"]
-    kwargs.setdefault("label", "cumulative profit (累计利润)")
+    kwargs.setdefault("label", localized("cumulative profit (累计利润)", "累计利润"))
     ax.plot(curve["customer_share"], curve["cumulative_profit_share"], **kwargs)
-    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="100% of total profit")
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1,
+               label=localized("100% of total profit", "总利润的 100%"))
     ax.plot([x0], [y0], marker="o", color="crimson", linestyle="none",
-            label=f"peak: {_pct(x0)} of customers earn {_pct(y0)} of profit")
+            label=localized(f"peak: {_pct(x0)} of customers earn {_pct(y0)} of profit",
+                            f"峰值：{_pct(x0)} 的客户贡献了 {_pct(y0)} 的利润"))
     ax.set(xlim=(0, 1), ylim=(min(0.0, float(curve["cumulative_profit_share"].min())),
                               max(1.1, y0 * 1.08)),
-           xlabel="share of customers, most profitable first (客户占比)",
-           ylabel="cumulative share of total profit (累计利润占比)")
+           xlabel=localized("share of customers, most profitable first (客户占比)",
+                            "客户占比（利润从高到低）"),
+           ylabel=localized("cumulative share of total profit (累计利润占比)", "累计利润占比"))
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     ax.legend(loc="lower right")
     return ax
@@ -263,10 +270,13 @@ def pyramid_chart(values: pd.DataFrame | ArrayLike | None = None,
     kwargs.setdefault("edgecolor", "white")
     ax.barh(ys, widths, left=-widths / 2, height=0.92, color=colors, **kwargs)
     for y, w, name, (_, row) in zip(ys, widths, names, table.iterrows(), strict=True):
-        ax.text(0, y, name, ha="center", va="center", fontsize=11)
-        detail = f"{_pct(row['customer_share'])} of customers"
+        ax.text(0, y, name_in(name, TIERS_ZH), ha="center", va="center", fontsize=11)
+        share = _pct(row["customer_share"])
+        detail = localized(f"{share} of customers", f"占客户的 {share}")
         if has_value:
-            detail += f"\n{_pct(row['value_share'])} of {value_label}"
+            share = _pct(row["value_share"])
+            detail += localized(f"\n{share} of {value_label}",
+                                f"\n占{column_name(value_label)}的 {share}")
         ax.text(w / 2 + 0.03, y, detail, ha="left", va="center", fontsize=9)
     ax.set(xlim=(-0.55, 1.15), ylim=(-0.6, k - 0.4))
     ax.set_axis_off()
@@ -332,8 +342,9 @@ def abc_chart(values: pd.DataFrame | ArrayLike, *, a: float = 0.8, b: float = 0.
         ax.stairs(heights, edges, fill=True, color=colors[cls],
                   label=f"{cls}: n = {int(mask.sum())}")
     ax.set(xlim=(0, 1), ylim=(0, None),
-           xlabel="share of customers, largest first (客户占比)",
-           ylabel="customer value (客户价值)")
+           xlabel=localized("share of customers, largest first (客户占比)",
+                            "客户占比（价值从大到小）"),
+           ylabel=localized("customer value (客户价值)", "客户价值"))
     ax.legend(loc="center right")
     ax2 = ax.twinx()
     cum = np.concatenate([[0.0], np.cumsum(xs)]) / xs.sum()
@@ -341,6 +352,7 @@ def abc_chart(values: pd.DataFrame | ArrayLike, *, a: float = 0.8, b: float = 0.
     ax2.plot(edges, cum, **kwargs)
     for t in (a, b):
         ax2.axhline(t, color="grey", linestyle=":", linewidth=1)
-    ax2.set(ylim=(0, 1.02), ylabel="cumulative share of value (累计价值占比)")
+    ax2.set(ylim=(0, 1.02),
+            ylabel=localized("cumulative share of value (累计价值占比)", "累计价值占比"))
     ax2.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
     return ax

@@ -9,6 +9,14 @@ import numpy as np
 import pandas as pd
 
 from crmlab import rfm
+from crmlab.language import localized
+from crmlab.plots._words import (
+    AGGREGATIONS_ZH,
+    SEGMENTS_ZH,
+    column_name,
+    name_in,
+    segment_axis,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -66,9 +74,11 @@ def rfm_heatmap(scored: pd.DataFrame, *, value: str | None = "monetary", agg: st
                     color="white" if np.isfinite(v) and v > middle else "black")
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
-    what = "customers" if value is None else f"{agg} {value}"
-    ax.set(xlabel="F score (消费频率 frequency)", ylabel="R score (最近一次消费 recency)",
-           title=f"{what} per R x F cell")
+    what = (localized("customers", "客户数") if value is None else
+            localized(f"{agg} {value}", f"{column_name(value)}{name_in(agg, AGGREGATIONS_ZH)}"))
+    ax.set(xlabel=localized("F score (消费频率 frequency)", "F 得分（消费频率）"),
+           ylabel=localized("R score (最近一次消费 recency)", "R 得分（最近一次消费）"),
+           title=localized(f"{what} per R x F cell", f"R × F 各格的{what}"))
     ax.figure.colorbar(image, ax=ax, label=what)
     return ax
 
@@ -108,12 +118,12 @@ def segment_chart(segmented: pd.DataFrame, *, segment: str = "segment", value: s
     summary = rfm.segment_summary(segmented, segment=segment, value=value)
     y = np.arange(len(summary))[::-1]
     height = 0.4
-    ax.barh(y + height / 2, summary["customer_share"], height, label="share of customers",
-            **kwargs)
-    ax.barh(y - height / 2, summary["value_share"], height, label=f"share of {value}",
-            **kwargs)
-    ax.set_yticks(y, [str(s) for s in summary.index])
-    ax.set(xlabel="share (占比)", ylabel=f"{segment} (客户细分)")
+    ax.barh(y + height / 2, summary["customer_share"], height,
+            label=localized("share of customers", "客户占比"), **kwargs)
+    ax.barh(y - height / 2, summary["value_share"], height,
+            label=localized(f"share of {value}", f"{column_name(value)}占比"), **kwargs)
+    ax.set_yticks(y, [name_in(s, SEGMENTS_ZH) for s in summary.index])
+    ax.set(xlabel=localized("share (占比)", "占比"), ylabel=segment_axis(segment))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
     ax.legend(loc="best")
     return ax
@@ -160,8 +170,9 @@ def score_distribution(scored: pd.DataFrame, *, ax: Axes | None = None, **kwargs
         ax.bar(x + (k - 1) * width, counts[col].to_numpy(dtype=float), width, label=label,
                **kwargs)
     ax.set_xticks(x, [str(v) for v in levels])
-    ax.set(xlabel="score (得分)", ylabel="customers (客户数)")
-    ax.legend(title="score")
+    ax.set(xlabel=localized("score (得分)", "得分"),
+           ylabel=localized("customers (客户数)", "客户数"))
+    ax.legend(title=localized("score", "得分"))
     return ax
 
 
@@ -204,8 +215,10 @@ def recency_frequency(table: pd.DataFrame, *, recency: str = "recency",
         ax.scatter(table[recency], table[frequency], **kwargs)
     else:
         for name, part in table.groupby(hue, observed=True, sort=True):
-            ax.scatter(part[recency], part[frequency], label=str(name), **kwargs)
-        ax.legend(title=hue, fontsize=8, markerscale=2)
+            ax.scatter(part[recency], part[frequency], label=name_in(name, SEGMENTS_ZH),
+                       **kwargs)
+        ax.legend(title=column_name(hue), fontsize=8, markerscale=2)
     ax.set_yscale("log")
-    ax.set(xlabel="recency, days (最近一次消费)", ylabel="frequency, orders (消费频率)")
+    ax.set(xlabel=localized("recency, days (最近一次消费)", "最近一次消费（天）"),
+           ylabel=localized("frequency, orders (消费频率)", "消费频率（订单数）"))
     return ax

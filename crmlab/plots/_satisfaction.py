@@ -12,6 +12,8 @@ import pandas as pd
 
 from crmlab import satisfaction
 from crmlab._errors import CRMDataError
+from crmlab.language import localized
+from crmlab.plots._words import name_in
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -19,13 +21,14 @@ if TYPE_CHECKING:
 __all__ = ["gap_chart", "nps_chart", "driver_chart", "cohort_heatmap"]
 
 _NPS_COLORS = {"detractors": "tab:red", "passives": "tab:gray", "promoters": "tab:green"}
-_NPS_LABELS = {"detractors": "detractors 0-6 (贬损者)", "passives": "passives 7-8 (被动者)",
-               "promoters": "promoters 9-10 (推荐者)"}
+_NPS_LABELS = {"detractors": ("detractors 0-6 (贬损者)", "贬损者（0-6 分）"),
+               "passives": ("passives 7-8 (被动者)", "被动者（7-8 分）"),
+               "promoters": ("promoters 9-10 (推荐者)", "推荐者（9-10 分）")}
 
 
 def _label(dim: str) -> str:
     zh = satisfaction.DIMENSION_NAMES.get(str(dim))
-    return f"{dim} ({zh})" if zh else str(dim)
+    return localized(f"{dim} ({zh})", zh) if zh else str(dim)
 
 
 def gap_chart(summary: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
@@ -74,11 +77,15 @@ def gap_chart(summary: pd.DataFrame, *, ax: Axes | None = None, **kwargs: Any) -
     for yi, ei, pi in zip(y, e, p, strict=True):
         ax.plot([ei, pi], [yi, yi], color="tab:red" if pi < ei else "tab:green", lw=3,
                 alpha=0.6, zorder=1)
-    ax.scatter(e, y, color="tab:gray", label="expectation (期望)", zorder=2, **kwargs)
-    ax.scatter(p, y, color="tab:blue", label="perception (感知)", zorder=3, **kwargs)
+    ax.scatter(e, y, color="tab:gray", label=localized("expectation (期望)", "期望"), zorder=2,
+               **kwargs)
+    ax.scatter(p, y, color="tab:blue", label=localized("perception (感知)", "感知"), zorder=3,
+               **kwargs)
     ax.set_yticks(y, labels)
-    ax.set(xlabel="mean rating, 1-7", ylabel="service dimension (服务维度)",
-           title="Expectation vs. perception (SERVQUAL gap, 服务质量差距)")
+    ax.set(xlabel=localized("mean rating, 1-7", "平均评分（1-7 分）"),
+           ylabel=localized("service dimension (服务维度)", "服务维度"),
+           title=localized("Expectation vs. perception (SERVQUAL gap, 服务质量差距)",
+                           "期望与感知（SERVQUAL 服务质量差距）"))
     ax.legend(loc="best", fontsize="small")
     return ax
 
@@ -121,19 +128,20 @@ def nps_chart(scores: pd.DataFrame | pd.Series | np.ndarray | Sequence[float], *
     else:
         table = satisfaction.nps_breakdown(scores)
     ax = plt.gca() if ax is None else ax
-    labels = [str(i) for i in table.index][::-1]
+    labels = [name_in(i, {"all": "全体客户"}) for i in table.index][::-1]
     left = np.zeros(len(table))
     for group in _NPS_COLORS:
         width = table[group].to_numpy(dtype=float)[::-1]
-        ax.barh(labels, width, left=left, color=_NPS_COLORS[group], label=_NPS_LABELS[group],
-                **kwargs)
+        ax.barh(labels, width, left=left, color=_NPS_COLORS[group],
+                label=localized(*_NPS_LABELS[group]), **kwargs)
         left = left + width
     if "nps" in table.columns:
         for yi, value in enumerate(table["nps"].to_numpy(dtype=float)[::-1]):
             ax.text(1.01, yi, f"NPS {value:+.0f}", va="center", fontsize="small",
                     transform=ax.get_yaxis_transform())
     ax.set_xlim(0, 1)
-    ax.set(xlabel="share of customers (客户占比)", title="Net Promoter Score (净推荐值)")
+    ax.set(xlabel=localized("share of customers (客户占比)", "客户占比"),
+           title=localized("Net Promoter Score (净推荐值)", "净推荐值（NPS）"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize="small")
     return ax
 
@@ -187,9 +195,12 @@ def driver_chart(drivers: pd.DataFrame, *, value: str = "coef", ax: Axes | None 
     kwargs.setdefault("color", ["tab:red" if x > base else "tab:blue" for x in v])
     ax.barh(labels, v - base, left=base, **kwargs)
     ax.axvline(base, color="black", lw=0.8)
-    xlabel = ("change in log-odds of churn per 1 SD (流失对数几率)" if value == "coef"
-              else "odds ratio of churn per 1 SD (流失优势比)")
-    ax.set(xlabel=xlabel, ylabel="feature", title="What drives churn (客户流失的驱动因素)")
+    xlabel = (localized("change in log-odds of churn per 1 SD (流失对数几率)",
+                        "每增加 1 个标准差，流失对数几率的变化") if value == "coef"
+              else localized("odds ratio of churn per 1 SD (流失优势比)",
+                             "每增加 1 个标准差的流失优势比"))
+    ax.set(xlabel=xlabel, ylabel=localized("feature", "特征"),
+           title=localized("What drives churn (客户流失的驱动因素)", "客户流失的驱动因素"))
     return ax
 
 
@@ -244,11 +255,13 @@ def cohort_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, annotate: boo
                 ax.text(j, i, f"{v:.0%}" if share else f"{v:,.0f}", ha="center",
                         va="center", fontsize=8,
                         color="white" if scaled > 0.6 else "black")
-    ax.figure.colorbar(image, ax=ax, label="share of the cohort (客户保持率)" if share
-                       else "customers (客户数)")
+    ax.figure.colorbar(image, ax=ax, label=localized("share of the cohort (客户保持率)",
+                                                     "客户保持率") if share
+                       else localized("customers (客户数)", "客户数"))
     ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns])
     ax.set_yticks(range(values.shape[0]), [str(i) for i in table.index])
-    ax.set(xlabel="months since the first purchase (首次购买后月数)",
-           ylabel="cohort: month of the first purchase (首购月份)",
-           title="cohort retention (同期群客户保持率)")
+    ax.set(xlabel=localized("months since the first purchase (首次购买后月数)", "首次购买后月数"),
+           ylabel=localized("cohort: month of the first purchase (首购月份)",
+                            "同期群：首次购买的月份"),
+           title=localized("cohort retention (同期群客户保持率)", "同期群客户保持率"))
     return ax

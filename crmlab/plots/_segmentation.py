@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab import segmentation
+from crmlab.language import localized
+from crmlab.plots._words import STAGES_ZH, column_name, name_in, segment_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,14 +51,15 @@ def elbow_silhouette(choice: pd.DataFrame, *, ax: Axes | None = None, **kwargs: 
     ax = plt.gca() if ax is None else ax
     k = choice["k"].to_numpy()
     ax.plot(k, choice["inertia"].to_numpy(dtype=float), marker="o", color="C0",
-            label="inertia (elbow)", **kwargs)
-    ax.set(xlabel="k, number of segments (细分数)",
-           ylabel="inertia, within-segment sum of squares (簇内平方和)")
+            label=localized("inertia (elbow)", "簇内平方和（肘部法则）"), **kwargs)
+    ax.set(xlabel=localized("k, number of segments (细分数)", "细分数 k"),
+           ylabel=localized("inertia, within-segment sum of squares (簇内平方和)", "簇内平方和"))
     ax.set_xticks(k)
     right = ax.twinx()
     sil = choice["silhouette"].to_numpy(dtype=float)
-    right.plot(k, sil, marker="s", color="C1", label="silhouette (轮廓系数)", **kwargs)
-    right.set_ylabel("silhouette (轮廓系数)")
+    silhouette = localized("silhouette (轮廓系数)", "轮廓系数")
+    right.plot(k, sil, marker="s", color="C1", label=silhouette, **kwargs)
+    right.set_ylabel(silhouette)
     if np.isfinite(sil).any():
         best = k[int(np.nanargmax(sil))]
         right.axvline(best, color="grey", linestyle=":", linewidth=1)
@@ -128,9 +131,11 @@ def segment_profile_chart(segmented: pd.DataFrame, *, segment: str = "segment",
     ax.set_xticks(range(values.shape[1]), [str(c) for c in z.columns], rotation=30,
                   ha="right")
     ax.set_yticks(range(values.shape[0]), names)
-    ax.set(xlabel="feature (特征)", ylabel=f"{segment} (客户细分)",
-           title="segment profiles: standardised means (z)")
-    ax.figure.colorbar(image, ax=ax, label="standard deviations from the mean")
+    ax.set(xlabel=localized("feature (特征)", "特征"), ylabel=segment_axis(segment),
+           title=localized("segment profiles: standardised means (z)",
+                           "客户细分画像：标准化均值（z）"))
+    ax.figure.colorbar(image, ax=ax, label=localized("standard deviations from the mean",
+                                                     "与均值相差的标准差数"))
     return ax
 
 
@@ -182,7 +187,7 @@ def segment_scatter(segmented: pd.DataFrame, *, x: str = "orders", y: str = "spe
             positive = bool((segmented[col] > 0).all())
             setter("log" if positive else "symlog")
     ax.set(xlabel=x, ylabel=y)
-    ax.legend(title=segment, fontsize=8, markerscale=2)
+    ax.legend(title=column_name(segment), fontsize=8, markerscale=2)
     return ax
 
 
@@ -233,10 +238,11 @@ def lifecycle_chart(staged: pd.DataFrame, *, stage: str = "stage", value: str | 
     for i, bar in enumerate(bars):
         text = f"{int(counts.iloc[i])}\n{counts.iloc[i] / n:.0%}" if n else "0"
         if value is not None:
-            text += f" | {value} {shares.iloc[i]:.0%}"
+            text += f" | {column_name(value)} {shares.iloc[i]:.0%}"
         ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, [str(s) for s in counts.index])
-    ax.set(xlabel="lifecycle stage (客户生命周期阶段)", ylabel="customers (客户数)")
+    ax.set_xticks(x, [name_in(s, STAGES_ZH) for s in counts.index])
+    ax.set(xlabel=localized("lifecycle stage (客户生命周期阶段)", "客户生命周期阶段"),
+           ylabel=localized("customers (客户数)", "客户数"))
     ax.margins(y=0.15)
     return ax
