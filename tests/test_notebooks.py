@@ -19,8 +19,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXECUTED += sorted((ROOT / "solutions").glob("*.ipynb"))
-EXECUTED += sorted((ROOT / "zh").rglob("*.ipynb"))  # the Chinese edition, executed too
-ALL = EXECUTED + sorted((ROOT / "exercises").glob("*.ipynb"))
+EXECUTED += sorted([*(ROOT / "zh" / "notebooks").glob("*.ipynb"),  # the Chinese edition
+                    *(ROOT / "zh" / "solutions").glob("*.ipynb")])
+ALL = EXECUTED + sorted([*(ROOT / "exercises").glob("*.ipynb"),
+                         *(ROOT / "zh" / "exercises").glob("*.ipynb")])
 
 
 def _ids(paths):
