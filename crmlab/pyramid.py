@@ -71,7 +71,7 @@ SCHEMES: dict[str, dict] = {
         "shares": (0.05, 0.15, 0.80),
         "names": {
             "en": ("platinum", "gold", "iron", "lead"),
-            "zh": ("铂金客户", "黄金客户", "钢铁客户", "铅客户"),
+            "zh": ("铂金客户", "黄金客户", "铁质客户", "铅质客户"),  # as the answer key (讨论题)
         },
         "language": "en",
     },
