@@ -436,7 +436,7 @@ def _mistakes_5_7(key: str):
                         "dearer hour.",
                         "这是按当前每小时成本得到的数：请用更贵的小时成本来模拟。"))
             out.append((want / 300, "That is a share of accounts: count them.",
-                        "这是账户占比：请数出个数。"))
+                        "这是客户占比：请数出个数。"))
         return out
     return mistakes
 
@@ -497,11 +497,11 @@ EXERCISES = register(
         task=Hint(
             "Compute every account's profit from its columns and count the accounts that "
             "lose money.",
-            "用各列计算每个客户账户的利润，并数出亏损的账户数。"),
+            "用各列计算每个客户的利润，并数出亏损的客户数。"),
         hints=[Hint(
             "Profit is revenue times gross margin, minus the cost to serve, column by "
             "column; label each value by its account.",
-            "利润是收入乘以毛利率再减去服务成本，逐列计算；每个值要用账户编号作标签。"),
+            "利润是收入乘以毛利率再减去服务成本，逐列计算；每个值要用客户编号作标签。"),
             pointer("DataFrame.set_index", "Series.sum")],
     ),
     Exercise(
@@ -512,11 +512,11 @@ EXERCISES = register(
                      "10 个客户正确，但按编号排了序：请按排名顺序（最好的在前）给出。")],
         task=Hint(
             "Score the accounts with the weights given and list the best ten, best first.",
-            "按给定权重为账户打分，并列出最好的十个（最好的在前）。"),
+            "按给定权重为客户打分，并列出最好的十个（最好的在前）。"),
         hints=[Hint(
             "The weights say how much each criterion counts; the scored table is sorted "
             "by rank, and the answer is a list of account ids.",
-            "权重表示每个标准的分量；打分后的表按名次排序，答案是账户编号的列表。"),
+            "权重表示每个标准的分量；打分后的表按名次排序，答案是客户编号的列表。"),
             pointer("key_accounts.scorecard")],
     ),
     Exercise(
@@ -527,7 +527,7 @@ EXERCISES = register(
         hints=[Hint(
             "First flag the best accounts by rank, then divide their profit by the profit "
             "of all accounts.",
-            "先按名次标出最好的账户，再用它们的利润除以全部账户的利润。"),
+            "先按名次标出最好的客户，再用它们的利润除以全部客户的利润。"),
             pointer("key_accounts.identify_key_accounts", "key_accounts.key_account_summary")],
     ),
     Exercise(

@@ -286,7 +286,7 @@ def _mistakes_8_3_fair(want):
         (_loss_shares(_fair(0.0))["loss_share_fair"],
          f"That is without the basic service: keep {MIN_HOURS_8_3} basic hours for every "
          f"account.",
-         f"这是没有基本服务的结果：请给每个账户保留 {MIN_HOURS_8_3} 小时基本工时。"),
+         f"这是没有基本服务的结果：请给每个客户保留 {MIN_HOURS_8_3} 小时基本工时。"),
         (_loss_hours()["loss_share_today"],
          "That is today's share: take the hours of the fair allocation.",
          "这是现在的占比：请取公平分配后的工时。"),
@@ -392,14 +392,14 @@ def _mistakes_8_5_rho(rho):
 CONCEPT_8_6 = ("B", {
     "A": ("Losing money is not what the audit flags: it compares two rankings, and many "
           "over-served accounts make a profit.",
-          "审计标记的不是亏损：它比较两个排名，许多过度服务的账户也在盈利。"),
+          "审计标记的不是亏损：它比较两个排名，许多过度服务的客户也在盈利。"),
     "C": ("Hours above the average do not flag an account: a top account may deserve "
           "them. The audit compares the manager's rank with the objective rank.",
-          "工时高于平均不会被标记：排名靠前的账户可能本该得到这些工时。审计比较的是经理"
+          "工时高于平均不会被标记：排名靠前的客户可能本该得到这些工时。审计比较的是经理"
           "排名与客观排名。"),
     "D": ("That is the other way round: an account ranked far higher by the scorecard "
           "than by its manager gets too little attention.",
-          "方向反了：评分排名远高于经理排名的账户得到的关注太少。"),
+          "方向反了：评分排名远高于经理排名的客户得到的关注太少。"),
 })
 
 
@@ -452,13 +452,13 @@ EXERCISES = register(
             "Measure with a rank correlation how closely the managers' priorities follow "
             "the profit each account earns per service hour, positive when the accounts "
             "that earn more per hour come first.",
-            "用等级相关衡量经理的优先级与每个账户每服务工时利润的一致程度，使每工时赚得多的"
-            "账户排前时为正。"),
+            "用等级相关衡量经理的优先级与每个客户每服务工时利润的一致程度，使每工时赚得多的"
+            "客户排前时为正。"),
         hints=[Hint(
             "Divide each account's profit by its service hours first. A priority of one is "
             "the top, so a low number means high priority: turn the priority round before "
             "correlating ranks.",
-            "先用每个账户的利润除以其服务工时。优先级为一表示最高，数字越小优先级越高：先把"
+            "先用每个客户的利润除以其服务工时。优先级为一表示最高，数字越小优先级越高：先把"
             "优先级的方向反过来，再计算等级相关。"),
             pointer("Series.corr")],
     ),
@@ -469,13 +469,13 @@ EXERCISES = register(
         task=Hint(
             "Run the priority audit with the stricter flag given, count the over-served "
             "accounts and give their share of all service hours.",
-            "用题目给出的更严格标记运行优先级审计，数出过度服务的账户，并给出它们占全部服务"
+            "用题目给出的更严格标记运行优先级审计，数出过度服务的客户，并给出它们占全部服务"
             "工时的比例。"),
         hints=[Hint(
             "The audit flags an account when its two ranks are further apart than a share "
             "of the list; the share of hours divides the flagged accounts' hours by all "
             "the hours.",
-            "当账户的两个名次相差超过名单的一定比例时，审计就标记它；工时占比是被标记账户的"
+            "当客户的两个名次相差超过名单的一定比例时，审计就标记它；工时占比是被标记客户的"
             "工时除以全部工时。"),
             pointer("bias.priority_audit", "bias.audit_totals")],
     ),
@@ -486,11 +486,11 @@ EXERCISES = register(
         task=Hint(
             "Give the share of the service hours that goes to loss-making accounts today "
             "and in the chapter's fair allocation.",
-            "给出亏损账户现在以及在本章公平分配下所得服务工时的占比。"),
+            "给出亏损客户现在以及在本章公平分配下所得服务工时的占比。"),
         hints=[Hint(
             "Select the accounts whose profit is below zero; add up their hours, today's "
             "and the fair ones, and divide each by the total of its column.",
-            "选出利润小于零的账户；分别汇总它们现在的工时和公平分配后的工时，再各自除以该列"
+            "选出利润小于零的客户；分别汇总它们现在的工时和公平分配后的工时，再各自除以该列"
             "的总和。"),
             pointer("bias.fair_allocation", "Series.isin")],
     ),
@@ -502,11 +502,11 @@ EXERCISES = register(
             "Re-spread the hours fairly with the higher basic hours given, then give the "
             "hours moved and count the accounts that gain.",
             "在题目给出的更高基本工时下公平地重新分配工时，再给出移动的工时数并数出获得工时"
-            "的账户。"),
+            "的客户。"),
         hints=[Hint(
             "Every hour moved leaves one account and reaches another: count it once, on "
             "the side of the accounts that gain.",
-            "每个移动的工时离开一个账户又到达另一个账户：只算一次，按获得工时的账户一侧计"
+            "每个移动的工时离开一个客户又到达另一个客户：只算一次，按获得工时的客户一侧计"
             "算。"),
             pointer("bias.fair_allocation", "bias.allocation_totals")],
     ),
@@ -518,7 +518,7 @@ EXERCISES = register(
             "Make the accounts again with the priority rule the exercise gives, then name "
             "what the priority follows most and give how far it agrees with the objective "
             "rank.",
-            "按题目给出的优先级规则重新生成账户数据，再指出优先级最紧密跟随的属性，并给出它"
+            "按题目给出的优先级规则重新生成客户数据，再指出优先级最紧密跟随的属性，并给出它"
             "与客观排名的一致程度。"),
         hints=[Hint(
             "Change only the priority weights setting; then correlate as in the chapter, "
@@ -533,11 +533,11 @@ EXERCISES = register(
         task=Hint(
             "Choose the letter that says when the chapter's audit calls an account "
             "over-served.",
-            "选出本章审计在什么情况下把账户称为过度服务，填入字母。"),
+            "选出本章审计在什么情况下把客户称为过度服务，填入字母。"),
         hints=[Hint(
             "The audit puts two rankings side by side; over-served is about which of the "
             "two puts the account nearer the top.",
-            "审计把两个排名并排比较；过度服务看的是两者中哪一个把账户排得更靠前。")],
+            "审计把两个排名并排比较；过度服务看的是两者中哪一个把客户排得更靠前。")],
     ),
     Exercise(
         "8.7", expected=_objective, data=ACCOUNTS,
