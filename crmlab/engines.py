@@ -148,10 +148,13 @@ ORDER BY c
 #: summary's input, :func:`crmlab.clv.summary_from_transactions`): rows merged per
 #: customer, period and purchase-or-return, then per customer the row counts, the day
 #: range and the periods of :data:`PERIODS_SQL`. Used instead of the two aggregates
-#: when the caller needs no other per-customer column.
+#: when the caller needs no other per-customer column. Day numbers are 32-bit integers
+#: here: the first GROUP BY has about one group per row, and narrower keys hash faster
+#: (on a 10M-row CSV, 1.18x the time of the hand-written query with 64-bit keys, 1.04x
+#: with 32-bit ones, in one interleaved run of 3 rounds).
 CUSTOMER_PERIODS_SQL = """
 WITH src AS (
-    SELECT {c} AS c, {day} AS d{amount_column}
+    SELECT {c} AS c, CAST({day} AS INTEGER) AS d{amount_column}
     FROM {source}
 ),
 per AS (
@@ -882,8 +885,10 @@ def _customers_parts(roles: dict, online, period: str, end_period, dialect: str,
         cols.append("CAST({m} AS DOUBLE) AS m")
         nulls.append("COUNT(m) AS n_amounts")
         # without an order column, return rows = rows in the window - orders (the
-        # caller derives them when orders are counted and the input was checked)
-        derive = not has["order"] and not null_counts and want("orders")
+        # caller, crmlab.customers, derives them when orders are counted: the input was
+        # checked, or it checks the null counts first, so no amount is missing)
+        derive = not has["order"] and want("orders") and (not null_counts
+                                                           or needs is not None)
         aggs += [a for a in ("COUNT(*) FILTER (WHERE inw AND NOT buy) AS return_rows",
                              "SUM(m) FILTER (WHERE inw) AS spend",
                              "SUM(m) FILTER (WHERE inw AND buy) AS gross",
@@ -983,7 +988,15 @@ def _customer_periods_parts(roles: dict, period: str, end_period,
         "repeat_spend": (f",\n    (SUM(m){keep} - min_by(m, p){keep}) / NULLIF(COUNT(*){keep} "
                          f"- 1, 0) AS repeat_mean" if has_amount else ""),
     }
-    if null_counts:
+    if null_counts and period == "D":
+        # a group's period is its day, and its purchase flag is missing exactly when
+        # its amounts are: the counts and the day range come from the groups' keys
+        parts["null_counts"] = (
+            "\n    CAST(COALESCE(SUM(n) FILTER (WHERE p IS NOT NULL), 0) AS BIGINT) "
+            "AS n_dates," + ("\n    CAST(COALESCE(SUM(n) FILTER (WHERE buy IS NOT NULL), 0)"
+                             " AS BIGINT) AS n_amounts," if has_amount else ""))
+        parts["min_max"] = "\n    MIN(p) AS min_day,\n    MAX(p) AS max_day,"
+    elif null_counts:
         parts["day_range"] = ", COUNT(d) AS nd, MIN(d) AS d0, MAX(d) AS d1" + (
             ", COUNT(m) AS nm" if has_amount else "")
         parts["null_counts"] = "\n    CAST(SUM(nd) AS BIGINT) AS n_dates," + (
