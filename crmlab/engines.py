@@ -618,6 +618,11 @@ class _Source:
                 spec = ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': '{types[r]}'"
                                  for n, r in needed.items() if r in types)
                 self.text = f"{base}, types = {{{spec}}})"
+                # the sniffed types with ours over them: what DuckDB reads (no second
+                # sniff of the file)
+                self.types = {**sniffed, **{n: types[r] for n, r in needed.items()
+                                            if r in types}}
+                return
         rows = self._duckdb(f"DESCRIBE SELECT * FROM {self.text}")
         self.types = {r[0]: str(r[1]).upper() for r in rows}
 
