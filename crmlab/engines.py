@@ -151,7 +151,7 @@ ORDER BY c
 #: when the caller needs no other per-customer column. Day numbers are 32-bit integers
 #: here: the first GROUP BY has about one group per row, and narrower keys hash faster
 #: (on a 10M-row CSV, 1.18x the time of the hand-written query with 64-bit keys, 1.04x
-#: with 32-bit ones, in one interleaved run of 3 rounds).
+#: with 32-bit ones, in one noisy interleaved run of 3 rounds).
 CUSTOMER_PERIODS_SQL = """
 WITH src AS (
     SELECT {c} AS c, CAST({day} AS INTEGER) AS d{amount_column}
