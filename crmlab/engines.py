@@ -49,6 +49,7 @@ when an engine needs them, so ``import crmlab`` stays fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import uuid
 import warnings
@@ -350,6 +351,27 @@ def _plain_columns(frame: pd.DataFrame, columns: dict) -> bool:
 _ISO_DATE_FORMATS = (None, "%Y-%m-%d")
 
 
+def _sniff_csv(path: Path) -> tuple[dict, str | None, str | None]:
+    """DuckDB's sniffer on a CSV file (its sample of the rows): column -> type, and
+    the date and timestamp formats it found (None: ISO). Remembered per file, size and
+    modification time, so choosing the engine and opening the file sniff it once."""
+    stat = path.stat()
+    return _sniff_csv_cached(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _sniff_csv_cached(path: str, size: int, mtime_ns: int) -> tuple[dict, str | None,
+                                                                     str | None]:
+    import duckdb
+
+    where = path.replace("'", "''")
+    sep = "\\t" if ".tsv" in Path(path).name.lower() else ","
+    with duckdb.connect() as con:
+        found = con.sql(f"SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv("
+                        f"'{where}', header = true, delim = '{sep}')").fetchall()[0]
+    return {c["name"]: str(c["type"]).upper() for c in found[0]}, found[1], found[2]
+
+
 def _plain_file(path: Path, columns: dict, caller: str) -> bool:
     """Whether DuckDB reads these columns of a CSV/Parquet file as the pandas reader
     (:func:`read_frame`) does: ids as text or integers, dates without a time zone,
@@ -389,22 +411,17 @@ def _plain_file(path: Path, columns: dict, caller: str) -> bool:
         return True
     import duckdb
 
-    where = str(path).replace("'", "''")
-    sep = "\\t" if ".tsv" in path.name.lower() else ","
     try:
-        with duckdb.connect() as con:
-            found = con.sql(f"SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv("
-                            f"'{where}', header = true, delim = '{sep}')").fetchall()[0]
+        sniffed, date_format, timestamp_format = _sniff_csv(path)
     except duckdb.Error:
         return False
-    sniffed = {c["name"]: str(c["type"]).upper() for c in found[0]}
     for name, role in columns.items():
         kind_ = sniffed.get(name)
         if kind_ is None:
             return False
         if role == "datetime":
-            ok = ((kind_ == "DATE" and found[1] in _ISO_DATE_FORMATS)
-                  or (kind_ == "TIMESTAMP" and found[2] is None))
+            ok = ((kind_ == "DATE" and date_format in _ISO_DATE_FORMATS)
+                  or (kind_ == "TIMESTAMP" and timestamp_format is None))
         elif role == "number":
             ok = _is_numeric(kind_)
         else:
@@ -606,8 +623,13 @@ class _Source:
             else:
                 sep = "\\t" if ".tsv" in path.name.lower() else ","
                 base = f"read_csv('{where}', header = true, delim = '{sep}'"
-                sniffed = {r[0]: str(r[1]).upper()
-                           for r in self._duckdb(f"DESCRIBE SELECT * FROM {base})")}
+                try:
+                    sniffed = dict(_sniff_csv(path)[0])
+                except duckdb.Error as err:
+                    raise CRMDataError(
+                        f"{self.caller}: cannot read {self.label} with DuckDB: "
+                        f"{_first_line(err)}"
+                    ) from err
                 _require_columns(list(needed), list(sniffed), self.label, self.caller,
                                  self.params)
                 for name, role in needed.items():
