@@ -111,7 +111,7 @@ WITH a AS (
            MAX(CAST(order_date AS DATE)) FILTER (WHERE amount >= 0) AS last_buy,
            COUNT(*) FILTER (WHERE amount >= 0) AS frequency,
            ROUND(SUM(amount), 2) AS monetary
-    FROM read_parquet('{f}')
+    FROM {src}
     GROUP BY customer_id
 )
 SELECT customer_id, CAST((SELECT MAX(last_any) FROM a) + 1 - last_buy AS BIGINT) AS recency,
@@ -124,7 +124,7 @@ ORDER BY customer_id
 HAND_PYRAMID = """
 WITH v AS (
     SELECT customer_id, ROUND(SUM(amount), 2) AS value
-    FROM read_parquet('{f}') GROUP BY customer_id
+    FROM {src} GROUP BY customer_id
 ), r AS (
     SELECT customer_id, value,
            ROW_NUMBER() OVER (ORDER BY value DESC, customer_id) AS rank,
@@ -139,6 +139,40 @@ SELECT customer_id, value,
 FROM r
 ORDER BY customer_id
 """
+
+# The CLV summary with amounts (the file task): purchases merged per customer and day,
+# then per customer the repeat days, the first and last day and the mean spend of the
+# days after the first; T runs to the last date of any row (one scan of the file).
+HAND_CLV = """
+WITH per AS (
+    SELECT customer_id, CAST(order_date AS DATE) AS day,
+           SUM(amount) FILTER (WHERE amount >= 0) AS spend
+    FROM {src}
+    GROUP BY customer_id, day
+), a AS (
+    SELECT customer_id, COUNT(spend) - 1 AS frequency,
+           MIN(day) FILTER (WHERE spend IS NOT NULL) AS first,
+           MAX(day) FILTER (WHERE spend IS NOT NULL) AS last,
+           MAX(day) AS last_any,
+           (SUM(spend) - min_by(spend, day) FILTER (WHERE spend IS NOT NULL))
+               / NULLIF(COUNT(spend) - 1, 0) AS mv
+    FROM per
+    GROUP BY customer_id
+)
+SELECT customer_id, CAST(frequency AS DOUBLE) AS frequency,
+       CAST(last - first AS DOUBLE) AS recency,
+       CAST((SELECT MAX(last_any) FROM a) - first AS DOUBLE) AS T,
+       COALESCE(mv, 0) AS monetary_value
+FROM a
+WHERE first IS NOT NULL
+ORDER BY customer_id
+"""
+
+
+def file_source(f: str) -> str:
+    """DuckDB's reader of the file, as an analyst writes it (types sniffed from a CSV)."""
+    reader = "read_csv" if f.endswith(".csv") else "read_parquet"
+    return f"{reader}('{f}')"
 
 
 # The same tables by hand on a DataFrame ``df`` in memory (pandas, Polars, DuckDB SQL):
@@ -254,14 +288,11 @@ def task(name: str, engine: str, f: str):
     """Run one measurement; returns the number of result rows."""
     import warnings
 
-    if name == "rfm" and engine == "hand-sql":
+    if engine == "hand-sql":
         import duckdb
 
-        return len(duckdb.connect().sql(HAND_RFM.format(f=f)).df())
-    if name == "pyramid" and engine == "hand-sql":
-        import duckdb
-
-        return len(duckdb.connect().sql(HAND_PYRAMID.format(f=f)).df())
+        hand = {"rfm": HAND_RFM, "pyramid": HAND_PYRAMID, "clv": HAND_CLV}[name]
+        return len(duckdb.connect().sql(hand.format(src=file_source(f))).df())
     if name == "clv" and engine == "lifetimes":
         import pandas as pd
 
@@ -269,13 +300,16 @@ def task(name: str, engine: str, f: str):
             warnings.simplefilter("ignore")
             from lifetimes.utils import summary_data_from_transaction_data
 
-            df = pd.read_parquet(f, columns=["customer_id", "order_date", "amount"])
+            columns = ["customer_id", "order_date", "amount"]
+            df = (pd.read_csv(f, usecols=columns, parse_dates=["order_date"])
+                  if f.endswith(".csv") else pd.read_parquet(f, columns=columns))
             out = summary_data_from_transaction_data(
                 df, "customer_id", "order_date", monetary_value_col="amount",
                 observation_period_end=df["order_date"].max())
         return len(out)
     from crmlab import clv, pyramid, rfm
 
+    engine = None if engine == "crmlab" else engine  # crmlab's default path
     if name == "rfm":
         return len(rfm.rfm_table(f, engine=engine))
     if name == "pyramid":
@@ -321,7 +355,7 @@ def child(name: str, engine: str, f: str) -> None:
     import crmlab.pyramid
     import crmlab.rfm  # noqa: F401
 
-    if engine in ("duckdb", "hand-sql"):
+    if engine in ("duckdb", "hand-sql", "crmlab"):
         import duckdb  # noqa: F401
     if engine == "lifetimes":
         with warnings.catch_warnings():
@@ -382,10 +416,15 @@ def measure(name: str, engine: str, f: Path, timeout: float) -> dict:
 # --------------------------------------------------------------------------- driver
 
 TASKS = {
-    "rfm": ["duckdb", "hand-sql", "pandas", "spark"],
-    "pyramid": ["duckdb", "hand-sql", "pandas", "spark"],
-    "clv": ["duckdb", "lifetimes", "pandas", "spark"],
+    "rfm": ["crmlab", "hand-sql", "duckdb", "pandas", "spark"],
+    "pyramid": ["crmlab", "hand-sql", "duckdb", "pandas", "spark"],
+    "clv": ["crmlab", "hand-sql", "duckdb", "lifetimes", "pandas", "spark"],
 }
+
+#: File formats of ``--input file``: the Parquet file, and the same rows as CSV
+#: (written from it by DuckDB: ISO timestamps, a header row). Result keys of a CSV
+#: task carry the prefix "csv-" (``10000000/csv-rfm/crmlab``).
+FORMATS = ("parquet", "csv")
 
 #: On a DataFrame in memory: crmlab's default path (no engine given) and crmlab's
 #: pandas engine against the hand-written alternatives.
@@ -425,7 +464,10 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement")
     parser.add_argument("--tasks", default="rfm,pyramid,clv")
     parser.add_argument("--engines", default="duckdb,hand-sql,pandas,lifetimes",
-                        help="any of duckdb, hand-sql, pandas, lifetimes, spark")
+                        help="any of crmlab (the default path: no engine given), duckdb, "
+                             "hand-sql, pandas, lifetimes, spark")
+    parser.add_argument("--formats", default="parquet",
+                        help="file formats of --input file: parquet, csv or both")
     parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "crmlab-bench"),
                         help="folder for the generated Parquet files (kept for reruns)")
     parser.add_argument("--timeout", type=float, default=1800)
@@ -458,13 +500,35 @@ def main(argv=None) -> None:
                 generate(size, f)
                 print(f"generated {f} ({f.stat().st_size / 2**20:.0f} MiB) in "
                       f"{time.time() - t0:.0f} s", flush=True)
+            csv = f.with_suffix(".csv")
+            if "csv" in args.formats.split(",") and not csv.exists():
+                write_csv(f, csv)
             for name in args.tasks.split(","):
                 todo = [e for e in TASKS[name] if e in wanted]
                 for run in range(args.runs):  # interleaved: engines see the same load
-                    for engine in todo:
-                        _record(results, f"{size}/{name}/{engine}", run, args.force,
-                                lambda n=name, e=engine, f=f: measure(n, e, f, args.timeout))
+                    for kind in (k for k in FORMATS if k in args.formats.split(",")):
+                        path = csv if kind == "csv" else f
+                        prefix = "csv-" if kind == "csv" else ""
+                        for engine in todo:
+                            _record(results, f"{size}/{prefix}{name}/{engine}", run,
+                                    args.force, lambda n=name, e=engine, p=path:
+                                    measure(n, e, p, args.timeout))
     write_readme(load())
+
+
+def write_csv(parquet: Path, csv: Path) -> None:
+    """The Parquet log as CSV: a header row, ISO timestamps (``2024-01-02 20:03:43``)."""
+    import duckdb
+
+    t0 = time.time()
+    tmp = csv.with_suffix(".tmp")
+    con = duckdb.connect()
+    con.sql("SET enable_progress_bar = false")
+    con.sql(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{tmp}' "
+            f"(HEADER, DELIMITER ',', FORMAT csv)")
+    tmp.rename(csv)
+    print(f"wrote {csv} ({csv.stat().st_size / 2**20:.0f} MiB) in {time.time() - t0:.0f} s",
+          flush=True)
 
 
 def run_frames(args) -> None:
@@ -581,18 +645,27 @@ def table(results: dict) -> str:
                 f"| DataFrame, {size / 1e6:g}M rows{who} | `{call}` | {_cell(get('crmlab'))} | "
                 f"{_cell(get('crmlab-pandas'))} | {_cell(others[0])} | {_cell(others[1])} | "
                 f"{_cell(others[2])} | – | {_ratio(get('crmlab'), others)} |")
-    files = sorted({int(k[0]) for k in keys if len(k) == 3 and k[1] in TASKS})
-    for size in files:
-        for name in TASKS:
-            def get(e, size=size, name=name):
-                return results.get(f"{size}/{name}/{e}", [])
+    files = sorted({int(k[0]) for k in keys
+                    if len(k) == 3 and k[1].removeprefix("csv-") in TASKS})
+    for kind, prefix in (("Parquet", ""), ("CSV", "csv-")):
+        for size in files:
+            for name in TASKS:
+                def get(e, size=size, name=name, prefix=prefix):
+                    return results.get(f"{size}/{prefix}{name}/{e}", [])
 
-            ref = get("lifetimes") if name == "clv" else get("hand-sql")
-            lines.append(
-                f"| Parquet file, {size / 1e6:g}M rows, {size // 30 / 1e6:.2g}M customers | "
-                f"{name} (engine='duckdb') | {_cell(get('duckdb'))} | {_cell(get('pandas'))} "
-                f"| – | – | {_cell(ref) if name != 'clv' else '–'} | "
-                f"{_cell(ref) if name == 'clv' else '–'} | {_ratio(get('duckdb'), [ref])} |")
+                hand, life = get("hand-sql"), get("lifetimes")
+                # the reference: DuckDB SQL on the file (lifetimes where none was timed)
+                ref = hand or (life if name == "clv" else [])
+                where = (f"| {kind} file, {size / 1e6:g}M rows, {size // 30 / 1e6:.2g}M "
+                         f"customers |")
+                for engine, label in (("crmlab", "no engine given"),
+                                      ("duckdb", "engine='duckdb'")):
+                    if not get(engine):
+                        continue
+                    lines.append(
+                        f"{where} {name} ({label}) | {_cell(get(engine))} | "
+                        f"{_cell(get('pandas'))} | – | – | {_cell(hand)} | {_cell(life)} | "
+                        f"{_ratio(get(engine), [ref])} |")
     fits = sorted({(k[1], k[2]) for k in keys if k[0] == "fit"},
                   key=lambda sm: (sm[0] != "cdnow", len(sm[0]), sm[0], sm[1]))
     for size, model in fits:

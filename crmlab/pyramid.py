@@ -902,8 +902,9 @@ def customer_values(
         ``amount="gross_profit"``.
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to aggregate (see :mod:`crmlab.engines`): ``None`` uses pandas for a
-        DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
-        larger than ``crmlab.engines.AUTO_DUCKDB_BYTES`` (200 MiB), else pandas.
+        DataFrame (DuckDB from 1M rows), Spark for a PySpark DataFrame, and for a
+        file DuckDB when DuckDB is installed and the file's columns are plain (or it
+        is larger than ``crmlab.engines.AUTO_DUCKDB_BYTES``), else pandas.
 
     Returns
     -------

@@ -105,8 +105,9 @@ def rfm_table(
         ``"error"``, still works for one release with a ``FutureWarning``.
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to compute (see :mod:`crmlab.engines`). ``None``: pandas for a
-        DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
-        larger than ``crmlab.engines.AUTO_DUCKDB_BYTES`` (200 MiB), else pandas.
+        DataFrame (DuckDB from 1M rows), Spark for a PySpark DataFrame, and for a
+        file DuckDB when DuckDB is installed and the file's columns are plain (or it
+        is larger than ``crmlab.engines.AUTO_DUCKDB_BYTES``), else pandas.
         ``"duckdb"`` reads the file directly (it never goes through pandas);
         ``"spark"`` runs Spark SQL (a local session unless one is active). All
         engines give the same table.

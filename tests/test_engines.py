@@ -401,8 +401,76 @@ def test_engine_chosen_by_file_size(monkeypatch, retail, files):
     rfm.rfm_table(path)  # large: DuckDB, pandas never reads it
     pyramid.customer_values(path)
     monkeypatch.setattr(engines, "AUTO_DUCKDB_BYTES", size + 1)
-    with pytest.raises(AssertionError, match="pandas must not read"):
-        rfm.rfm_table(path)  # small: pandas
+    assert engines.choose_engine(path) == "pandas"  # small, the columns not given
+    rfm.rfm_table(path)  # small, but plain columns: DuckDB too (see the next test)
+
+
+@pytest.fixture(scope="module")
+def small_files(tmp_path_factory):
+    """The hand log as Parquet and CSV with plain ISO dates, and three files whose
+    dates DuckDB would read differently from pandas: US dates (DuckDB's sniffer reads
+    01/05/2024 day first, pandas month first), a zoned Parquet file and a CSV with UTC
+    offsets (DuckDB counts in UTC or drops the offset, pandas in local time)."""
+    folder = tmp_path_factory.mktemp("routing")
+    hand = _hand()
+    local = hand["order_date"].dt.tz_localize("Asia/Shanghai")
+    out = {name: folder / name for name in ("plain.parquet", "plain.csv", "us.csv",
+                                            "zoned.parquet", "offsets.csv")}
+    hand.to_parquet(out["plain.parquet"])
+    hand.to_csv(out["plain.csv"], index=False)
+    hand.assign(order_date=hand["order_date"].dt.strftime("%m/%d/%Y")).to_csv(
+        out["us.csv"], index=False)
+    hand.assign(order_date=local).to_parquet(out["zoned.parquet"])
+    hand.assign(order_date=local.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00")).to_csv(
+        out["offsets.csv"], index=False)
+    return out
+
+
+@needs_duckdb
+def test_small_plain_files_go_to_duckdb_with_the_same_results(small_files, monkeypatch):
+    """With no engine given, a file of any size goes to DuckDB when its columns are
+    plain; a file whose dates DuckDB would read differently stays in pandas. Either
+    way the tables equal the pandas engine's (apart from attrs["engine"])."""
+    kinds = {"customer_id": "id", "order_date": "datetime", "amount": "number"}
+    chosen = {name: engines.choose_engine(path, columns=kinds)
+              for name, path in small_files.items()}
+    assert chosen == {"plain.parquet": "duckdb", "plain.csv": "duckdb", "us.csv": "pandas",
+                      "zoned.parquet": "pandas", "offsets.csv": "pandas"}
+    calls = {"rfm": (lambda p, e: rfm.rfm_table(p, engine=e), ["monetary"]),
+             "values": (lambda p, e: pyramid.customer_values(p, engine=e).to_frame(),
+                        ["value"]),
+             "summary": (lambda p, e: clv.summary_from_transactions(
+                 p, amount="amount", engine=e), ["monetary_value"])}
+    for name, path in small_files.items():
+        for key, (call, money) in calls.items():
+            expected, got = call(path, "pandas"), call(path, None)
+            # the values read no date: every one of these files is plain for them
+            engine = "duckdb" if key == "values" else chosen[name]
+            if "engine" in got.attrs:  # the values carry their customer table's provenance
+                assert (expected.attrs.pop("engine"), got.attrs.pop("engine")) == (
+                    "pandas", engine)
+            _same(expected, got, money=money)
+    # the US file read month first, as pandas does: the days of the hand log
+    hand_days = rfm.rfm_table(_hand())
+    _same(hand_days, rfm.rfm_table(small_files["us.csv"]), money=["monetary"])
+
+
+@needs_duckdb
+def test_zoned_dates_in_files_are_refused_by_duckdb(small_files):
+    """DuckDB would cut days and months in UTC (a zoned Parquet file) or drop the
+    offsets (a CSV): it refuses, naming the column and the fix; the pandas engine
+    counts local days and months."""
+    local = _hand().assign(order_date=lambda d: d["order_date"].dt.tz_localize(
+        "Asia/Shanghai"))
+    expected = satisfaction.cohort_table(local, share=False)
+    for name in ("zoned.parquet", "offsets.csv"):
+        path = small_files[name]
+        pd.testing.assert_frame_equal(
+            satisfaction.cohort_table(path, share=False, engine="pandas"), expected)
+        for call in (satisfaction.cohort_table, rfm.rfm_table):
+            with pytest.raises(CRMDataError, match="column 'order_date' has dates with .*"
+                                                   "engine='pandas'.*tz_localize"):
+                call(path, engine="duckdb")
 
 
 # --------------------------------------------------------------------------- errors

@@ -169,10 +169,12 @@ def summary_from_transactions(
         Fader, Hardie & Lee's CDNOW analysis (lifetimes' ``freq_multiplier=7``).
     engine : {None, "pandas", "duckdb", "spark"}, default None
         Where to compute (see :mod:`crmlab.engines`): ``None`` uses pandas for a
-        DataFrame, Spark for a PySpark DataFrame, and for a file DuckDB when it is
-        larger than ``crmlab.engines.AUTO_DUCKDB_BYTES`` (200 MiB), else pandas. On
-        DuckDB and Spark one SQL query (``crmlab.engines.PERIODS_SQL``, the same text
-        for both) merges the periods and aggregates per customer; the small result
+        DataFrame (DuckDB from 1M rows), Spark for a PySpark DataFrame, and for a
+        file DuckDB when DuckDB is installed and the file's columns are plain (or it
+        is larger than ``crmlab.engines.AUTO_DUCKDB_BYTES``), else pandas. On
+        DuckDB and Spark one SQL query (``crmlab.engines.CUSTOMER_PERIODS_SQL``, the
+        same text for both) merges the periods and aggregates per customer in one
+        pass over the log; the small result
         is finished in pandas. All engines give the same summary (``monetary_value``
         equal after rounding to cents).
 
