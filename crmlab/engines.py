@@ -51,6 +51,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -636,10 +637,18 @@ class _Source:
                     if role == "datetime" and "TIME ZONE" in sniffed[name]:
                         raise _zone_error(self.caller, name, "UTC offsets (like +08:00)",
                                           self.label)
-                types = {"id": "VARCHAR", "datetime": "TIMESTAMP", "number": "DOUBLE"}
+                # dates are read as text and cast here, so that a UTC offset anywhere
+                # in the file (not only in the sniffer's sample) stops the query
+                # instead of being dropped: the pandas reader refuses such a column
+                types = {"id": "VARCHAR", "datetime": "VARCHAR", "number": "DOUBLE"}
                 spec = ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': '{types[r]}'"
                                  for n, r in needed.items() if r in types)
-                self.text = f"{base}, types = {{{spec}}})"
+                casts = ", ".join(_strict_timestamp(n, self.label)
+                                  for n, r in needed.items() if r == "datetime")
+                reader = f"{base}, types = {{{spec}}})"
+                self.text = (f"(SELECT * REPLACE ({casts}) FROM {reader})" if casts
+                             else reader)
+                types = {**types, "datetime": "TIMESTAMP"}
                 # the sniffed types with ours over them: what DuckDB reads (no second
                 # sniff of the file)
                 self.types = {**sniffed, **{n: types[r] for n, r in needed.items()
@@ -734,6 +743,11 @@ class _Source:
                 table = self.con.sql(query).to_arrow_table()
                 return table.to_pandas(split_blocks=True, self_destruct=True)
             except duckdb.Error as err:
+                found = re.search(rf"{_OFFSET_MARK} '(.*?)' of .*?: (.*)", str(err))
+                if found:  # a date with a UTC offset past the sniffer's sample
+                    raise _zone_error(self.caller, found.group(1),
+                                      f"UTC offsets (like {found.group(2).strip()!r})",
+                                      self.label) from err
                 raise CRMDataError(
                     f"{self.caller}: DuckDB could not compute the result from {self.label}: "
                     f"{_first_line(err)}"
@@ -756,6 +770,21 @@ class _Source:
         for step in reversed(self._cleanup):
             with contextlib.suppress(Exception):
                 step()
+
+
+#: How DuckDB's error() reports a date with a UTC offset past the sniffer's sample.
+_OFFSET_MARK = "crmlab: UTC offset in column"
+
+
+def _strict_timestamp(name: str, label: str) -> str:
+    """SQL casting a CSV's date column, read as text, to TIMESTAMP; a value with a UTC
+    offset (``+08:00``, ``Z``) raises (an ISO date-time without one is at most 26
+    characters: ``2024-01-05 13:45:00.123456``)."""
+    col = '"' + name.replace('"', '""') + '"'
+    message = f"{_OFFSET_MARK} {name!r} of {label}: ".replace("'", "''")
+    return (f"CAST(CASE WHEN length({col}) > 19 AND regexp_matches({col}, "
+            f"'(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') THEN error('{message}' || {col}) "
+            f"ELSE {col} END AS TIMESTAMP) AS {col}")
 
 
 def _zone_error(caller: str, name: str, what: str, label: str) -> CRMDataError:

@@ -473,6 +473,28 @@ def test_zoned_dates_in_files_are_refused_by_duckdb(small_files):
                 call(path, engine="duckdb")
 
 
+@needs_duckdb
+def test_an_offset_past_duckdbs_sample_is_refused_not_dropped(tmp_path):
+    """DuckDB's sniffer reads the first 20,480 rows; a UTC offset further down used to
+    be dropped without a word. The dates are cast in SQL, which stops at it."""
+    n = 20_600
+    log = pd.DataFrame({"customer_id": [f"C{i % 50}" for i in range(n)],
+                        "order_date": pd.date_range("2024-01-01", periods=n, freq="37min")
+                        .strftime("%Y-%m-%d %H:%M:%S"),
+                        "amount": 10.0})
+    path = tmp_path / "late_offset.csv"
+    log.to_csv(path, index=False)
+    plain = rfm.rfm_table(path)  # the default path: DuckDB, every date read
+    assert plain["frequency"].sum() == n
+    log.loc[n - 1, "order_date"] = "2025-02-28 23:30:00+08:00"
+    log.to_csv(path, index=False)
+    for call in (lambda: rfm.rfm_table(path), lambda: rfm.rfm_table(path, engine="duckdb"),
+                 lambda: clv.summary_from_transactions(path, engine="duckdb")):
+        with pytest.raises(CRMDataError, match=r"column 'order_date' has dates with UTC "
+                                               r"offsets \(like '2025-02-28 23:30:00\+08:00'\)"):
+            call()
+
+
 # --------------------------------------------------------------------------- errors
 
 
