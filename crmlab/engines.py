@@ -681,6 +681,7 @@ class _Source:
                     reader = self.spark.read
                     try:
                         if _kind(path, self.caller) == "parquet":
+                            _refuse_zoned_parquet(path, needed, self.caller, self.label)
                             frame = reader.parquet(str(path))
                         else:
                             sep = "\t" if ".tsv" in path.name.lower() else ","
@@ -785,6 +786,23 @@ def _strict_timestamp(name: str, label: str) -> str:
     return (f"CAST(CASE WHEN length({col}) > 19 AND regexp_matches({col}, "
             f"'(Z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') THEN error('{message}' || {col}) "
             f"ELSE {col} END AS TIMESTAMP) AS {col}")
+
+
+def _refuse_zoned_parquet(path: Path, needed: dict, caller: str, label: str) -> None:
+    """Spark reads a zoned Parquet timestamp in its session time zone: refuse it, as
+    DuckDB does, rather than cut days and months elsewhere than the data's local time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(_files(path)[0])
+    except (OSError, ValueError, IndexError, pa.ArrowException):
+        return  # Spark's own reader gives the message
+    for name, role in needed.items():
+        if role == "datetime" and name in schema.names:
+            kind = schema.field(name).type
+            if pa.types.is_timestamp(kind) and kind.tz is not None:
+                raise _zone_error(caller, name, f"a time zone ({kind.tz})", label)
 
 
 def _zone_error(caller: str, name: str, what: str, label: str) -> CRMDataError:

@@ -473,6 +473,14 @@ def test_zoned_dates_in_files_are_refused_by_duckdb(small_files):
                 call(path, engine="duckdb")
 
 
+@needs_spark
+def test_zoned_parquet_is_refused_by_spark(spark, small_files):
+    """Spark would cut days and months in its session time zone: refused like DuckDB."""
+    with pytest.raises(CRMDataError, match="column 'order_date' has dates with a time zone "
+                                           r"\(Asia/Shanghai\).*engine='pandas'"):
+        rfm.rfm_table(small_files["zoned.parquet"], engine="spark")
+
+
 @needs_duckdb
 def test_an_offset_past_duckdbs_sample_is_refused_not_dropped(tmp_path):
     """DuckDB's sniffer reads the first 20,480 rows; a UTC offset further down used to
