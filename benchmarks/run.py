@@ -478,7 +478,11 @@ def main(argv=None) -> None:
                              "(the default path against hand-written pandas/Polars/DuckDB)")
     parser.add_argument("--fits", action="store_true",
                         help="also time the model fits of fits.py (crmlab and lifetimes)")
-    parser.add_argument("--fit-sizes", default="cdnow,40k")
+    parser.add_argument("--fit-sizes", default="cdnow,40k",
+                        help="comma separated: cdnow, or a number of synthetic customers "
+                        "such as 40k or 1000k")
+    parser.add_argument("--fit-models", default="bgnbd,gammagamma,paretonbd",
+                        help="comma separated models to fit (default: %(default)s)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -561,7 +565,7 @@ def run_fits(args) -> None:
 
     results = load()
     for size in args.fit_sizes.split(","):
-        for model in fits.MODELS:
+        for model in args.fit_models.split(","):
             for run in range(args.runs):
                 for lib in fits.LIBS:
                     _record(results, f"fit/{size}/{model}/{lib}", run, args.force,
