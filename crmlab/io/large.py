@@ -141,6 +141,32 @@ class LargeRead:
         out.attrs["report"] = self.report
         return out
 
+    def sql(self, query: str) -> pd.DataFrame:
+        """Run ``query`` in DuckDB, where ``tx`` is the cleaned rows."""
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            con.execute("SET enable_progress_bar = false")
+            where = str(self.path).replace("'", "''")
+            con.execute(f"CREATE VIEW tx AS SELECT * FROM read_parquet('{where}', "
+                        f"file_row_number = true)")
+            return con.execute(query).df()
+        finally:
+            con.close()
+
+    def customers_without_purchase(self) -> list[str]:
+        """The customers with only returns (amount < 0), sorted."""
+        return self.sql("SELECT customer_id FROM tx GROUP BY 1 HAVING count(*) FILTER "
+                        "(WHERE amount >= 0) = 0 ORDER BY 1")["customer_id"].tolist()
+
+    def first_values(self, column: str) -> pd.Series:
+        """Each customer's first non-missing value of ``column`` (in file order)."""
+        quoted = '"' + column.replace('"', '""') + '"'
+        got = self.sql(f"SELECT customer_id, arg_min({quoted}, file_row_number) AS v FROM tx "
+                       f"WHERE {quoted} IS NOT NULL GROUP BY 1")
+        return got.set_index("customer_id")["v"]
+
     def __repr__(self) -> str:
         return (f"LargeRead({self.report['rows_out']:,} rows of {self.report['source']} "
                 f"in {self.chunks} chunks)")

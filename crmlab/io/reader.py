@@ -453,8 +453,9 @@ def report(data: pd.DataFrame) -> str:
 
     Parameters
     ----------
-    data : DataFrame
-        A result of :func:`read_transactions` (it carries ``attrs["report"]``).
+    data : DataFrame or crmlab.io.large.LargeRead
+        A result of :func:`read_transactions` (it carries ``attrs["report"]``), or a
+        file read in chunks (:func:`crmlab.io.large.read_large`).
 
     Returns
     -------
@@ -484,7 +485,9 @@ def report(data: pd.DataFrame) -> str:
     notes:
       read from a DataFrame (row labels are its index)
     """
-    rep = data.attrs.get("report") if isinstance(data, pd.DataFrame) else None
+    from crmlab.io.large import LargeRead
+
+    rep = data.attrs.get("report") if isinstance(data, pd.DataFrame | LargeRead) else None
     if rep is None:
         raise CRMDataError(
             "report: this table carries no read report. It is made by "
