@@ -300,25 +300,7 @@ def _bar(src: Path, kind: str, progress: bool):
 
 # -- the state carried from chunk to chunk --------------------------------------------------
 
-class _Seen:
-    """A set of 64-bit hashes in one sorted array (8 bytes a member)."""
-
-    def __init__(self) -> None:
-        self.values = np.empty(0, np.uint64)
-
-    def seen(self, h: np.ndarray) -> np.ndarray:
-        """Which of ``h`` were added before; then add them all."""
-        if len(self.values):
-            at = np.searchsorted(self.values, h).clip(max=len(self.values) - 1)
-            before = self.values[at] == h
-        else:
-            before = np.zeros(len(h), bool)
-        new = np.unique(h[~before])
-        if len(new):
-            merged = np.concatenate([self.values, new])
-            merged.sort(kind="stable")  # two sorted runs: merged in one pass
-            self.values = merged
-        return before
+_Seen = _r._Seen
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
@@ -354,6 +336,13 @@ class _State:
         self.late_values: list = []
         self.changed_raw: set = set()
         self.changed_to: dict = {}
+        self.tz: dict = {}  # UTC offset -> the distinct date texts that carry it
+
+    def offsets(self, values: pd.Series, offsets: pd.Series) -> None:
+        """Remember the distinct date texts with each UTC offset (their note counts them)."""
+        for offset, texts in values.groupby(offsets.to_numpy(), sort=False):
+            self.tz.setdefault(offset, _Seen()).seen(
+                pd.util.hash_array(texts.to_numpy(object)))
 
     def rows_seen(self, frame: pd.DataFrame) -> np.ndarray:
         """Rows identical to a row of an earlier chunk (as read)."""
@@ -600,7 +589,8 @@ def _rank(patterns: tuple, line: str) -> int:
     return next((i for i, p in enumerate(patterns) if re.match(p, line)), len(patterns))
 
 
-def _merge_lines(lists: list[list[str]], patterns: tuple) -> list[str]:
+def _merge_lines(lists: list[list[str]], patterns: tuple, tz: dict | None = None
+                 ) -> list[str]:
     """Lines of every chunk, once, their counts summed, in the reader's order."""
     merged: dict[str, list] = {}
     offsets: dict[str, int] = {}
@@ -622,6 +612,9 @@ def _merge_lines(lists: list[list[str]], patterns: tuple) -> list[str]:
     out = []
     for key, (line, nums) in merged.items():
         if key == "\0offsets":
+            if tz is not None:  # distinct values over the whole file
+                offsets = pd.Series({k: len(v.values) for k, v in tz.items()}).sort_values(
+                    ascending=False, kind="stable").to_dict()
             line = ("order_date: UTC offsets removed, local time kept (" + ", ".join(
                 f"{k}: {v} value{'s' if v != 1 else ''}" for k, v in offsets.items()) + ")")
         elif nums:
@@ -673,7 +666,7 @@ def _merge(reports: list[dict], state: _State, path: Path, chunk_rows: int) -> d
     rules = _merge_lines([r["rules"] for r in reports], _RULES)
     rules = [r for r in rules if not (re.fullmatch(r"amounts in (\w+)", r) and any(
         x.startswith(f"only amounts in {r.split()[-1]}:") for x in rules))]
-    notes = _merge_lines([r["notes"] for r in reports], _NOTES)
+    notes = _merge_lines([r["notes"] for r in reports], _NOTES, state.tz)
     notes = [n for n in notes if not _excluded_after_all(n, rules)]
     extra = []
     if state.order is not None and state.order.n:
@@ -686,7 +679,7 @@ def _merge(reports: list[dict], state: _State, path: Path, chunk_rows: int) -> d
         where = str(path).replace("'", "''")
         if state.changed_raw:
             after = con.execute(f"SELECT count(DISTINCT customer_id) FROM "
-                                f"read_parquet('{where}')").fetchone()[0]
+                                f"read_parquet('{where}')").fetchall()[0][0]
             ids = pd.DataFrame({"id": list(state.changed_to),
                                 "changed": list(state.changed_to.values())})
             con.register("changed_ids", ids)
@@ -694,14 +687,14 @@ def _merge(reports: list[dict], state: _State, path: Path, chunk_rows: int) -> d
                 f"SELECT count(*) FROM changed_ids c JOIN (SELECT customer_id, count(*) AS n "
                 f"FROM read_parquet('{where}') WHERE customer_id IN (SELECT id FROM "
                 f"changed_ids) GROUP BY 1) t ON t.customer_id = c.id WHERE t.n = c.changed"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             before = after - only + len(state.changed_raw)
             if after < before:
                 extra.append(_r._ids_note(before, after))
         if "order_id" in first["columns"]:
             total, distinct = con.execute(
                 f"SELECT count(*), count(DISTINCT order_id) FROM "
-                f"read_parquet('{where}')").fetchone()
+                f"read_parquet('{where}')").fetchall()[0]
             if total > distinct:
                 extra.append(f"order_id: {total - distinct} rows repeat an order id (kept: an "
                              f"order may span several rows)")

@@ -814,14 +814,39 @@ def _ids(col: pd.Series, normalize: bool = False) -> tuple[pd.Series, np.ndarray
     return ids, padded, flags
 
 
+class _Seen:
+    """A set of 64-bit hashes in one sorted array (8 bytes a member), for reads in parts."""
+
+    def __init__(self) -> None:
+        self.values = np.empty(0, np.uint64)
+
+    def seen(self, h: np.ndarray) -> np.ndarray:
+        """Which of ``h`` were added before; then add them all."""
+        if len(self.values):
+            at = np.searchsorted(self.values, h).clip(max=len(self.values) - 1)
+            before = self.values[at] == h
+        else:
+            before = np.zeros(len(h), bool)
+        new = np.unique(h[~before])
+        if len(new):
+            merged = np.concatenate([self.values, new])
+            merged.sort(kind="stable")  # two sorted runs: merged in one pass
+            self.values = merged
+        return before
+
+
 class _DayOrder:
     """The day/month order of a date column read in parts (chunks): decided by the first
     part with an unambiguous date, then checked, never re-decided, in every later part."""
 
     def __init__(self) -> None:
         self.first: bool | None = None
-        self.n = 0  # unambiguous dates seen
+        self.unambiguous = _Seen()  # the distinct unambiguous date texts seen
         self.shown = ""  # the rows that decided it
+
+    @property
+    def n(self) -> int:
+        return len(self.unambiguous.values)
 
     def __bool__(self) -> bool:  # as dateutil's dayfirst= for what is left
         return bool(self.first)
@@ -834,7 +859,7 @@ def _dayfirst_note(first: bool, n: int) -> str:
 
 
 def _dayfirst_in_parts(parts: pd.DataFrame, labels_of, name: str, source: str,
-                       order: _DayOrder) -> bool:
+                       order: _DayOrder, texts: pd.Series) -> bool:
     """:func:`_dayfirst_of` for one part of a column read in parts."""
     a, b = parts[0].astype(int), parts[1].astype(int)
     day_first, month_first = a > 12, b > 12
@@ -865,15 +890,17 @@ def _dayfirst_in_parts(parts: pd.DataFrame, labels_of, name: str, source: str,
             f"column must use one convention: correct those cells, or pass "
             f"dayfirst=True or dayfirst=False (or date_format='%d/%m/%Y') to read the "
             f"whole column in one convention.")
-    order.n += int((day_first | month_first).sum())
+    sure = (day_first | month_first).to_numpy()
+    order.unambiguous.seen(pd.util.hash_array(texts[sure].to_numpy(object)))
     return order.first
 
 
 def _dayfirst_of(parts: pd.DataFrame, labels_of, name: str, source: str,
-                 dayfirst: bool | None) -> tuple[bool, str | None]:
+                 dayfirst: bool | None, texts: pd.Series | None = None
+                 ) -> tuple[bool, str | None]:
     """The day/month order of slashed dates: given, or detected, or an error."""
     if isinstance(dayfirst, _DayOrder):
-        return _dayfirst_in_parts(parts, labels_of, name, source, dayfirst), None
+        return _dayfirst_in_parts(parts, labels_of, name, source, dayfirst, texts), None
     if dayfirst is not None:
         return dayfirst, None
     a, b = parts[0].astype(int), parts[1].astype(int)
@@ -903,7 +930,7 @@ def _dayfirst_of(parts: pd.DataFrame, labels_of, name: str, source: str,
 
 
 def _dates(col: pd.Series, *, dayfirst: bool | None, date_format: str | None,
-           epoch_ms: bool, labels: np.ndarray, source: str
+           epoch_ms: bool, labels: np.ndarray, source: str, chunk: Any = None
            ) -> tuple[pd.Series, np.ndarray, dict, list]:
     """Parse dates in one convention; return them, which non-blank values failed, the
     cleaning flags per row and notes."""
@@ -978,7 +1005,7 @@ def _dates(col: pd.Series, *, dayfirst: bool | None, date_format: str | None,
                 serial |= ser
         if date_format is None:
             parsed, other, tz = _text_dates(s, parsed, other, tz, dayfirst, first_rows, name,
-                                            source, notes)
+                                            source, notes, chunk)
             for k in np.flatnonzero(parsed.isna().to_numpy() & s.notna().to_numpy()):
                 t = s.iloc[k]  # the rest: dateutil, if it has a day, month and year
                 n_digits = len(re.findall(r"\d+", t))
@@ -1006,7 +1033,8 @@ def _dates(col: pd.Series, *, dayfirst: bool | None, date_format: str | None,
     return values, bad.astype(bool), flags, notes
 
 
-def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes):
+def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes,
+                chunk=None):
     """The text forms: ISO (with offsets), year first, compact, dotted, slashed."""
     todo = parsed.isna() & s.notna()
     iso = s.str.fullmatch(_ISO).to_numpy(dtype=bool, na_value=False) & todo.to_numpy()
@@ -1018,6 +1046,8 @@ def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes)
         norm = norm.fillna(s.where(iso_tz).str.replace(f"{_TZ}$", "", regex=True)
                            .str.strip())
         tz |= iso_tz
+        if chunk is not None:  # distinct values over the whole file
+            chunk.offsets(s[iso_tz], offsets)
         seen = offsets.value_counts()
         notes.append("order_date: UTC offsets removed, local time kept (" + ", ".join(
             f"{k}: {v} value{'s' if v != 1 else ''}" for k, v in seen.items()) + ")")
@@ -1039,7 +1069,7 @@ def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes)
             full[np.flatnonzero(slashed)[mask.to_numpy()]] = True
             return first_rows(full)
 
-        first, note = _dayfirst_of(sub, labels_of, name, source, dayfirst)
+        first, note = _dayfirst_of(sub, labels_of, name, source, dayfirst, s[slashed])
         if note:
             notes.append(note)
         d, m = (sub[0], sub[1]) if first else (sub[1], sub[0])
@@ -1355,7 +1385,8 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
         drop(orders.isna(), "missing order_id")
     dates, bad_dates, date_flags, date_notes = _dates(
         dcol, dayfirst=dayfirst, date_format=date_format,
-        epoch_ms=bool(pre is not None and pre.epoch_ms), labels=labels, source=source)
+        epoch_ms=bool(pre is not None and pre.epoch_ms), labels=labels, source=source,
+        chunk=chunk)
     notes += date_notes
     drop(_blank(dcol), "missing order_date")
     if alive.any() and bad_dates[alive].all() and chunk is None:
