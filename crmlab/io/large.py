@@ -275,6 +275,7 @@ def read_large(path: PathLike, *, chunk_rows: int = CHUNK_ROWS,
         finally:
             bar.close()
             writer.close()
+            state.con.close()
         if not reports:
             raise CRMDataError(f"read_transactions: {src.name} has a header but no data "
                                f"rows. Check that the export wrote the rows.")
@@ -303,22 +304,33 @@ def _bar(src: Path, kind: str, progress: bool):
 _Seen = _r._Seen
 
 
-def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns of a chunk in a form that hashes equally in every chunk: numbers as
-    float64 (an int column of one chunk and a float one of another), dates as ints."""
-    out = {}
-    for c in frame.columns:
-        col = frame[c]
+def _hashes(con, frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each row of ``frame`` (DuckDB's ``hash``), equal in every chunk
+    for equal values: numbers as DOUBLE (an int column in one chunk and a float one in
+    another), dates as TIMESTAMP, text as text."""
+    exprs, data = [], {}
+    for i, c in enumerate(frame.columns):
+        col, name = frame[c].reset_index(drop=True), f"c{i}"
         if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
-            out[c] = col.astype("float64")
+            data[name], expr = col.astype("float64"), f"CAST({name} AS DOUBLE)"
         elif pd.api.types.is_datetime64_any_dtype(col):
-            out[c] = col.astype("datetime64[ns]").astype("int64").where(col.notna(), -1)
-        elif col.dtype == object:
-            out[c] = col.map(lambda v: float(v) if isinstance(v, int | float | np.number)
-                             and not isinstance(v, bool) else v).astype(object)
+            data[name], expr = col.astype("datetime64[us]"), f"CAST({name} AS TIMESTAMP)"
+        elif col.dtype == object:  # mixed: numbers as floats, the rest as text
+            data[name] = col.map(lambda v: repr(float(v)) if isinstance(
+                v, int | float | np.number) and not isinstance(v, bool) and v == v else (
+                None if v is None or v != v else str(v))).astype("str")
+            expr = name
         else:
-            out[c] = col.astype(object)
-    return pd.DataFrame(out, index=frame.index)
+            data[name], expr = col.astype("str"), name
+        exprs.append(expr)
+    table = pd.DataFrame(data, index=pd.RangeIndex(len(frame)))
+    con.register("crmlab_chunk", table)
+    try:
+        got = con.execute(f"SELECT hash({', '.join(exprs)}) AS h FROM crmlab_chunk"
+                          ).fetchnumpy()["h"]
+    finally:
+        con.unregister("crmlab_chunk")
+    return np.asarray(got, dtype=np.uint64)
 
 
 class _State:
@@ -337,6 +349,11 @@ class _State:
         self.changed_raw: set = set()
         self.changed_to: dict = {}
         self.tz: dict = {}  # UTC offset -> the distinct date texts that carry it
+        import duckdb
+
+        self.con = duckdb.connect()
+        self.con.execute("SET enable_progress_bar = false")
+        self.con.execute("SET preserve_insertion_order = true")
 
     def offsets(self, values: pd.Series, offsets: pd.Series) -> None:
         """Remember the distinct date texts with each UTC offset (their note counts them)."""
@@ -346,15 +363,13 @@ class _State:
 
     def rows_seen(self, frame: pd.DataFrame) -> np.ndarray:
         """Rows identical to a row of an earlier chunk (as read)."""
-        h = pd.util.hash_pandas_object(_canonical(frame), index=False).to_numpy(np.uint64)
-        return self.rows.seen(h)
+        return self.rows.seen(_hashes(self.con, frame))
 
     def orders_seen(self, orders: pd.Series) -> np.ndarray:
         """Rows whose order id was on a row of an earlier chunk."""
         ok = orders.notna().to_numpy()
         out = np.zeros(len(orders), bool)
-        h = pd.util.hash_array(orders[ok].to_numpy(object))
-        out[ok] = self.orders.seen(h)
+        out[ok] = self.orders.seen(_hashes(self.con, orders[ok].to_frame()))
         return out
 
     def currencies(self, counts: pd.Series, examples: dict) -> tuple[pd.Series, dict]:
@@ -580,6 +595,8 @@ _NOTES = ("read ", "semicolon file", r"\d+ empty column", "preset ", "exclude ",
           "customer_id: ", "order_id: ")
 _RULES = (r"\d+ line-item", r"(only )?rows with", "amounts in units", r".* subtracted from ",
           r"(amounts converted|only amounts in|amounts in )")
+_ID_FLAGS = ("customer_id: full-width characters made half-width",
+             "customer_id: e-mail addresses lower-cased")
 _COUNT = re.compile(r"(?<![\w.:/+-])(\d+)(?= (?:rows\b|other rows|line-item rows|amounts "
                     r"without|values?\b))")
 _OFFSETS = re.compile(r"order_date: UTC offsets removed, local time kept \((.*)\)$")
@@ -634,13 +651,18 @@ def _merge_keys(dicts: list[dict], kind: str) -> dict:
     """Counts by key, summed, in the order the chunks list them (zeros left out)."""
     keys: list = []
     for d in dicts:
-        prev = None
-        for k in d:
-            if k not in keys:
-                keys.insert(keys.index(prev) + 1 if prev is not None else 0, k)
-            prev = k
+        names = list(d)
+        for i, k in enumerate(names):
+            if k not in keys:  # before the next key of this chunk already placed
+                nxt = next((x for x in names[i + 1:] if x in keys), None)
+                keys.insert(keys.index(nxt) if nxt is not None else len(keys), k)
     if kind == "dropped":
         keys.sort(key=lambda k: _rank(_DROPPED, k))
+    ids = [k for k in _ID_FLAGS if k in keys]
+    if ids and "customer_id: spaces stripped" in keys:  # the only keys a chunk may lack
+        keys = [k for k in keys if k not in ids]
+        at = keys.index("customer_id: spaces stripped") + 1
+        keys[at:at] = ids
     out = {}
     for k in keys:
         if k == "column names: spaces stripped":  # columns, not rows: the same each chunk

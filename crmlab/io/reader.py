@@ -827,7 +827,8 @@ class _Seen:
             before = self.values[at] == h
         else:
             before = np.zeros(len(h), bool)
-        new = np.unique(h[~before])
+        new = np.sort(h[~before])
+        new = new[np.r_[True, new[1:] != new[:-1]]] if len(new) else new
         if len(new):
             merged = np.concatenate([self.values, new])
             merged.sort(kind="stable")  # two sorted runs: merged in one pass
