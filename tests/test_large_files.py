@@ -270,3 +270,11 @@ def test_large_refuses_excel(tmp_path, capsys):
                   "amount": [1.0]}).to_excel(path, index=False)
     code, _, err = _run(["rfm", path, "-o", tmp_path / "o.csv", "--large"], capsys)
     assert code == 2 and "only those are read in chunks" in err
+
+
+def test_progress_bar_moves_by_bytes(log_csv, tmp_path, capsys):
+    code, _, err = _run(["rfm", log_csv, "-o", tmp_path / "o.csv", "--large",
+                         "--chunk-rows", "1500"], capsys)
+    assert code == 0
+    size = log_csv.stat().st_size / 1024
+    assert "read log.csv: 100%" in err and f"{size:.0f}k/{size:.0f}k" in err

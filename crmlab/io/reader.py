@@ -485,9 +485,8 @@ def report(data: pd.DataFrame) -> str:
     notes:
       read from a DataFrame (row labels are its index)
     """
-    from crmlab.io.large import LargeRead
-
-    rep = data.attrs.get("report") if isinstance(data, pd.DataFrame | LargeRead) else None
+    # a DataFrame, or a LargeRead (crmlab.io.large): both carry attrs["report"]
+    rep = data.attrs.get("report") if isinstance(getattr(data, "attrs", None), dict) else None
     if rep is None:
         raise CRMDataError(
             "report: this table carries no read report. It is made by "
