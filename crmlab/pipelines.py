@@ -561,8 +561,8 @@ class Analysis:
 
     Attributes
     ----------
-    transactions : DataFrame
-        The transactions as read (canonical column names).
+    transactions : DataFrame or crmlab.io.large.LargeRead
+        The transactions as read (canonical column names), or the file read in chunks.
     read_report : dict or None
         The account of :func:`crmlab.read_transactions` (rows in, dropped, cleaned).
     base : DataFrame

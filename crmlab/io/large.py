@@ -35,9 +35,10 @@ How:
   (the whole-file reader might have found the answer further down: pass ``dayfirst=``).
 - **Across chunks.** A duplicate row (identical to an *earlier* row in every column as
   read) and a line item (its order id on an earlier row) may lie in an earlier chunk:
-  a 64-bit hash of every row (and of every order id, with ``order=``) is kept in a
-  sorted array, 8 bytes per row: 400 MB at 50 million rows (800 MB with order ids,
-  and twice that for a moment while a chunk is merged in). Two different rows share a
+  a 64-bit hash of every row (DuckDB's ``hash()`` of its values as read; and of every
+  order id, with ``order=``) is kept in a sorted array, 8 bytes per row: 400 MB at
+  50 million rows (800 MB with order ids, and twice that for a moment while a chunk is
+  merged in). Two different rows share a
   hash with a probability of about n²/2⁶⁵ (0.007 % at 50 million rows), which would
   drop one of them as a duplicate. A value that pandas reads as a number in one chunk
   and as text in another (a column with text further down) compares as different.
