@@ -525,7 +525,7 @@ def _input_options(p, out_help: str) -> None:
                      "crmlab[scale]); taken by itself for files over 1 GiB "
                      "(CRMLAB_LARGE_FILE_BYTES sets another size)")
     big.add_argument("--chunk-rows", type=int, default=None, metavar="N",
-                     help="rows per chunk on the large-file path (default: 1,000,000; "
+                     help="rows per chunk on the large-file path (default: 500,000; "
                      "memory grows with it)")
 
 

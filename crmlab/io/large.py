@@ -78,8 +78,8 @@ __all__ = ["CHUNK_ROWS", "LARGE_FILE_BYTES", "SAMPLE_BYTES", "LargeRead", "is_la
 #: (1 GiB; the environment variable ``CRMLAB_LARGE_FILE_BYTES`` sets another).
 LARGE_FILE_BYTES: int = int(os.environ.get("CRMLAB_LARGE_FILE_BYTES", str(1 << 30)))
 
-#: Rows read and cleaned at a time (``--chunk-rows``): about 0.5-1 GB of memory at the peak.
-CHUNK_ROWS: int = 1_000_000
+#: Rows read and cleaned at a time (``--chunk-rows``); memory grows with it.
+CHUNK_ROWS: int = 500_000
 
 #: The start of a CSV file on which the encoding, delimiter and header are decided.
 SAMPLE_BYTES: int = 4 << 20
@@ -261,7 +261,7 @@ def read_large(path: PathLike, *, chunk_rows: int = CHUNK_ROWS,
         writer = _Writer(out, list(columns))
         bar = _bar(src, kind, progress)
         try:
-            reports = []
+            reports, raw, df = [], None, None
             for raw, last, moved in (parts if kind == "parquet"
                                      else _split_csv(parts, chunk_rows)):
                 state.last = last
@@ -281,9 +281,23 @@ def read_large(path: PathLike, *, chunk_rows: int = CHUNK_ROWS,
             raise CRMDataError(f"read_transactions: {src.name} has a header but no data "
                                f"rows. Check that the export wrote the rows.")
         report = _merge(reports, state, out, chunk_rows)
-        yield LargeRead(out, report, writer.names, len(reports))
+        names, chunks = writer.names, len(reports)
+        # nothing of the reading is kept while the caller computes
+        del state, reports, raw, df, writer, parts
+        _release()
+        yield LargeRead(out, report, names, chunks)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _release() -> None:
+    """Give the memory freed by the reading back to the system (glibc keeps it)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _bar(src: Path, kind: str, progress: bool):
@@ -294,10 +308,10 @@ def _bar(src: Path, kind: str, progress: bool):
 
         total = pq.ParquetFile(src).metadata.num_rows
         return tqdm(total=total, desc=f"read {src.name}", unit="row", unit_scale=True,
-                    disable=not progress, leave=False)
+                    disable=not progress, leave=False, mininterval=0)
     return tqdm(total=src.stat().st_size if not src.name.lower().endswith(".gz") else None,
                 desc=f"read {src.name}", unit="B", unit_scale=True, unit_divisor=1024,
-                disable=not progress, leave=False)
+                disable=not progress, leave=False, mininterval=0)  # once a chunk
 
 
 # -- the state carried from chunk to chunk --------------------------------------------------
