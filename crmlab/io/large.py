@@ -144,11 +144,8 @@ class LargeRead:
 
     def sql(self, query: str) -> pd.DataFrame:
         """Run ``query`` in DuckDB, where ``tx`` is the cleaned rows."""
-        import duckdb
-
-        con = duckdb.connect()
+        con = _connect()
         try:
-            con.execute("SET enable_progress_bar = false")
             where = str(self.path).replace("'", "''")
             con.execute(f"CREATE VIEW tx AS SELECT * FROM read_parquet('{where}', "
                         f"file_row_number = true)")
@@ -290,6 +287,17 @@ def read_large(path: PathLike, *, chunk_rows: int = CHUNK_ROWS,
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _connect(limit: str = "1GB"):
+    """A DuckDB connection whose memory is bounded (it spills to a temporary folder)."""
+    import duckdb
+
+    con = duckdb.connect(config={
+        "memory_limit": limit,
+        "temp_directory": os.path.join(tempfile.gettempdir(), "crmlab-duckdb")})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def _release() -> None:
     """Give the memory freed by the reading back to the system (glibc keeps it)."""
     import ctypes
@@ -364,10 +372,7 @@ class _State:
         self.changed_raw: set = set()
         self.changed_to: dict = {}
         self.tz: dict = {}  # UTC offset -> the distinct date texts that carry it
-        import duckdb
-
-        self.con = duckdb.connect()
-        self.con.execute("SET enable_progress_bar = false")
+        self.con = _connect("512MB")
         self.con.execute("SET preserve_insertion_order = true")
 
     def offsets(self, values: pd.Series, offsets: pd.Series) -> None:
@@ -708,11 +713,10 @@ def _merge(reports: list[dict], state: _State, path: Path, chunk_rows: int) -> d
     extra = []
     if state.order is not None and state.order.n:
         extra.append(_r._dayfirst_note(bool(state.order.first), state.order.n))
-    import duckdb
-
-    con = duckdb.connect()
+    state.rows = state.orders = None  # not needed any more: free them before DuckDB works
+    _release()
+    con = _connect()
     try:
-        con.execute("SET enable_progress_bar = false")
         where = str(path).replace("'", "''")
         if state.changed_raw:
             after = con.execute(f"SELECT count(DISTINCT customer_id) FROM "
