@@ -144,7 +144,7 @@ class LargeRead:
 
     def sql(self, query: str) -> pd.DataFrame:
         """Run ``query`` in DuckDB, where ``tx`` is the cleaned rows."""
-        con = _connect()
+        con = _connect(self.path.parent)
         try:
             where = str(self.path).replace("'", "''")
             con.execute(f"CREATE VIEW tx AS SELECT * FROM read_parquet('{where}', "
@@ -249,7 +249,7 @@ def read_large(path: PathLike, *, chunk_rows: int = CHUNK_ROWS,
                "rates": rates, "amount_unit": amount_unit, "normalize_ids": normalize_ids}
     folder = Path(tempfile.mkdtemp(prefix="crmlab-large-"))
     try:
-        state = _State(plan.dayfirst is None and date_format is None)
+        state = _State(plan.dayfirst is None and date_format is None, folder)
         if state.order is not None:
             options["dayfirst"] = state.order
         out = folder / "transactions.parquet"
@@ -287,13 +287,13 @@ def read_large(path: PathLike, *, chunk_rows: int = CHUNK_ROWS,
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _connect(limit: str = "1GB"):
-    """A DuckDB connection whose memory is bounded (it spills to a temporary folder)."""
+def _connect(folder: Path, limit: str = "1GB"):
+    """A DuckDB connection whose memory is bounded (it spills to ``folder``/duckdb, a
+    folder of this read only)."""
     import duckdb
 
-    con = duckdb.connect(config={
-        "memory_limit": limit,
-        "temp_directory": os.path.join(tempfile.gettempdir(), "crmlab-duckdb")})
+    con = duckdb.connect(config={"memory_limit": limit,
+                                 "temp_directory": str(folder / "duckdb")})
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -362,7 +362,7 @@ def _hashes(con, frame: pd.DataFrame) -> np.ndarray:
 class _State:
     """What the chunks of one file share (see :func:`read_large`)."""
 
-    def __init__(self, detect_order: bool) -> None:
+    def __init__(self, detect_order: bool, folder: Path) -> None:
         self.last = False
         self.order = _r._DayOrder() if detect_order else None
         self.rows = _Seen()
@@ -375,7 +375,7 @@ class _State:
         self.changed_raw: set = set()
         self.changed_to: dict = {}
         self.tz: dict = {}  # UTC offset -> the distinct date texts that carry it
-        self.con = _connect("512MB")
+        self.con = _connect(folder, "512MB")
         self.con.execute("SET preserve_insertion_order = true")
 
     def offsets(self, values: pd.Series, offsets: pd.Series) -> None:
@@ -718,7 +718,7 @@ def _merge(reports: list[dict], state: _State, path: Path, chunk_rows: int) -> d
         extra.append(_r._dayfirst_note(bool(state.order.first), state.order.n))
     state.rows = state.orders = None  # not needed any more: free them before DuckDB works
     _release()
-    con = _connect()
+    con = _connect(path.parent)
     try:
         where = str(path).replace("'", "''")
         if state.changed_raw:
