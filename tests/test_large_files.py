@@ -184,7 +184,7 @@ _ROW = st.tuples(st.sampled_from(["C1", "C2", " C3", "ｃ4", "", "e@X.com"]),
                  st.sampled_from(["O1", "O2", "O3", ""]))
 
 
-@settings(max_examples=10, deadline=None,
+@settings(max_examples=6, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(_ROW, min_size=2, max_size=14), size=st.integers(2, 8))
 def test_property_same_table_and_counts(tmp_path, rows, size):
