@@ -11,6 +11,7 @@ accounts: B2B accounts: revenue, margin, cost to serve, potential, manager prior
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 
@@ -213,15 +214,46 @@ def cli_message(text: str) -> str:
     return re.sub(rf"(?<![\w.-])({keys})=('[^']*'|\"[^\"]*\"|\[\]|[\w.%/+-]+)", option, text)
 
 
-def _read(args, steps):
-    """Read the input with crmlab.read_transactions and print its data-quality notes."""
+def _large(args) -> bool:
+    """Whether FILE takes the large-file path: --large, or a CSV/Parquet file of more
+    than crmlab.io.large.LARGE_FILE_BYTES (env CRMLAB_LARGE_FILE_BYTES)."""
+    from crmlab.io.large import is_large
+
+    return bool(getattr(args, "large", False)) or is_large(args.file)
+
+
+@contextlib.contextmanager
+def _input(args, steps, columns=()):
+    """Read FILE (whole, or in chunks into a temporary Parquet file when it is large),
+    print its data-quality notes and yield it: a DataFrame or a crmlab.io.large.LargeRead
+    (its temporary folder is removed when the block ends)."""
+    steps("read")
+    if _large(args):
+        from crmlab.io.large import CHUNK_ROWS, read_large
+
+        with read_large(args.file, chunk_rows=args.chunk_rows or CHUNK_ROWS,
+                        columns=[c for c in columns if c], progress=not args.no_progress,
+                        **_read_kwargs(args)) as tx:
+            _print_quality(tx)
+            steps.done()
+            yield tx
+        return
     from crmlab.io import read_transactions
 
-    steps("read")
     tx = read_transactions(args.file, warn=False, **_read_kwargs(args))
     _print_quality(tx)
     steps.done()
-    return tx
+    yield tx
+
+
+def _source(tx, args):
+    """What the compute functions read, and on which engine: a large file's cleaned
+    Parquet file goes to DuckDB."""
+    from crmlab.io.large import LargeRead
+
+    if isinstance(tx, LargeRead):
+        return str(tx.path), "duckdb"
+    return tx, args.engine
 
 
 def _print_quality(tx) -> None:
@@ -260,25 +292,28 @@ def _analyst(args, command: str, compute, show) -> int:
                            "(.csv, .parquet or .xlsx), on the command line or as out= in "
                            "the --config file.")
     steps = _steps(args, ["read", command, "write"], f"crmlab {command}")
-    try:
-        tx = _read(args, steps)
-        steps(command)
-        table, extra = compute(tx, args)
-        steps.done()
-        _finish(table, args, steps, "customers")
-    finally:
-        steps.close()
-    show(table, extra, args, tx)
+    profit = (getattr(args, "gross_profit", None), getattr(args, "cost", None))
+    with contextlib.ExitStack() as stack:
+        try:
+            tx = stack.enter_context(_input(args, steps, profit))
+            steps(command)
+            table, extra = compute(tx, args)
+            steps.done()
+            _finish(table, args, steps, "customers")
+        finally:
+            steps.close()
+        show(table, extra, args, tx)
     return 0
 
 
 def _rfm_compute(tx, args):
     from crmlab.pipelines import rfm_customers
 
-    table = rfm_customers(tx, order="order_id" if "order_id" in tx.columns else None,
+    src, engine = _source(tx, args)
+    table = rfm_customers(src, order="order_id" if "order_id" in tx.columns else None,
                           analysis_date=args.analysis_date, scheme=args.scheme,
                           bins=args.bins, ties=args.ties, language=args.language,
-                          engine=args.engine)
+                          engine=engine)
     return table, None
 
 
@@ -293,7 +328,12 @@ def _rfm_show(table, _, args, tx) -> None:
 
 def _print_left_out(table, tx) -> None:
     """Name the customers of the file that are not in a per-customer result."""
-    missing = sorted(set(tx["customer_id"]) - set(table.index))
+    from crmlab.io.large import LargeRead
+
+    if isinstance(tx, LargeRead):
+        missing = tx.customers_without_purchase()
+    else:
+        missing = sorted(set(tx["customer_id"]) - set(table.index))
     if missing:
         shown = ", ".join(missing[:10]) + (f", ... ({len(missing)} in all)"
                                           if len(missing) > 10 else "")
@@ -304,8 +344,9 @@ def _print_left_out(table, tx) -> None:
 def _pyramid_compute(tx, args):
     from crmlab.pipelines import pyramid_customers, pyramid_overview
 
-    table = pyramid_customers(tx, gross_profit=args.gross_profit, cost=args.cost,
-                              scheme=args.scheme, language=args.language, engine=args.engine)
+    src, engine = _source(tx, args)
+    table = pyramid_customers(src, gross_profit=args.gross_profit, cost=args.cost,
+                              scheme=args.scheme, language=args.language, engine=engine)
     return table, pyramid_overview(table)
 
 
@@ -326,9 +367,10 @@ def _pyramid_show(table, ov, args, tx) -> None:
 def _clv_compute(tx, args):
     from crmlab.pipelines import clv_fit
 
-    fit = clv_fit(tx, observation_end=args.observation_end, unit=args.unit,
+    src, engine = _source(tx, args)
+    fit = clv_fit(src, observation_end=args.observation_end, unit=args.unit,
                   horizon=args.horizon, discount=args.discount,
-                  margin_rate=args.margin_rate, engine=args.engine)
+                  margin_rate=args.margin_rate, engine=engine)
     return fit.table, fit
 
 
@@ -362,9 +404,9 @@ def _clv(args) -> int:
 
 
 def _report(args) -> int:
-    from crmlab.io import HTML_SUFFIXES, check_output, write_table, write_text
-    from crmlab.pipelines import Progress, analyse, segment_list
-    from crmlab.report import SECTIONS, render_report
+    from crmlab.io import HTML_SUFFIXES, check_output
+    from crmlab.pipelines import Progress, analyse
+    from crmlab.report import SECTIONS
 
     if not args.out:
         raise CRMDataError("-o/--out is required: the .html file to write, on the command "
@@ -374,24 +416,41 @@ def _report(args) -> int:
         check_output(args.segments)
     steps = Progress(["read", *SECTIONS, "html"], not args.no_progress, "crmlab report")
     try:
-        steps("read")
-        result = analyse(args.file, gross_profit=args.gross_profit, cost=args.cost,
-                         analysis_date=args.analysis_date,
-                         observation_end=args.observation_end, progress=steps,
-                         **_read_kwargs(args))
-        steps.done()
-        _print_quality(result.transactions)
-        steps("html")
-        out = write_text(render_report(result), args.out)
-        steps.done()
-        if args.segments:
-            table = segment_list(result)
-            write_table(table, args.segments, bom=not args.no_bom)
-            print(f"wrote {len(table):,} customers to {args.segments} (segment list)")
+        if _large(args):  # read in chunks, then every section from DuckDB
+            with _input(args, steps, (args.gross_profit, args.cost)) as tx:
+                result = analyse(tx, gross_profit=args.gross_profit, cost=args.cost,
+                                 analysis_date=args.analysis_date,
+                                 observation_end=args.observation_end, progress=steps)
+                out = _report_files(result, args, steps)
+        else:
+            steps("read")
+            result = analyse(args.file, gross_profit=args.gross_profit, cost=args.cost,
+                             analysis_date=args.analysis_date,
+                             observation_end=args.observation_end, progress=steps,
+                             **_read_kwargs(args))
+            steps.done()
+            _print_quality(result.transactions)
+            out = _report_files(result, args, steps)
     finally:
         steps.close()
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
+
+
+def _report_files(result, args, steps):
+    """Write the HTML report (and the segment list); return the report's path."""
+    from crmlab.io import write_table, write_text
+    from crmlab.pipelines import segment_list
+    from crmlab.report import render_report
+
+    steps("html")
+    out = write_text(render_report(result), args.out)
+    steps.done()
+    if args.segments:
+        table = segment_list(result)
+        write_table(table, args.segments, bom=not args.no_bom)
+        print(f"wrote {len(table):,} customers to {args.segments} (segment list)")
+    return out
 
 
 def _input_options(p, out_help: str) -> None:
@@ -459,6 +518,15 @@ def _input_options(p, out_help: str) -> None:
                    "shows Chinese text)")
     p.add_argument("--no-progress", action="store_true", default=None,
                    help="hide the progress bar")
+    big = p.add_argument_group("files larger than memory")
+    big.add_argument("--large", action="store_true", default=None,
+                     help="read FILE (CSV or Parquet) in chunks through the same cleaning, "
+                     "into a temporary Parquet file, and compute with DuckDB (needs "
+                     "crmlab[scale]); taken by itself for files over 1 GiB "
+                     "(CRMLAB_LARGE_FILE_BYTES sets another size)")
+    big.add_argument("--chunk-rows", type=int, default=None, metavar="N",
+                     help="rows per chunk on the large-file path (default: 500,000; "
+                     "memory grows with it)")
 
 
 def _engine_option(p) -> None:
@@ -721,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
             command = top._subparsers._group_actions[0].choices[args.command]
             command.set_defaults(**load_config(args.config, command))
             args = top.parse_args(argv)
-        for flag in ("no_bom", "no_progress", "exact_ids"):
+        for flag in ("no_bom", "no_progress", "exact_ids", "large"):
             if hasattr(args, flag) and getattr(args, flag) is None:
                 setattr(args, flag, False)
         if hasattr(args, "file") and args.file is None and args.command in (

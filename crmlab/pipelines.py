@@ -246,8 +246,22 @@ def pyramid_customers(
     return _pyramid_table(base, scheme=scheme, language=language, a=a, b=b)
 
 
+def _columns_of(transactions) -> set:
+    """The columns of a DataFrame or of a Parquet file (else none known)."""
+    if isinstance(transactions, pd.DataFrame):
+        return set(transactions.columns)
+    from crmlab.engines import as_path
+
+    path = as_path(transactions)
+    if path is not None and path.is_file() and path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        return set(pq.read_schema(path).names)
+    return set()
+
+
 def _has_profit(transactions, gross_profit, cost) -> bool:
-    present = set(transactions.columns) if isinstance(transactions, pd.DataFrame) else set()
+    present = _columns_of(transactions)
     return gross_profit is not None and cost is not None and {gross_profit, cost} <= present
 
 
@@ -547,8 +561,8 @@ class Analysis:
 
     Attributes
     ----------
-    transactions : DataFrame
-        The transactions as read (canonical column names).
+    transactions : DataFrame or crmlab.io.large.LargeRead
+        The transactions as read (canonical column names), or the file read in chunks.
     read_report : dict or None
         The account of :func:`crmlab.read_transactions` (rows in, dropped, cleaned).
     base : DataFrame
@@ -593,17 +607,19 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
             date: str | None = None, amount: str | None = None, order: str | None = None,
             gross_profit: str = "gross_profit", cost: str = "cost_to_serve",
             analysis_date: DateLike | None = None, observation_end: DateLike | None = None,
-            progress: Progress | None = None, **read_kwargs: Any) -> Analysis:
+            progress: Progress | None = None, engine: str | None = None,
+            **read_kwargs: Any) -> Analysis:
     """Run every analysis of the report on one validation and one per-customer table.
 
     Parameters
     ----------
-    transactions : str, Path or DataFrame
+    transactions : str, Path, DataFrame or crmlab.io.large.LargeRead
         A file (read here with :func:`crmlab.read_transactions`, which validates and
         cleans it: the only validation of the run), or a DataFrame, which is validated
         once when it is aggregated (a table from ``read_transactions`` keeps its
         canonical column names; any other is read through it first with the column
-        names given).
+        names given), or a file read in chunks (:func:`crmlab.io.large.read_large`),
+        whose cleaned rows every section reads from its Parquet file with DuckDB.
     customer, date, amount, order : str, optional
         Column names of a raw file or DataFrame (default: the preset's, else
         "customer_id", "order_date", "amount"; see :func:`crmlab.read_transactions`).
@@ -615,6 +631,9 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
         per-customer table serves every section; otherwise the CLV window gets its own.
     progress : Progress, optional
         A progress bar to move.
+    engine : {None, "pandas", "duckdb", "spark"}, optional
+        Where the per-customer and cohort tables are computed (default: pandas, and
+        DuckDB for a file read in chunks); the same tables on every engine.
     **read_kwargs
         Passed to :func:`crmlab.read_transactions` (``preset``, ``keep``, ``exclude``,
         ``to_currency``, ``sheet``, ``encoding``, ...).
@@ -640,11 +659,15 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
     from crmlab.customers import customer_table
     from crmlab.dates import analysis_date_of
     from crmlab.io import read_transactions
+    from crmlab.io.large import LargeRead
 
     step = progress or Progress([], progress=False, desc="")
     validated = False
     rep = transactions.attrs.get("report") if isinstance(transactions, pd.DataFrame) else None
-    if rep is None:
+    if isinstance(transactions, LargeRead):  # its cleaned rows, in a Parquet file
+        rep, validated, engine = transactions.report, True, engine or "duckdb"
+        source = str(transactions.path)
+    elif rep is None:
         transactions = read_transactions(transactions, customer=customer, date=date,
                                          amount=amount, order=order, warn=False,
                                          **read_kwargs)
@@ -653,16 +676,19 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
     else:
         rep = account_of(transactions)
     tx = transactions
+    if not isinstance(tx, LargeRead):
+        source = tx
     cols = {"customer": "customer_id", "date": "order_date", "amount": "amount",
             "order": "order_id" if "order_id" in tx.columns else None}
-    has_profit = _has_profit(tx, gross_profit, cost)
+    has_profit = _has_profit(source, gross_profit, cost)
     when = None if analysis_date is None else analysis_date_of(
         pd.Series([], dtype="datetime64[ns]"), analysis_date, caller="build_report")
     obs_end = end_date(observation_end, "build_report")
     step("overview")
-    base = customer_table(tx, **cols, gross_profit=gross_profit if has_profit else None,
+    base = customer_table(source, **cols, gross_profit=gross_profit if has_profit else None,
                           cost=cost if has_profit else None, end=when, future="error",
-                          periods=True, validated=validated, caller="build_report")
+                          periods=True, validated=validated, engine=engine,
+                          caller="build_report")
     step.done()
     step("rfm")
     seg = _rfm_segments(base, when, scheme="cn8", bins=5, ties="rank-first", language="zh")
@@ -683,8 +709,9 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
     step("clv")
     clv_base = base
     if when is not None or obs_end is not None:  # another window: its own table
-        clv_base = customer_table(tx, **cols, end=obs_end, period="D", periods=True,
-                                  future="drop", validated=True, caller="clv_customers")
+        clv_base = customer_table(source, **cols, end=obs_end, period="D", periods=True,
+                                  future="drop", validated=True, engine=engine,
+                                  caller="clv_customers")
     fit, clv_error, clv_warnings = None, None, []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -701,9 +728,9 @@ def analyse(transactions: pd.DataFrame | PathLike, *, customer: str | None = Non
     step.done()
     step("cohorts")
     # the table was validated by the per-customer table above: count, do not re-check
-    cohorts = satisfaction.cohort_table(tx, customer=cols["customer"], date=cols["date"],
-                                        amount=cols["amount"], share=False, engine="pandas",
-                                        validated=True)
+    cohorts = satisfaction.cohort_table(source, customer=cols["customer"], date=cols["date"],
+                                        amount=cols["amount"], share=False,
+                                        engine=engine or "pandas", validated=True)
     summary = cohort_summary(cohorts)
     shares = cohorts.astype(float).div(cohorts[0].astype(float), axis=0)
     shares.attrs = {**cohorts.attrs, "share": True}
@@ -871,9 +898,13 @@ def segment_list(result: Analysis) -> pd.DataFrame:
     seg = result.rfm["segment"].astype(str).reindex(base.index)
     out = pd.DataFrame({id_col: base.index.to_numpy()})
     name_col = columns.get("name")
-    if name_col and name_col != id_col and name_col in result.transactions.columns:
-        names = (result.transactions.dropna(subset=[name_col])
-                 .drop_duplicates("customer_id").set_index("customer_id")[name_col])
+    tx = result.transactions
+    if name_col and name_col != id_col and name_col in tx.columns:
+        if isinstance(tx, pd.DataFrame):
+            names = (tx.dropna(subset=[name_col]).drop_duplicates("customer_id")
+                     .set_index("customer_id")[name_col])
+        else:  # a file read in chunks (crmlab.io.large.LargeRead)
+            names = tx.first_values(name_col)
         out[name_col] = names.reindex(base.index).to_numpy()
     out["RFM segment"] = seg.fillna("(only returns)").to_numpy()
     out["Recommended action"] = seg.map(action).fillna(

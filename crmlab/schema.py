@@ -107,6 +107,8 @@ OPTION_KEYWORDS = {
     "to_currency": "the currency of an analysis (ISO code); other currencies converted with "
                    "rates= or left out",
     "date_format": "strftime format of a date column, or 'excel', 'epoch-ms', 'epoch-s'",
+    "encoding": "text encoding of a CSV file (None: UTF-8, else detected)",
+    "decimal": "decimal mark of text amounts, '.' or ',' (None: ',' for a semicolon file)",
     "returns": "'net' (returns reduce spend) or 'ignore' (return rows left out, reported)",
     "engine": "None (choose), 'pandas', 'duckdb' or 'spark'",
     "language": "'en' or 'zh'",

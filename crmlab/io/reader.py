@@ -125,6 +125,7 @@ class _Raw:
     notes: list = field(default_factory=list)
     encoding: dict | None = None
     excel: bool = False
+    chunk: Any = None  # crmlab.io.large's state when the file is read in chunks
 
 
 @dataclass
@@ -332,29 +333,14 @@ def read_transactions(
     crmlab._errors.CRMDataError: read_transactions: no column 'order_date'. Columns present:
     cust, date, amount. Did you mean date='date'?
     """
-    future = check_future(future, FUTURE, caller=_CALLER)
-    if decimal not in (None, ".", ","):
-        raise CRMDataError(f"{_CALLER}: decimal must be '.' or ',', got {decimal!r}.")
-    if date_format is not None and not isinstance(date_format, str):
-        raise CRMDataError(f"{_CALLER}: date_format must be a strftime format such as "
-                           f"'%d/%m/%Y', or 'excel', 'epoch-ms', 'epoch-s'.")
-    pre = get_preset(preset) if preset is not None else None
-    given = {"customer": customer, "date": date, "amount": amount, "order": order,
-             "name": name, "currency": currency, "refund": refund}
-    wanted = _wanted_columns(given, pre)
-    filters = _filters(keep, exclude, pre)
-    if dayfirst is None and pre is not None:
-        dayfirst = pre.dayfirst
-    header_names = [n for names in wanted.values() for n in names]
-    header_names += [c for f in filters for c in f.columns]
-    raw = _load(path_or_df, header_names, sheet, encoding, dict(read_kwargs))
-    if decimal is None:
-        decimal = "," if raw.sep == ";" else "."
-        if raw.sep == ";":
-            raw.notes.append("semicolon file: amounts read with a decimal comma "
-                             "(pass decimal='.' if not)")
-    result = _clean(raw, wanted, filters, pre, decimal=decimal, dayfirst=dayfirst,
-                    date_format=date_format, as_of=as_of, future=future,
+    plan = _plan({"customer": customer, "date": date, "amount": amount, "order": order,
+                  "name": name, "currency": currency, "refund": refund}, preset=preset,
+                 keep=keep, exclude=exclude, decimal=decimal, dayfirst=dayfirst,
+                 date_format=date_format, future=future)
+    raw = _load(path_or_df, plan.names, sheet, encoding, dict(read_kwargs))
+    result = _clean(raw, plan.wanted, plan.filters, plan.pre,
+                    decimal=_decimal_of(raw, decimal), dayfirst=plan.dayfirst,
+                    date_format=date_format, as_of=as_of, future=plan.future,
                     to_currency=to_currency, rates=rates, amount_unit=amount_unit,
                     normalize_ids=normalize_ids)
     dropped = result.attrs["report"]["dropped"]
@@ -367,6 +353,48 @@ def read_transactions(
             UserWarning, stacklevel=2,
         )
     return result
+
+
+@dataclass
+class _Plan:
+    """The checked options of one read: columns wanted, filters, preset, conventions."""
+
+    wanted: dict
+    filters: list
+    pre: Preset | None
+    dayfirst: bool | None
+    future: str
+    names: list  # the header names to look for
+
+
+def _plan(given: dict, *, preset, keep, exclude, decimal, dayfirst, date_format,
+          future) -> _Plan:
+    """Check read_transactions' options (before any file is opened) and plan the read."""
+    future = check_future(future, FUTURE, caller=_CALLER)
+    if decimal not in (None, ".", ","):
+        raise CRMDataError(f"{_CALLER}: decimal must be '.' or ',', got {decimal!r}.")
+    if date_format is not None and not isinstance(date_format, str):
+        raise CRMDataError(f"{_CALLER}: date_format must be a strftime format such as "
+                           f"'%d/%m/%Y', or 'excel', 'epoch-ms', 'epoch-s'.")
+    pre = get_preset(preset) if preset is not None else None
+    wanted = _wanted_columns(given, pre)
+    filters = _filters(keep, exclude, pre)
+    if dayfirst is None and pre is not None:
+        dayfirst = pre.dayfirst
+    names = [n for names in wanted.values() for n in names]
+    names += [c for f in filters for c in f.columns]
+    return _Plan(wanted, filters, pre, dayfirst, future, names)
+
+
+def _decimal_of(raw: _Raw, decimal: str | None) -> str:
+    """The decimal mark: given, else ',' for a semicolon file (noted), else '.'."""
+    if decimal is not None:
+        return decimal
+    if raw.sep == ";":
+        raw.notes.append("semicolon file: amounts read with a decimal comma "
+                         "(pass decimal='.' if not)")
+        return ","
+    return "."
 
 
 def _wanted_columns(given: dict, pre: Preset | None) -> dict[str, tuple]:
@@ -425,8 +453,9 @@ def report(data: pd.DataFrame) -> str:
 
     Parameters
     ----------
-    data : DataFrame
-        A result of :func:`read_transactions` (it carries ``attrs["report"]``).
+    data : DataFrame or crmlab.io.large.LargeRead
+        A result of :func:`read_transactions` (it carries ``attrs["report"]``), or a
+        file read in chunks (:func:`crmlab.io.large.read_large`).
 
     Returns
     -------
@@ -456,13 +485,19 @@ def report(data: pd.DataFrame) -> str:
     notes:
       read from a DataFrame (row labels are its index)
     """
-    rep = data.attrs.get("report") if isinstance(data, pd.DataFrame) else None
+    # a DataFrame, or a LargeRead (crmlab.io.large): both carry attrs["report"]
+    rep = data.attrs.get("report") if isinstance(getattr(data, "attrs", None), dict) else None
     if rep is None:
         raise CRMDataError(
             "report: this table carries no read report. It is made by "
             "crmlab.read_transactions (result.attrs['report']); pandas operations such as "
             "merge or concat may drop it, so call report() on the table as read."
         )
+    return _report_text(rep)
+
+
+def _report_text(rep: dict) -> str:
+    """The text of :func:`report` from the account dict itself."""
     dropped = sum(rep["dropped"].values())
     lines = [f"{rep['source']}: {rep['rows_in']} rows in, {rep['rows_out']} rows out, "
              f"{dropped} dropped"]
@@ -778,9 +813,94 @@ def _ids(col: pd.Series, normalize: bool = False) -> tuple[pd.Series, np.ndarray
     return ids, padded, flags
 
 
+class _Seen:
+    """A set of 64-bit hashes in one sorted array (8 bytes a member), for reads in parts."""
+
+    def __init__(self) -> None:
+        self.values = np.empty(0, np.uint64)
+
+    def seen(self, h: np.ndarray) -> np.ndarray:
+        """Which of ``h`` were added before; then add them all."""
+        if len(self.values):
+            at = np.searchsorted(self.values, h).clip(max=len(self.values) - 1)
+            before = self.values[at] == h
+        else:
+            before = np.zeros(len(h), bool)
+        new = np.sort(h[~before])
+        new = new[np.r_[True, new[1:] != new[:-1]]] if len(new) else new
+        if len(new):
+            merged = np.concatenate([self.values, new])
+            merged.sort(kind="stable")  # two sorted runs: merged in one pass
+            self.values = merged
+        return before
+
+
+class _DayOrder:
+    """The day/month order of a date column read in parts (chunks): decided by the first
+    part with an unambiguous date, then checked, never re-decided, in every later part."""
+
+    def __init__(self) -> None:
+        self.first: bool | None = None
+        self.unambiguous = _Seen()  # the distinct unambiguous date texts seen
+        self.shown = ""  # the rows that decided it
+
+    @property
+    def n(self) -> int:
+        return len(self.unambiguous.values)
+
+    def __bool__(self) -> bool:  # as dateutil's dayfirst= for what is left
+        return bool(self.first)
+
+
+def _dayfirst_note(first: bool, n: int) -> str:
+    return (f"order_date: day/month order detected as "
+            f"{'day/month/year' if first else 'month/day/year'} from {n} "
+            f"unambiguous date{'s' if n != 1 else ''} (pass dayfirst= to say so)")
+
+
+def _dayfirst_in_parts(parts: pd.DataFrame, labels_of, name: str, source: str,
+                       order: _DayOrder, texts: pd.Series) -> bool:
+    """:func:`_dayfirst_of` for one part of a column read in parts."""
+    a, b = parts[0].astype(int), parts[1].astype(int)
+    day_first, month_first = a > 12, b > 12
+    if order.first is None:
+        if not (day_first.any() or month_first.any()) and (a != b).any():
+            rows = labels_of(a != b)
+            raise CRMDataError(
+                f"{_CALLER}: column {name!r} has dates such as {show_rows(rows[0], rows[1])} "
+                f"of {source} that read as day/month/year or as month/day/year, and no date "
+                f"up to them settles which (none has a first or second number above 12). A "
+                f"file read in chunks decides the order on its first dates. Pass "
+                f"dayfirst=True if 03/05/2024 means 3 May, or dayfirst=False if it means "
+                f"5 March.")
+        first, note = _dayfirst_of(parts, labels_of, name, source, None)
+        if note is None:
+            return first  # only dates such as 01/01/2024: the same either way
+        order.first = first
+        rows = labels_of(day_first if first else month_first)
+        order.shown = show_rows(rows[0], rows[1])
+    against = month_first if order.first else day_first
+    if against.any():
+        rows = labels_of(against)
+        was, now = (("day/month/year", "month/day/year") if order.first
+                    else ("month/day/year", "day/month/year"))
+        raise CRMDataError(
+            f"{_CALLER}: column {name!r} of {source} was read as {was} (decided by "
+            f"{order.shown}), but {show_rows(rows[0], rows[1])} can only be {now}. One "
+            f"column must use one convention: correct those cells, or pass "
+            f"dayfirst=True or dayfirst=False (or date_format='%d/%m/%Y') to read the "
+            f"whole column in one convention.")
+    sure = (day_first | month_first).to_numpy()
+    order.unambiguous.seen(pd.util.hash_array(texts[sure].to_numpy(object)))
+    return order.first
+
+
 def _dayfirst_of(parts: pd.DataFrame, labels_of, name: str, source: str,
-                 dayfirst: bool | None) -> tuple[bool, str | None]:
+                 dayfirst: bool | None, texts: pd.Series | None = None
+                 ) -> tuple[bool, str | None]:
     """The day/month order of slashed dates: given, or detected, or an error."""
+    if isinstance(dayfirst, _DayOrder):
+        return _dayfirst_in_parts(parts, labels_of, name, source, dayfirst, texts), None
     if dayfirst is not None:
         return dayfirst, None
     a, b = parts[0].astype(int), parts[1].astype(int)
@@ -796,10 +916,7 @@ def _dayfirst_of(parts: pd.DataFrame, labels_of, name: str, source: str,
         )
     if day_first.any() or month_first.any():
         first = bool(day_first.any())
-        n = int((day_first | month_first).sum())
-        return first, (f"order_date: day/month order detected as "
-                       f"{'day/month/year' if first else 'month/day/year'} from {n} "
-                       f"unambiguous date{'s' if n != 1 else ''} (pass dayfirst= to say so)")
+        return first, _dayfirst_note(first, int((day_first | month_first).sum()))
     ambiguous = a != b
     if not ambiguous.any():
         return False, None  # 01/01, 02/02, ...: the same date either way
@@ -813,7 +930,7 @@ def _dayfirst_of(parts: pd.DataFrame, labels_of, name: str, source: str,
 
 
 def _dates(col: pd.Series, *, dayfirst: bool | None, date_format: str | None,
-           epoch_ms: bool, labels: np.ndarray, source: str
+           epoch_ms: bool, labels: np.ndarray, source: str, chunk: Any = None
            ) -> tuple[pd.Series, np.ndarray, dict, list]:
     """Parse dates in one convention; return them, which non-blank values failed, the
     cleaning flags per row and notes."""
@@ -888,7 +1005,7 @@ def _dates(col: pd.Series, *, dayfirst: bool | None, date_format: str | None,
                 serial |= ser
         if date_format is None:
             parsed, other, tz = _text_dates(s, parsed, other, tz, dayfirst, first_rows, name,
-                                            source, notes)
+                                            source, notes, chunk)
             for k in np.flatnonzero(parsed.isna().to_numpy() & s.notna().to_numpy()):
                 t = s.iloc[k]  # the rest: dateutil, if it has a day, month and year
                 n_digits = len(re.findall(r"\d+", t))
@@ -916,7 +1033,8 @@ def _dates(col: pd.Series, *, dayfirst: bool | None, date_format: str | None,
     return values, bad.astype(bool), flags, notes
 
 
-def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes):
+def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes,
+                chunk=None):
     """The text forms: ISO (with offsets), year first, compact, dotted, slashed."""
     todo = parsed.isna() & s.notna()
     iso = s.str.fullmatch(_ISO).to_numpy(dtype=bool, na_value=False) & todo.to_numpy()
@@ -928,6 +1046,8 @@ def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes)
         norm = norm.fillna(s.where(iso_tz).str.replace(f"{_TZ}$", "", regex=True)
                            .str.strip())
         tz |= iso_tz
+        if chunk is not None:  # distinct values over the whole file
+            chunk.offsets(s[iso_tz], offsets)
         seen = offsets.value_counts()
         notes.append("order_date: UTC offsets removed, local time kept (" + ", ".join(
             f"{k}: {v} value{'s' if v != 1 else ''}" for k, v in seen.items()) + ")")
@@ -949,7 +1069,7 @@ def _text_dates(s, parsed, other, tz, dayfirst, first_rows, name, source, notes)
             full[np.flatnonzero(slashed)[mask.to_numpy()]] = True
             return first_rows(full)
 
-        first, note = _dayfirst_of(sub, labels_of, name, source, dayfirst)
+        first, note = _dayfirst_of(sub, labels_of, name, source, dayfirst, s[slashed])
         if note:
             notes.append(note)
         d, m = (sub[0], sub[1]) if first else (sub[1], sub[0])
@@ -1176,7 +1296,7 @@ def _match(col: pd.Series, values: tuple) -> np.ndarray:
 def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decimal,
            dayfirst, date_format, as_of, future, to_currency, rates, amount_unit,
            normalize_ids) -> pd.DataFrame:
-    frame, labels, source = raw.frame, raw.rows, raw.source
+    frame, labels, source, chunk = raw.frame, raw.rows, raw.source, raw.chunk
     stripped = [c.strip() if isinstance(c, str) else c for c in frame.columns]
     renamed = sum(a != b for a, b in zip(stripped, frame.columns, strict=True))
     frame = frame.set_axis(stripped, axis=1).reset_index(drop=True)
@@ -1186,10 +1306,13 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
         raw.notes.append(f"{len(junk)} empty column(s) without a header ignored")
     empty = np.column_stack([_blank(frame[c]) for c in frame.columns] or
                             [np.ones(len(frame), bool)]).all(axis=1)
-    if raw.is_file and len(frame):  # blank lines after the last row are not rows
+    if raw.is_file and len(frame) and (chunk is None or chunk.last):
+        # blank lines after the last row are not rows
         last = len(frame) - np.argmin(empty[::-1]) if not empty.all() else 0
         frame, labels, empty = frame.iloc[:last], labels[:last], empty[:last]
     present = list(frame.columns)
+    if len(frame) == 0 and chunk is not None:
+        return None  # a last chunk of blank lines only
     if len(frame) == 0:
         raise CRMDataError(
             f"{_CALLER}: {source} has a header but no data rows (columns: "
@@ -1219,8 +1342,9 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
     if "order" in cols:
         orders, _, _ = _ids(frame[cols["order"]])
         no_totals = _blank(dcol) & _blank(acol) & orders.notna().to_numpy()
+        earlier = chunk.orders_seen(orders) if chunk is not None else False
         if no_totals.any():
-            seen = orders.duplicated(keep="first").to_numpy()
+            seen = orders.duplicated(keep="first").to_numpy() | earlier
             k = drop(no_totals & seen, "line item (order totals on the order's first row)")
             if k:
                 rules.append(f"{k} line-item rows of orders whose totals are on the order's "
@@ -1238,7 +1362,7 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
                                f"filter.")
         hit = _match(frame[col], f.values)
         if f.kind == "keep":
-            if not (hit & alive).any():
+            if not (hit & alive).any() and chunk is None:
                 counts = frame.loc[alive, col].map(_text).value_counts()
                 close = difflib.get_close_matches(f.values[0], [str(v) for v in counts.index],
                                                   n=3, cutoff=0.4)
@@ -1261,10 +1385,11 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
         drop(orders.isna(), "missing order_id")
     dates, bad_dates, date_flags, date_notes = _dates(
         dcol, dayfirst=dayfirst, date_format=date_format,
-        epoch_ms=bool(pre is not None and pre.epoch_ms), labels=labels, source=source)
+        epoch_ms=bool(pre is not None and pre.epoch_ms), labels=labels, source=source,
+        chunk=chunk)
     notes += date_notes
     drop(_blank(dcol), "missing order_date")
-    if alive.any() and bad_dates[alive].all():
+    if alive.any() and bad_dates[alive].all() and chunk is None:
         fix = ("pass date_format= with its format, e.g. date_format='%d/%m/%Y'"
                if date_format is None else f"check date_format={date_format!r}")
         raise CRMDataError(
@@ -1304,9 +1429,11 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
                      f"partly refunded; {k} rows refunded in full left out")
     amounts, currency_flags = _currencies(
         frame, cols, amounts, cell_codes, alive, labels, source, to_currency, rates, drop,
-        rules, notes)
+        rules, notes, chunk)
     dup = np.zeros(n, bool)
     dup[alive] = frame[alive].duplicated(keep="first").to_numpy()
+    if chunk is not None:  # identical to a row of an earlier chunk
+        dup[alive] |= chunk.rows_seen(frame[alive])
     drop(dup, "duplicate row")
     cutoff = (to_date(as_of, name="as_of", caller=_CALLER) or
               pd.Timestamp(_dt.date.today())).normalize()
@@ -1316,24 +1443,18 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
         shown_dates = (dates.dt.strftime("%Y-%m-%d %H:%M").str.removesuffix(" 00:00")
                        if pd.api.types.is_datetime64_any_dtype(dcol) else dcol.reset_index(
                            drop=True)).to_numpy()
-        raise CRMDataError(
-            f"{_CALLER}: {int(hit.sum())} rows of {source} are dated after {cutoff:%Y-%m-%d} "
-            f"(as_of, default today): {show_rows(labels[hit], shown_dates[hit])}. Correct "
-            f"them, or "
-            f"pass future='drop' to leave them out (reported) or future='keep' to use them."
-        )
+        if chunk is None:
+            raise _future_error(int(hit.sum()), source, cutoff, labels[hit],
+                                shown_dates[hit])
+        chunk.late(labels[hit], shown_dates[hit])
     if future == "drop":
         k = drop(is_future, "future order_date")
         if k:
             notes.append(f"future order_date: {k} rows dated after {cutoff:%Y-%m-%d} (as_of) "
                          f"left out, so they cannot move the analysis date (pass "
                          f"future='keep' to use them)")
-    if not alive.any():
-        raise CRMDataError(
-            f"{_CALLER}: no usable rows left in {source}: all {n} were dropped ("
-            + ", ".join(f"{k} {why}" for why, k in dropped.items())
-            + "). Check the column names and the file."
-        )
+    if not alive.any() and chunk is None:
+        raise _no_rows_error(source, n, dropped)
     out = frame.loc[alive].reset_index(drop=True)
     parsed = {"customer_id": ids, "order_date": dates, "amount": amounts}
     if "order" in cols:
@@ -1351,22 +1472,24 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
     flagged = {"negative amount (return)": int((kept < 0).sum()),
                "zero amount": int((kept == 0).sum()),
                f"future order_date (after {cutoff.date()})": int(is_future[alive].sum())}
-    if id_flags:
+    if id_flags and chunk is not None:  # counted over the whole file by the caller
+        changed = np.logical_or.reduce(list(id_flags.values())) & alive
+        chunk.ids_changed(frame.loc[changed, cols["customer"]].map(_text), ids[changed])
+    elif id_flags:
         before = frame.loc[alive, cols["customer"]].map(_text).nunique()
         after = out["customer_id"].nunique()
         if after < before:
-            notes.append(f"customer_id: {before - after} ids merged by the normalisation "
-                         f"({before} distinct as written, {after} after; pass "
-                         f"normalize_ids=False to keep them apart)")
-    if "order_id" in out and out["order_id"].duplicated().any():
+            notes.append(_ids_note(before, after))
+    if "order_id" in out and out["order_id"].duplicated().any() and chunk is None:
         notes.append(f"order_id: {out['order_id'].duplicated().sum()} rows repeat an order id "
                      f"(kept: an order may span several rows)")
     columns = {_CANON.get(r, r): c for r, c in cols.items()}
     out.attrs["report"] = {
         "source": source, "rows_in": n, "rows_out": len(out),
         "dropped": dropped, "dropped_rows": dropped_rows,
-        "cleaned": {k: v for k, v in flags.items() if v},
-        "flagged": {k: v for k, v in flagged.items() if v},
+        # a chunk keeps the zeros, so that the chunks' keys merge in this order
+        "cleaned": {k: v for k, v in flags.items() if v or chunk is not None},
+        "flagged": {k: v for k, v in flagged.items() if v or chunk is not None},
         "notes": notes, "columns": columns, "rules": rules,
         "encoding": raw.encoding, "as_of": cutoff, "future": future,
         "preset": pre.name if pre is not None else None,
@@ -1375,8 +1498,31 @@ def _clean(raw: _Raw, wanted: dict, filters: list, pre: Preset | None, *, decima
     return out
 
 
+def _ids_note(before: int, after: int) -> str:
+    return (f"customer_id: {before - after} ids merged by the normalisation "
+            f"({before} distinct as written, {after} after; pass "
+            f"normalize_ids=False to keep them apart)")
+
+
+def _future_error(n: int, source: str, cutoff, rows, values) -> CRMDataError:
+    return CRMDataError(
+        f"{_CALLER}: {n} rows of {source} are dated after {cutoff:%Y-%m-%d} "
+        f"(as_of, default today): {show_rows(rows, values)}. Correct "
+        f"them, or "
+        f"pass future='drop' to leave them out (reported) or future='keep' to use them."
+    )
+
+
+def _no_rows_error(source: str, n: int, dropped: dict) -> CRMDataError:
+    return CRMDataError(
+        f"{_CALLER}: no usable rows left in {source}: all {n} were dropped ("
+        + ", ".join(f"{k} {why}" for why, k in dropped.items())
+        + "). Check the column names and the file."
+    )
+
+
 def _currencies(frame, cols, amounts, cell_codes, alive, labels, source, to_currency,
-                rates, drop, rules, notes):
+                rates, drop, rules, notes, chunk=None):
     """Each row's currency (its column, else its symbol); convert, select or stop."""
     codes = cell_codes.copy()
     codes[pd.isna(codes)] = None
@@ -1424,11 +1570,13 @@ def _currencies(frame, cols, amounts, cell_codes, alive, labels, source, to_curr
                      f"({', '.join(c for c in counts.index if c != to)}) left out"
                      if k else f"amounts in {to}")
         return amounts, flags
+    alive_codes = codes[alive]
+    examples = {c: labels[alive][np.flatnonzero(alive_codes == c)[:1]].tolist()
+                for c in counts.index}
+    if chunk is not None:  # the currencies of the earlier chunks too
+        counts, examples = chunk.currencies(counts, examples)
     if len(counts) > 1:
         shown = ", ".join(f"{c} ({v} rows)" for c, v in counts.items())
-        alive_codes = codes[alive]
-        examples = {c: labels[alive][np.flatnonzero(alive_codes == c)[:1]].tolist()
-                    for c in counts.index}
         first = "; ".join(f"{c} e.g. row {rows[0]}" for c, rows in examples.items() if rows)
         raise CRMDataError(
             f"{_CALLER}: column {cols['amount']!r} of {source} holds amounts in "
