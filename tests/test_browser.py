@@ -13,9 +13,9 @@ Chromium, driven by Playwright, does what a student does:
 * every student notebook (``exercises/``): run every cell (Run All stops at the first
   failing check, so we resume below it), and assert that the stub cells run and every
   check cell fails with the short friendly feedback ("Not answered yet"), no traceback;
-* every notebook of the Chinese edition (``zh/notebooks``, ``zh/solutions``), opened as
-  committed: its figures decode, Chinese is drawn with a real font (not boxes), no
-  traceback shows (its code is the English edition's, run above; nbval runs it too);
+* every chapter of the Chinese edition (``zh/notebooks``), opened as committed: its
+  figures decode, Chinese is drawn with a real font (not boxes), no traceback shows
+  (its code is the English edition's, run above; nbval runs it, and ``zh/solutions``);
 * one screenshot per notebook, which must not be blank.
 
 The server and its kernels run under the second numeric environment of
@@ -48,8 +48,7 @@ FOLDERS = ("notebooks", "solutions", "exercises", "zh")
 CHAPTERS = [p.relative_to(ROOT).as_posix() for folder in ("notebooks", "solutions")
             for p in sorted((ROOT / folder).glob("*.ipynb"))]
 # the Chinese edition, opened as committed: its code is the English edition's, run above
-EDITION = [p.relative_to(ROOT).as_posix() for folder in ("zh/notebooks", "zh/solutions")
-           for p in sorted((ROOT / folder).glob("*.ipynb"))]
+EDITION = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "zh/notebooks").glob("*.ipynb"))]
 EXERCISES = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "exercises").glob("*.ipynb"))]
 WORKERS = int(os.environ.get("CRMLAB_BROWSER_WORKERS", "2"))
 # The first move of an explorer must redraw it. (When the explorers drew through pyplot's
